@@ -79,7 +79,7 @@ typedef struct hb_time {
 typedef int (*hb_publish_fn)(void *user, const char *topic,
                              const char *payload, size_t len, int qos);
 
-/* Current JWT. Sets *token/*len to memory owned by the callee, valid until
+/* Current JWT. Sets *token and *len to memory owned by the callee, valid until
    the next call. 0 = ok, non-zero = no token available now. */
 typedef int (*hb_token_fn)(void *user, const char **token, size_t *len);
 
@@ -212,26 +212,30 @@ typedef struct hb_stats {
     int      last_error;      /* HB_* of the last attempt */
 } hb_stats;
 
+/* The service's private state: do not touch, use the functions. Declared
+   at file scope so that C and C++ see the same type. */
+struct hb_service_internal {
+    hb_config     cfg;      /* hb_init's copy, defaults resolved */
+    const char   *status;   /* current status (hb_set_status) */
+    uint32_t      grid;     /* next grid point (ms tick) */
+    uint32_t      due;      /* grid + this beat's jitter */
+    uint32_t      retry_at; /* next retry, when pending & RETRY */
+    uint32_t      backoff;  /* current retry delay */
+    uint32_t      init_ms;  /* tick at hb_start, for uptime */
+    uint32_t      last_ms;  /* last tick seen, to count wraps */
+    uint32_t      wraps;    /* uptime's high word */
+    uint32_t      seq;      /* next "seq" value */
+    uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
+    uint8_t       pending;  /* HBI_PEND_* bits */
+    uint8_t       busy;     /* inside a beat: re-entry guard */
+    uint8_t       reserved;
+    hb_stats      stats;
+};
+
 /* The service. All members are private: storage is yours (static, stack or
    an array of thousands), access is through the functions. */
 typedef struct hb_service {
-    struct hb_service_internal {
-        hb_config     cfg;      /* hb_init's copy, defaults resolved */
-        const char   *status;   /* current status (hb_set_status) */
-        uint32_t      grid;     /* next grid point (ms tick) */
-        uint32_t      due;      /* grid + this beat's jitter */
-        uint32_t      retry_at; /* next retry, when pending & RETRY */
-        uint32_t      backoff;  /* current retry delay */
-        uint32_t      init_ms;  /* tick at hb_start, for uptime */
-        uint32_t      last_ms;  /* last tick seen, to count wraps */
-        uint32_t      wraps;    /* uptime's high word */
-        uint32_t      seq;      /* next "seq" value */
-        uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
-        uint8_t       pending;  /* HBI_PEND_* bits */
-        uint8_t       busy;     /* inside a beat: re-entry guard */
-        uint8_t       reserved;
-        hb_stats      stats;
-    } internal_;
+    struct hb_service_internal internal_;
 } hb_service;
 
 #define HB_POLL_IDLE UINT32_MAX  /* hb_poll's answer when stopped */
@@ -270,3 +274,936 @@ HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
 }
 #endif
 #endif /* HEARTBEAT_H */
+
+/* ========================================================================
+   IMPLEMENTATION
+   ======================================================================== */
+#if defined(HEARTBEAT_IMPLEMENTATION) && !defined(HEARTBEAT_IMPLEMENTATION_INCLUDED)
+#define HEARTBEAT_IMPLEMENTATION_INCLUDED
+
+#if defined(HB_MEMCPY) && defined(HB_MEMSET) && defined(HB_STRLEN)
+/* the caller's hooks: no <string.h> needed */
+#elif !defined(HB_MEMCPY) && !defined(HB_MEMSET) && !defined(HB_STRLEN)
+#  include <string.h>
+#  define HB_MEMCPY(d, s, n) memcpy((d), (s), (n))
+#  define HB_MEMSET(d, c, n) memset((d), (c), (n))
+#  define HB_STRLEN(s)       strlen(s)
+#  define HBI_OWN_MEM_HOOKS
+#else
+#  error "heartbeat.h: define all three of HB_MEMCPY, HB_MEMSET, HB_STRLEN, or none of them"
+#endif
+
+#ifndef HB_ASSERT
+#  define HB_ASSERT(c) ((void)0)
+#endif
+
+#define HBI_ST_STOPPED  0x53u   /* 'S': init marker too, so a zeroed or */
+#define HBI_ST_RUNNING  0x52u   /* 'R': garbage struct is "not initialised" */
+#define HBI_PEND_NOW    1u      /* an immediate beat is due at the next poll */
+#define HBI_PEND_RETRY  2u      /* a retry is due at retry_at */
+#define HBI_MAX_DEPTH   32u
+#define HBI_OPT_ALL     0x1FFu
+/* Unix seconds of 0000-01-01T00:00:00 and 9999-12-31T23:59:59: the range
+   Go's MarshalJSON accepts for the local time. */
+#define HBI_SEC_MIN     (-62167219200LL)
+#define HBI_SEC_MAX     253402300799LL
+/* Shifts Unix seconds to seconds since -0400-03-01, which keeps every
+   accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
+#define HBI_SEC_SHIFT   74784816000LL
+
+HEARTBEAT_DEF const char *hb_strerror(int err)
+{
+    switch (err) {
+#define HBI_ERR_CASE(name, value, text) case value: return text;
+    HB_ERROR_LIST(HBI_ERR_CASE)
+#undef HBI_ERR_CASE
+    default: return "unknown error";
+    }
+}
+
+/* ---- UTF-8: the same rules as Go's utf8.DecodeRune ---------------------- */
+
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0 if
+   the first byte starts no valid sequence: overlongs, surrogates, > U+10FFFF
+   and truncated sequences all count as invalid, one byte at a time. */
+static size_t hbi_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0], lo = 0x80u, hi = 0xBFu;
+    size_t len, k;
+    uint32_t v;
+    if (c < 0x80u) { *cp = c; return 1; }
+    if (c < 0xC2u || c > 0xF4u) return 0;
+    len = c < 0xE0u ? 2u : c < 0xF0u ? 3u : 4u;
+    if (n < len) return 0;
+    if (c == 0xE0u) lo = 0xA0u;
+    else if (c == 0xEDu) hi = 0x9Fu;
+    else if (c == 0xF0u) lo = 0x90u;
+    else if (c == 0xF4u) hi = 0x8Fu;
+    if (s[1] < lo || s[1] > hi) return 0;
+    v = c & (0x7Fu >> len);
+    for (k = 1; k < len; k++) {
+        if ((s[k] & 0xC0u) != 0x80u) return 0;
+        v = (v << 6) | (uint32_t)(s[k] & 0x3Fu);
+    }
+    *cp = v;
+    return len;
+}
+
+/* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
+static int hbi_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, k;
+    uint32_t cp;
+    while (i < n) {
+        if (p[i] == 0) return 0;
+        k = hbi_utf8_len(p + i, n - i, &cp);
+        if (k == 0) return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* strlen that stops looking after max bytes (returns max + 1 then). */
+static size_t hbi_strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n <= max && s[n] != '\0') n++;
+    return n;
+}
+
+/* ---- the JSON writer ------------------------------------------------------ */
+
+HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size)
+{
+    if (w == NULL) return;
+    w->buf = buf;
+    w->size = buf != NULL ? size : 0;
+    w->len = 0;
+    w->err = HB_OK;
+    w->kinds = 0;
+    w->depth = 0;
+    w->first = 1;
+    w->key = 0;
+    w->done = 0;
+}
+
+static void hbi_put(hb_json *w, const char *s, size_t n)
+{
+    if (w->err != HB_OK) return;
+    if (w->buf == NULL) { w->len += n; return; }
+    /* len < size always holds, so size - len cannot wrap; keeping one byte
+       back for the NUL makes the test "n < room". */
+    if (n >= w->size - w->len) {
+        w->err = HB_ERR_NOSPACE;
+        return;
+    }
+    HB_MEMCPY(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+static int hbi_fail(hb_json *w, int err)
+{
+    if (w->err == HB_OK) w->err = err;
+    return w->err;
+}
+
+/* Everything due before a value: the state check and the comma. */
+static int hbi_value(hb_json *w)
+{
+    if (w == NULL) return HB_ERR_ARG;
+    if (w->err != HB_OK) return w->err;
+    if (w->done) return hbi_fail(w, HB_ERR_STATE);
+    if (w->depth > 0) {
+        if (w->kinds & (1u << (w->depth - 1u))) {
+            if (!w->key) return hbi_fail(w, HB_ERR_STATE);
+            w->key = 0;
+        } else if (!w->first) {
+            hbi_put(w, ",", 1);
+        }
+        w->first = 0;
+    }
+    return w->err;
+}
+
+static int hbi_after(hb_json *w)
+{
+    if (w->depth == 0) w->done = 1;
+    return w->err;
+}
+
+static int hbi_begin(hb_json *w, char open, uint32_t is_object)
+{
+    if (hbi_value(w) != HB_OK) return w->err;
+    if (w->depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
+    hbi_put(w, &open, 1);
+    if (is_object) w->kinds |= 1u << w->depth;
+    else w->kinds &= ~(1u << w->depth);
+    w->depth++;
+    w->first = 1;
+    return w->err;
+}
+
+static int hbi_end(hb_json *w, char close, uint32_t is_object)
+{
+    if (w == NULL) return HB_ERR_ARG;
+    if (w->err != HB_OK) return w->err;
+    if (w->depth == 0 || w->key ||
+        ((w->kinds >> (w->depth - 1u)) & 1u) != is_object)
+        return hbi_fail(w, HB_ERR_STATE);
+    hbi_put(w, &close, 1);
+    w->depth--;
+    w->first = 0;
+    return hbi_after(w);
+}
+
+HEARTBEAT_DEF int hb_json_begin_object(hb_json *w) { return hbi_begin(w, '{', 1); }
+HEARTBEAT_DEF int hb_json_end_object(hb_json *w)   { return hbi_end(w, '}', 1); }
+HEARTBEAT_DEF int hb_json_begin_array(hb_json *w)  { return hbi_begin(w, '[', 0); }
+HEARTBEAT_DEF int hb_json_end_array(hb_json *w)    { return hbi_end(w, ']', 0); }
+
+/* A quoted string with Go's escaping (encoding/json, escapeHTML on). */
+static void hbi_string(hb_json *w, const char *str, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, run = 0, k;
+    uint32_t cp;
+    char e[6];
+    hbi_put(w, "\"", 1);
+    while (i < n) {
+        unsigned c = s[i];
+        if (c >= 0x20u && c < 0x80u && c != '"' && c != '\\' && c != '<' &&
+            c != '>' && c != '&') {
+            i++;
+            continue;
+        }
+        if (c >= 0x80u) {
+            k = hbi_utf8_len(s + i, n - i, &cp);
+            if (k != 0 && cp != 0x2028u && cp != 0x2029u) {
+                i += k;     /* valid: stays in the verbatim run */
+                continue;
+            }
+        }
+        hbi_put(w, str + run, i - run);
+        if (c < 0x80u) {
+            size_t en = 2;
+            e[0] = '\\';
+            switch (c) {
+            case '"':  e[1] = '"';  break;
+            case '\\': e[1] = '\\'; break;
+            case '\b': e[1] = 'b';  break;
+            case '\f': e[1] = 'f';  break;
+            case '\n': e[1] = 'n';  break;
+            case '\r': e[1] = 'r';  break;
+            case '\t': e[1] = 't';  break;
+            default:
+                e[1] = 'u'; e[2] = '0'; e[3] = '0';
+                e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
+                en = 6;
+            }
+            hbi_put(w, e, en);
+            i++;
+        } else if (k == 0) {
+            hbi_put(w, "\\ufffd", 6);   /* each invalid byte, as Go does */
+            i++;
+        } else {
+            hbi_put(w, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
+            i += k;
+        }
+        run = i;
+    }
+    hbi_put(w, str + run, i - run);
+    hbi_put(w, "\"", 1);
+}
+
+HEARTBEAT_DEF int hb_json_key(hb_json *w, const char *key, size_t len)
+{
+    if (w == NULL) return HB_ERR_ARG;
+    if (w->err != HB_OK) return w->err;
+    if (key == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
+    if (w->depth == 0 || w->key ||
+        !(w->kinds & (1u << (w->depth - 1u))))
+        return hbi_fail(w, HB_ERR_STATE);
+    if (!w->first) hbi_put(w, ",", 1);
+    w->first = 0;
+    hbi_string(w, key != NULL ? key : "", len);
+    hbi_put(w, ":", 1);
+    w->key = 1;
+    return w->err;
+}
+
+HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len)
+{
+    if (w != NULL && s == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
+    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    hbi_string(w, s != NULL ? s : "", len);
+    return hbi_after(w);
+}
+
+/* Decimal digits of v, written backwards ending at end; returns the start.
+   32-bit only: no 64-bit division reaches a Cortex-M build through here. */
+static char *hbi_u32(char *end, uint32_t v)
+{
+    do {
+        *--end = (char)('0' + (char)(v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    return end;
+}
+
+/* Decimal digits of a 64-bit value without 64-bit division (which would pull
+   __aeabi_uldivmod into a Cortex-M build): values past 32 bits take their
+   high digits by subtracting powers of ten. Returns the length (<= 20). */
+static size_t hbi_u64(char out[20], uint64_t v)
+{
+    static const uint64_t pow10[11] = {
+        10000000000000000000ULL, 1000000000000000000ULL, 100000000000000000ULL,
+        10000000000000000ULL, 1000000000000000ULL, 100000000000000ULL,
+        10000000000000ULL, 1000000000000ULL, 100000000000ULL, 10000000000ULL,
+        1000000000ULL };
+    char tmp[10], *p;
+    size_t n = 0, i;
+    if (v > 0xFFFFFFFFu) {
+        int started = 0;
+        for (i = 0; i < 11; i++) {
+            char d = '0';
+            while (v >= pow10[i]) { v -= pow10[i]; d++; }
+            if (d != '0' || started) { out[n++] = d; started = 1; }
+        }
+        /* v < 10^9 now: exactly nine more digits, zero-padded */
+        p = hbi_u32(tmp + 10, (uint32_t)v);
+        while (p > tmp + 1) *--p = '0';
+        HB_MEMCPY(out + n, tmp + 1, 9);
+        return n + 9;
+    }
+    p = hbi_u32(tmp + 10, (uint32_t)v);
+    n = (size_t)(tmp + 10 - p);
+    HB_MEMCPY(out, p, n);
+    return n;
+}
+
+HEARTBEAT_DEF int hb_json_uint(hb_json *w, uint64_t v)
+{
+    char d[20];
+    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    hbi_put(w, d, hbi_u64(d, v));
+    return hbi_after(w);
+}
+
+HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
+{
+    char d[21];
+    uint64_t m = (uint64_t)v;
+    size_t n = 0;
+    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    if (v < 0) { d[n++] = '-'; m = 0u - m; }
+    n += hbi_u64(d + n, m);
+    hbi_put(w, d, n);
+    return hbi_after(w);
+}
+
+HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
+{
+    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    if (v) hbi_put(w, "true", 4);
+    else hbi_put(w, "false", 5);
+    return hbi_after(w);
+}
+
+HEARTBEAT_DEF int hb_json_null(hb_json *w)
+{
+    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    hbi_put(w, "null", 4);
+    return hbi_after(w);
+}
+
+HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
+{
+    if (len != NULL) *len = 0;
+    if (w == NULL) return HB_ERR_ARG;
+    if (w->err == HB_OK && (w->depth != 0 || !w->done)) w->err = HB_ERR_STATE;
+    if (w->err != HB_OK) {
+        if (w->buf != NULL && w->size > 0) w->buf[0] = '\0';
+        return w->err;
+    }
+    if (w->buf != NULL) w->buf[w->len] = '\0';
+    if (len != NULL) *len = w->len;
+    return HB_OK;
+}
+
+/* ---- RFC 3339 as Go's time.Time.MarshalJSON writes it ------------------- */
+
+static void hbi_2d(char *o, uint32_t v)
+{
+    o[0] = (char)('0' + (char)(v / 10u));
+    o[1] = (char)('0' + (char)(v % 10u));
+}
+
+/* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
+   HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
+static int hbi_time(char *o, const hb_time *t)
+{
+    int32_t off = t->utc_offset_min;
+    uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
+    uint64_t s;
+    uint32_t q, days, sod, era, doe, yoe, doy, mp, d, m, y, ns;
+    int64_t local;
+    int n;
+    if (t->nsec > 999999999u) return HB_ERR_ARG;
+    /* Go: the zone's hour must be 0..23 */
+    if (aoff >= 24u * 60u) return HB_ERR_RANGE;
+    /* Go: the local year must be 0..9999 (checked before adding the offset
+       so that the sum cannot overflow) */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
+        return HB_ERR_RANGE;
+    local = t->sec + (int64_t)off * 60;
+    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
+    /* 86400 = 128 * 675: split the shift and the division so that only
+       32-bit division is needed. */
+    s = (uint64_t)(local + HBI_SEC_SHIFT);
+    q = (uint32_t)(s >> 7);
+    days = q / 675u;
+    sod = (q % 675u) * 128u + (uint32_t)(s & 127u);
+    /* days since -0400-03-01 to a civil date (H. Hinnant's algorithm) */
+    era = days / 146097u;
+    doe = days - era * 146097u;
+    yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
+    doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
+    mp = (5u * doy + 2u) / 153u;
+    d = doy - (153u * mp + 2u) / 5u + 1u;
+    m = mp < 10u ? mp + 3u : mp - 9u;
+    y = yoe + era * 400u + (m <= 2u ? 1u : 0u) - 400u;
+    hbi_2d(o, y / 100u);
+    hbi_2d(o + 2, y % 100u);
+    o[4] = '-';
+    hbi_2d(o + 5, m);
+    o[7] = '-';
+    hbi_2d(o + 8, d);
+    o[10] = 'T';
+    hbi_2d(o + 11, sod / 3600u);
+    o[13] = ':';
+    hbi_2d(o + 14, sod / 60u % 60u);
+    o[16] = ':';
+    hbi_2d(o + 17, sod % 60u);
+    n = 19;
+    ns = t->nsec;
+    if (ns != 0) {
+        int k, last = 9;
+        o[n] = '.';
+        for (k = 9; k >= 1; k--) {
+            o[n + k] = (char)('0' + (char)(ns % 10u));
+            ns /= 10u;
+        }
+        while (o[n + last] == '0') last--;
+        n += last + 1;
+    }
+    if (off == 0) {
+        o[n++] = 'Z';
+    } else {
+        o[n] = off < 0 ? '-' : '+';
+        hbi_2d(o + n + 1, aoff / 60u);
+        o[n + 3] = ':';
+        hbi_2d(o + n + 4, aoff % 60u);
+        n += 6;
+    }
+    return n;
+}
+
+HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
+{
+    char tmp[HB_TIME_MAX];
+    int n;
+    if (buf == NULL || t == NULL) return HB_ERR_ARG;
+    n = hbi_time(tmp, t);
+    if (n < 0) return n;
+    if ((size_t)n >= size) return HB_ERR_NOSPACE;
+    HB_MEMCPY(buf, tmp, (size_t)n);
+    buf[n] = '\0';
+    return n;
+}
+
+HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
+{
+    char tmp[HB_TIME_MAX + 2];
+    int n;
+    if (w == NULL) return HB_ERR_ARG;
+    if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
+    n = hbi_time(tmp + 1, t);
+    if (n < 0) return hbi_fail(w, n);
+    if (hbi_value(w) != HB_OK) return w->err;
+    tmp[0] = '"';
+    tmp[n + 1] = '"';
+    hbi_put(w, tmp, (size_t)n + 2u);
+    return hbi_after(w);
+}
+
+/* ---- the service ----------------------------------------------------------- */
+
+typedef struct hb_service_internal hbi_state;
+
+static void hbi_log(const hbi_state *s, int level, const char *msg, int err,
+                    const char *detail)
+{
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, level, msg, err, detail);
+}
+
+static int hbi_inited(const hb_service *hb)
+{
+    return hb != NULL && (hb->internal_.state == HBI_ST_STOPPED ||
+                          hb->internal_.state == HBI_ST_RUNNING);
+}
+
+/* NULL if status is acceptable, else why not. */
+static const char *hbi_check_status(const char *status)
+{
+    size_t n = hbi_strnlen(status, 32);
+    if (n == 0) return "status is empty";
+    if (n > 32) return "status is longer than 32 bytes";
+    if (!hbi_utf8_valid(status, n)) return "status is not valid UTF-8";
+    return NULL;
+}
+
+/* NULL if the config is acceptable, else the reason (the log's detail). */
+static const char *hbi_check(const hb_config *c)
+{
+    size_t n, i;
+    if (c->topic == NULL || c->topic[0] == '\0') return "topic is NULL or empty";
+    n = hbi_strnlen(c->topic, 65535);
+    if (n > 65535) return "topic is longer than 65535 bytes";
+    for (i = 0; i < n; i++)
+        if (c->topic[i] == '+' || c->topic[i] == '#')
+            return "topic holds a wildcard (+ or #)";
+    if (!hbi_utf8_valid(c->topic, n)) return "topic is not valid UTF-8";
+    if (c->qos < 0 || c->qos > 2) return "qos is not 0, 1 or 2";
+    if (c->interval_ms == 0 || c->interval_ms > 0x7FFFFFFFu)
+        return "interval_ms is not 1 .. 2^31-1";
+    if (c->publish == NULL) return "publish is NULL";
+    if (c->clock == NULL) return "clock is NULL";
+    if (c->device_id == NULL) return "device_id is NULL";
+    if (c->buf == NULL) return "buf is NULL";
+    if (c->buf_size == 0) return "buf_size is 0";
+    if (c->status != NULL) {
+        const char *why = hbi_check_status(c->status);
+        if (why != NULL) return why;
+    }
+    if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags holds unknown bits";
+    if (c->retry_base_ms >= c->interval_ms && c->retry_base_ms != 0)
+        return "retry_base_ms is not below interval_ms";
+    if (c->retry_max_ms != 0 && c->retry_max_ms < c->retry_base_ms)
+        return "retry_max_ms is below retry_base_ms";
+    if (c->jitter_ms >= c->interval_ms && c->jitter_ms != 0)
+        return "jitter_ms is not below interval_ms";
+    if (c->jitter_ms != 0 && c->rand == NULL) return "jitter_ms needs rand";
+    if (c->min_valid_sec < 0) return "min_valid_sec is negative";
+    return NULL;
+}
+
+HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
+{
+    const char *why;
+    hbi_state *s;
+    if (cfg == NULL) return HB_ERR_ARG;
+    why = hb == NULL ? "service is NULL" : hbi_check(cfg);
+    if (why != NULL) {
+        if (cfg->log != NULL)
+            cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
+        return HB_ERR_ARG;
+    }
+    s = &hb->internal_;
+    HB_MEMSET(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    if (s->cfg.status == NULL) s->cfg.status = "alive";
+    if (s->cfg.token_user == NULL) s->cfg.token_user = s->cfg.user;
+    if (s->cfg.retry_base_ms != 0 && s->cfg.retry_max_ms == 0) {
+        s->cfg.retry_max_ms = s->cfg.interval_ms / 2u;
+        if (s->cfg.retry_max_ms < s->cfg.retry_base_ms)
+            s->cfg.retry_max_ms = s->cfg.retry_base_ms;
+    }
+    s->status = s->cfg.status;
+    s->state = HBI_ST_STOPPED;
+    return HB_OK;
+}
+
+static uint32_t hbi_jitter(const hbi_state *s, uint32_t max)
+{
+    if (max == 0 || s->cfg.rand == NULL) return 0;
+    return max == 0xFFFFFFFFu ? s->cfg.rand(s->cfg.user)
+                              : s->cfg.rand(s->cfg.user) % (max + 1u);
+}
+
+/* Phase of the grid within the interval, from device_id alone: FNV-1a with
+   a final avalanche, so ids that differ in one digit land far apart. */
+static uint32_t hbi_phase(const char *id, uint32_t interval)
+{
+    uint32_t h = 2166136261u;
+    while (*id != '\0') {
+        h ^= (unsigned char)*id++;
+        h *= 16777619u;
+    }
+    h ^= h >> 16; h *= 0x85EBCA6Bu;
+    h ^= h >> 13; h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    return h % interval;
+}
+
+HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
+{
+    hbi_state *s;
+    uint32_t first;
+    if (hb == NULL) return HB_ERR_ARG;
+    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    s = &hb->internal_;
+    if (s->state == HBI_ST_RUNNING || s->busy) return HB_ERR_STATE;
+    HB_MEMSET(&s->stats, 0, sizeof s->stats);
+    s->seq = 0;
+    s->init_ms = now_ms;
+    s->last_ms = 0;
+    s->wraps = 0;
+    s->pending = (s->cfg.flags & HB_OPT_IMMEDIATE) ? HBI_PEND_NOW : 0u;
+    /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
+       first point is one interval away, as Go's time.Ticker does; with it,
+       a point in (0, interval] chosen by the id spreads a fleet that was
+       powered on together. */
+    first = (s->cfg.flags & HB_OPT_DESYNC)
+          ? 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms)
+          : s->cfg.interval_ms;
+    s->grid = now_ms + first;
+    s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
+    s->state = HBI_ST_RUNNING;
+    return HB_OK;
+}
+
+/* Writes the message into w. t == NULL: the clock is not synced. */
+static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
+                      const char *status, const char *tok, size_t toklen,
+                      const hb_stats *st, uint32_t seq, uint64_t uptime)
+{
+    const hb_config *c = &s->cfg;
+    uint32_t f = c->flags;
+    hb_json_begin_object(w);
+    hb_json_key(w, "device_id", 9);
+    hb_json_string(w, c->device_id, HB_STRLEN(c->device_id));
+    if (t != NULL) {
+        hb_json_key(w, "timestamp", 9);
+        hb_json_time(w, t);
+    } else {
+        hb_json_key(w, "clock_synced", 12);
+        hb_json_bool(w, 0);
+    }
+    hb_json_key(w, "status", 6);
+    hb_json_string(w, status, HB_STRLEN(status));
+    hb_json_key(w, "jwt_token", 9);
+    hb_json_string(w, tok, toklen);
+    if (f & HB_OPT_SEQ) {
+        hb_json_key(w, "seq", 3);
+        hb_json_uint(w, seq);
+    }
+    if (f & HB_OPT_BOOT_ID) {
+        hb_json_key(w, "boot_id", 7);
+        if (c->boot_id_str != NULL)
+            hb_json_string(w, c->boot_id_str, HB_STRLEN(c->boot_id_str));
+        else
+            hb_json_uint(w, c->boot_id);
+    }
+    if (f & HB_OPT_UPTIME) {
+        hb_json_key(w, "uptime_ms", 9);
+        hb_json_uint(w, uptime);
+    }
+    if (f & HB_OPT_INTERVAL) {
+        hb_json_key(w, "interval_ms", 11);
+        hb_json_uint(w, c->interval_ms);
+    }
+    if (f & HB_OPT_HEALTH) {
+        hb_json_key(w, "publish_failures", 16);
+        hb_json_uint(w, st->fail_publish);
+        hb_json_key(w, "missed", 6);
+        hb_json_uint(w, st->missed);
+        hb_json_key(w, "last_error", 10);
+        hb_json_int(w, st->last_error);
+    }
+    if (c->fields != NULL) c->fields(c->user, w);
+    hb_json_end_object(w);
+}
+
+/* Reads clock and token and writes the message into buf. Returns HB_OK or
+   the failure (HB_ERR_CLOCK, HB_ERR_TOKEN, or a serialisation error). */
+static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
+                     const char *status, size_t *len)
+{
+    hb_time t;
+    const hb_time *tp = &t;
+    const char *tok = "";
+    size_t toklen = 0;
+    uint64_t uptime;
+    hb_json w;
+    uint32_t elapsed = now - s->init_ms;
+    /* uptime's high word: attempts come at least once per interval (< 2^31
+       ms), so the elapsed ticks wrap at most once between two of them. */
+    if (elapsed < s->last_ms) s->wraps++;
+    s->last_ms = elapsed;
+    uptime = ((uint64_t)s->wraps << 32) | elapsed;
+
+    HB_MEMSET(&t, 0, sizeof t);
+    if (s->cfg.clock(s->cfg.user, &t) != 0 || t.nsec > 999999999u ||
+        t.sec < s->cfg.min_valid_sec) {
+        if (!(s->cfg.flags & HB_OPT_SEND_UNSYNCED)) return HB_ERR_CLOCK;
+        tp = NULL;
+    }
+    if (s->cfg.token != NULL) {
+        tok = NULL;
+        if (s->cfg.token(s->cfg.token_user, &tok, &toklen) != 0 ||
+            (tok == NULL && toklen != 0))
+            return HB_ERR_TOKEN;
+        if (tok == NULL) tok = "";
+    }
+    hb_json_init(&w, buf, size);
+    hbi_write(s, &w, tp, status, tok, toklen, &s->stats, s->seq, uptime);
+    return hb_json_finish(&w, len);
+}
+
+/* One beat attempt: build, publish, count, log, maybe schedule a retry. */
+static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
+{
+    size_t len = 0;
+    int rc;
+    s->busy = 1;
+    rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
+                   status != NULL ? status : s->status, &len);
+    s->seq++;
+    s->stats.attempts++;
+    if (rc == HB_OK &&
+        s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
+                       s->cfg.qos) != 0)
+        rc = HB_ERR_PUBLISH;
+    s->stats.last_error = rc;
+    switch (rc) {
+    case HB_OK:
+        s->stats.sent++;
+        s->stats.consecutive_failures = 0;
+        hbi_log(s, HB_LOG_INFO, HB_MSG_OK, HB_OK, s->cfg.topic);
+        break;
+    case HB_ERR_CLOCK:
+        s->stats.fail_clock++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_CLOCK, rc, NULL);
+        break;
+    case HB_ERR_TOKEN:
+        s->stats.fail_token++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_TOKEN, rc, NULL);
+        break;
+    case HB_ERR_PUBLISH:
+        s->stats.fail_publish++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_PUBLISH, rc, s->cfg.topic);
+        break;
+    default:
+        s->stats.fail_serialize++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_SERIALIZE, rc, hb_strerror(rc));
+        break;
+    }
+    if (rc != HB_OK) {
+        s->stats.consecutive_failures++;
+        if (s->cfg.retry_base_ms != 0 && s->state == HBI_ST_RUNNING) {
+            uint32_t delay, b = s->backoff;
+            b = s->stats.consecutive_failures == 1u || b == 0 ? s->cfg.retry_base_ms
+              : b > s->cfg.retry_max_ms / 2u ? s->cfg.retry_max_ms : b * 2u;
+            s->backoff = b;
+            /* "equal jitter": half fixed, half random, so a fleet that
+               failed together does not retry together */
+            delay = s->cfg.rand != NULL ? b - b / 2u + hbi_jitter(s, b / 2u) : b;
+            if (delay == 0) delay = 1;
+            /* a retry never reaches the next due point: that beat is the
+               next attempt anyway */
+            if ((int32_t)(s->due - (now + delay)) > 0) {
+                s->retry_at = now + delay;
+                s->pending |= HBI_PEND_RETRY;
+                hbi_log(s, HB_LOG_DEBUG, HB_MSG_RETRY, rc, NULL);
+            }
+        }
+    }
+    s->busy = 0;
+    return rc;
+}
+
+static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
+{
+    int32_t d;
+    if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
+    if (s->pending & HBI_PEND_NOW) return 0;
+    d = (int32_t)(s->due - now);
+    if (s->pending & HBI_PEND_RETRY) {
+        int32_t r = (int32_t)(s->retry_at - now);
+        if (r < d) d = r;
+    }
+    return d > 0 ? (uint32_t)d : 0u;
+}
+
+HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
+{
+    hbi_state *s;
+    if (hb == NULL) return HB_POLL_IDLE;
+    s = &hb->internal_;
+    if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
+    /* The idle path: one wrap-safe comparison (signed distance). Valid as
+       long as polls come less than 2^31 ms apart, which hb_poll's own
+       answer (at most one interval) guarantees. */
+    if (s->busy) return hbi_wait(s, now_ms);
+    if ((int32_t)(now_ms - s->due) >= 0) {
+        /* Late by k whole intervals: k grid points are skipped and counted,
+           one beat goes now, and the grid stays start + n * interval. */
+        uint32_t k = (now_ms - s->grid) / s->cfg.interval_ms;
+        if (k != 0) {
+            s->stats.missed += k;
+            hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, NULL);
+        }
+        s->grid += (k + 1u) * s->cfg.interval_ms;
+        s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
+        s->pending = 0;
+        hbi_attempt(s, now_ms, NULL);
+    } else if (s->pending & HBI_PEND_NOW) {
+        s->pending &= (uint8_t)~HBI_PEND_NOW;
+        hbi_attempt(s, now_ms, NULL);
+    } else if ((s->pending & HBI_PEND_RETRY) &&
+               (int32_t)(now_ms - s->retry_at) >= 0) {
+        s->pending &= (uint8_t)~HBI_PEND_RETRY;
+        s->stats.retries++;
+        hbi_attempt(s, now_ms, NULL);
+    }
+    return hbi_wait(s, now_ms);
+}
+
+HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
+{
+    hbi_state *s;
+    if (hb == NULL) return;
+    s = &hb->internal_;
+    if (s->state != HBI_ST_RUNNING) return;
+    /* From inside a callback the buffer is in use: stop without the
+       offline beat. */
+    if ((s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
+        s->pending = 0;
+        hbi_attempt(s, now_ms, "offline");
+    }
+    s->state = HBI_ST_STOPPED;
+    s->pending = 0;
+}
+
+HEARTBEAT_DEF int hb_beat_now(hb_service *hb, uint32_t now_ms)
+{
+    if (hb == NULL) return HB_ERR_ARG;
+    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy)
+        return HB_ERR_STATE;
+    return hbi_attempt(&hb->internal_, now_ms, NULL);
+}
+
+HEARTBEAT_DEF int hb_set_status(hb_service *hb, const char *status)
+{
+    const char *why;
+    if (hb == NULL) return HB_ERR_ARG;
+    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    if (status == NULL) status = hb->internal_.cfg.status;
+    why = hbi_check_status(status);
+    if (why != NULL) {
+        hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
+        return HB_ERR_ARG;
+    }
+    hb->internal_.status = status;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_get_stats(const hb_service *hb, hb_stats *out)
+{
+    if (hb == NULL || out == NULL) return HB_ERR_ARG;
+    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    *out = hb->internal_.stats;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_running(const hb_service *hb)
+{
+    return hb != NULL && hb->internal_.state == HBI_ST_RUNNING;
+}
+
+HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
+                                     char *buf, size_t size, size_t *len)
+{
+    size_t n = 0;
+    int rc;
+    if (len != NULL) *len = 0;
+    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;
+    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+    if (rc == HB_OK && len != NULL) *len = n;
+    return rc;
+}
+
+HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
+{
+    /* Measures the widest message this config can produce: the longest
+       timestamp, counters at their maximum, a token of token_len bytes that
+       needs no escaping (base64url never does). */
+    static const char b64[8] = { 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A' };
+    hbi_state s;
+    hb_stats st;
+    hb_time t;
+    hb_json w;
+    size_t len = 0, room;
+    if (cfg == NULL || cfg->device_id == NULL) return 0;
+    HB_MEMSET(&s, 0, sizeof s);
+    HB_MEMSET(&st, 0xFF, sizeof st);
+    st.last_error = HB_ERR_LAST_;
+    s.cfg = *cfg;
+    t.sec = HBI_SEC_MAX - 1439 * 60;
+    t.nsec = 999999999u;
+    t.utc_offset_min = 1439;
+    /* an empty token here, token_len added below: no token memory needed */
+    hb_json_init(&w, NULL, 0);
+    hbi_write(&s, &w, &t, cfg->status != NULL && HB_STRLEN(cfg->status) > 7
+                          ? cfg->status : "offline",
+              b64, 0, &st, 0xFFFFFFFFu, 0xFFFFFFFFFFFFFFFFull);
+    if (hb_json_finish(&w, &len) != HB_OK) return 0;
+    room = len + 1u;
+    return room + token_len < room ? 0 : room + token_len;
+}
+
+#undef HBI_ST_STOPPED
+#undef HBI_ST_RUNNING
+#undef HBI_PEND_NOW
+#undef HBI_PEND_RETRY
+#undef HBI_MAX_DEPTH
+#undef HBI_OPT_ALL
+#undef HBI_SEC_MIN
+#undef HBI_SEC_MAX
+#undef HBI_SEC_SHIFT
+#ifdef HBI_OWN_MEM_HOOKS
+#  undef HB_MEMCPY
+#  undef HB_MEMSET
+#  undef HB_STRLEN
+#  undef HBI_OWN_MEM_HOOKS
+#endif
+#endif /* HEARTBEAT_IMPLEMENTATION */
+
+/*
+------------------------------------------------------------------------------
+MIT License
+
+Copyright (c) 2026 The heartbeat.h authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+------------------------------------------------------------------------------
+*/
