@@ -1,0 +1,3 @@
+module heartbeat/tests/golden
+
+go 1.22
