@@ -27,7 +27,9 @@ $(GREATEST): tests/get-greatest.sh
 	@tests/get-greatest.sh $@
 
 # ---- unit tests (greatest) -------------------------------------------------
-UNIT_SRC := $(sort $(wildcard tests/main.c tests/test_*.c))
+# The suites of the unit binary (tests/test_NAME.c each); tests/main.c runs them.
+UNIT_SUITES := json time service features
+UNIT_SRC := tests/main.c $(patsubst %,tests/test_%.c,$(UNIT_SUITES))
 UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 
 $(BUILD)/test_unit: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)

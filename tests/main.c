@@ -1,0 +1,21 @@
+/* tests/main.c — the unit test runner: the one HEARTBEAT_IMPLEMENTATION. */
+#define HEARTBEAT_IMPLEMENTATION
+#include "heartbeat.h"
+#include "greatest.h"
+
+SUITE_EXTERN(json);
+SUITE_EXTERN(time_format);
+SUITE_EXTERN(service);
+SUITE_EXTERN(features);
+
+GREATEST_MAIN_DEFS();
+
+int main(int argc, char **argv)
+{
+    GREATEST_MAIN_BEGIN();
+    RUN_SUITE(json);
+    RUN_SUITE(time_format);
+    RUN_SUITE(service);
+    RUN_SUITE(features);
+    GREATEST_MAIN_END();
+}
