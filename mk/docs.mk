@@ -1,0 +1,29 @@
+# Documentation: `make docs` renders docs/design.dot to docs/design.svg
+# (commit the result). Steps of `make test`:
+#   schema    real messages from heartbeat.h validate against
+#             docs/heartbeat.schema.json (and broken ones do not)
+#   docs-svg  docs/design.svg is what `dot` makes of docs/design.dot today
+#   docs-names every hb_*/HB_*/HEARTBEAT_* name the docs mention exists in
+#             heartbeat.h
+
+DOT ?= dot
+
+docs: docs/design.svg
+
+docs/design.svg: docs/design.dot
+	@command -v $(DOT) >/dev/null || { echo "dot not installed: apt-get install graphviz"; exit 1; }
+	$(DOT) -Tsvg docs/design.dot -o $@
+
+$(BUILD)/docs/messages: tests/docs/messages.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WSTRICT) -I. -o $@ tests/docs/messages.c
+
+TEST_STEPS += schema docs-svg docs-names
+check-schema:
+	@tests/step.sh schema '$(MAKE) -s $(BUILD)/docs/messages && \
+	  $(BUILD)/docs/messages > $(BUILD)/docs/messages.txt && \
+	  /usr/bin/python3 tests/docs/check-schema.py $(BUILD)/docs/messages.txt'
+check-docs-svg:
+	@tests/step.sh docs-svg 'DOT="$(DOT)" BUILD="$(BUILD)" tests/docs/check-svg.sh'
+check-docs-names:
+	@tests/step.sh docs-names '/usr/bin/python3 tests/docs/check-names.py'
