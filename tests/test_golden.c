@@ -325,6 +325,13 @@ static enum greatest_test_res hbg_beat(const hbg_msg *v, const hb_config *cfg)
                    "this was published:\n", v->name, v->out);
             hbg_show("got", hbg_c.payload, hbg_c.len);
         }
+        if (st.fail_serialize != 1u)
+            printf("\n  golden message: vector \"%s\": Go fails (%s), want a "
+                   "serialisation failure; stats: clock %u token %u serialize "
+                   "%u publish %u, last error %s\n", v->name, v->out,
+                   (unsigned)st.fail_clock, (unsigned)st.fail_token,
+                   (unsigned)st.fail_serialize, (unsigned)st.fail_publish,
+                   hb_strerror(st.last_error));
         ASSERT_EQm("nothing published", 0u, hbg_c.publishes);
         ASSERT_EQm("counted as serialisation failure", 1u, st.fail_serialize);
         ASSERT_ENUM_EQm("last_error", HB_ERR_RANGE, st.last_error, hb_strerror);
