@@ -9,7 +9,8 @@
  *     where Go fails, heartbeat.h must say HB_ERR_RANGE;
  *   - messages: json.Marshal of the original service's Heartbeat struct,
  *     through the whole service (hb_init, hb_start, hb_poll) with a fake
- *     publisher, clock and token source.
+ *     publisher, clock and token source; and the same with status
+ *     "offline" through hb_offline_message.
  * Each vector is its own test, named with its index as suffix (run one with
  * `-t esc_value_17`); a mismatch prints the vector's name, its input, the
  * expected and the actual bytes, escaped as C string text. */
@@ -394,6 +395,33 @@ TEST msg_sized(const hbg_msg *v)
     PASS();
 }
 
+/* hb_offline_message (for the MQTT will) is the same message with status
+   "offline": Go's bytes for Heartbeat{..., Status: "offline"}. */
+TEST msg_offline(const hbg_msg *v)
+{
+    hb_config cfg;
+    hb_service hb;
+    char buf[HBG_BUF];
+    size_t len = 1234;
+    int rc;
+
+    hbg_config(&cfg, v);
+    ASSERT_ENUM_EQm(v->name, HB_OK, hb_init(&hb, &cfg), hb_strerror);
+    rc = hb_offline_message(&hb, 0, buf, sizeof buf, &len);
+    ASSERT_EQm("publishes nothing", 0u, hbg_c.publishes);
+    if (!v->ok) {
+        ASSERT_ENUM_EQm(v->name, HB_ERR_RANGE, rc, hb_strerror);
+        PASS();
+    }
+    ASSERT_ENUM_EQm(v->name, HB_OK, rc, hb_strerror);
+    hbg_same("offline message", v->name, NULL, 0, v->offline, v->offline_len,
+             buf, len);
+    ASSERT_EQm(v->name, v->offline_len, len);
+    ASSERT_MEM_EQm(v->name, v->offline, buf, v->offline_len);
+    ASSERT_EQm("NUL-terminated", '\0', buf[len]);
+    PASS();
+}
+
 /* ---- the suite --------------------------------------------------------------- */
 
 SUITE(golden)
@@ -418,6 +446,8 @@ SUITE(golden)
         sprintf(sfx, "%lu", (unsigned long)i);
         greatest_set_test_suffix(sfx);
         RUN_TEST1(msg_service, &hbg_msg_vectors[i]);
+        greatest_set_test_suffix(sfx);
+        RUN_TEST1(msg_offline, &hbg_msg_vectors[i]);
         if (hbg_b64url(hbg_msg_vectors[i].token, hbg_msg_vectors[i].token_len)) {
             greatest_set_test_suffix(sfx);
             RUN_TEST1(msg_sized, &hbg_msg_vectors[i]);

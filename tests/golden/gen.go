@@ -595,13 +595,16 @@ func main() {
 	p("   bytes, or ok = 0 (Go's error message in out: nothing is published).\n")
 	p("   id is NUL-terminated (as hb_config.device_id); token may hold NUL.\n")
 	p("   token_cb = 0: the config has no token callback. status = NULL: the\n")
-	p("   config leaves status NULL, which must mean \"alive\". */\n")
+	p("   config leaves status NULL, which must mean \"alive\". offline is\n")
+	p("   the message hb_offline_message must build (empty when ok = 0). */\n")
 	p("typedef struct hbg_msg {\n")
 	p("    const char *name;\n    const char *id;\n")
 	p("    const char *token;\n    size_t      token_len;\n    int         token_cb;\n")
 	p("    const char *status;\n")
 	p("    int64_t     sec;\n    uint32_t    nsec;\n    int16_t     off;\n")
-	p("    int         ok;\n    const char *out;\n    size_t      out_len;\n} hbg_msg;\n\n")
+	p("    int         ok;\n    const char *out;\n    size_t      out_len;\n")
+	p("    const char *offline;      /* the same with status \"offline\" */\n")
+	p("    size_t      offline_len;\n} hbg_msg;\n\n")
 	p("static const hbg_msg hbg_msg_vectors[] = {\n")
 	for _, c := range msgs {
 		if strings.IndexByte(c.id, 0) >= 0 || strings.IndexByte(c.status, 0) >= 0 {
@@ -611,6 +614,13 @@ func main() {
 		out, err := json.Marshal(Heartbeat{c.id, goTime(c.sec, c.nsec, c.off), c.status, c.token})
 		if err != nil {
 			ok, out = 0, []byte(err.Error())
+		}
+		offline, err2 := json.Marshal(Heartbeat{c.id, goTime(c.sec, c.nsec, c.off), "offline", c.token})
+		if (err == nil) != (err2 == nil) {
+			panic("status changes whether Marshal fails")
+		}
+		if err2 != nil {
+			offline = nil
 		}
 		status := "NULL"
 		if !c.statusNil {
@@ -625,10 +635,11 @@ func main() {
 				panic("no callback sends an empty token")
 			}
 		}
-		p("    { %s,\n      %s,\n      %s, %d, %d,\n      %s, INT64_C(%d), %d, %d,\n      %d, %s, %d },\n",
+		p("    { %s,\n      %s,\n      %s, %d, %d,\n      %s, INT64_C(%d), %d, %d,\n      %d, %s, %d,\n      %s, %d },\n",
 			cstr([]byte(c.name), "      "), cstr([]byte(c.id), "      "),
 			cstr([]byte(c.token), "      "), len(c.token), cb, status,
-			c.sec, c.nsec, c.off, ok, cstr(out, "      "), len(out))
+			c.sec, c.nsec, c.off, ok, cstr(out, "      "), len(out),
+			cstr(offline, "      "), len(offline))
 	}
 	p("};\n#define HBG_MSG_COUNT (sizeof hbg_msg_vectors / sizeof hbg_msg_vectors[0])\n\n")
 	p("#endif /* HEARTBEAT_GOLDEN_VECTORS_H */\n")

@@ -1655,7 +1655,8 @@ static const hbg_tm hbg_tm_vectors[] = {
    bytes, or ok = 0 (Go's error message in out: nothing is published).
    id is NUL-terminated (as hb_config.device_id); token may hold NUL.
    token_cb = 0: the config has no token callback. status = NULL: the
-   config leaves status NULL, which must mean "alive". */
+   config leaves status NULL, which must mean "alive". offline is
+   the message hb_offline_message must build (empty when ok = 0). */
 typedef struct hbg_msg {
     const char *name;
     const char *id;
@@ -1669,6 +1670,8 @@ typedef struct hbg_msg {
     int         ok;
     const char *out;
     size_t      out_len;
+    const char *offline;      /* the same with status "offline" */
+    size_t      offline_len;
 } hbg_msg;
 
 static const hbg_msg hbg_msg_vectors[] = {
@@ -1683,7 +1686,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZ"
       "WFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2O"
       "DAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT"
-      "3egLIqPLVc\"}", 317 },
+      "3egLIqPLVc\"}", 317,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.123456789Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 319 },
     { "uuid, HS256 token, status \"alive\"",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1695,7 +1704,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZ"
       "WFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2O"
       "DAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT"
-      "3egLIqPLVc\"}", 317 },
+      "3egLIqPLVc\"}", 317,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.123456789Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 319 },
     { "uuid, HS256 token, Go StatusAlive \"1\"",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1707,21 +1722,33 @@ static const hbg_msg hbg_msg_vectors[] = {
       "token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFyd"
       "GJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyL"
       "CJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egL"
-      "IqPLVc\"}", 313 },
+      "IqPLVc\"}", 313,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.123456789Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 319 },
     { "no token callback",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "", 0, 0,
       NULL, INT64_C(1795809202), 0, 0,
       1, "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
       "amp\":\"2026-11-27T19:53:22Z\",\"status\":\"alive\",\"jwt_token"
-      "\":\"\"}", 119 },
+      "\":\"\"}", 119,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22Z\",\"status\":\"offline\",\"jwt_toke"
+      "n\":\"\"}", 121 },
     { "token callback gives empty token",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "", 0, 1,
       NULL, INT64_C(1795809202), 0, 0,
       1, "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
       "amp\":\"2026-11-27T19:53:22Z\",\"status\":\"alive\",\"jwt_token"
-      "\":\"\"}", 119 },
+      "\":\"\"}", 119,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22Z\",\"status\":\"offline\",\"jwt_toke"
+      "n\":\"\"}", 121 },
     { "whole seconds",
       "dev-1",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1732,7 +1759,12 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\"status\":\"1\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6Ikp"
       "XVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMi"
       "wiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBu"
-      "jQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 272 },
+      "jQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 272,
+      "{\"device_id\":\"dev-1\",\"timestamp\":\"2023-11-14T22:13:20Z\","
+      "\"status\":\"offline\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5c"
+      "CI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3"
+      "MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8"
+      "qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 278 },
     { "nsec 1",
       "dev-1",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1743,7 +1775,12 @@ static const hbg_msg hbg_msg_vectors[] = {
       "000001Z\",\"status\":\"1\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsI"
       "nR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2"
       "NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL"
-      "-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 282 },
+      "-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 282,
+      "{\"device_id\":\"dev-1\",\"timestamp\":\"2023-11-14T22:13:20.000"
+      "000001Z\",\"status\":\"offline\",\"jwt_token\":\"eyJhbGciOiJIUzI"
+      "1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdC"
+      "I6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn"
+      "0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 288 },
     { "nsec trimmed",
       "dev-1",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1754,7 +1791,12 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\",\"status\":\"1\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6"
       "IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzI"
       "wMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCa"
-      "JBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 275 },
+      "JBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 275,
+      "{\"device_id\":\"dev-1\",\"timestamp\":\"2023-11-14T22:13:20.12Z"
+      "\",\"status\":\"offline\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsIn"
+      "R5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2N"
+      "DI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-"
+      "ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 281 },
     { "offset +05:30",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1766,7 +1808,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
       "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
       "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
-      "bT3egLIqPLVc\"}", 319 },
+      "bT3egLIqPLVc\"}", 319,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-28T01:23:22.000005+05:30\",\"status\":\"offline"
+      "\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQi"
+      "OiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0"
+      "Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWt"
+      "KnBbT3egLIqPLVc\"}", 321 },
     { "offset -08:00",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1778,7 +1826,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQi"
       "OiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0"
       "Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWt"
-      "KnBbT3egLIqPLVc\"}", 322 },
+      "KnBbT3egLIqPLVc\"}", 322,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T11:53:22.999999999-08:00\",\"status\":\"offli"
+      "ne\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdW"
+      "QiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNz"
+      "Y0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-a"
+      "WtKnBbT3egLIqPLVc\"}", 324 },
     { "offset -00:30",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1790,7 +1844,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "oken\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydG"
       "JlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLC"
       "JzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLI"
-      "qPLVc\"}", 312 },
+      "qPLVc\"}", 312,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:23:22-00:30\",\"status\":\"offline\",\"jwt"
+      "_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFy"
+      "dGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAy"
+      "LCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3eg"
+      "LIqPLVc\"}", 314 },
     { "offset +23:59",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1802,31 +1862,45 @@ static const hbg_msg hbg_msg_vectors[] = {
       "oken\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydG"
       "JlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLC"
       "JzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLI"
-      "qPLVc\"}", 312 },
+      "qPLVc\"}", 312,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-28T19:52:22+23:59\",\"status\":\"offline\",\"jwt"
+      "_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFy"
+      "dGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAy"
+      "LCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3eg"
+      "LIqPLVc\"}", 314 },
     { "epoch",
       "epoch",
       "t", 1, 1,
       NULL, INT64_C(0), 0, 0,
       1, "{\"device_id\":\"epoch\",\"timestamp\":\"1970-01-01T00:00:00Z\","
-      "\"status\":\"alive\",\"jwt_token\":\"t\"}", 89 },
+      "\"status\":\"alive\",\"jwt_token\":\"t\"}", 89,
+      "{\"device_id\":\"epoch\",\"timestamp\":\"1970-01-01T00:00:00Z\","
+      "\"status\":\"offline\",\"jwt_token\":\"t\"}", 91 },
     { "pre-1970",
       "old",
       "t", 1, 1,
       NULL, INT64_C(-1), 500000000, 0,
       1, "{\"device_id\":\"old\",\"timestamp\":\"1969-12-31T23:59:59.5Z\","
-      "\"status\":\"alive\",\"jwt_token\":\"t\"}", 89 },
+      "\"status\":\"alive\",\"jwt_token\":\"t\"}", 89,
+      "{\"device_id\":\"old\",\"timestamp\":\"1969-12-31T23:59:59.5Z\","
+      "\"status\":\"offline\",\"jwt_token\":\"t\"}", 91 },
     { "year 0000",
       "y0",
       "t", 1, 1,
       NULL, INT64_C(-62167219200), 0, 0,
       1, "{\"device_id\":\"y0\",\"timestamp\":\"0000-01-01T00:00:00Z\",\"s"
-      "tatus\":\"alive\",\"jwt_token\":\"t\"}", 86 },
+      "tatus\":\"alive\",\"jwt_token\":\"t\"}", 86,
+      "{\"device_id\":\"y0\",\"timestamp\":\"0000-01-01T00:00:00Z\",\"s"
+      "tatus\":\"offline\",\"jwt_token\":\"t\"}", 88 },
     { "year 9999 last ns",
       "y9999",
       "t", 1, 1,
       NULL, INT64_C(253402300799), 999999999, 0,
       1, "{\"device_id\":\"y9999\",\"timestamp\":\"9999-12-31T23:59:59.999"
-      "999999Z\",\"status\":\"alive\",\"jwt_token\":\"t\"}", 99 },
+      "999999Z\",\"status\":\"alive\",\"jwt_token\":\"t\"}", 99,
+      "{\"device_id\":\"y9999\",\"timestamp\":\"9999-12-31T23:59:59.999"
+      "999999Z\",\"status\":\"offline\",\"jwt_token\":\"t\"}", 101 },
     { "hostile id: quotes and injection",
       "x\",\"status\":\"dead",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1838,7 +1912,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYX"
       "QtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdW"
       "IiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLV"
-      "c\"}", 298 },
+      "c\"}", 298,
+      "{\"device_id\":\"x\\\",\\\"status\\\":\\\"dead\",\"timestamp\":"
+      "\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline\",\"jwt_"
+      "token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFyd"
+      "GJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyL"
+      "CJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egL"
+      "IqPLVc\"}", 304 },
     { "hostile id: html",
       "<script>alert(1)</script>&amp;",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1850,7 +1930,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       ",\"status\":\"alive\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cC"
       "I6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3M"
       "zIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8q"
-      "CaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 336 },
+      "CaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 336,
+      "{\"device_id\":\"\\u003cscript\\u003ealert(1)\\u003c/script\\u00"
+      "3e\\u0026amp;\",\"timestamp\":\"2026-11-27T19:53:22.000000001Z\""
+      ",\"status\":\"offline\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5"
+      "cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI"
+      "3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut"
+      "8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 338 },
     { "hostile id: controls",
       "a\x01\x08\x09\x0a\x0c\x0d\x1f\x7fz",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1862,7 +1948,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "wt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZW"
       "FydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2OD"
       "AyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3"
-      "egLIqPLVc\"}", 306 },
+      "egLIqPLVc\"}", 306,
+      "{\"device_id\":\"a\\u0001\\b\\t\\n\\f\\r\\u001f\x7fz\",\"timesta"
+      "mp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 308 },
     { "hostile id: invalid UTF-8",
       "\xff\xfe\xc0\x80\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1875,7 +1967,14 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYX"
       "QtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdW"
       "IiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLV"
-      "c\"}", 359 },
+      "c\"}", 359,
+      "{\"device_id\":\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\uff"
+      "fd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\",\"timestamp\":\"2"
+      "026-11-27T19:53:22.000000001Z\",\"status\":\"offline\",\"jwt_tok"
+      "en\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJl"
+      "YXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJz"
+      "dWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqP"
+      "LVc\"}", 361 },
     { "hostile id: U+2028/9 and U+FFFD",
       "\xe2\x80\xa8\xe2\x80\xa9\xef\xbf\xbd",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1887,7 +1986,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYX"
       "QtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdW"
       "IiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLV"
-      "c\"}", 296 },
+      "c\"}", 296,
+      "{\"device_id\":\"\\u2028\\u2029\xef\xbf\xbd\",\"timestamp\":\"20"
+      "26-11-27T19:53:22.000000001Z\",\"status\":\"offline\",\"jwt_toke"
+      "n\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlY"
+      "XQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzd"
+      "WIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPL"
+      "Vc\"}", 298 },
     { "hostile id: backslashes",
       "\\\\server\\share\\",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1899,7 +2004,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYX"
       "QtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdW"
       "IiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLV"
-      "c\"}", 300 },
+      "c\"}", 300,
+      "{\"device_id\":\"\\\\\\\\server\\\\share\\\\\",\"timestamp\":\"2"
+      "026-11-27T19:53:22.000000001Z\",\"status\":\"offline\",\"jwt_tok"
+      "en\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJl"
+      "YXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJz"
+      "dWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqP"
+      "LVc\"}", 302 },
     { "unicode id",
       "g\xc3\xa9r\xc3\xa4t-\xe6\x97\xa5\xe6\x9c\xac-\xf0\x9f\x98\x80",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1911,7 +2022,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "Z\",\"status\":\"alive\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR"
       "5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2ND"
       "I3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-u"
-      "t8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 300 },
+      "t8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 300,
+      "{\"device_id\":\"g\xc3\xa9r\xc3\xa4t-\xe6\x97\xa5\xe6\x9c\xac-"
+      "\xf0\x9f\x98\x80\",\"timestamp\":\"2026-11-27T19:53:22.000000001"
+      "Z\",\"status\":\"offline\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsI"
+      "nR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2"
+      "NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL"
+      "-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 302 },
     { "empty id",
       "",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -1922,7 +2039,12 @@ static const hbg_msg hbg_msg_vectors[] = {
       "1Z\",\"status\":\"alive\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsIn"
       "R5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2N"
       "DI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-"
-      "ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 281 },
+      "ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 281,
+      "{\"device_id\":\"\",\"timestamp\":\"2026-11-27T19:53:22.00000000"
+      "1Z\",\"status\":\"offline\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIs"
+      "InR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc"
+      "2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeE"
+      "L-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 283 },
     { "long id",
       "device-device-device-device-device-device-device-device-device-d"
       "evice-device-device-device-device-device-device-device-device-de"
@@ -1946,7 +2068,19 @@ static const hbg_msg hbg_msg_vectors[] = {
       ",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOi"
       "JoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mj"
       "c2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKn"
-      "BbT3egLIqPLVc\"}", 704 },
+      "BbT3egLIqPLVc\"}", 704,
+      "{\"device_id\":\"device-device-device-device-device-device-devic"
+      "e-device-device-device-device-device-device-device-device-device"
+      "-device-device-device-device-device-device-device-device-device-"
+      "device-device-device-device-device-device-device-device-device-d"
+      "evice-device-device-device-device-device-device-device-device-de"
+      "vice-device-device-device-device-device-device-device-device-dev"
+      "ice-device-device-device-device-device-device-device-end\",\"tim"
+      "estamp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline"
+      "\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQi"
+      "OiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0"
+      "Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWt"
+      "KnBbT3egLIqPLVc\"}", 706 },
     { "long hostile id",
       "<\xe2\x80\xa8\x01\xff<\xe2\x80\xa8\x01\xff<\xe2\x80\xa8\x01\xff<"
       "\xe2\x80\xa8\x01\xff<\xe2\x80\xa8\x01\xff<\xe2\x80\xa8\x01\xff<"
@@ -2030,14 +2164,64 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
       "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\",\"timestamp\":\"202"
       "6-11-27T19:53:22.000000001Z\",\"status\":\"alive\",\"jwt_token\""
-      ":\"t\"}", 2494 },
+      ":\"t\"}", 2494,
+      "{\"device_id\":\"\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u00"
+      "01\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufff"
+      "d\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001"
+      "\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd"
+      "\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c"
+      "\\u2028\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\\u003c\\u2028"
+      "\\u0001\\ufffd\\u003c\\u2028\\u0001\\ufffd\",\"timestamp\":\"202"
+      "6-11-27T19:53:22.000000001Z\",\"status\":\"offline\",\"jwt_token"
+      "\":\"t\"}", 2496 },
     { "hostile token",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "a\"b\\c\x00""d<e>\xff\x0a", 12, 1,
       NULL, INT64_C(1795809202), 1, 0,
       1, "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
       "amp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"alive\",\""
-      "jwt_token\":\"a\\\"b\\\\c\\u0000d\\u003ce\\u003e\\ufffd\\n\"}", 164 },
+      "jwt_token\":\"a\\\"b\\\\c\\u0000d\\u003ce\\u003e\\ufffd\\n\"}", 164,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"a\\\"b\\\\c\\u0000d\\u003ce\\u003e\\ufffd\\n\"}", 166 },
     { "unicode status",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2049,7 +2233,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\x93 ok \\u003cready\\u003e\",\"jwt_token\":\"eyJhbGciOiJIUzI1Ni"
       "IsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6M"
       "Tc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.G"
-      "eEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 336 },
+      "eEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 336,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 319 },
     { "status with quote",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2061,7 +2251,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQi"
       "OiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0"
       "Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWt"
-      "KnBbT3egLIqPLVc\"}", 318 },
+      "KnBbT3egLIqPLVc\"}", 318,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 319 },
     { "32-byte status",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2073,7 +2269,13 @@ static const hbg_msg hbg_msg_vectors[] = {
       "ssssssssssssssssssssss\",\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR"
       "5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2ND"
       "I3MzIwMiwiZXhwIjoxNzY0Mjc2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-u"
-      "t8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 344 },
+      "t8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc\"}", 344,
+      "{\"device_id\":\"3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b\",\"timest"
+      "amp\":\"2026-11-27T19:53:22.000000001Z\",\"status\":\"offline\","
+      "\"jwt_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ"
+      "oZWFydGJlYXQtYmFja2VuZCIsImlhdCI6MTc2NDI3MzIwMiwiZXhwIjoxNzY0Mjc"
+      "2ODAyLCJzdWIiOiJkZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnB"
+      "bT3egLIqPLVc\"}", 319 },
     { "error: year 10000 via offset",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2081,7 +2283,8 @@ static const hbg_msg hbg_msg_vectors[] = {
       "kZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc", 188, 1,
       NULL, INT64_C(253402300799), 0, 60,
       0, "json: error calling MarshalJSON for type time.Time: Time.Marshal"
-      "JSON: year outside of range [0,9999]", 100 },
+      "JSON: year outside of range [0,9999]", 100,
+      "", 0 },
     { "error: year -1",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2089,7 +2292,8 @@ static const hbg_msg hbg_msg_vectors[] = {
       "kZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc", 188, 1,
       NULL, INT64_C(-62167219201), 0, 0,
       0, "json: error calling MarshalJSON for type time.Time: Time.Marshal"
-      "JSON: year outside of range [0,9999]", 100 },
+      "JSON: year outside of range [0,9999]", 100,
+      "", 0 },
     { "error: offset +24:00",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2097,7 +2301,8 @@ static const hbg_msg hbg_msg_vectors[] = {
       "kZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc", 188, 1,
       NULL, INT64_C(1795809202), 0, 1440,
       0, "json: error calling MarshalJSON for type time.Time: Time.Marshal"
-      "JSON: timezone hour outside of range [0,23]", 107 },
+      "JSON: timezone hour outside of range [0,23]", 107,
+      "", 0 },
     { "error: offset -24:00",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2105,7 +2310,8 @@ static const hbg_msg hbg_msg_vectors[] = {
       "kZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc", 188, 1,
       NULL, INT64_C(1795809202), 0, -1440,
       0, "json: error calling MarshalJSON for type time.Time: Time.Marshal"
-      "JSON: timezone hour outside of range [0,23]", 107 },
+      "JSON: timezone hour outside of range [0,23]", 107,
+      "", 0 },
     { "error: offset -32768",
       "3f2b8c1e-9d4a-4e7b-a6c5-0b1d2e3f4a5b",
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJoZWFydGJlYXQtYmF"
@@ -2113,7 +2319,8 @@ static const hbg_msg hbg_msg_vectors[] = {
       "kZXZpY2UtMDQyIn0.GeEL-ut8qCaJBujQyYJ9nHnL-aWtKnBbT3egLIqPLVc", 188, 1,
       "1", INT64_C(1795809202), 0, -32768,
       0, "json: error calling MarshalJSON for type time.Time: Time.Marshal"
-      "JSON: timezone hour outside of range [0,23]", 107 },
+      "JSON: timezone hour outside of range [0,23]", 107,
+      "", 0 },
 };
 #define HBG_MSG_COUNT (sizeof hbg_msg_vectors / sizeof hbg_msg_vectors[0])
 
