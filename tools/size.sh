@@ -1,0 +1,186 @@
+#!/bin/sh
+# tools/size.sh [OUTDIR] - the footprint table of `make size`.
+#
+# For each target (Cortex-M0, M4, M33 with arm-none-eabi-gcc; rv32imac with
+# riscv64-unknown-elf-gcc) it builds tests/embedded/core.c (the
+# implementation alone) with -Os -ffunction-sections -fdata-sections, links
+# it with --gc-sections into two reference programs and counts, from the
+# link map, only the bytes that come from core.o:
+#   core     tests/embedded/ref_min.c: hb_init, hb_start, hb_poll, hb_stop
+#            (every HB_OPT_* option is a run-time flag, so their code paths
+#            are all in hb_poll and counted here)
+#   all API  tests/embedded/ref_all.c: every public function, every option
+# "text" includes read-only data (the error strings, tables), as size(1)
+# counts it; "ro" is that read-only part alone. The struct sizes come from
+# tests/embedded/sizeof.c; the stack of hb_poll from -fstack-usage and
+# -fcallgraph-info=su through tools/stack-depth.py, callbacks (calls through
+# a function pointer) and libc/libgcc helpers counted as 0.
+#
+# A missing cross compiler leaves its rows out (named on stderr); exit 77
+# when no row could be built. SIZE_DEFS adds -D options to every build.
+# Targets: core <= 2048 B text on M4, <= 3072 B on M0; hb_service <= 96 B;
+# hb_poll stack <= 256 B: rows over a target are marked with "!".
+set -u
+out=${1:-build/size}
+ARM_CC=${ARM_CC:-arm-none-eabi-gcc}
+RV_CC=${RV_CC:-riscv64-unknown-elf-gcc}
+PYTHON=${PYTHON:-python3}
+SIZE_DEFS=${SIZE_DEFS:-}
+here=$(cd "$(dirname "$0")/.." && pwd)
+emb=$here/tests/embedded
+mkdir -p "$out"
+CFLAGS_SIZE="-std=c99 -Os -ffreestanding -ffunction-sections -fdata-sections -Wall -Wextra -Werror $SIZE_DEFS"
+
+# map_bytes MAP OBJ -> "text ro data bss" of the input sections from OBJ
+# that the link kept (after "Linker script and memory map").
+map_bytes() {
+    awk -v obj="$2" '
+        function hex(h,   i, c, n) {
+            n = 0; h = tolower(h); sub(/^0x/, "", h)
+            for (i = 1; i <= length(h); i++)
+                n = n * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+            return n
+        }
+        function add(sec, hx, file,   n) {
+            if (file != obj) return
+            n = hex(hx)
+            if (sec ~ /^\.(text|init|fini)/) text += n
+            else if (sec ~ /^\.(s?rodata)/) { text += n; ro += n }
+            else if (sec ~ /^\.(s?data)/) data += n
+            else if (sec ~ /^\.(s?bss)/ || sec == "COMMON") bss += n
+        }
+        /^Linker script and memory map/ { on = 1; next }
+        !on { next }
+        /^ [^ ]+$/ { pending = $1; next }
+        pending != "" && /^ +0x[0-9a-fA-F]+ +0x[0-9a-fA-F]+ +[^ ]+$/ {
+            sub(/^0x/, "", $2); add(pending, $2, $3); pending = ""; next }
+        /^ [^ ]+ +0x[0-9a-fA-F]+ +0x[0-9a-fA-F]+ +[^ ]+$/ {
+            sub(/^0x/, "", $3); add($1, $3, $4) }
+        { pending = "" }
+        END { printf "%d %d %d %d\n", text, ro, data, bss }' "$1"
+}
+
+# symsize NM OBJ SYMBOL -> decimal size
+symsize() {
+    "$1" -S "$2" | awk -v s="$3" '
+        function hex(h,   i, c, n) {
+            n = 0; h = tolower(h); sub(/^0x/, "", h)
+            for (i = 1; i <= length(h); i++)
+                n = n * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+            return n
+        }
+        $4 == s { print hex($2) }'
+}
+
+# pieces MAP OBJ -> "bytes section" of each kept input section from OBJ,
+# largest first (the functions and tables worth shrinking).
+pieces() {
+    awk -v obj="$2" '
+        function hex(h,   i, n) {
+            n = 0; h = tolower(h); sub(/^0x/, "", h)
+            for (i = 1; i <= length(h); i++)
+                n = n * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+            return n
+        }
+        /^Linker script and memory map/ { on = 1; next }
+        !on { next }
+        /^ [^ ]+$/ { pending = $1; next }
+        pending != "" && /^ +0x[0-9a-fA-F]+ +0x[0-9a-fA-F]+ +[^ ]+$/ {
+            if ($3 == obj) print hex($2), pending; pending = ""; next }
+        /^ [^ ]+ +0x[0-9a-fA-F]+ +0x[0-9a-fA-F]+ +[^ ]+$/ {
+            if ($4 == obj) print hex($3), $1 }
+        { pending = "" }' "$1" | sort -rn
+}
+
+rows=0
+table=$out/table.txt
+: > "$table"
+# measure NAME LABEL CC "CPU FLAGS" "LIBS" HOOKS(0/1)
+measure() {
+    name=$1 label=$2 cc=$3 cpu=$4 libs=$5 hooks=$6
+    if ! command -v "$cc" >/dev/null 2>&1; then
+        echo "size: $cc not found, no $label row" >&2
+        return 0
+    fi
+    d=$out/$name
+    mkdir -p "$d"
+    nm=$("$cc" -print-prog-name=nm)
+    defs="" extra=""
+    if [ "$hooks" = 1 ]; then
+        defs="-DEMB_HOOKS -nostdinc -isystem $("$cc" -print-file-name=include)"
+        "$cc" $cpu $CFLAGS_SIZE -DEMB_LIBC -fno-tree-loop-distribute-patterns \
+            -c "$emb/hooks.c" -o "$d/hooks.o" || return 1
+        extra=$d/hooks.o
+    fi
+    "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -fstack-usage -fcallgraph-info=su \
+        -c "$emb/core.c" -o "$d/core.o" || return 1
+    "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/sizeof.c" -o "$d/sizeof.o" || return 1
+    for r in min all; do
+        "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/ref_$r.c" -o "$d/ref_$r.o" || return 1
+        "$cc" $cpu -nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,ref_main \
+            -Wl,--no-warn-rwx-segments \
+            -Wl,-Map,"$d/ref_$r.map" -o "$d/ref_$r.elf" \
+            "$d/ref_$r.o" "$d/core.o" $extra $libs -lgcc || return 1
+    done
+    set -- $(map_bytes "$d/ref_min.map" "$d/core.o")
+    t=$1 ro=$2 da=$3 bs=$4
+    set -- $(map_bytes "$d/ref_all.map" "$d/core.o")
+    at=$1 aro=$2 ada=$3 abs=$4
+    svc=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_service)
+    cfg=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_config)
+    "$PYTHON" "$here/tools/stack-depth.py" hb_poll "$d/core.ci" > "$d/stack.txt"
+    src=$?
+    stk=$(awk 'NR == 1 { print $2 }' "$d/stack.txt")
+    [ $src -eq 0 ] || stk="$stk?"
+    lim=2048
+    [ "$name" = m0 ] && lim=3072
+    mt=""; [ "$t" -gt $lim ] && [ "$name" = m0 -o "$name" = m4 ] && mt="!"
+    ms=""; [ "$svc" -gt 96 ] && ms="!"
+    mk=""; [ "${stk%\?}" -gt 256 ] 2>/dev/null && mk="!"
+    printf '%-11s %6s%-1s %5s %4s %4s  %7s %5s %4s %4s  %10s%-1s %9s  %8s%-1s\n' \
+        "$label" "$t" "$mt" "$ro" "$da" "$bs" "$at" "$aro" "$ada" "$abs" \
+        "$svc" "$ms" "$cfg" "$stk" "$mk" >> "$table"
+    rows=$((rows + 1))
+    return 0
+}
+
+fail=0
+measure m0   "Cortex-M0"  "$ARM_CC" "-mthumb -mcpu=cortex-m0"  "-lc" 0 || fail=1
+measure m4   "Cortex-M4"  "$ARM_CC" "-mthumb -mcpu=cortex-m4"  "-lc" 0 || fail=1
+measure m33  "Cortex-M33" "$ARM_CC" "-mthumb -mcpu=cortex-m33" "-lc" 0 || fail=1
+measure rv32 "rv32imac"   "$RV_CC"  "-march=rv32imac -mabi=ilp32" "" 1 || fail=1
+if [ $fail -ne 0 ]; then
+    echo "size: a build failed (see above)" >&2
+    exit 1
+fi
+if [ $rows -eq 0 ]; then
+    echo "size: no cross compiler: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-riscv64-unknown-elf" >&2
+    exit 77
+fi
+
+ver() { command -v "$1" >/dev/null 2>&1 && "$1" -dumpversion || echo "-"; }
+{
+    echo "FOOTPRINT (make size: arm-none-eabi-gcc $(ver "$ARM_CC"), riscv64-unknown-elf-gcc $(ver "$RV_CC"),"
+    echo "-Os -ffunction-sections, --gc-sections; bytes from heartbeat.h only)"
+    echo
+    echo "             core: init/start/poll/stop   all public functions   sizeof     sizeof    hb_poll"
+    echo "target        text    ro data  bss     text    ro data  bss  hb_service hb_config  stack"
+    cat "$table"
+    echo
+    echo "text includes ro (read-only data). Every HB_OPT_* option is a run-time"
+    echo "flag, so 'core' already holds all their code. hb_poll stack: deepest"
+    echo "call chain, your callbacks and libc/libgcc helpers not counted."
+    echo "'!' marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;"
+    echo "hb_service <= 96; stack <= 256); '?' an unbounded stack (see below)."
+} > "$out/footprint.txt"
+cat "$out/footprint.txt"
+echo
+for n in m0 m4 m33 rv32; do
+    [ -f "$out/$n/stack.txt" ] && sed "s/^/$n: /" "$out/$n/stack.txt"
+done
+if [ -f "$out/m4/ref_min.map" ]; then
+    echo
+    echo "Cortex-M4 core, largest pieces (bytes, section):"
+    pieces "$out/m4/ref_min.map" "$out/m4/core.o" | head -16 | awk '{ printf "  %5d %s\n", $1, $2 }'
+fi
+exit 0
