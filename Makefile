@@ -28,7 +28,7 @@ $(GREATEST): tests/get-greatest.sh
 
 # ---- unit tests (greatest) -------------------------------------------------
 # The suites of the unit binary (tests/test_NAME.c each); tests/main.c runs them.
-UNIT_SUITES := json time service features
+UNIT_SUITES := json time service features golden
 UNIT_SRC := tests/main.c $(patsubst %,tests/test_%.c,$(UNIT_SUITES))
 UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 
@@ -70,3 +70,10 @@ test:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- the stdout demo -----------------------------------------------------------
+$(BUILD)/superloop_stdout: examples/superloop_stdout.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -o $@ examples/superloop_stdout.c
+demo-stdout: $(BUILD)/superloop_stdout
+	$(BUILD)/superloop_stdout

@@ -394,6 +394,7 @@ static void hbi_put(hb_json *w, const char *s, size_t n)
     if (w->buf == NULL) { w->len += n; return; }
     /* len < size always holds, so size - len cannot wrap; keeping one byte
        back for the NUL makes the test "n < room". */
+    HB_ASSERT(w->len < w->size);
     if (n >= w->size - w->len) {
         w->err = HB_ERR_NOSPACE;
         return;
@@ -467,8 +468,8 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run = 0, k;
-    uint32_t cp;
+    size_t i = 0, run = 0, k = 0;
+    uint32_t cp = 0;
     char e[6];
     hbi_put(w, "\"", 1);
     while (i < n) {
@@ -946,7 +947,7 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
 
     HB_MEMSET(&t, 0, sizeof t);
     if (s->cfg.clock(s->cfg.user, &t) != 0 || t.nsec > 999999999u ||
-        t.sec < s->cfg.min_valid_sec) {
+        (s->cfg.min_valid_sec != 0 && t.sec < s->cfg.min_valid_sec)) {
         if (!(s->cfg.flags & HB_OPT_SEND_UNSYNCED)) return HB_ERR_CLOCK;
         tp = NULL;
     }
@@ -1030,6 +1031,7 @@ static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
     if (s->pending & HBI_PEND_NOW) return 0;
     d = (int32_t)(s->due - now);
+    HB_ASSERT(s->busy || d > 0);
     if (s->pending & HBI_PEND_RETRY) {
         int32_t r = (int32_t)(s->retry_at - now);
         if (r < d) d = r;

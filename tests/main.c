@@ -7,6 +7,7 @@ SUITE_EXTERN(json);
 SUITE_EXTERN(time_format);
 SUITE_EXTERN(service);
 SUITE_EXTERN(features);
+SUITE_EXTERN(golden);
 
 GREATEST_MAIN_DEFS();
 
@@ -17,5 +18,6 @@ int main(int argc, char **argv)
     RUN_SUITE(time_format);
     RUN_SUITE(service);
     RUN_SUITE(features);
+    RUN_SUITE(golden);
     GREATEST_MAIN_END();
 }
