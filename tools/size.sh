@@ -137,9 +137,11 @@ measure() {
     mt=""; [ "$t" -gt $lim ] && [ "$name" = m0 -o "$name" = m4 ] && mt="!"
     ms=""; [ "$svc" -gt 96 ] && ms="!"
     mk=""; [ "${stk%\?}" -gt 256 ] 2>/dev/null && mk="!"
-    printf '%-11s %6s%-1s %5s %4s %4s  %7s %5s %4s %4s  %10s%-1s %9s  %8s%-1s\n' \
-        "$label" "$t" "$mt" "$ro" "$da" "$bs" "$at" "$aro" "$ada" "$abs" \
+    printf '%-10s %5s%-1s %5s %4s %4s %6s %5s %10s%-1s %9s %6s%-1s\n' \
+        "$label" "$t" "$mt" "$ro" "$da" "$bs" "$at" "$aro" \
         "$svc" "$ms" "$cfg" "$stk" "$mk" >> "$table"
+    [ "$ada" = "$da" ] && [ "$abs" = "$bs" ] ||
+        echo "  ($label all API: data $ada, bss $abs)" >> "$table"
     rows=$((rows + 1))
     return 0
 }
@@ -160,18 +162,21 @@ fi
 
 ver() { command -v "$1" >/dev/null 2>&1 && "$1" -dumpversion || echo "-"; }
 {
-    echo "FOOTPRINT (make size: arm-none-eabi-gcc $(ver "$ARM_CC"), riscv64-unknown-elf-gcc $(ver "$RV_CC"),"
-    echo "-Os -ffunction-sections, --gc-sections; bytes from heartbeat.h only)"
+    echo "make size: arm-none-eabi-gcc $(ver "$ARM_CC"), riscv64-unknown-elf-gcc $(ver "$RV_CC"),"
+    echo "-Os -ffunction-sections -fdata-sections, linked with --gc-sections;"
+    echo "bytes that come from heartbeat.h only."
     echo
-    echo "             core: init/start/poll/stop   all public functions   sizeof     sizeof    hb_poll"
-    echo "target        text    ro data  bss     text    ro data  bss  hb_service hb_config  stack"
+    echo "           core                      all API    sizeof of        hb_poll"
+    echo "target      text    ro data  bss   text    ro  hb_service hb_config  stack"
     cat "$table"
     echo
-    echo "text includes ro (read-only data). Every HB_OPT_* option is a run-time"
-    echo "flag, so 'core' already holds all their code. hb_poll stack: deepest"
-    echo "call chain, your callbacks and libc/libgcc helpers not counted."
-    echo "'!' marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;"
-    echo "hb_service <= 96; stack <= 256); '?' an unbounded stack (see below)."
+    echo "text includes ro (read-only data: strings, tables). core: a program"
+    echo "calling hb_init, hb_start, hb_poll, hb_stop; every HB_OPT_* option is"
+    echo "a run-time flag, so core already holds all of their code. all API:"
+    echo "every public function called. hb_poll stack: the deepest call chain,"
+    echo "without your callbacks and libc/libgcc helpers (memcpy, __aeabi_*)."
+    echo "! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;"
+    echo "hb_service <= 96; stack <= 256); ? an unbounded stack (see below)."
 } > "$out/footprint.txt"
 cat "$out/footprint.txt"
 echo
