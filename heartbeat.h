@@ -1,7 +1,202 @@
 /* heartbeat.h - v0.1.0 - poll-driven MQTT heartbeats, no heap - MIT - see end of file
    SPDX-License-Identifier: MIT
 
-   MANUAL-PLACEHOLDER
+   heartbeat.h makes a device (or any C program) announce "I am alive" over
+   MQTT, on time, forever: no heap, no threads, no RTOS. You call hb_poll()
+   from your loop; it tells you how long you may sleep.
+
+   QUICK START
+   ===========
+   In exactly one .c file:
+
+       #define HEARTBEAT_IMPLEMENTATION
+       #include "heartbeat.h"
+
+       static char buf[512];
+       static hb_service hb;
+
+       hb_config cfg = {0};                 // zero = the Go-compatible defaults
+       cfg.topic       = "devices/dev-7/heartbeat";
+       cfg.interval_ms = 30000;
+       cfg.qos         = 1;
+       cfg.device_id   = "dev-7";
+       cfg.publish     = my_publish;        // hands the payload to your MQTT client
+       cfg.token       = my_token;          // optional: the JWT to embed
+       cfg.clock       = my_wall_clock;     // Unix time for "timestamp"
+       cfg.buf         = buf;
+       cfg.buf_size    = sizeof buf;        // hb_buf_size(&cfg, token_max) sizes it
+       hb_init(&hb, &cfg);                  // validates, copies cfg
+       hb_start(&hb, HAL_GetTick());
+       for (;;) {
+           uint32_t sleep_ms = hb_poll(&hb, HAL_GetTick());
+           ... your other work; sleep up to sleep_ms ...
+       }
+
+   Everywhere else, #include "heartbeat.h" without the define.
+
+   WHAT IT DOES NOT DO
+   ===================
+   No MQTT, no sockets, no TLS: you plug in the client you have (examples/
+   has libmosquitto, Paho and a bare-metal UART). No threads and no locks: one
+   service is used from one thread (many services may live in as many
+   threads). No heap: every byte is in structs and buffers you own. No clock
+   reads of its own: you pass the monotonic tick to each call and give it a
+   wall-clock callback. No printf: logging goes through your callback.
+   No JWT signing unless you define HEARTBEAT_MBEDTLS.
+
+   COMPILE-TIME OPTIONS
+   ====================
+   HEARTBEAT_IMPLEMENTATION  only where the implementation is: exactly one
+                             .c file (or every file, with HEARTBEAT_STATIC).
+   HEARTBEAT_STATIC          set everywhere it is used: all functions become
+                             static (and "unused" on GCC/Clang, so -Werror
+                             survives). Each file then has its own copy.
+   HEARTBEAT_DEF             set everywhere: the storage class of the public
+                             functions (default extern).
+   HEARTBEAT_MBEDTLS         set everywhere: declares and builds the JWT
+                             signer (hb_jwt_*); needs mbedTLS 2.28 or 3.x.
+   HB_MEMCPY(d,s,n) HB_MEMSET(d,c,n) HB_STRLEN(s)
+                             only where the implementation is: all three or
+                             none. Given, <string.h> is not included (a
+                             freestanding build needs only <stdint.h> and
+                             <stddef.h>). A partial set is an #error.
+   HB_ASSERT(c)              only where the implementation is: checks of
+                             internal invariants; default does nothing.
+   None of them changes the layout of hb_service or hb_config.
+
+   THE POLL LOOP
+   =============
+   hb_poll(hb, now_ms) does at most one beat attempt and returns the number
+   of ms until it next needs a call. now_ms is any monotonic millisecond
+   tick (HAL_GetTick(), xTaskGetTickCount() * portTICK_PERIOD_MS,
+   k_uptime_get_32(), millis(), CLOCK_MONOTONIC); it may wrap at 2^32, all
+   comparisons are wrap-safe. One call:
+     - stopped (or never started): returns HB_POLL_IDLE, does nothing;
+     - nothing due: one comparison, returns the ms left (the idle path);
+     - a grid point is due: sends one beat; if the call came late by whole
+       intervals, those grid points are counted as missed (stats.missed) and
+       skipped, never sent as a burst; the next point stays on the grid
+       start + first + k * interval, so the schedule never drifts;
+     - a retry or an immediate beat is due: sends it (one attempt per call).
+   A beat: clock -> token -> JSON into cfg.buf -> publish -> count -> log.
+   Any failure sends nothing, is logged at error level with its HB_ERR_*,
+   is counted, and the next attempt is the next grid point (or a retry,
+   with retry_base_ms). hb_poll's answer is exact: sleep that long, call
+   again, and you are on time. You may call earlier (nothing happens) or
+   later (the beat goes late, the grid stays). Call at least once per 2^31
+   ms; the answer never exceeds one interval.
+   If you never call hb_poll, nothing is ever sent: there is no timer
+   behind your back.
+   Default timing is the Go service's time.Ticker: the first beat one
+   interval after hb_start. hb_stop stops (idempotent); hb_start starts
+   afresh (new grid, counters reset).
+
+   MESSAGE FORMAT
+   ==============
+   By default byte-identical to Go (1.22+) encoding/json of the original
+   service's struct:
+     {"device_id":"dev-7","timestamp":"2026-11-27T19:53:22.123456789Z",
+      "status":"alive","jwt_token":"eyJ..."}
+   Strings escaped as json.Marshal does: \" \\ \b \f \n \r \t, other
+   control bytes \u00XX (lowercase), < > & as \u003c \u003e \u0026,
+   U+2028/U+2029 as \u2028/\u2029, each byte of invalid UTF-8 (overlongs,
+   surrogates, truncated) as \ufffd, the rest verbatim. The timestamp is
+   Go's time.Time: RFC 3339, nanoseconds with trailing zeros trimmed (no
+   dot when zero), "Z" for offset 0 else +hh:mm/-hh:mm. Where Go's
+   MarshalJSON fails (local year outside 0..9999, offset of 24 h or more)
+   the beat is a serialisation failure (HB_ERR_RANGE), never sent.
+   Status: cfg.status, default "alive" (the Go agent's own constant was
+   "1"); hb_set_status() changes it while running.
+   Options (cfg.flags, all off by default) add fields after "jwt_token",
+   always in this order:
+     "seq"              HB_OPT_SEQ       u32, +1 per attempt since hb_start
+                                         (from 0), so gaps show failures
+     "boot_id"          HB_OPT_BOOT_ID   cfg.boot_id (u32) or cfg.boot_id_str
+     "uptime_ms"        HB_OPT_UPTIME    u64 ms since hb_start, across wraps
+     "interval_ms"      HB_OPT_INTERVAL  u32
+     "publish_failures","missed","last_error"
+                        HB_OPT_HEALTH    u32, u32, int (HB_* of the previous
+                                         attempt, 0 = ok)
+     custom fields      cfg.fields       your callback, last
+   With HB_OPT_SEND_UNSYNCED, a beat whose clock failed (or read below
+   cfg.min_valid_sec) is sent without "timestamp" and with
+   "clock_synced":false in its place; by default it is skipped. A 1970
+   timestamp from an unset RTC never goes out if you set min_valid_sec.
+   Other options: HB_OPT_IMMEDIATE (first beat at start), HB_OPT_DESYNC
+   (grid phase in (0, interval] from a hash of device_id, so a fleet
+   powered on together spreads out), jitter_ms + rand (each beat up to
+   jitter_ms after its grid point), retry_base_ms/retry_max_ms (retry a
+   failed beat with capped exponential backoff, equal jitter when rand is
+   set, never reaching the next grid point), HB_OPT_OFFLINE_ON_STOP
+   (hb_stop publishes one last beat with status "offline").
+   hb_offline_message() builds that offline beat into your buffer for the
+   MQTT Last Will, so will, birth and beat share one topic and format.
+
+   ERRORS
+   ======
+   Functions return HB_OK (0) or a negative HB_ERR_*; hb_strerror() gives
+   the text (never NULL; "unknown error" for other values).
+     HB_ERR_ARG      bad argument or config (hb_init logs which field)
+     HB_ERR_STATE    wrong state: start twice, not initialised, a call from
+                     inside a callback that is not allowed there, JSON
+                     writer misuse
+     HB_ERR_NOSPACE  a buffer is too small (nothing partial is ever sent)
+     HB_ERR_PUBLISH  the publish callback returned non-zero
+     HB_ERR_TOKEN    the token callback returned non-zero
+     HB_ERR_CLOCK    the clock failed, returned nsec >= 10^9, or read below
+                     min_valid_sec
+     HB_ERR_CRYPTO   the JWT signer failed (HEARTBEAT_MBEDTLS)
+     HB_ERR_RANGE    a time Go's MarshalJSON refuses
+   Log messages (HB_MSG_*): "failed to serialize heartbeat message",
+   "failed to publish heartbeat message", "Heartbeat published successfully"
+   (the Go service's three, exact), plus token, clock, config, missed and
+   retry messages. The detail is a field name, the topic or an error text;
+   the JWT never reaches the log callback, at any level.
+
+   CALLBACK CONTRACTS
+   ==================
+   Every callback gets cfg.user (the token callback gets cfg.token_user,
+   which defaults to cfg.user).
+   publish(user, topic, payload, len, qos): payload is cfg.buf, NUL-
+     terminated at len, valid only during the call: copy it if your client
+     queues by pointer (libmosquitto and Paho copy). Return 0 if accepted.
+   token(user, &token, &len): point at memory you own, valid until your
+     next call; any bytes (escaped). Return non-zero if none is available.
+   clock(user, &now): fill sec (Unix), nsec (< 10^9), utc_offset_min.
+   log(user, level, msg, err, detail): msg is an HB_MSG_* string.
+   fields(user, w): add key/value pairs with hb_json_key + a value call.
+   rand(user): any 32-bit value.
+   From inside a callback you may call hb_poll (it returns the wait and
+   sends nothing: no double send), hb_stop (it stops; the offline beat is
+   skipped because the buffer is in use), hb_set_status, hb_get_stats,
+   hb_running. hb_start and hb_beat_now return HB_ERR_STATE there.
+   Strings you give (topic, device_id, status, boot_id_str, and the status
+   passed to hb_set_status) must stay valid while the service is used;
+   hb_init copies the config struct itself.
+
+   ROBUSTNESS
+   ==========
+   Every attempt ends as exactly one of: sent, or one failure kind, so
+   stats.attempts == sent + fail_clock + fail_token + fail_serialize +
+   fail_publish, always. No input (bytes of the id or token, clock values,
+   buffer sizes, poll times) can make it write outside cfg.buf or publish a
+   partial message. A clock that jumps changes only the timestamp: the
+   schedule runs on the monotonic tick. A tick that jumps forward counts
+   missed beats and sends one; one that jumps backwards by less than 2^31
+   ms just waits for the grid point.
+
+   PORTING
+   =======
+   Needs C99 (or C++11), <stdint.h>, <stddef.h>, and <string.h> unless the
+   HB_MEMCPY/HB_MEMSET/HB_STRLEN hooks are given; 32-bit arithmetic only on
+   the beat path (dates use 86400 = 128 * 675, integers above 2^32 are
+   written without 64-bit division). Give it a millisecond tick and a
+   wall clock; docs/porting.md shows bare metal, FreeRTOS, Zephyr, ESP-IDF,
+   Arduino and a Linux gateway. Size cfg.buf with hb_buf_size().
+
+   FOOTPRINT
+   =========
+   FOOTPRINT-PLACEHOLDER
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H

@@ -9,3 +9,7 @@ check-compile-arm:
 	  arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -std=c99 -Wall -Wextra -Wpedantic -Werror $(WSTRICT) \
 	    -ffreestanding -I. -c tests/compile/knobs.c -o $(BUILD)/compile/knobs-m4.o && \
 	  arm-none-eabi-size $(BUILD)/compile/knobs-m4.o'
+
+TEST_STEPS += readme-quotes
+check-readme-quotes:
+	@tests/step.sh readme-quotes 'tests/readme_quotes.sh'
