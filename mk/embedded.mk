@@ -9,7 +9,8 @@
 #                     (mps2-an505) under qemu-system-arm with semihosting
 #
 # Steps of `make test`: freestanding, noheap, qemu-m3, qemu-m4, qemu-m33,
-# bare-metal. Each exits 77 (skipped) naming the Debian package when a
+# bare-metal, stack-qemu (the static hb_poll stack figure of `make size`
+# checked against a measurement on Cortex-M4). Each exits 77 (skipped) naming the Debian package when a
 # cross tool is missing: gcc-arm-none-eabi, libnewlib-arm-none-eabi,
 # qemu-system-arm, gcc-riscv64-unknown-elf.
 #
@@ -82,7 +83,7 @@ test-qemu:
 size:
 	@$(EMB_ENV) tools/size.sh $(BUILD)/size
 
-TEST_STEPS += freestanding noheap qemu-m3 qemu-m4 qemu-m33 bare-metal
+TEST_STEPS += freestanding noheap qemu-m3 qemu-m4 qemu-m33 bare-metal stack-qemu
 
 check-freestanding:
 	@tests/step.sh freestanding '$(EMB)/need.sh arm && \
@@ -101,3 +102,7 @@ check-bare-metal:
 	@tests/step.sh bare-metal '$(EMB_ENV) $(EMB)/need.sh arm newlib qemu && \
 	  $(MAKE) -s $(EMB_OUT)/bare_metal.elf && \
 	  $(EMB_ENV) $(EMB)/bare-metal-step.sh $(EMB_OUT)/bare_metal.elf'
+
+check-stack-qemu:
+	@tests/step.sh stack-qemu '$(EMB_ENV) $(EMB)/need.sh arm newlib qemu python && \
+	  $(EMB_ENV) $(EMB)/stack-step.sh $(EMB_OUT)/stack'
