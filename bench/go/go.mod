@@ -1,0 +1,3 @@
+module heartbeat/bench/go
+
+go 1.22

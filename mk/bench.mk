@@ -1,0 +1,42 @@
+# Benchmarks (bench/). Never part of the pass/fail of `make test`, except the
+# smoke step, which only checks that the bench builds and runs.
+#
+#   make bench         the table of docs/performance.md: one beat next to
+#                      snprintf, cJSON, the memcpy floor and Go's json.Marshal
+#                      (bench/go, when Go is installed), hb_poll idle and due,
+#                      a gateway of 10^3..10^6 instances
+#   make bench-instr   callgrind instruction counts of rows 1 and 2
+#
+# Variables: BENCH_HB (the directory of the heartbeat.h to measure, default
+# the repository's; e.g. BENCH_HB=build/perf for a patched copy), BENCH_OUT
+# (where the binaries go), BENCH_CFLAGS (-O2 by default), BENCH_ARGS (extra
+# arguments, e.g. --gateway-max 100000), GO.
+# Debian packages: libcjson-dev (the cJSON column), golang-go or
+# golang-1.23-go (the Go column), valgrind (bench-instr).
+
+BENCH_HB     ?= .
+BENCH_OUT    ?= $(BUILD)/bench
+BENCH_CFLAGS ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic -Werror
+BENCH_ARGS   ?=
+BENCH_CJSON  := $(if $(wildcard /usr/include/cjson/cJSON.h),-lcjson,)
+BENCH_DEFS   := $(if $(BENCH_CJSON),,-DBENCH_NO_CJSON) \
+                $(if $(wildcard /usr/include/valgrind/callgrind.h),-DBENCH_CALLGRIND,)
+
+.PHONY: bench bench-instr
+
+$(BENCH_OUT)/bench: bench/bench.c bench/hb_impl.c $(BENCH_HB)/heartbeat.h $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -c -o $(BENCH_OUT)/hb_impl.o bench/hb_impl.c
+	$(CC) $(BENCH_CFLAGS) $(BENCH_DEFS) -I$(BENCH_HB) -c -o $(BENCH_OUT)/bench.o bench/bench.c
+	$(CC) -o $@ $(BENCH_OUT)/bench.o $(BENCH_OUT)/hb_impl.o $(BENCH_CJSON)
+
+bench: $(BENCH_OUT)/bench
+	@BENCH_OUT="$(BENCH_OUT)" $(if $(GO),GO="$(GO)") bench/run.sh $(BENCH_ARGS)
+
+bench-instr: $(BENCH_OUT)/bench
+	@BENCH_OUT="$(BENCH_OUT)" bench/instr.sh
+
+TEST_STEPS += bench-smoke
+check-bench-smoke:
+	@tests/step.sh bench-smoke '$(MAKE) -s $(BENCH_OUT)/bench && \
+	  $(BENCH_OUT)/bench --quick'
