@@ -5,6 +5,9 @@
 #   docs-svg  docs/design.svg is what `dot` makes of docs/design.dot today
 #   docs-names every hb_*/HB_*/HEARTBEAT_* name the docs mention exists in
 #             heartbeat.h
+#   security-acl the mosquitto ACL example of docs/security.md, run in a
+#             private broker on 127.0.0.1, lets only the backend read and
+#             each device write only its own topic
 
 DOT ?= dot
 
@@ -18,7 +21,7 @@ $(BUILD)/docs/messages: tests/docs/messages.c $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WSTRICT) -I. -o $@ tests/docs/messages.c
 
-TEST_STEPS += schema docs-svg docs-names
+TEST_STEPS += schema docs-svg docs-names security-acl
 check-schema:
 	@tests/step.sh schema '$(MAKE) -s $(BUILD)/docs/messages && \
 	  $(BUILD)/docs/messages > $(BUILD)/docs/messages.txt && \
@@ -27,3 +30,5 @@ check-docs-svg:
 	@tests/step.sh docs-svg 'DOT="$(DOT)" BUILD="$(BUILD)" tests/docs/check-svg.sh'
 check-docs-names:
 	@tests/step.sh docs-names '/usr/bin/python3 tests/docs/check-names.py'
+check-security-acl:
+	@tests/step.sh security-acl '/usr/bin/python3 tests/docs/check-acl.py'
