@@ -47,3 +47,11 @@ check-mqtt-mosquitto:
 check-mqtt-paho:
 	@tests/step.sh mqtt-paho '$(MQTT_NEED_ALL) paho && \
 	  $(MAKE) -s $(BUILD)/hb-paho && /usr/bin/python3 tests/integration/run.py paho'
+
+# `make demo` itself, shortened: the beats and the final offline beat show.
+TEST_STEPS += mqtt-demo
+check-mqtt-demo:
+	@tests/step.sh mqtt-demo '$(MQTT_NEED_ALL) mosquitto && \
+	  DEMO_SECONDS=1.5 DEMO_INTERVAL_MS=200 $(MAKE) -s --no-print-directory demo \
+	    > $(BUILD)/integration-demo.out 2>&1; rc=$$?; cat $(BUILD)/integration-demo.out; \
+	  [ $$rc = 0 ] && grep -q " offline " $(BUILD)/integration-demo.out'

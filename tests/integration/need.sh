@@ -3,7 +3,8 @@
 # packages to install, when something the MQTT steps need is missing.
 #   MODE libs: the client library headers (WHAT = mosquitto, paho, or clang
 #              for both headers plus the clang compiler)
-#   MODE all:  the headers of WHAT plus the broker, mosquitto_sub, python3
+#   MODE all:  the headers of WHAT plus the broker, mosquitto_sub/_pub, python3
+#   MODE client: as all, without the broker (make demo with MQTT_HOST)
 mode=$1 cc=$2 what=$3
 missing=""
 header() { # header package
@@ -22,8 +23,8 @@ case $what in
                    header mosquitto.h libmosquitto-dev
                    header MQTTClient.h libpaho-mqtt-dev; } ;;
 esac
-if [ "$mode" = all ]; then
-    tool mosquitto mosquitto
+[ "$mode" = all ] && tool mosquitto mosquitto
+if [ "$mode" = all ] || [ "$mode" = client ]; then
     tool mosquitto_sub mosquitto-clients
     tool mosquitto_pub mosquitto-clients
     [ -x /usr/bin/python3 ] || missing="$missing python3"
