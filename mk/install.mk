@@ -55,4 +55,4 @@ check-install:
 check-cmake-subdir:
 	@tests/step.sh cmake-subdir 'CC="$(CC)" BUILD="$(BUILD)" tests/install/check-cmake-subdir.sh'
 check-metadata:
-	@tests/step.sh metadata '/usr/bin/python3 tests/install/check-metadata.py'
+	@tests/step.sh metadata 'BUILD="$(BUILD)" CC="$(CC)" /usr/bin/python3 tests/install/check-metadata.py'
