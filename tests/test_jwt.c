@@ -3,9 +3,6 @@
    mk/jwt.mk, with the keys that tests/jwt/keys.sh makes in $HB_JWT_KEYS
    (default build/jwt/keys). Without HEARTBEAT_MBEDTLS (the plain unit
    binary) the suite is empty. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "greatest.h"
 #include "heartbeat.h"
 #include "wip/hb_jwt.h"
@@ -13,6 +10,9 @@
 #if !defined(HEARTBEAT_MBEDTLS)
 SUITE(jwt) {}
 #else
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* ---- helpers ------------------------------------------------------------ */
 

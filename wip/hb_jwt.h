@@ -122,22 +122,26 @@ typedef struct hb_jwt_config {
     void                *rng_user;
 } hb_jwt_config;
 
+/* The signer's state: private, do not touch (a file-scope tag, as for
+   hb_service, so C and C++ name it alike). */
+struct hb_jwt_internal {
+    hb_jwt_config      cfg;       /* hb_jwt_init's copy, defaults resolved */
+    mbedtls_pk_context pk;        /* RS256/ES256 private key */
+    unsigned char      hkey[64];  /* HS256 key (or SHA-256 of a long one) */
+    unsigned char      seed[32];  /* internal blinding generator's secret */
+    uint64_t           ctr;       /* ... and its counter */
+    int64_t            iat;       /* the cached token's claims */
+    int64_t            exp;
+    size_t             len;       /* cached token length; 0 = none */
+    size_t             hkey_len;
+    uint32_t           signs;     /* tokens signed since hb_jwt_init */
+    int                mbedtls_err; /* last mbedTLS error code, for debugging */
+    uint32_t           magic;     /* set by hb_jwt_init, cleared by free */
+};
+
 /* The signer. All members are private; the storage is yours. */
 typedef struct hb_jwt {
-    struct hb_jwt_internal {
-        hb_jwt_config      cfg;       /* hb_jwt_init's copy, defaults resolved */
-        mbedtls_pk_context pk;        /* RS256/ES256 private key */
-        unsigned char      hkey[64];  /* HS256 key (or SHA-256 of a long one) */
-        unsigned char      seed[32];  /* internal blinding generator's secret */
-        uint64_t           ctr;       /* ... and its counter */
-        int64_t            iat;       /* the cached token's claims */
-        int64_t            exp;
-        size_t             len;       /* cached token length; 0 = none */
-        size_t             hkey_len;
-        uint32_t           signs;     /* tokens signed since hb_jwt_init */
-        int                mbedtls_err; /* last mbedTLS error code, for debugging */
-        uint32_t           magic;     /* set by hb_jwt_init, cleared by free */
-    } internal_;
+    struct hb_jwt_internal internal_;
 } hb_jwt;
 
 /* Validates cfg, parses the key and makes jwt ready; signs nothing yet.
@@ -160,7 +164,8 @@ HEARTBEAT_DEF int    hb_jwt_token(void *jwt, const char **token, size_t *len);
 HEARTBEAT_DEF void   hb_jwt_free(hb_jwt *jwt);
 /* The buf_size that holds any token this config can make (NUL included),
    for the widest iat/exp; 0 for a config hb_jwt_init would reject. For
-   RS256 it parses the key to learn its size. Use it for hb_buf_size too:
+   RS256 it parses the key to learn its size, so call it while cfg->key is
+   still valid (cfg->buf may be NULL). Use the answer for the service too:
    hb_buf_size(&cfg, hb_jwt_buf_size(&jc)). */
 HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg);
 /* base64url without padding (RFC 4648 section 5) of src[0..n) into dst,
@@ -229,6 +234,8 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
 /* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
 #define HBI_JWT_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
 
+typedef struct hb_jwt_internal hbi_jwt_state;
+
 static const char hbi_jwt_b64_alphabet[65] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -288,7 +295,7 @@ static const mbedtls_md_info_t *hbi_jwt_sha256(void)
    It only blinds the curve arithmetic; the ECDSA nonce is RFC 6979's. */
 static int hbi_jwt_blind(void *user, unsigned char *out, size_t len)
 {
-    struct hb_jwt_internal *in = (struct hb_jwt_internal *)user;
+    hbi_jwt_state *in = (hbi_jwt_state *)user;
     unsigned char blk[40], h[32];
     size_t n;
     int i, rc = 0;
@@ -309,7 +316,7 @@ static int hbi_jwt_blind(void *user, unsigned char *out, size_t len)
 }
 
 /* The rng for blinding: the caller's, else the internal one. */
-static hb_jwt_rng_fn hbi_jwt_rng(struct hb_jwt_internal *in, void **user)
+static hb_jwt_rng_fn hbi_jwt_rng(hbi_jwt_state *in, void **user)
 {
     if (in->cfg.rng != NULL) {
         *user = in->cfg.rng_user;
@@ -319,7 +326,7 @@ static hb_jwt_rng_fn hbi_jwt_rng(struct hb_jwt_internal *in, void **user)
     return hbi_jwt_blind;
 }
 
-static int hbi_jwt_parse_key(struct hb_jwt_internal *in,
+static int hbi_jwt_parse_key(hbi_jwt_state *in,
                              const unsigned char *key, size_t key_len)
 {
 #if HBI_JWT_MBEDTLS3
@@ -332,7 +339,7 @@ static int hbi_jwt_parse_key(struct hb_jwt_internal *in,
 }
 
 #if HBI_JWT_HAVE_ES
-static int hbi_jwt_is_p256(struct hb_jwt_internal *in)
+static int hbi_jwt_is_p256(hbi_jwt_state *in)
 {
 #  if HBI_JWT_MBEDTLS3
     /* 3.x keeps the keypair's members private; export is public API. */
@@ -350,7 +357,7 @@ static int hbi_jwt_is_p256(struct hb_jwt_internal *in)
 #endif
 
 /* Parses and checks the key for cfg->alg into in->pk / in->hkey. */
-static int hbi_jwt_load_key(struct hb_jwt_internal *in)
+static int hbi_jwt_load_key(hbi_jwt_state *in)
 {
     const hb_jwt_config *c = &in->cfg;
     size_t bits;
@@ -420,7 +427,7 @@ static int hbi_jwt_check(hb_jwt_config *c)
 
 HEARTBEAT_DEF int hb_jwt_init(hb_jwt *jwt, const hb_jwt_config *cfg)
 {
-    struct hb_jwt_internal *in;
+    hbi_jwt_state *in;
     int rc;
     if (jwt == NULL) return HB_ERR_ARG;
     in = &jwt->internal_;
@@ -448,7 +455,7 @@ HEARTBEAT_DEF int hb_jwt_init(hb_jwt *jwt, const hb_jwt_config *cfg)
 
 HEARTBEAT_DEF void hb_jwt_free(hb_jwt *jwt)
 {
-    struct hb_jwt_internal *in;
+    hbi_jwt_state *in;
     if (jwt == NULL) return;
     in = &jwt->internal_;
     if (in->magic == HBI_JWT_MAGIC) {
@@ -460,7 +467,7 @@ HEARTBEAT_DEF void hb_jwt_free(hb_jwt *jwt)
 }
 
 /* Writes the header (claims == 0) or the claims object. */
-static void hbi_jwt_json(const struct hb_jwt_internal *in, hb_json *w,
+static void hbi_jwt_json(const hbi_jwt_state *in, hb_json *w,
                          int claims, int64_t iat, int64_t exp, const char *jti)
 {
     const hb_jwt_config *c = &in->cfg;
@@ -496,7 +503,7 @@ static void hbi_jwt_json(const struct hb_jwt_internal *in, hb_json *w,
 
 /* Appends base64url(JSON) at buf[*pos]: the JSON is measured, written at
    the end of the area its encoding will take, then encoded in place. */
-static int hbi_jwt_put_json(struct hb_jwt_internal *in, size_t *pos, int claims,
+static int hbi_jwt_put_json(hbi_jwt_state *in, size_t *pos, int claims,
                             int64_t iat, int64_t exp, const char *jti)
 {
     hb_json w;
@@ -520,7 +527,7 @@ static int hbi_jwt_put_json(struct hb_jwt_internal *in, size_t *pos, int claims,
 }
 
 /* Signs buf[0..n) into sig; *sig_len gets the length. */
-static int hbi_jwt_sign(struct hb_jwt_internal *in, size_t n,
+static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
                         unsigned char *sig, size_t *sig_len)
 {
     const unsigned char *msg = (const unsigned char *)in->cfg.buf;
@@ -592,7 +599,7 @@ static int hbi_jwt_sign(struct hb_jwt_internal *in, size_t n,
 }
 
 /* Makes a new token for time now into cfg.buf; in->len set on success. */
-static int hbi_jwt_mint(struct hb_jwt_internal *in, int64_t now)
+static int hbi_jwt_mint(hbi_jwt_state *in, int64_t now)
 {
     const hb_jwt_config *c = &in->cfg;
     unsigned char sig[HBI_JWT_SIG_MAX];
@@ -639,7 +646,7 @@ static int hbi_jwt_mint(struct hb_jwt_internal *in, int64_t now)
 
 HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
 {
-    struct hb_jwt_internal *in;
+    hbi_jwt_state *in;
     hb_time t;
     int rc;
     if (token != NULL) *token = NULL;
@@ -671,7 +678,7 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
 HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 {
     hb_jwt tmp;
-    struct hb_jwt_internal *in = &tmp.internal_;
+    hbi_jwt_state *in = &tmp.internal_;
     hb_json w;
     char jti[HBI_JWT_B64LEN(HBI_JWT_JTI_BYTES) + 1u];
     size_t h, cl, sig, total = 0;
