@@ -88,6 +88,13 @@ check() {
         echo "FAIL $name $mode: does not link with -nostdlib"; ok=0
     fi
     echo "$name $mode: includes { $hdrs}; undefined { $undef}"
+    if [ "$mode" = hooks ]; then
+        for s in $undef; do
+            case $s in memcpy|memmove|memset|memcmp)
+                echo "note: $name: GCC calls $s itself (a struct assignment?): the hooks do not cover it" ;;
+            esac
+        done
+    fi
     if [ $ok = 1 ]; then
         echo "RESULT: 1 passed, 0 failed"
     else
