@@ -43,10 +43,10 @@ check-mqtt-examples-clang:
 	  $(MAKE) -s $(BUILD)/clang/hb-mosquitto $(BUILD)/clang/hb-paho'
 check-mqtt-mosquitto:
 	@tests/step.sh mqtt-mosquitto '$(MQTT_NEED_ALL) mosquitto && \
-	  $(MAKE) -s $(BUILD)/hb-mosquitto && /usr/bin/python3 tests/integration/run.py mosquitto'
+	  $(MAKE) -s $(BUILD)/hb-mosquitto && BUILD='$(BUILD)' /usr/bin/python3 tests/integration/run.py mosquitto'
 check-mqtt-paho:
 	@tests/step.sh mqtt-paho '$(MQTT_NEED_ALL) paho && \
-	  $(MAKE) -s $(BUILD)/hb-paho && /usr/bin/python3 tests/integration/run.py paho'
+	  $(MAKE) -s $(BUILD)/hb-paho && BUILD='$(BUILD)' /usr/bin/python3 tests/integration/run.py paho'
 
 # `make demo` itself, shortened: the beats and the final offline beat show.
 TEST_STEPS += mqtt-demo

@@ -33,7 +33,8 @@ def main():
         port = int(os.environ.get("MQTT_PORT") or 1883)
         print("demo: using the broker at %s:%d (MQTT_HOST)" % (host, port))
     else:
-        broker = Broker("demo").start()
+        broker = Broker("demo", dirname=os.path.join(BUILD, "integration", "demo"))
+        broker.start()
         host, port = "127.0.0.1", broker.port
         print("demo: private mosquitto on %s:%d (pid %d; config and log in %s)"
               % (host, port, broker.proc.pid, os.path.relpath(broker.dir)))

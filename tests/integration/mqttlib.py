@@ -2,7 +2,7 @@
 mosquitto broker on a free 127.0.0.1 port, a mosquitto_sub subscriber that
 timestamps every message, and a device process. Standard library only.
 
-Every broker gets its own directory under build/integration/ holding its
+Every broker gets its own directory under build/integration/run-PID/ holding its
 generated config and its log; nothing is written anywhere else, nothing
 listens anywhere but 127.0.0.1, and every process is stopped by its PID."""
 
@@ -18,7 +18,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
-WORK = os.path.join(BUILD, "integration")
+# One directory per run, so two runs at once (two `make test`s sharing a
+# build directory) never write each other's files; run.py removes it when
+# everything passed.
+WORK = os.path.join(BUILD, "integration", "run-%d" % os.getpid())
 
 
 _live = []  # every process started here, for cleanup_all()
@@ -66,9 +69,9 @@ class Broker:
     """A private mosquitto: listener on 127.0.0.1 only, anonymous clients,
     no persistence, log to a file in its own build directory."""
 
-    def __init__(self, name, port=None, extra_conf=""):
+    def __init__(self, name, port=None, extra_conf="", dirname=None):
         self.name = name
-        self.dir = os.path.join(WORK, name)
+        self.dir = dirname or os.path.join(WORK, name)
         self.port = port
         self.extra_conf = extra_conf
         self.proc = None
@@ -160,8 +163,9 @@ class Subscriber:
     PROBE = "__subscriber_probe__"
 
     def __init__(self, port, topic, qos=2, host="127.0.0.1", log_path=None,
-                 on_message=None):
+                 on_message=None, extra_args=()):
         self.host, self.port, self.topic = host, port, topic
+        self.extra_args = list(extra_args)  # e.g. ["--cafile", path]
         self.messages = []
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
@@ -171,7 +175,7 @@ class Subscriber:
         # mosquitto_sub flushes stdout after each message (not its -d lines)
         self.proc = subprocess.Popen(
             [find_exe("mosquitto_sub"), "-h", host, "-p", str(port), "-t", topic,
-             "-q", str(qos), "-F", "%U %q %r %p"],
+             "-q", str(qos), "-F", "%U %q %r %p"] + self.extra_args,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, bufsize=1, universal_newlines=True)
         _live.append(self.proc)
@@ -208,7 +212,7 @@ class Subscriber:
         pub = find_exe("mosquitto_pub")
         while time.monotonic() < deadline and self.proc.poll() is None:
             subprocess.run([pub, "-h", self.host, "-p", str(self.port), "-t",
-                            self.topic, "-m", self.PROBE],
+                            self.topic, "-m", self.PROBE] + self.extra_args,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with self.cond:
                 if self.cond.wait_for(lambda: self.ready, 0.2):
@@ -275,6 +279,35 @@ class Device:
     def out(self):
         with open(self.out_path) as f:
             return f.read()
+
+
+def make_tls_files(d):
+    """A throwaway CA and a server certificate for 127.0.0.1 (IP SAN) in d,
+    made with the openssl command; returns (ca, cert, key, other_ca) or None
+    when openssl is missing. other_ca is a second CA that did not sign it."""
+    openssl = find_exe("openssl")
+    if not openssl:
+        return None
+    os.makedirs(d, exist_ok=True)
+    p = lambda n: os.path.join(d, n)  # noqa: E731
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    q = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    for ca in ("ca", "other-ca"):
+        subprocess.run([openssl, "req", "-x509"] + ec + [
+            "-keyout", p(ca + ".key"), "-out", p(ca + ".crt"), "-days", "2",
+            "-subj", "/CN=heartbeat.h test " + ca], **q)
+    subprocess.run([openssl, "req"] + ec + [
+        "-keyout", p("server.key"), "-out", p("server.csr"),
+        "-subj", "/CN=127.0.0.1"], **q)
+    with open(p("san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    subprocess.run([openssl, "x509", "-req", "-in", p("server.csr"),
+                    "-CA", p("ca.crt"), "-CAkey", p("ca.key"),
+                    "-CAcreateserial", "-out", p("server.crt"), "-days", "2",
+                    "-extfile", p("san.ext")], **q)
+    for n in ("server.key", "ca.key", "other-ca.key"):
+        os.chmod(p(n), 0o600)
+    return p("ca.crt"), p("server.crt"), p("server.key"), p("other-ca.crt")
 
 
 # ---- the beat ---------------------------------------------------------------
