@@ -256,8 +256,9 @@ static void on_hb_log(void *user, int level, const char *msg, int err,
 
 /* hb_publish_fn: hand the beat to libmosquitto, which copies it. While the
    link is down say so (non-zero): heartbeat.h counts it in fail_publish.
-   Not queueing offline beats is deliberate: a heartbeat is only worth
-   anything when it is fresh. */
+   Beats are not queued while the link is down, on purpose: a stale
+   heartbeat says nothing. (A QoS 1/2 beat already sent whose ack was lost
+   with the link is sent again by libmosquitto after the reconnect.) */
 static int on_beat(void *user, const char *topic, const char *payload,
                    size_t len, int qos)
 {

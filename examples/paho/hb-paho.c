@@ -369,7 +369,7 @@ int main(int argc, char **argv)
     device dev;
     hb_config cfg;
     char topic[256];
-    int rc;
+    int rc, v6;
 
     memset(&opt, 0, sizeof opt);
     opt.host = "127.0.0.1";
@@ -415,8 +415,9 @@ int main(int argc, char **argv)
     }
 
     setup_signals();
-    snprintf(dev.uri, sizeof dev.uri, strchr(opt.host, ':') ? "%s://[%s]:%ld"
-             : "%s://%s:%ld", opt.cafile ? "ssl" : "tcp", opt.host, opt.port);
+    v6 = strchr(opt.host, ':') != NULL; /* an IPv6 literal goes in [] */
+    snprintf(dev.uri, sizeof dev.uri, "%s://%s%s%s:%ld", opt.cafile ? "ssl" : "tcp",
+             v6 ? "[" : "", opt.host, v6 ? "]" : "", opt.port);
     rc = MQTTClient_create(&dev.client, dev.uri, opt.id,
                            MQTTCLIENT_PERSISTENCE_NONE, NULL);
     if (rc != MQTTCLIENT_SUCCESS) {

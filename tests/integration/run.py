@@ -391,6 +391,26 @@ def test_tls(client, exe):
         broker.stop()
 
 
+def test_valgrind(client, exe):
+    """One short QoS 2 run under valgrind: no memory errors, no leaks."""
+    tag = "%s valgrind" % client
+    vg = mqttlib.find_exe("valgrind")
+    if not vg:
+        print("skip %s: valgrind not found (apt-get install valgrind)" % tag)
+        return
+    broker = Broker("%s-valgrind" % client).start()
+    try:
+        dev = Device(vg, ["-q", "--error-exitcode=9", "--leak-check=full", exe]
+                     + dev_args(broker, client + "-vg", "it/vg", 2, 3, 100),
+                     broker.dir)
+        rc = dev.wait(30)
+    finally:
+        broker.stop()
+    err = dev.err()
+    check("%s: 3 beats at QoS 2 and exit, no errors or leaks" % tag,
+          rc == 0 and "==" not in err, "exit %s, stderr %r" % (rc, err[-600:]))
+
+
 def guarded(test, *args):
     """Run one test; an exception is one failure, and whatever it started
     is stopped."""
@@ -437,6 +457,7 @@ def main(argv):
         guarded(test_bad_flags, c, exe)
         guarded(test_auth, c, exe)
         guarded(test_tls, c, exe)
+        guarded(test_valgrind, c, exe)
     print()
     print("measured (interval %d ms):" % INTERVAL)
     for m in measures:
