@@ -77,9 +77,17 @@ extern "C" {       /* WIP-ONLY */
    iat); then a new one is signed. With a beat every minute and the default
    one-hour lifetime, that is one signature per 45 beats.
 
+   No token is minted while the clock fails or reads below min_valid_sec
+   (default 2024-01-01): a device that has not synced yet would otherwise
+   send tokens from 1970 that every server refuses.
+
    mbedTLS allocates the parsed key's numbers on its heap (mbedtls_calloc);
    the signer itself allocates nothing. For a static pool, build mbedTLS
-   with MBEDTLS_MEMORY_BUFFER_ALLOC_C. Supported: mbedTLS 2.28 and 3.x. */
+   with MBEDTLS_MEMORY_BUFFER_ALLOC_C. Supported: mbedTLS 2.28 and 3.x
+   (tested with 3.6); with MBEDTLS_USE_PSA_CRYPTO in a 3.x build, call
+   psa_crypto_init() before hb_jwt_init. Stack: about 1.1 KB of the
+   signer's own while signing (gcc -O1, x86-64; the signature, up to
+   RSA-4096, sits on the stack), plus what mbedTLS uses. */
 
 enum { HB_JWT_HS256 = 1, HB_JWT_RS256 = 2, HB_JWT_ES256 = 3 };
 
@@ -101,8 +109,9 @@ typedef struct hb_jwt_config {
     uint32_t             lifetime_s; /* exp - iat; 0 = 3600 */
     hb_clock_fn          clock;      /* Unix time for iat/exp, required */
     void                *clock_user;
-    char                *buf;        /* token buffer, caller-owned; size it
-                                        with hb_jwt_buf_size() */
+    char                *buf;        /* token buffer, caller-owned, valid
+                                        until hb_jwt_free (which zeroes it);
+                                        size it with hb_jwt_buf_size() */
     size_t               buf_size;
     /* ---- options: zero = default ---- */
     const char          *iss;        /* "iss" claim; NULL = none; must stay valid */
