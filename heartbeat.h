@@ -68,9 +68,10 @@
    =============
    hb_poll(hb, now_ms) does at most one beat attempt and returns the number
    of ms until it next needs a call. now_ms is any monotonic millisecond
-   tick (HAL_GetTick(), xTaskGetTickCount() * portTICK_PERIOD_MS,
-   k_uptime_get_32(), millis(), CLOCK_MONOTONIC); it may wrap at 2^32, all
-   comparisons are wrap-safe. One call:
+   counter that wraps at 2^32 (HAL_GetTick(), k_uptime_get_32(), millis(),
+   CLOCK_MONOTONIC in ms, xTaskGetTickCount() at configTICK_RATE_HZ 1000 —
+   at other rates keep your own ms counter, because ticks * period does not
+   wrap at 2^32); all comparisons are wrap-safe. One call:
      - stopped (or never started): returns HB_POLL_IDLE, does nothing;
      - nothing due: one comparison, returns the ms left (the idle path);
      - a grid point is due: sends one beat; if the call came late by whole
@@ -342,7 +343,7 @@ enum {
     HB_OPT_DESYNC        = 1u << 1, /* grid phase from a hash of device_id */
     HB_OPT_SEQ           = 1u << 2, /* "seq": attempt number since start */
     HB_OPT_BOOT_ID       = 1u << 3, /* "boot_id": cfg.boot_id or cfg.boot_id_str */
-    HB_OPT_UPTIME        = 1u << 4, /* "uptime_ms": ms since hb_init, 64-bit */
+    HB_OPT_UPTIME        = 1u << 4, /* "uptime_ms": ms since hb_start, 64-bit */
     HB_OPT_INTERVAL      = 1u << 5, /* "interval_ms" */
     HB_OPT_HEALTH        = 1u << 6, /* "publish_failures", "missed", "last_error" */
     HB_OPT_OFFLINE_ON_STOP = 1u << 7, /* hb_stop publishes status "offline" */
@@ -361,7 +362,7 @@ typedef struct hb_config {
     int           qos;          /* 0, 1 or 2; handed to publish as is */
     const char   *device_id;    /* NUL-terminated, any bytes (escaped) */
     const char   *status;       /* NULL means "alive"; the original Go agent's
-                                   StatusAlive constant is "1" — set it for
+                                   StatusAlive constant is "1" - set it for
                                    wire compatibility with that backend.
                                    1..32 bytes of valid UTF-8 */
     hb_publish_fn publish;      /* required */
@@ -1008,7 +1009,7 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     }
     s = &hb->internal_;
     HB_MEMSET(s, 0, sizeof *s);
-    s->cfg = *cfg;
+    HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
     if (s->cfg.status == NULL) s->cfg.status = "alive";
     if (s->cfg.token_user == NULL) s->cfg.token_user = s->cfg.user;
     if (s->cfg.retry_base_ms != 0 && s->cfg.retry_max_ms == 0) {
@@ -1133,11 +1134,15 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     size_t toklen = 0;
     uint64_t uptime;
     hb_json w;
-    uint32_t elapsed = now - s->init_ms;
+    uint32_t elapsed = 0;
     /* uptime's high word: attempts come at least once per interval (< 2^31
-       ms), so the elapsed ticks wrap at most once between two of them. */
-    if (elapsed < s->last_ms) s->wraps++;
-    s->last_ms = elapsed;
+       ms), so the elapsed ticks wrap at most once between two of them.
+       Not started yet (a Last Will built before hb_start): uptime 0. */
+    if (s->state == HBI_ST_RUNNING) {
+        elapsed = now - s->init_ms;
+        if (elapsed < s->last_ms) s->wraps++;
+        s->last_ms = elapsed;
+    }
     uptime = ((uint64_t)s->wraps << 32) | elapsed;
 
     HB_MEMSET(&t, 0, sizeof t);
@@ -1311,7 +1316,7 @@ HEARTBEAT_DEF int hb_get_stats(const hb_service *hb, hb_stats *out)
 {
     if (hb == NULL || out == NULL) return HB_ERR_ARG;
     if (!hbi_inited(hb)) return HB_ERR_STATE;
-    *out = hb->internal_.stats;
+    HB_MEMCPY(out, &hb->internal_.stats, sizeof *out);
     return HB_OK;
 }
 
@@ -1348,7 +1353,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     HB_MEMSET(&s, 0, sizeof s);
     HB_MEMSET(&st, 0xFF, sizeof st);
     st.last_error = HB_ERR_LAST_;
-    s.cfg = *cfg;
+    HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
     t.sec = HBI_SEC_MAX - 1439 * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
