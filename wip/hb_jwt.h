@@ -234,6 +234,13 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
 #  define HBI_JWT_HAVE_ES 0
 #endif
 
+/* The internal blinding generator serves ES256, and mbedTLS 3's parser. */
+#if HBI_JWT_HAVE_ES || (HBI_JWT_MBEDTLS3 && HBI_JWT_HAVE_RS)
+#  define HBI_JWT_NEED_BLIND 1
+#else
+#  define HBI_JWT_NEED_BLIND 0
+#endif
+
 #define HBI_JWT_MAGIC    0x4A575431u  /* "JWT1" */
 #define HBI_JWT_SIG_MAX  512u         /* RSA-4096 */
 #define HBI_JWT_RSA_MIN  2048u        /* bits, RFC 7518 3.3 */
@@ -298,6 +305,7 @@ static const mbedtls_md_info_t *hbi_jwt_sha256(void)
     return mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
 }
 
+#if HBI_JWT_NEED_BLIND
 /* The internal blinding generator for ES256 without cfg.rng: block k is
    SHA-256(seed || counter), the counter never repeats for one signer, and
    the seed is a hash of the private key, unknown to whoever lacks the key.
@@ -334,7 +342,9 @@ static hb_jwt_rng_fn hbi_jwt_rng(hbi_jwt_state *in, void **user)
     *user = in;
     return hbi_jwt_blind;
 }
+#endif
 
+#if HBI_JWT_HAVE_RS || HBI_JWT_HAVE_ES
 static int hbi_jwt_parse_key(hbi_jwt_state *in,
                              const unsigned char *key, size_t key_len)
 {
@@ -346,6 +356,7 @@ static int hbi_jwt_parse_key(hbi_jwt_state *in,
     return mbedtls_pk_parse_key(&in->pk, key, key_len, NULL, 0);
 #endif
 }
+#endif
 
 #if HBI_JWT_HAVE_ES
 static int hbi_jwt_is_p256(hbi_jwt_state *in)
@@ -369,8 +380,6 @@ static int hbi_jwt_is_p256(hbi_jwt_state *in)
 static int hbi_jwt_load_key(hbi_jwt_state *in)
 {
     const hb_jwt_config *c = &in->cfg;
-    size_t bits;
-    int rc;
 
     if (c->alg == HB_JWT_HS256) {
         if (c->key_len > sizeof in->hkey) {
@@ -384,6 +393,11 @@ static int hbi_jwt_load_key(hbi_jwt_state *in)
         }
         return HB_OK;
     }
+#if !HBI_JWT_HAVE_RS && !HBI_JWT_HAVE_ES
+    return HB_ERR_ARG; /* unreachable: hbi_jwt_check refused the alg */
+#else
+    size_t bits;
+    int rc;
     /* Seed the internal blinding generator from the key itself (also used
        by mbedTLS 3's parser to blind computing an EC public key). */
     if (mbedtls_md(hbi_jwt_sha256(), c->key, c->key_len, in->seed) != 0)
@@ -407,6 +421,7 @@ static int hbi_jwt_load_key(hbi_jwt_state *in)
 #endif
     (void)bits;
     return HB_ERR_ARG;
+#endif
 }
 
 /* Checks the config and resolves its defaults into in->cfg. */
@@ -732,6 +747,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_JWT_MBEDTLS3
 #undef HBI_JWT_HAVE_RS
 #undef HBI_JWT_HAVE_ES
+#undef HBI_JWT_NEED_BLIND
 #undef HBI_JWT_MAGIC
 #undef HBI_JWT_SIG_MAX
 #undef HBI_JWT_RSA_MIN

@@ -2,7 +2,7 @@
 # tests/jwt/matrix.sh OUTDIR — the signer built every way a user may build
 # it: gcc and clang at several -O levels with the strict warning set, as
 # C++11/C++17 under g++ and clang++, with HEARTBEAT_STATIC, with the memory
-# hooks, the example and the tools; plus, when MBEDTLS3_DIR points at an
+# hooks, reduced mbedTLS configs, the example and the tools; plus, when MBEDTLS3_DIR points at an
 # mbedTLS 3.x tree (include/ and library/libmbedcrypto.a), the same against
 # 3.x, and the unit suite run on it. Prints "RESULT: P passed, F failed".
 out=${1:-build/jwt/matrix}
@@ -39,6 +39,11 @@ for cc in gcc clang; do
     # without HEARTBEAT_MBEDTLS the signer is absent and costs nothing
     check $cc-no-mbedtls 1 $cc $C_STD $STRICT tests/compile/double_include.c
 done
+# reduced mbedTLS configs: the missing algorithms drop out, nothing breaks
+for cfg in no-es256 no-rs256 hs256-only; do
+    check gcc-cfg-$cfg 0 gcc $C_STD $STRICT $M -I$J/mbedtls-cfg \
+        "-DMBEDTLS_USER_CONFIG_FILE=\"$cfg.h\"" -c $J/impl.c
+done
 for cxx in g++ clang++; do
     for std in c++11 c++17; do
         check $cxx-$std-two-tu 1 $cxx -x c++ -std=$std $CXX_STD $M $J/impl.c $J/tu_b.c $LIBS
@@ -52,6 +57,10 @@ if [ -n "${MBEDTLS3_DIR:-}" ]; then
     check gcc-mbedtls3-two-tu 1 gcc $C_STD $STRICT $M $I3 $J/impl.c $J/tu_b.c $L3
     check clang-mbedtls3-two-tu 1 clang $C_STD $STRICT $M $I3 $J/impl.c $J/tu_b.c $L3
     check g++-mbedtls3-two-tu 1 g++ -x c++ -std=c++11 $CXX_STD $M $I3 $J/impl.c $J/tu_b.c $L3
+    for cfg in no-es256 no-rs256 hs256-only; do
+        check gcc-mbedtls3-cfg-$cfg 0 gcc $C_STD $STRICT $M $I3 -I$J/mbedtls-cfg \
+            "-DMBEDTLS_USER_CONFIG_FILE=\"$cfg.h\"" -c $J/impl.c
+    done
     check gcc-mbedtls3-suite 1 gcc $C_STD $M $I3 -I${GREATEST_INC:-build/greatest} \
         $J/main.c tests/test_jwt.c $L3
 else

@@ -1,0 +1,8 @@
+/* An mbedTLS user config without PKCS#1 v1.5: RS256 must drop out. The TLS
+   key exchanges that need PKCS#1 v1.5 go too, or mbedTLS refuses it. */
+#undef MBEDTLS_PKCS1_V15
+#undef MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
+#undef MBEDTLS_KEY_EXCHANGE_DHE_RSA_ENABLED
+#undef MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#undef MBEDTLS_KEY_EXCHANGE_RSA_PSK_ENABLED
+#undef MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED
