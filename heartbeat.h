@@ -69,7 +69,7 @@
    hb_poll(hb, now_ms) does at most one beat attempt and returns the number
    of ms until it next needs a call. now_ms is any monotonic millisecond
    counter that wraps at 2^32 (HAL_GetTick(), k_uptime_get_32(), millis(),
-   CLOCK_MONOTONIC in ms, xTaskGetTickCount() at configTICK_RATE_HZ 1000 —
+   CLOCK_MONOTONIC in ms, xTaskGetTickCount() at configTICK_RATE_HZ 1000 -
    at other rates keep your own ms counter, because ticks * period does not
    wrap at 2^32); all comparisons are wrap-safe. One call:
      - stopped (or never started): returns HB_POLL_IDLE, does nothing;
@@ -499,6 +499,13 @@ HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
 #define HBI_PEND_RETRY  2u      /* a retry is due at retry_at */
 #define HBI_MAX_DEPTH   32u
 #define HBI_OPT_ALL     0x1FFu
+/* HEARTBEAT_NO_OPTIONS: "if (HBI_OPTIONS && ...)" leaves the options' code
+   to the compiler's dead-code removal, yet type-checked in every build. */
+#ifdef HEARTBEAT_NO_OPTIONS
+#  define HBI_OPTIONS   0
+#else
+#  define HBI_OPTIONS   1
+#endif
 /* Unix seconds of 0000-01-01T00:00:00 and 9999-12-31T23:59:59: the range
    Go's MarshalJSON accepts for the local time. */
 #define HBI_SEC_MIN     (-62167219200LL)
@@ -831,10 +838,13 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 
 /* ---- RFC 3339 as Go's time.Time.MarshalJSON writes it ------------------- */
 
-static void hbi_2d(char *o, uint32_t v)
+/* v as exactly n decimal digits (zero-padded) ending at o + n. */
+static void hbi_digits(char *o, uint32_t v, int n)
 {
-    o[0] = (char)('0' + (char)(v / 10u));
-    o[1] = (char)('0' + (char)(v % 10u));
+    while (n-- > 0) {
+        o[n] = (char)('0' + (char)(v % 10u));
+        v /= 10u;
+    }
 }
 
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
@@ -843,10 +853,10 @@ static int hbi_time(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
+    uint32_t q, days, era, doe, yoe, doy, mp, f[6];
     uint64_t s;
-    uint32_t q, days, sod, era, doe, yoe, doy, mp, d, m, y, ns;
     int64_t local;
-    int n;
+    int n, i;
     if (t->nsec > 999999999u) return HB_ERR_ARG;
     /* Go: the zone's hour must be 0..23 */
     if (aoff >= 24u * 60u) return HB_ERR_RANGE;
@@ -856,52 +866,43 @@ static int hbi_time(char *o, const hb_time *t)
         return HB_ERR_RANGE;
     local = t->sec + (int64_t)off * 60;
     if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
-    /* 86400 = 128 * 675: split the shift and the division so that only
-       32-bit division is needed. */
+    /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
+       division helper on a Cortex-M). */
     s = (uint64_t)(local + HBI_SEC_SHIFT);
     q = (uint32_t)(s >> 7);
     days = q / 675u;
-    sod = (q % 675u) * 128u + (uint32_t)(s & 127u);
+    f[5] = (q % 675u) * 128u + (uint32_t)(s & 127u);   /* second of day */
     /* days since -0400-03-01 to a civil date (H. Hinnant's algorithm) */
     era = days / 146097u;
     doe = days - era * 146097u;
     yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
     doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
     mp = (5u * doy + 2u) / 153u;
-    d = doy - (153u * mp + 2u) / 5u + 1u;
-    m = mp < 10u ? mp + 3u : mp - 9u;
-    y = yoe + era * 400u + (m <= 2u ? 1u : 0u) - 400u;
-    hbi_2d(o, y / 100u);
-    hbi_2d(o + 2, y % 100u);
-    o[4] = '-';
-    hbi_2d(o + 5, m);
-    o[7] = '-';
-    hbi_2d(o + 8, d);
-    o[10] = 'T';
-    hbi_2d(o + 11, sod / 3600u);
-    o[13] = ':';
-    hbi_2d(o + 14, sod / 60u % 60u);
-    o[16] = ':';
-    hbi_2d(o + 17, sod % 60u);
-    n = 19;
-    ns = t->nsec;
-    if (ns != 0) {
-        int k, last = 9;
+    f[2] = doy - (153u * mp + 2u) / 5u + 1u;
+    f[1] = mp < 10u ? mp + 3u : mp - 9u;
+    f[0] = yoe + era * 400u + (f[1] <= 2u ? 1u : 0u) - 400u;
+    f[3] = f[5] / 3600u;
+    f[4] = f[5] / 60u % 60u;
+    f[5] %= 60u;
+    /* "YYYY-MM-DDThh:mm:ss": four digits, then five two-digit fields */
+    hbi_digits(o, f[0], 4);
+    for (i = 1, n = 4; i < 6; i++, n += 3) {
+        o[n] = "--T::"[i - 1];
+        hbi_digits(o + n + 1, f[i], 2);
+    }
+    if (t->nsec != 0) {              /* Go trims the fraction's zeros */
         o[n] = '.';
-        for (k = 9; k >= 1; k--) {
-            o[n + k] = (char)('0' + (char)(ns % 10u));
-            ns /= 10u;
-        }
-        while (o[n + last] == '0') last--;
-        n += last + 1;
+        hbi_digits(o + n + 1, t->nsec, 9);
+        n += 10;
+        while (o[n - 1] == '0') n--;
     }
     if (off == 0) {
         o[n++] = 'Z';
     } else {
         o[n] = off < 0 ? '-' : '+';
-        hbi_2d(o + n + 1, aoff / 60u);
+        hbi_digits(o + n + 1, aoff / 60u, 2);
         o[n + 3] = ':';
-        hbi_2d(o + n + 4, aoff % 60u);
+        hbi_digits(o + n + 4, aoff % 60u, 2);
         n += 6;
     }
     return n;
@@ -920,18 +921,27 @@ HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
     return n;
 }
 
-HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
+/* The quoted time, without the writer's state checks (the service writes
+   its fixed keys itself). */
+static void hbi_put_time(hb_json *w, const hb_time *t)
 {
     char tmp[HB_TIME_MAX + 2];
-    int n;
-    if (w == NULL) return HB_ERR_ARG;
-    if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
-    n = hbi_time(tmp + 1, t);
-    if (n < 0) return hbi_fail(w, n);
-    if (hbi_value(w) != HB_OK) return w->err;
+    int n = hbi_time(tmp + 1, t);
+    if (n < 0) {
+        hbi_fail(w, n);
+        return;
+    }
     tmp[0] = '"';
     tmp[n + 1] = '"';
     hbi_put(w, tmp, (size_t)n + 2u);
+}
+
+HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
+{
+    if (w == NULL) return HB_ERR_ARG;
+    if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
+    if (hbi_value(w) != HB_OK) return w->err;
+    hbi_put_time(w, t);
     return hbi_after(w);
 }
 
@@ -955,9 +965,9 @@ static int hbi_inited(const hb_service *hb)
 static const char *hbi_check_status(const char *status)
 {
     size_t n = hbi_strnlen(status, 32);
-    if (n == 0) return "status is empty";
-    if (n > 32) return "status is longer than 32 bytes";
-    if (!hbi_utf8_valid(status, n)) return "status is not valid UTF-8";
+    if (n == 0) return "status: empty";
+    if (n > 32) return "status: over 32 bytes";
+    if (!hbi_utf8_valid(status, n)) return "status: not UTF-8";
     return NULL;
 }
 
@@ -965,34 +975,40 @@ static const char *hbi_check_status(const char *status)
 static const char *hbi_check(const hb_config *c)
 {
     size_t n, i;
-    if (c->topic == NULL || c->topic[0] == '\0') return "topic is NULL or empty";
+    if (c->topic == NULL || c->topic[0] == '\0') return "topic: NULL or empty";
     n = hbi_strnlen(c->topic, 65535);
-    if (n > 65535) return "topic is longer than 65535 bytes";
+    if (n > 65535) return "topic: over 65535 bytes";
     for (i = 0; i < n; i++)
         if (c->topic[i] == '+' || c->topic[i] == '#')
-            return "topic holds a wildcard (+ or #)";
-    if (!hbi_utf8_valid(c->topic, n)) return "topic is not valid UTF-8";
-    if (c->qos < 0 || c->qos > 2) return "qos is not 0, 1 or 2";
+            return "topic: wildcard + or #";
+    if (!hbi_utf8_valid(c->topic, n)) return "topic: not UTF-8";
+    if (c->qos < 0 || c->qos > 2) return "qos";
     if (c->interval_ms == 0 || c->interval_ms > 0x7FFFFFFFu)
-        return "interval_ms is not 1 .. 2^31-1";
-    if (c->publish == NULL) return "publish is NULL";
-    if (c->clock == NULL) return "clock is NULL";
-    if (c->device_id == NULL) return "device_id is NULL";
-    if (c->buf == NULL) return "buf is NULL";
-    if (c->buf_size == 0) return "buf_size is 0";
+        return "interval_ms";
+    if (c->publish == NULL) return "publish";
+    if (c->clock == NULL) return "clock";
+    if (c->device_id == NULL) return "device_id";
+    if (c->buf == NULL) return "buf";
+    if (c->buf_size == 0) return "buf_size";
     if (c->status != NULL) {
         const char *why = hbi_check_status(c->status);
         if (why != NULL) return why;
     }
-    if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags holds unknown bits";
+#ifdef HEARTBEAT_NO_OPTIONS
+    if (c->flags != 0 || c->retry_base_ms != 0 || c->retry_max_ms != 0 ||
+        c->jitter_ms != 0 || c->rand != NULL || c->fields != NULL ||
+        c->min_valid_sec != 0)
+        return "options: built with HEARTBEAT_NO_OPTIONS";
+#endif
+    if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags";
     if (c->retry_base_ms >= c->interval_ms && c->retry_base_ms != 0)
-        return "retry_base_ms is not below interval_ms";
+        return "retry_base_ms";
     if (c->retry_max_ms != 0 && c->retry_max_ms < c->retry_base_ms)
-        return "retry_max_ms is below retry_base_ms";
+        return "retry_max_ms";
     if (c->jitter_ms >= c->interval_ms && c->jitter_ms != 0)
-        return "jitter_ms is not below interval_ms";
-    if (c->jitter_ms != 0 && c->rand == NULL) return "jitter_ms needs rand";
-    if (c->min_valid_sec < 0) return "min_valid_sec is negative";
+        return "jitter_ms";
+    if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
+    if (c->min_valid_sec < 0) return "min_valid_sec";
     return NULL;
 }
 
@@ -1001,7 +1017,7 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     const char *why;
     hbi_state *s;
     if (cfg == NULL) return HB_ERR_ARG;
-    why = hb == NULL ? "service is NULL" : hbi_check(cfg);
+    why = hb == NULL ? "hb" : hbi_check(cfg);
     if (why != NULL) {
         if (cfg->log != NULL)
             cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
@@ -1047,7 +1063,6 @@ static uint32_t hbi_phase(const char *id, uint32_t interval)
 HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
 {
     hbi_state *s;
-    uint32_t first;
     if (hb == NULL) return HB_ERR_ARG;
     if (!hbi_inited(hb)) return HB_ERR_STATE;
     s = &hb->internal_;
@@ -1057,70 +1072,87 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s->init_ms = now_ms;
     s->last_ms = 0;
     s->wraps = 0;
-    s->pending = (s->cfg.flags & HB_OPT_IMMEDIATE) ? HBI_PEND_NOW : 0u;
+    s->pending = 0;
+    s->grid = now_ms + s->cfg.interval_ms;
+    s->due = s->grid;
+    s->state = HBI_ST_RUNNING;
+    if (!HBI_OPTIONS) return HB_OK;
+    if (s->cfg.flags & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
     /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
        first point is one interval away, as Go's time.Ticker does; with it,
        a point in (0, interval] chosen by the id spreads a fleet that was
        powered on together. */
-    first = (s->cfg.flags & HB_OPT_DESYNC)
-          ? 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms)
-          : s->cfg.interval_ms;
-    s->grid = now_ms + first;
+    if (s->cfg.flags & HB_OPT_DESYNC)
+        s->grid = now_ms + 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms);
     s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
-    s->state = HBI_ST_RUNNING;
     return HB_OK;
 }
 
-/* Writes the message into w. t == NULL: the clock is not synced. */
+/* An unsigned field: ,"key":digits (key needs no escaping). */
+static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
+{
+    char d[20];
+    hbi_put(w, key, n);
+    hbi_put(w, d, hbi_u64(d, v));
+}
+
+/* Writes the message into w. t == NULL: the clock is not synced. The fixed
+   keys go in as raw text: the same bytes the writer's key calls make, with
+   less code on the beat path. */
 static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
                       const char *status, const char *tok, size_t toklen,
                       const hb_stats *st, uint32_t seq, uint64_t uptime)
 {
     const hb_config *c = &s->cfg;
-    uint32_t f = c->flags;
-    hb_json_begin_object(w);
-    hb_json_key(w, "device_id", 9);
-    hb_json_string(w, c->device_id, HB_STRLEN(c->device_id));
+    hbi_put(w, "{\"device_id\":", 13);
+    hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
     if (t != NULL) {
-        hb_json_key(w, "timestamp", 9);
-        hb_json_time(w, t);
+        hbi_put(w, ",\"timestamp\":", 13);
+        hbi_put_time(w, t);
     } else {
-        hb_json_key(w, "clock_synced", 12);
-        hb_json_bool(w, 0);
+        hbi_put(w, ",\"clock_synced\":false", 21);
     }
-    hb_json_key(w, "status", 6);
-    hb_json_string(w, status, HB_STRLEN(status));
-    hb_json_key(w, "jwt_token", 9);
-    hb_json_string(w, tok, toklen);
-    if (f & HB_OPT_SEQ) {
-        hb_json_key(w, "seq", 3);
-        hb_json_uint(w, seq);
+    hbi_put(w, ",\"status\":", 10);
+    hbi_string(w, status, HB_STRLEN(status));
+    hbi_put(w, ",\"jwt_token\":", 13);
+    hbi_string(w, tok, toklen);
+    if (HBI_OPTIONS) {
+        uint32_t f = c->flags;
+        if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, seq);
+        if (f & HB_OPT_BOOT_ID) {
+            if (c->boot_id_str != NULL) {
+                hbi_put(w, ",\"boot_id\":", 11);
+                hbi_string(w, c->boot_id_str, HB_STRLEN(c->boot_id_str));
+            } else {
+                hbi_put_uint(w, ",\"boot_id\":", 11, c->boot_id);
+            }
+        }
+        if (f & HB_OPT_UPTIME) hbi_put_uint(w, ",\"uptime_ms\":", 13, uptime);
+        if (f & HB_OPT_INTERVAL)
+            hbi_put_uint(w, ",\"interval_ms\":", 15, c->interval_ms);
+        if (f & HB_OPT_HEALTH) {
+            hbi_put_uint(w, ",\"publish_failures\":", 20, st->fail_publish);
+            hbi_put_uint(w, ",\"missed\":", 10, st->missed);
+            hbi_put(w, ",\"last_error\":", 14);
+            if (st->last_error < 0) hbi_put(w, "-", 1);
+            hbi_put_uint(w, "", 0, (uint32_t)(st->last_error < 0
+                                              ? -st->last_error
+                                              : st->last_error));
+        }
+        if (c->fields != NULL) {
+            /* hand the user an open object with one member written */
+            w->depth = 1;
+            w->kinds = 1;
+            w->first = 0;
+            w->key = 0;
+            c->fields(c->user, w);
+            if (w->err == HB_OK && (w->depth != 1 || w->key))
+                hbi_fail(w, HB_ERR_STATE);
+            w->depth = 0;
+        }
     }
-    if (f & HB_OPT_BOOT_ID) {
-        hb_json_key(w, "boot_id", 7);
-        if (c->boot_id_str != NULL)
-            hb_json_string(w, c->boot_id_str, HB_STRLEN(c->boot_id_str));
-        else
-            hb_json_uint(w, c->boot_id);
-    }
-    if (f & HB_OPT_UPTIME) {
-        hb_json_key(w, "uptime_ms", 9);
-        hb_json_uint(w, uptime);
-    }
-    if (f & HB_OPT_INTERVAL) {
-        hb_json_key(w, "interval_ms", 11);
-        hb_json_uint(w, c->interval_ms);
-    }
-    if (f & HB_OPT_HEALTH) {
-        hb_json_key(w, "publish_failures", 16);
-        hb_json_uint(w, st->fail_publish);
-        hb_json_key(w, "missed", 6);
-        hb_json_uint(w, st->missed);
-        hb_json_key(w, "last_error", 10);
-        hb_json_int(w, st->last_error);
-    }
-    if (c->fields != NULL) c->fields(c->user, w);
-    hb_json_end_object(w);
+    hbi_put(w, "}", 1);
+    w->done = 1;
 }
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
@@ -1138,7 +1170,7 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     /* uptime's high word: attempts come at least once per interval (< 2^31
        ms), so the elapsed ticks wrap at most once between two of them.
        Not started yet (a Last Will built before hb_start): uptime 0. */
-    if (s->state == HBI_ST_RUNNING) {
+    if (HBI_OPTIONS && s->state == HBI_ST_RUNNING) {
         elapsed = now - s->init_ms;
         if (elapsed < s->last_ms) s->wraps++;
         s->last_ms = elapsed;
@@ -1147,8 +1179,10 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
 
     HB_MEMSET(&t, 0, sizeof t);
     if (s->cfg.clock(s->cfg.user, &t) != 0 || t.nsec > 999999999u ||
-        (s->cfg.min_valid_sec != 0 && t.sec < s->cfg.min_valid_sec)) {
-        if (!(s->cfg.flags & HB_OPT_SEND_UNSYNCED)) return HB_ERR_CLOCK;
+        (HBI_OPTIONS && s->cfg.min_valid_sec != 0 &&
+         t.sec < s->cfg.min_valid_sec)) {
+        if (!HBI_OPTIONS || !(s->cfg.flags & HB_OPT_SEND_UNSYNCED))
+            return HB_ERR_CLOCK;
         tp = NULL;
     }
     if (s->cfg.token != NULL) {
@@ -1198,12 +1232,13 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         break;
     default:
         s->stats.fail_serialize++;
-        hbi_log(s, HB_LOG_ERROR, HB_MSG_SERIALIZE, rc, hb_strerror(rc));
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_SERIALIZE, rc, NULL);
         break;
     }
     if (rc != HB_OK) {
         s->stats.consecutive_failures++;
-        if (s->cfg.retry_base_ms != 0 && s->state == HBI_ST_RUNNING) {
+        if (HBI_OPTIONS && s->cfg.retry_base_ms != 0 &&
+            s->state == HBI_ST_RUNNING) {
             uint32_t delay, b = s->backoff;
             b = s->stats.consecutive_failures == 1u || b == 0 ? s->cfg.retry_base_ms
               : b > s->cfg.retry_max_ms / 2u ? s->cfg.retry_max_ms : b * 2u;
@@ -1258,13 +1293,14 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
             hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, NULL);
         }
         s->grid += (k + 1u) * s->cfg.interval_ms;
-        s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
+        s->due = s->grid;
+        if (HBI_OPTIONS) s->due += hbi_jitter(s, s->cfg.jitter_ms);
         s->pending = 0;
         hbi_attempt(s, now_ms, NULL);
     } else if (s->pending & HBI_PEND_NOW) {
         s->pending &= (uint8_t)~HBI_PEND_NOW;
         hbi_attempt(s, now_ms, NULL);
-    } else if ((s->pending & HBI_PEND_RETRY) &&
+    } else if (HBI_OPTIONS && (s->pending & HBI_PEND_RETRY) &&
                (int32_t)(now_ms - s->retry_at) >= 0) {
         s->pending &= (uint8_t)~HBI_PEND_RETRY;
         s->stats.retries++;
@@ -1281,7 +1317,7 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (s->state != HBI_ST_RUNNING) return;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
-    if ((s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
+    if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
         s->pending = 0;
         hbi_attempt(s, now_ms, "offline");
     }
@@ -1373,6 +1409,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
 #undef HBI_PEND_RETRY
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
+#undef HBI_OPTIONS
 #undef HBI_SEC_MIN
 #undef HBI_SEC_MAX
 #undef HBI_SEC_SHIFT

@@ -114,6 +114,13 @@ measure() {
     fi
     "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -fstack-usage -fcallgraph-info=su \
         -c "$emb/core.c" -o "$d/core.o" || return 1
+    # the core alone: the options compiled out (HEARTBEAT_NO_OPTIONS)
+    "$cc" $cpu $CFLAGS_SIZE $defs -DHEARTBEAT_NO_OPTIONS -I"$here" \
+        -c "$emb/core.c" -o "$d/core_min.o" || return 1
+    "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/ref_min.c" -o "$d/ref_min.o" || return 1
+    "$cc" $cpu -nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,ref_main \
+        -Wl,--no-warn-rwx-segments -Wl,-Map,"$d/ref_core.map" -o "$d/ref_core.elf" \
+        "$d/ref_min.o" "$d/core_min.o" $extra $libs -lgcc || return 1
     "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/sizeof.c" -o "$d/sizeof.o" || return 1
     for r in min all; do
         "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/ref_$r.c" -o "$d/ref_$r.o" || return 1
@@ -122,8 +129,10 @@ measure() {
             -Wl,-Map,"$d/ref_$r.map" -o "$d/ref_$r.elf" \
             "$d/ref_$r.o" "$d/core.o" $extra $libs -lgcc || return 1
     done
-    set -- $(map_bytes "$d/ref_min.map" "$d/core.o")
+    set -- $(map_bytes "$d/ref_core.map" "$d/core_min.o")
     t=$1 ro=$2 da=$3 bs=$4
+    set -- $(map_bytes "$d/ref_min.map" "$d/core.o")
+    ot=$1
     set -- $(map_bytes "$d/ref_all.map" "$d/core.o")
     at=$1 aro=$2 ada=$3 abs=$4
     svc=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_service)
@@ -137,8 +146,8 @@ measure() {
     mt=""; [ "$t" -gt $lim ] && [ "$name" = m0 -o "$name" = m4 ] && mt="!"
     ms=""; [ "$svc" -gt 96 ] && ms="!"
     mk=""; [ "${stk%\?}" -gt 256 ] 2>/dev/null && mk="!"
-    printf '%-10s %5s%-1s %5s %4s %4s %6s %5s %10s%-1s %9s %6s%-1s\n' \
-        "$label" "$t" "$mt" "$ro" "$da" "$bs" "$at" "$aro" \
+    printf '%-10s %5s%-1s %5s %4s %4s %6s %6s %9s%-1s %9s %6s%-1s\n' \
+        "$label" "$t" "$mt" "$ro" "$da" "$bs" "$ot" "$at" \
         "$svc" "$ms" "$cfg" "$stk" "$mk" >> "$table"
     [ "$ada" = "$da" ] && [ "$abs" = "$bs" ] ||
         echo "  ($label all API: data $ada, bss $abs)" >> "$table"
@@ -166,15 +175,16 @@ ver() { command -v "$1" >/dev/null 2>&1 && "$1" -dumpversion || echo "-"; }
     echo "-Os -ffunction-sections -fdata-sections, linked with --gc-sections;"
     echo "bytes that come from heartbeat.h only."
     echo
-    echo "           core                      all API    sizeof of        hb_poll"
-    echo "target      text    ro data  bss   text    ro  hb_service hb_config  stack"
+    echo "           core alone                +options all API     sizeof of      hb_poll"
+    echo "target      text    ro data  bss     text   text hb_service hb_config  stack"
     cat "$table"
     echo
-    echo "text includes ro (read-only data: strings, tables). core: a program"
-    echo "calling hb_init, hb_start, hb_poll, hb_stop; every HB_OPT_* option is"
-    echo "a run-time flag, so core already holds all of their code. all API:"
-    echo "every public function called. hb_poll stack: the deepest call chain,"
-    echo "without your callbacks and libc/libgcc helpers (memcpy, __aeabi_*)."
+    echo "text includes ro (read-only data: strings, tables). core alone: a"
+    echo "program calling hb_init, hb_start, hb_poll, hb_stop, built with"
+    echo "HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled"
+    echo "in (the fleet options); all API: every public function called."
+    echo "hb_poll stack (options in): the deepest call chain, without your"
+    echo "callbacks and libc/libgcc helpers (memcpy, __aeabi_*)."
     echo "! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;"
     echo "hb_service <= 96; stack <= 256); ? an unbounded stack (see below)."
 } > "$out/footprint.txt"
@@ -186,6 +196,6 @@ done
 if [ -f "$out/m4/ref_min.map" ]; then
     echo
     echo "Cortex-M4 core, largest pieces (bytes, section):"
-    pieces "$out/m4/ref_min.map" "$out/m4/core.o" | head -16 | awk '{ printf "  %5d %s\n", $1, $2 }'
+    pieces "$out/m4/ref_core.map" "$out/m4/core_min.o" | head -16 | awk '{ printf "  %5d %s\n", $1, $2 }'
 fi
 exit 0
