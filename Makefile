@@ -19,6 +19,8 @@ DEPS     := $(HEADER) Makefile $(wildcard mk/*.mk)
 # Each part of `make test` is a step: a target check-NAME that records its
 # result through tests/step.sh. The mk/*.mk fragments add their own steps.
 TEST_STEPS :=
+export RESULTS_DIR := $(BUILD)/results
+export LOGS_DIR := $(BUILD)/logs
 
 .PHONY: all demo test examples clean bench size fuzz install docs
 all: $(BUILD)/test_unit

@@ -19,7 +19,6 @@
 #define HEARTBEAT_MBEDTLS          /* set it everywhere heartbeat.h is included */
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"            /* until the signer is spliced into heartbeat.h */
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>

@@ -5,7 +5,6 @@
    binary) the suite is empty. */
 #include "greatest.h"
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 
 #if !defined(HEARTBEAT_MBEDTLS)
 SUITE(jwt) {}

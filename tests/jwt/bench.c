@@ -9,7 +9,6 @@
 #define _POSIX_C_SOURCE 200809L
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>

@@ -11,7 +11,6 @@
    exit 1 with the HB_ERR_* text on stderr. */
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>

@@ -4,10 +4,8 @@
    by tests/jwt/matrix.sh as C and C++, with strict warnings. */
 #include <string.h>
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 
 int jwt_tu_b(void);
 

@@ -2,7 +2,6 @@
    needs -DHEARTBEAT_MBEDTLS and mbedTLS, so it is not in build/test_unit. */
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 #include "greatest.h"
 
 SUITE_EXTERN(jwt);

@@ -1,6 +1,5 @@
 /* tests/jwt/tu_b.c — a second translation unit that only uses the API. */
 #include "heartbeat.h"
-#include "wip/hb_jwt.h"
 
 int jwt_tu_b(void);
 
