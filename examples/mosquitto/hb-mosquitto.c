@@ -524,9 +524,14 @@ int main(int argc, char **argv)
         hb_get_stats(&dev.hb, &s);
         if (opt.count > 0 && s.sent >= (uint32_t)opt.count) break;
 
-        if (dev.link == LINK_CONNECTING && ms_until(dev.deadline, now) == 0)
-            link_lost(&dev, "no CONNACK from the broker");
-        if (dev.link == LINK_DOWN && !dev.fatal) {
+        if (dev.link == LINK_CONNECTING) {
+            if (ms_until(dev.deadline, now) == 0)
+                link_lost(&dev, "no CONNACK from the broker");
+            else if (ms_until(dev.deadline, now) < wait)
+                wait = ms_until(dev.deadline, now);
+        }
+        if (dev.fatal) break;
+        if (dev.link == LINK_DOWN) {
             if (ms_until(dev.reconnect_at, now) == 0) try_reconnect(&dev, now);
             if (dev.link == LINK_DOWN && ms_until(dev.reconnect_at, now) < wait)
                 wait = ms_until(dev.reconnect_at, now);

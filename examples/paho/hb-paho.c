@@ -244,6 +244,8 @@ static const char *paho_error(int rc)
     };
     const char *s;
     if (rc > 0 && rc <= 5) return connack[rc];
+    if (rc == MQTTCLIENT_FAILURE) /* Paho says no more than this */
+        return "failed (refused, timed out, or TLS handshake failed)";
     s = MQTTClient_strerror(rc);
     return s ? s : "unknown error";
 }

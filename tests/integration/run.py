@@ -12,6 +12,7 @@ Exit 77 when mosquitto, mosquitto_sub or the example binaries are missing."""
 import os
 import shutil
 import signal
+import socket
 import statistics
 import sys
 import time
@@ -298,6 +299,20 @@ def test_bad_flags(client, exe):
     missing = [f for f in flags if f not in out]
     check("%s: --help exits 0 and lists every flag" % tag,
           rc == 0 and not missing, "exit %s, missing %r" % (rc, missing))
+    # A "broker" that accepts the TCP connection and never answers: the
+    # device gives up after its connect timeout (5 s) with a clear message.
+    mute = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(4)
+    t0 = time.monotonic()
+    dev = Device(exe, ["--port", str(mute.getsockname()[1]), "--count", "1"], d, "mute")
+    rc = dev.wait(20)
+    took = time.monotonic() - t0
+    mute.close()
+    err = dev.err()
+    check("%s: broker that never answers -> exit 1 with 'cannot connect' (%.1f s)"
+          % (tag, took), rc == 1 and "cannot connect" in err and took < 12,
+          "exit %s, stderr %r" % (rc, err.strip()))
     port = free_port()  # nothing listens there
     t0 = time.monotonic()
     dev = Device(exe, ["--port", str(port), "--count", "1"], d, "unreachable")
