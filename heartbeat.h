@@ -1011,10 +1011,10 @@ static int hbi_time(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, era, doe, yoe, doy, mp, f[6];
+    uint32_t q, days, sod, era, doe, yoe, doy, mp, m;
     uint64_t s;
     int64_t local;
-    int n, i;
+    int n;
     if (t->nsec > 999999999u) return HB_ERR_ARG;
     /* Go: the zone's hour must be 0..23 */
     if (aoff >= 24u * 60u) return HB_ERR_RANGE;
@@ -1029,25 +1029,27 @@ static int hbi_time(char *o, const hb_time *t)
     s = (uint64_t)(local + HBI_SEC_SHIFT);
     q = (uint32_t)(s >> 7);
     days = q / 675u;
-    f[5] = (q % 675u) * 128u + (uint32_t)(s & 127u);   /* second of day */
+    sod = (q % 675u) * 128u + (uint32_t)(s & 127u);
     /* days since -0400-03-01 to a civil date (H. Hinnant's algorithm) */
     era = days / 146097u;
     doe = days - era * 146097u;
     yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
     doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
     mp = (5u * doy + 2u) / 153u;
-    f[2] = doy - (153u * mp + 2u) / 5u + 1u;
-    f[1] = mp < 10u ? mp + 3u : mp - 9u;
-    f[0] = yoe + era * 400u + (f[1] <= 2u ? 1u : 0u) - 400u;
-    f[3] = f[5] / 3600u;
-    f[4] = f[5] / 60u % 60u;
-    f[5] %= 60u;
-    /* "YYYY-MM-DDThh:mm:ss": four digits, then five two-digit fields */
-    hbi_digits(o, f[0], 4);
-    for (i = 1, n = 4; i < 6; i++, n += 3) {
-        o[n] = "--T::"[i - 1];
-        hbi_digits(o + n + 1, f[i], 2);
-    }
+    m = mp < 10u ? mp + 3u : mp - 9u;
+    /* "YYYY-MM-DDThh:mm:ss" */
+    hbi_digits(o, yoe + era * 400u + (m <= 2u ? 1u : 0u) - 400u, 4);
+    o[4] = '-';
+    hbi_digits(o + 5, m, 2);
+    o[7] = '-';
+    hbi_digits(o + 8, doy - (153u * mp + 2u) / 5u + 1u, 2);
+    o[10] = 'T';
+    hbi_digits(o + 11, sod / 3600u, 2);
+    o[13] = ':';
+    hbi_digits(o + 14, sod / 60u % 60u, 2);
+    o[16] = ':';
+    hbi_digits(o + 17, sod % 60u, 2);
+    n = 19;
     if (t->nsec != 0) {              /* Go trims the fraction's zeros */
         o[n] = '.';
         hbi_digits(o + n + 1, t->nsec, 9);
@@ -1079,28 +1081,46 @@ HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
     return n;
 }
 
-/* The quoted time, without the writer's state checks (the service writes
-   its fixed keys itself). */
-static void hbi_put_time(hb_json *w, const hb_time *t)
-{
-    char tmp[HB_TIME_MAX + 2];
-    int n = hbi_time(tmp + 1, t);
-    if (n < 0) {
-        hbi_fail(w, n);
-        return;
-    }
-    tmp[0] = '"';
-    tmp[n + 1] = '"';
-    hbi_put(w, tmp, (size_t)n + 2u);
-}
-
 HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
 {
+    char tmp[HB_TIME_MAX + 2];
+    int n;
     if (w == NULL) return HB_ERR_ARG;
     if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
     if (hbi_value(w) != HB_OK) return w->err;
-    hbi_put_time(w, t);
+    n = hbi_time(tmp + 1, t);
+    if (n < 0) return hbi_fail(w, n);
+    tmp[0] = '"';
+    tmp[n + 1] = '"';
+    hbi_put(w, tmp, (size_t)n + 2u);
     return hbi_after(w);
+}
+
+/* The service's timestamp, formatted straight into the buffer: no stack
+   copy on the beat path. Less than HB_TIME_MAX + 3 bytes of room is
+   HB_ERR_NOSPACE even for a shorter time, which is exact here: the status
+   and token members that follow need more than the difference. Measuring
+   (hb_buf_size) counts the widest time. */
+static void hbi_put_time(hb_json *w, const hb_time *t)
+{
+    char *o;
+    int n = HB_TIME_MAX;
+    if (w->err != HB_OK) return;
+    if (w->buf != NULL) {
+        if (w->size - w->len < HB_TIME_MAX + 3u) {
+            w->err = HB_ERR_NOSPACE;
+            return;
+        }
+        o = w->buf + w->len;
+        n = hbi_time(o + 1, t);
+        if (n < 0) {
+            w->err = n;
+            return;
+        }
+        o[0] = '"';
+        o[n + 1] = '"';
+    }
+    w->len += (size_t)n + 2u;
 }
 
 /* ---- the service ----------------------------------------------------------- */
@@ -1258,10 +1278,10 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
    keys go in as raw text: the same bytes the writer's key calls make, with
    less code on the beat path. */
 static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
-                      const char *status, const char *tok, size_t toklen,
-                      const hb_stats *st, uint32_t seq, uint64_t uptime)
+                      const char *status, const char *tok, size_t toklen)
 {
     const hb_config *c = &s->cfg;
+    const hb_stats *st = &s->stats;
     hbi_put(w, "{\"device_id\":", 13);
     hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
     if (t != NULL) {
@@ -1276,7 +1296,7 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
     hbi_string(w, tok, toklen);
     if (HBI_OPTIONS) {
         uint32_t f = c->flags;
-        if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, seq);
+        if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, s->seq);
         if (f & HB_OPT_BOOT_ID) {
             if (c->boot_id_str != NULL) {
                 hbi_put(w, ",\"boot_id\":", 11);
@@ -1285,7 +1305,9 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
                 hbi_put_uint(w, ",\"boot_id\":", 11, c->boot_id);
             }
         }
-        if (f & HB_OPT_UPTIME) hbi_put_uint(w, ",\"uptime_ms\":", 13, uptime);
+        if (f & HB_OPT_UPTIME)
+            hbi_put_uint(w, ",\"uptime_ms\":", 13,
+                         ((uint64_t)s->wraps << 32) | s->last_ms);
         if (f & HB_OPT_INTERVAL)
             hbi_put_uint(w, ",\"interval_ms\":", 15, c->interval_ms);
         if (f & HB_OPT_HEALTH) {
@@ -1322,18 +1344,15 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     const hb_time *tp = &t;
     const char *tok = "";
     size_t toklen = 0;
-    uint64_t uptime;
     hb_json w;
-    uint32_t elapsed = 0;
-    /* uptime's high word: attempts come at least once per interval (< 2^31
-       ms), so the elapsed ticks wrap at most once between two of them.
-       Not started yet (a Last Will built before hb_start): uptime 0. */
+    /* uptime (wraps:last_ms): attempts come at least once per interval
+       (< 2^31 ms), so the elapsed ticks wrap at most once between two of
+       them. Not started yet (a Last Will built before hb_start): 0. */
     if (HBI_OPTIONS && s->state == HBI_ST_RUNNING) {
-        elapsed = now - s->init_ms;
+        uint32_t elapsed = now - s->init_ms;
         if (elapsed < s->last_ms) s->wraps++;
         s->last_ms = elapsed;
     }
-    uptime = ((uint64_t)s->wraps << 32) | elapsed;
 
     HB_MEMSET(&t, 0, sizeof t);
     if (s->cfg.clock(s->cfg.user, &t) != 0 || t.nsec > 999999999u ||
@@ -1351,7 +1370,7 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
         if (tok == NULL) tok = "";
     }
     hb_json_init(&w, buf, size);
-    hbi_write(s, &w, tp, status, tok, toklen, &s->stats, s->seq, uptime);
+    hbi_write(s, &w, tp, status, tok, toklen);
     return hb_json_finish(&w, len);
 }
 
@@ -1537,26 +1556,30 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     /* Measures the widest message this config can produce: the longest
        timestamp, counters at their maximum, a token of token_len bytes that
        needs no escaping (base64url never does). */
-    static const char b64[8] = { 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A' };
+    static const char wide[] = "status-of-thirty-two-bytes-wide!";
     hbi_state s;
-    hb_stats st;
     hb_time t;
     hb_json w;
     size_t len = 0, room;
+    int i;
     if (cfg == NULL || cfg->device_id == NULL) return 0;
-    HB_MEMSET(&s, 0, sizeof s);
-    HB_MEMSET(&st, 0xFF, sizeof st);
-    st.last_error = HB_ERR_LAST_;
+    HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
+    s.stats.last_error = HB_ERR_LAST_;
     HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
     t.sec = HBI_SEC_MAX - 1439 * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
     /* an empty token here, token_len added below: no token memory needed */
-    hb_json_init(&w, NULL, 0);
-    hbi_write(&s, &w, &t, cfg->status != NULL && HB_STRLEN(cfg->status) > 7
-                          ? cfg->status : "offline",
-              b64, 0, &st, 0xFFFFFFFFu, 0xFFFFFFFFFFFFFFFFull);
-    if (hb_json_finish(&w, &len) != HB_OK) return 0;
+    /* the status: the configured one, or any 32-byte status that needs no
+       escaping (hb_set_status, "offline"), whichever is longer */
+    for (i = 0; i < 2; i++) {
+        size_t n;
+        hb_json_init(&w, NULL, 0);
+        hbi_write(&s, &w, &t, i == 0 ? wide : cfg->status != NULL
+                                              ? cfg->status : "alive", "", 0);
+        if (hb_json_finish(&w, &n) != HB_OK) return 0;
+        if (n > len) len = n;
+    }
     room = len + 1u;
     return room + token_len < room ? 0 : room + token_len;
 }

@@ -1,6 +1,5 @@
 # The built-in JWT signer (HEARTBEAT_MBEDTLS): HS256, RS256, ES256 over
-# mbedTLS (Debian: libmbedtls-dev, 2.28). Until it is spliced into
-# heartbeat.h it lives in wip/hb_jwt.h.
+# mbedTLS (Debian: libmbedtls-dev, 2.28), spliced into heartbeat.h.
 #
 #   make bench-jwt     sign cost per algorithm and amortised cost per beat
 #   make jwt-mbedtls3 MBEDTLS3_DIR=/path/to/mbedtls-3.x
