@@ -250,7 +250,7 @@ extern "C" {
     X(HB_ERR_CRYPTO,  -7, "cryptographic operation failed")                  \
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
-#define HBI_ERR_ENUM(name, value, text) name = value,
+#define HBI_ERR_ENUM(name, value, text) name = (value),
 enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = -8 };
 #undef HBI_ERR_ENUM
 
@@ -1378,18 +1378,24 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
 static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
 {
     size_t len = 0;
-    int rc;
+    int rc, sent_fail = 0;
     s->busy = 1;
     rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
                    status != NULL ? status : s->status, &len);
     s->seq++;
     s->stats.attempts++;
-    if (rc == HB_OK &&
-        s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
-                       s->cfg.qos) != 0)
-        rc = HB_ERR_PUBLISH;
+    if (rc == HB_OK) {
+        sent_fail = 1;
+        /* a clock or token callback that called hb_stop: nothing goes out
+           after hb_stop (counted as a publish failure, HB_ERR_STATE) */
+        if (s->state != HBI_ST_RUNNING)
+            rc = HB_ERR_STATE;
+        else if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
+                                s->cfg.qos) != 0)
+            rc = HB_ERR_PUBLISH;
+    }
     s->stats.last_error = rc;
-    switch (rc) {
+    switch (rc == HB_OK || !sent_fail ? rc : HB_ERR_PUBLISH) {
     case HB_OK:
         s->stats.sent++;
         s->stats.consecutive_failures = 0;
@@ -1465,15 +1471,21 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
         /* Late by k whole intervals: k grid points are skipped and counted,
            one beat goes now, and the grid stays start + n * interval. */
         uint32_t k = (now_ms - s->grid) / s->cfg.interval_ms;
-        if (k != 0) {
-            s->stats.missed += k;
-            hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, NULL);
-        }
+        /* The state moves first and the callbacks (rand, log) run under the
+           busy guard: one that re-enters hb_poll gets the wait, not a second
+           beat or an endless recursion; one that calls hb_stop stops the
+           service, and then no beat goes out. */
+        s->busy = 1;
         s->grid += (k + 1u) * s->cfg.interval_ms;
         s->due = s->grid;
         if (HBI_OPTIONS) s->due += hbi_jitter(s, s->cfg.jitter_ms);
         s->pending = 0;
-        hbi_attempt(s, now_ms, NULL);
+        if (k != 0) {
+            s->stats.missed += k;
+            hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, NULL);
+        }
+        s->busy = 0;
+        if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
     } else if (s->pending & HBI_PEND_NOW) {
         s->pending &= (uint8_t)~HBI_PEND_NOW;
         hbi_attempt(s, now_ms, NULL);
@@ -1566,7 +1578,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
     s.stats.last_error = HB_ERR_LAST_;
     HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
-    t.sec = HBI_SEC_MAX - 1439 * 60;
+    t.sec = HBI_SEC_MAX - 1439LL * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
     /* an empty token here, token_len added below: no token memory needed */
