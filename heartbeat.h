@@ -62,6 +62,12 @@
                              <stddef.h>). A partial set is an #error.
    HB_ASSERT(c)              only where the implementation is: checks of
                              internal invariants; default does nothing.
+   HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
+                             the code of every option below (retry, jitter,
+                             de-sync, extra fields, offline on stop, custom
+                             fields, unsynced policy); hb_init then refuses
+                             any option field with HB_ERR_ARG. The core
+                             alone, for the smallest parts (see FOOTPRINT).
    None of them changes the layout of hb_service or hb_config.
 
    THE POLL LOOP
@@ -166,6 +172,8 @@
    clock(user, &now): fill sec (Unix), nsec (< 10^9), utc_offset_min.
    log(user, level, msg, err, detail): msg is an HB_MSG_* string.
    fields(user, w): add key/value pairs with hb_json_key + a value call.
+     Also called by hb_buf_size() (measuring: write your widest values) and
+     by hb_offline_message().
    rand(user): any 32-bit value.
    From inside a callback you may call hb_poll (it returns the wait and
    sends nothing: no double send), hb_stop (it stops; the offline beat is
@@ -185,6 +193,28 @@
    schedule runs on the monotonic tick. A tick that jumps forward counts
    missed beats and sends one; one that jumps backwards by less than 2^31
    ms just waits for the grid point.
+
+   JWT SIGNER (HEARTBEAT_MBEDTLS)
+   ==============================
+   With HEARTBEAT_MBEDTLS defined everywhere (and -lmbedcrypto), hb_jwt
+   signs the token itself, HS256, RS256 or ES256, and caches it until a
+   quarter of its lifetime is left; use it as the token callback:
+   cfg.token = hb_jwt_token; cfg.token_user = &jwt. Its own section below
+   (search "built-in JWT signer") says what each algorithm needs.
+
+   INSTALLING
+   ==========
+   Copying heartbeat.h is enough. `make install PREFIX=...` installs it with
+   a pkg-config file and a CMake package (heartbeat::heartbeat, also from
+   add_subdirectory); library.json (PlatformIO), library.properties
+   (Arduino), idf_component.yml (ESP-IDF) and zephyr/ (a Zephyr module)
+   are in the repository. HEARTBEAT_IMPLEMENTATION still goes in one file.
+
+   MORE
+   ====
+   docs/porting.md, docs/message-format.md (+ heartbeat.schema.json),
+   docs/design.md, docs/security.md, docs/go-compat.md, docs/robustness.md,
+   docs/performance.md.
 
    PORTING
    =======
