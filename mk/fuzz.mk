@@ -35,8 +35,7 @@ FUZZ_NEED = mkdir -p $(BUILD)/fuzz && if ! $(FUZZ_PROBE); then \
 
 $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_HDRS) $(DEPS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(if $(filter jwt,$*),-DHEARTBEAT_MBEDTLS) -o $@ $< \
-	  $(if $(filter jwt,$*),-lmbedcrypto)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(if $(filter jwt,$*),-lmbedcrypto)
 
 fuzz:
 	@$(FUZZ_NEED); $(MAKE) -s $(FUZZ_BINS) && \
