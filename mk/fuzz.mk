@@ -12,7 +12,8 @@
 #
 # Harnesses: strings (escaping, strict JSON, buffer bounds), config (hb_init
 # rules, hb_buf_size), schedule (a model of the grid, failures, re-entry),
-# and jwt when heartbeat.h has the mbedTLS signer (HB_JWT_HS256 declared).
+# and jwt when heartbeat.h has the mbedTLS signer (HB_JWT_HS256 declared)
+# and libmbedtls-dev is installed.
 
 FUZZ_CC            ?= clang-14
 FUZZ_SECONDS       ?= 60
@@ -21,6 +22,7 @@ FUZZ_FLAGS := -std=c99 -g -O1 -Wall -Wextra -Wpedantic -Werror \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -I. -Ifuzz
 FUZZ_JWT := $(shell grep -q 'HB_JWT_HS256' $(HEADER) 2>/dev/null && \
+                    test -f /usr/include/mbedtls/version.h && \
                     test -f fuzz/fuzz_jwt.c && echo jwt)
 FUZZ_HARNESSES ?= strings config schedule $(FUZZ_JWT)
 FUZZ_BINS = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
