@@ -2,8 +2,8 @@
 # fuzz/run.sh SECONDS NAME... — runs each built harness $BUILD/fuzz/fuzz_NAME
 # for SECONDS from its committed seeds (fuzz/corpus/NAME), one at a time.
 #
-# New inputs go to $BUILD/fuzz/work/NAME (kept between runs, never
-# committed); a failing input is written to $BUILD/fuzz/crash-NAME-* and the
+# New inputs go to $FUZZ_WORK/NAME (default $BUILD/fuzz/work, kept between
+# runs, never committed); a failing input is written to $BUILD/fuzz/crash-NAME-* and the
 # harness counts as failed. First every committed seed is replayed as a
 # regression test. Prints, per harness, "NAME: N executions, F findings"
 # and a line "RESULT: P passed, F failed" for tests/step.sh.
@@ -13,7 +13,7 @@ pass=0 fail=0 total=0
 for name in "$@"; do
     bin=$build/fuzz/fuzz_$name
     seeds=fuzz/corpus/$name
-    work=$build/fuzz/work/$name
+    work=${FUZZ_WORK:-$build/fuzz/work}/$name
     log=$build/fuzz/$name.log
     mkdir -p "$work" "$seeds"
     # replay the committed seeds (findings stay here as regression tests)

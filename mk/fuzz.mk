@@ -7,7 +7,9 @@
 #
 # Step of `make test`: fuzz-smoke — replays every committed seed (findings
 # stay there as regression tests) and fuzzes each harness for
-# FUZZ_SMOKE_SECONDS (default 3). Without libFuzzer it is skipped (exit 77)
+# FUZZ_SMOKE_SECONDS (default 3) from the seeds alone (a fresh work
+# directory, so the step does the same each time; `make fuzz` keeps what it
+# finds in $(BUILD)/fuzz/work). Without libFuzzer it is skipped (exit 77)
 # naming the packages: clang-14 and libclang-rt-14-dev.
 #
 # Harnesses: strings (escaping, strict JSON, buffer bounds), config (hb_init
@@ -46,4 +48,5 @@ fuzz:
 TEST_STEPS += fuzz-smoke
 check-fuzz-smoke:
 	@tests/step.sh fuzz-smoke '$(FUZZ_NEED); $(MAKE) -s $(FUZZ_BINS) && \
+	  rm -rf $(BUILD)/fuzz/smoke && FUZZ_WORK=$(BUILD)/fuzz/smoke \
 	  BUILD=$(BUILD) fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_HARNESSES)'
