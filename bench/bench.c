@@ -11,7 +11,7 @@
    and the ratios stay meaningful. Each figure is the median of R
    repetitions, with the min and max beside it.
 
-   The library is compiled in bench/hb_impl.c, a translation unit of its
+   The library is compiled in bench/lib.c, a translation unit of its
    own, exactly as a user links it: hb_poll is a real call, never inlined
    into the loop that times it. Allocations are counted by replacing
    malloc & co. (glibc allows a program to do that).

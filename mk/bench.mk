@@ -24,11 +24,11 @@ BENCH_DEFS   := $(if $(BENCH_CJSON),,-DBENCH_NO_CJSON) \
 
 .PHONY: bench bench-instr
 
-$(BENCH_OUT)/bench: bench/bench.c bench/hb_impl.c $(BENCH_HB)/heartbeat.h $(DEPS)
+$(BENCH_OUT)/bench: bench/bench.c bench/lib.c $(BENCH_HB)/heartbeat.h $(DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -c -o $(BENCH_OUT)/hb_impl.o bench/hb_impl.c
+	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -c -o $(BENCH_OUT)/lib.o bench/lib.c
 	$(CC) $(BENCH_CFLAGS) $(BENCH_DEFS) -I$(BENCH_HB) -c -o $(BENCH_OUT)/bench.o bench/bench.c
-	$(CC) -o $@ $(BENCH_OUT)/bench.o $(BENCH_OUT)/hb_impl.o $(BENCH_CJSON)
+	$(CC) -o $@ $(BENCH_OUT)/bench.o $(BENCH_OUT)/lib.o $(BENCH_CJSON)
 
 bench: $(BENCH_OUT)/bench
 	@BENCH_OUT="$(BENCH_OUT)" $(if $(GO),GO="$(GO)") bench/run.sh $(BENCH_ARGS)
