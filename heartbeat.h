@@ -62,6 +62,17 @@
                              <stddef.h>). A partial set is an #error.
    HB_ASSERT(c)              only where the implementation is: checks of
                              internal invariants; default does nothing.
+   HEARTBEAT_COMPACT         only where the implementation is: the small
+                             code for escaping and time digits (one byte,
+                             one digit at a time). The default under -Os
+                             (__OPTIMIZE_SIZE__).
+   HEARTBEAT_FAST            only where the implementation is: the fast code
+                             even under -Os. The fast code finds the bytes
+                             that need escaping 16 at a time with SSE2 where
+                             __SSE2__ is defined, 8 at a time with 64-bit
+                             arithmetic elsewhere.
+   HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
+                             without SSE2 (the portable 8-byte scan).
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
@@ -680,6 +691,11 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
 #ifndef HB_ASSERT
 #  define HB_ASSERT(c) ((void)0)
 #endif
+#if defined(__GNUC__) || defined(__clang__)
+#  define HBI_NOINLINE __attribute__((noinline))
+#else
+#  define HBI_NOINLINE
+#endif
 
 #define HBI_ST_STOPPED  0x53u   /* 'S': init marker too, so a zeroed or */
 #define HBI_ST_RUNNING  0x52u   /* 'R': garbage struct is "not initialised" */
@@ -854,56 +870,197 @@ HEARTBEAT_DEF int hb_json_end_object(hb_json *w)   { return hbi_end(w, '}', 1); 
 HEARTBEAT_DEF int hb_json_begin_array(hb_json *w)  { return hbi_begin(w, '[', 0); }
 HEARTBEAT_DEF int hb_json_end_array(hb_json *w)    { return hbi_end(w, ']', 0); }
 
+/* ---- the next byte that needs care ----------------------------------------
+   Printable ASCII other than " \ < > & goes out verbatim; everything else
+   (control bytes, those five, any byte >= 0x80) needs a look. The fast path
+   finds the next such byte 16 bytes at a time with SSE2 (where the compiler
+   says __SSE2__) and 8 at a time with 64-bit arithmetic everywhere else, so
+   a UUID or a base64url token is one scan and one copy. The compact path
+   (-Os, or HEARTBEAT_COMPACT) looks at one byte at a time. */
+#if defined(HEARTBEAT_COMPACT) || \
+    (defined(__OPTIMIZE_SIZE__) && !defined(HEARTBEAT_FAST))
+#  define HBI_FAST 0
+#else
+#  define HBI_FAST 1
+#endif
+#if HBI_FAST && defined(__SSE2__) && !defined(HEARTBEAT_NO_SIMD) && \
+    (defined(__GNUC__) || defined(__clang__))
+#  define HBI_SSE2 1
+#  include <emmintrin.h>
+#else
+#  define HBI_SSE2 0
+#endif
+
+static int hbi_plain(unsigned c)
+{
+    return c >= 0x20u && c < 0x80u && c != '"' && c != '\\' && c != '<' &&
+           c != '>' && c != '&';
+}
+
+#if HBI_FAST
+#define HBI_ONES  0x0101010101010101ull
+#define HBI_HIGHS 0x8080808080808080ull
+
+/* The high bit of each byte of the answer is set where that byte of x needs
+   care. Each byte is tested on its low 7 bits, where adding at most 0x7F
+   cannot carry into the next byte: the answer is exact byte by byte. */
+static uint64_t hbi_care8(uint64_t x)
+{
+    uint64_t lo = x & ~HBI_HIGHS;
+    uint64_t ctl = lo + HBI_ONES * 0x60u;                  /* set: >= 0x20 */
+    uint64_t qa = ((lo | HBI_ONES * 0x04u) ^ (HBI_ONES * 0x26u))
+                + HBI_ONES * 0x7Fu;                         /* clear: " & */
+    uint64_t lg = ((lo | HBI_ONES * 0x02u) ^ (HBI_ONES * 0x3Eu))
+                + HBI_ONES * 0x7Fu;                         /* clear: < > */
+    uint64_t bs = (lo ^ (HBI_ONES * 0x5Cu)) + HBI_ONES * 0x7Fu; /* clear: \ */
+    return (x | ~ctl | ~qa | ~lg | ~bs) & HBI_HIGHS;
+}
+
+/* Index of the first byte of s[i..n) that needs care, or n. */
+static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
+{
+#if HBI_SSE2
+    if (n - i >= 16u) {
+        const __m128i c20 = _mm_set1_epi8(0x20), c04 = _mm_set1_epi8(0x04),
+                      c26 = _mm_set1_epi8(0x26), c02 = _mm_set1_epi8(0x02),
+                      c3e = _mm_set1_epi8(0x3E), c5c = _mm_set1_epi8(0x5C);
+        size_t last = n - 16u;
+        for (;;) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            /* signed: bytes >= 0x80 are negative, so "below 0x20" too */
+            __m128i m = _mm_or_si128(
+                _mm_or_si128(_mm_cmpgt_epi8(c20, x), _mm_cmpeq_epi8(x, c5c)),
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, c04), c26),
+                             _mm_cmpeq_epi8(_mm_or_si128(x, c02), c3e)));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits != 0) return i + (size_t)__builtin_ctz(bits);
+            if (i == last) return n;
+            /* the tail is the last 16 bytes, overlapping bytes found clean */
+            i = last - i > 16u ? i + 16u : last;
+        }
+    }
+#endif
+    while (n - i >= 8u) {
+        uint64_t x, m;
+        HB_MEMCPY(&x, s + i, 8);
+        m = hbi_care8(x);
+        if (m != 0) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+#else
+            break;      /* it is among these 8: the byte loop finds it */
+#endif
+        }
+        i += 8u;
+        if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
+    }
+    while (i < n && hbi_plain(s[i])) i++;
+    return i;
+}
+#endif /* HBI_FAST */
+
+/* The escape of the byte(s) at s[0..n) (n > 0; s[0] is not plain) into e
+   (6 bytes). Returns its length, and in *adv the input bytes it stands
+   for; 0 means valid UTF-8 that stays verbatim (*adv bytes of it). */
+static size_t hbi_escape(char *e, const unsigned char *s, size_t n,
+                         size_t *adv)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned c = s[0];
+    uint32_t cp = 0;
+    size_t k;
+    *adv = 1;
+    if (c >= 0x80u) {
+        k = hbi_utf8_len(s, n, &cp);
+        if (k == 0) {
+            HB_MEMCPY(e, "\\ufffd", 6);  /* each invalid byte, as Go does */
+            return 6;
+        }
+        *adv = k;
+        if (cp != 0x2028u && cp != 0x2029u) return 0;
+        HB_MEMCPY(e, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
+        return 6;
+    }
+    e[0] = '\\';
+    switch (c) {
+    case '"':  e[1] = '"';  return 2;
+    case '\\': e[1] = '\\'; return 2;
+    case '\b': e[1] = 'b';  return 2;
+    case '\f': e[1] = 'f';  return 2;
+    case '\n': e[1] = 'n';  return 2;
+    case '\r': e[1] = 'r';  return 2;
+    case '\t': e[1] = 't';  return 2;
+    default:
+        e[1] = 'u'; e[2] = '0'; e[3] = '0';
+        e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
+        return 6;
+    }
+}
+
 /* A quoted string with Go's escaping (encoding/json, escapeHTML on). */
 static void hbi_string(hb_json *w, const char *str, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run = 0, k = 0;
-    uint32_t cp = 0;
+    size_t i = 0, run = 0, k, en;
     char e[6];
+#if HBI_FAST
+    i = hbi_skip(s, 0, n);
+    if (w->err == HB_OK && w->buf != NULL) {
+        size_t room = w->size - w->len;     /* >= 1: the NUL's byte */
+        char *o = w->buf + w->len, *o0 = o;
+        if (i == n && room > n + 2u) {
+            /* the usual case, nothing to escape: one check, one copy */
+            o[0] = '"';
+            HB_MEMCPY(o + 1, str, n);
+            o[n + 1] = '"';
+            w->len += n + 2u;
+            return;
+        }
+        if (room > 2u && n < (room - 2u) / 6u) {
+            /* room for the worst case (6 bytes out for each byte in):
+               escapes go straight into the buffer, clean runs in one copy */
+            *o++ = '"';
+            HB_MEMCPY(o, str, i);
+            o += i;
+            while (i < n) {
+                size_t j;
+                en = hbi_escape(o, s + i, n - i, &k);
+                if (en == 0) {
+                    HB_MEMCPY(o, str + i, k);
+                    en = k;
+                }
+                o += en;
+                i += k;
+                if (i < n && !hbi_plain(s[i])) continue;   /* dense escapes */
+                j = hbi_skip(s, i, n);
+                HB_MEMCPY(o, str + i, j - i);
+                o += j - i;
+                i = j;
+            }
+            *o++ = '"';
+            w->len += (size_t)(o - o0);
+            return;
+        }
+    }
+#endif
     hbi_put(w, "\"", 1);
     while (i < n) {
-        unsigned c = s[i];
-        if (c >= 0x20u && c < 0x80u && c != '"' && c != '\\' && c != '<' &&
-            c != '>' && c != '&') {
+#if HBI_FAST
+        i = hbi_skip(s, i, n);
+        if (i == n) break;
+#endif
+        if (hbi_plain(s[i])) {
             i++;
             continue;
         }
-        if (c >= 0x80u) {
-            k = hbi_utf8_len(s + i, n - i, &cp);
-            if (k != 0 && cp != 0x2028u && cp != 0x2029u) {
-                i += k;     /* valid: stays in the verbatim run */
-                continue;
-            }
-        }
-        hbi_put(w, str + run, i - run);
-        if (c < 0x80u) {
-            size_t en = 2;
-            e[0] = '\\';
-            switch (c) {
-            case '"':  e[1] = '"';  break;
-            case '\\': e[1] = '\\'; break;
-            case '\b': e[1] = 'b';  break;
-            case '\f': e[1] = 'f';  break;
-            case '\n': e[1] = 'n';  break;
-            case '\r': e[1] = 'r';  break;
-            case '\t': e[1] = 't';  break;
-            default:
-                e[1] = 'u'; e[2] = '0'; e[3] = '0';
-                e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
-                en = 6;
-            }
+        en = hbi_escape(e, s + i, n - i, &k);
+        if (en != 0) {
+            hbi_put(w, str + run, i - run);
             hbi_put(w, e, en);
-            i++;
-        } else if (k == 0) {
-            hbi_put(w, "\\ufffd", 6);   /* each invalid byte, as Go does */
-            i++;
-        } else {
-            hbi_put(w, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
-            i += k;
         }
-        run = i;
+        i += k;
+        if (en != 0) run = i;
     }
     hbi_put(w, str + run, i - run);
     hbi_put(w, "\"", 1);
@@ -1082,7 +1239,22 @@ static int hbi_time(char *o, const hb_time *t)
     n = 19;
     if (t->nsec != 0) {              /* Go trims the fraction's zeros */
         o[n] = '.';
+#if HBI_FAST
+        {
+            /* fx / 2^57 is nsec / 10^8, rounded up by less than 2.5e8 / 2^57:
+               too little to reach the next digit for any nsec < 10^9
+               (checked for all of them). Each digit is the integer part;
+               then the fraction times ten. */
+            uint64_t fx = (uint64_t)t->nsec * 1441151881u;
+            int d;
+            for (d = 1; d <= 9; d++) {
+                o[n + d] = (char)('0' + (char)(fx >> 57));
+                fx = (fx & ((1ull << 57) - 1u)) * 10u;
+            }
+        }
+#else
         hbi_digits(o + n + 1, t->nsec, 9);
+#endif
         n += 10;
         while (o[n - 1] == '0') n--;
     }
@@ -1487,6 +1659,28 @@ static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
     return d > 0 ? (uint32_t)d : 0u;
 }
 
+/* A due grid point: move the grid past now. Late by k whole intervals: k
+   grid points are skipped and counted, one beat goes now, and the grid
+   stays start + n * interval. The state moves first and the callbacks
+   (rand, log) run under the busy guard: one that re-enters hb_poll gets the
+   wait, not a second beat or an endless recursion; one that calls hb_stop
+   stops the service, and then no beat goes out. Kept out of hb_poll so
+   that hb_poll's own stack frame stays small. */
+static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
+{
+    uint32_t k = (now - s->grid) / s->cfg.interval_ms;
+    s->busy = 1;
+    s->grid += (k + 1u) * s->cfg.interval_ms;
+    s->due = s->grid;
+    if (HBI_OPTIONS) s->due += hbi_jitter(s, s->cfg.jitter_ms);
+    s->pending = 0;
+    if (k != 0) {
+        s->stats.missed += k;
+        hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, NULL);
+    }
+    s->busy = 0;
+}
+
 HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
 {
     hbi_state *s;
@@ -1498,23 +1692,7 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
        answer (at most one interval) guarantees. */
     if (s->busy) return hbi_wait(s, now_ms);
     if ((int32_t)(now_ms - s->due) >= 0) {
-        /* Late by k whole intervals: k grid points are skipped and counted,
-           one beat goes now, and the grid stays start + n * interval. */
-        uint32_t k = (now_ms - s->grid) / s->cfg.interval_ms;
-        /* The state moves first and the callbacks (rand, log) run under the
-           busy guard: one that re-enters hb_poll gets the wait, not a second
-           beat or an endless recursion; one that calls hb_stop stops the
-           service, and then no beat goes out. */
-        s->busy = 1;
-        s->grid += (k + 1u) * s->cfg.interval_ms;
-        s->due = s->grid;
-        if (HBI_OPTIONS) s->due += hbi_jitter(s, s->cfg.jitter_ms);
-        s->pending = 0;
-        if (k != 0) {
-            s->stats.missed += k;
-            hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, NULL);
-        }
-        s->busy = 0;
+        hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
     } else if (s->pending & HBI_PEND_NOW) {
         s->pending &= (uint8_t)~HBI_PEND_NOW;
@@ -2186,9 +2364,14 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
 #undef HBI_OPTIONS
+#undef HBI_NOINLINE
 #undef HBI_SEC_MIN
 #undef HBI_SEC_MAX
 #undef HBI_SEC_SHIFT
+#undef HBI_FAST
+#undef HBI_SSE2
+#undef HBI_ONES
+#undef HBI_HIGHS
 #ifdef HBI_OWN_MEM_HOOKS
 #  undef HB_MEMCPY
 #  undef HB_MEMSET
