@@ -47,7 +47,22 @@ $(BUILD)/test_unit_san: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
 	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
 
-TEST_STEPS += unit unit-clang unit-asan-ubsan unit-valgrind
+# The same suites with each escaping/time path forced: the portable 8-byte
+# scan (no SSE2), the compact byte-at-a-time code, and -Os with the fast code.
+$(BUILD)/test_unit_%: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(VARIANT_$*) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
+VARIANT_nosimd  := -O2 -DHEARTBEAT_NO_SIMD
+VARIANT_compact := -O2 -DHEARTBEAT_COMPACT
+VARIANT_fastos  := -Os -DHEARTBEAT_FAST
+
+TEST_STEPS += unit unit-clang unit-asan-ubsan unit-valgrind unit-variants
+check-unit-variants:
+	@tests/step.sh unit-variants 'p=0; f=0; for v in nosimd compact fastos; do \
+	  if $(MAKE) -s $(BUILD)/test_unit_$$v && $(BUILD)/test_unit_$$v > $(BUILD)/test_unit_$$v.log 2>&1; \
+	  then p=$$((p+1)); else f=$$((f+1)); cat $(BUILD)/test_unit_$$v.log; fi; \
+	  echo "$$v: $$(tail -1 $(BUILD)/test_unit_$$v.log)"; done; \
+	  echo "RESULT: $$p passed, $$f failed"; [ $$f = 0 ]' 
 check-unit:
 	@tests/step.sh unit '$(MAKE) -s $(BUILD)/test_unit && $(BUILD)/test_unit'
 check-unit-clang:

@@ -34,6 +34,11 @@ for cc in gcc clang; do
     check $cc-knobs-assert 1 $cc $C_STD $STRICT -DUSE_ASSERT $T/knobs.c
     check $cc-knobs-both 1 $cc $C_STD $STRICT -DUSE_HOOKS -DUSE_ASSERT $T/knobs.c
     check $cc-knobs-static 1 $cc $C_STD $STRICT -DHEARTBEAT_STATIC -DUSE_HOOKS $T/knobs.c
+    check $cc-no-options 1 $cc $C_STD $STRICT -Os $T/no_options.c
+    check $cc-no-options-api 1 $cc $C_STD $STRICT -DHEARTBEAT_NO_OPTIONS $T/api_only.c
+    check $cc-compact 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_COMPACT $T/api_only.c
+    check $cc-fast-os 1 $cc $C_STD $STRICT -Os -DHEARTBEAT_FAST $T/api_only.c
+    check $cc-no-simd 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_NO_SIMD $T/api_only.c
     check $cc-c11 1 $cc -std=c11 -Wall -Wextra -Wpedantic -Werror $STRICT $T/api_only.c
     check $cc-superloop-example 0 $cc $C_STD $STRICT -D_POSIX_C_SOURCE=200809L -c examples/superloop_stdout.c
 done
@@ -45,6 +50,7 @@ for cxx in g++ clang++; do
         check $cxx-$std-two-tu 1 $cxx -x c++ -std=$std $CXX_STD $T/two_tu_a.c $T/two_tu_b.c
         check $cxx-$std-static 1 $cxx -x c++ -std=$std $CXX_STD $T/static_a.c $T/static_b.c
     done
+    check $cxx-no-options 1 $cxx -x c++ -std=c++11 $CXX_STD $T/no_options.c
     check $cxx-knobs-hooks 1 $cxx -x c++ -std=c++11 $CXX_STD -DUSE_HOOKS $T/knobs.c
 done
 # a half-defined hook set must be an error that says what to do
