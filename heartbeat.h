@@ -1090,46 +1090,52 @@ HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len)
     return hbi_after(w);
 }
 
-/* Decimal digits of v, written backwards ending at end; returns the start.
-   32-bit only: no 64-bit division reaches a Cortex-M build through here. */
-static char *hbi_u32(char *end, uint32_t v)
+/* v as exactly n decimal digits (zero-padded) ending at o + n. 32-bit
+   only: no 64-bit division reaches a Cortex-M build through here. */
+static void hbi_digits(char *o, uint32_t v, int n)
 {
-    do {
-        *--end = (char)('0' + (char)(v % 10u));
+    while (n-- > 0) {
+        o[n] = (char)('0' + (char)(v % 10u));
         v /= 10u;
-    } while (v != 0);
-    return end;
+    }
 }
 
 /* Decimal digits of a 64-bit value without 64-bit division (which would pull
    __aeabi_uldivmod into a Cortex-M build): values past 32 bits take their
-   high digits by subtracting powers of ten. Returns the length (<= 20). */
-static size_t hbi_u64(char out[20], uint64_t v)
+   high digits by subtracting powers of ten. Writes straight into out, no
+   scratch copy. Returns the length (<= 20). */
+static const uint64_t hbi_pow10[11] = {
+    10000000000000000000ULL, 1000000000000000000ULL, 100000000000000000ULL,
+    10000000000000000ULL, 1000000000000000ULL, 100000000000000ULL,
+    10000000000000ULL, 1000000000000ULL, 100000000000ULL, 10000000000ULL,
+    1000000000ULL };
+
+/* How many decimal digits v has (1 .. 20), without 64-bit division. */
+static size_t hbi_ndigits(uint64_t v)
 {
-    static const uint64_t pow10[11] = {
-        10000000000000000000ULL, 1000000000000000000ULL, 100000000000000000ULL,
-        10000000000000000ULL, 1000000000000000ULL, 100000000000000ULL,
-        10000000000000ULL, 1000000000000ULL, 100000000000ULL, 10000000000ULL,
-        1000000000ULL };
-    char tmp[10], *p;
-    size_t n = 0, i;
+    size_t i, k = 1;
+    uint32_t x;
+    for (i = 0; i < 11; i++)
+        if (v >= hbi_pow10[i]) return 20u - i;
+    for (x = (uint32_t)v; x >= 10u; x /= 10u) k++;
+    return k;
+}
+
+static size_t hbi_u64(char *out, uint64_t v)
+{
+    size_t n = 0, i, k;
     if (v > 0xFFFFFFFFu) {
-        int started = 0;
         for (i = 0; i < 11; i++) {
             char d = '0';
-            while (v >= pow10[i]) { v -= pow10[i]; d++; }
-            if (d != '0' || started) { out[n++] = d; started = 1; }
+            while (v >= hbi_pow10[i]) { v -= hbi_pow10[i]; d++; }
+            if (d != '0' || n != 0) out[n++] = d;
         }
-        /* v < 10^9 now: exactly nine more digits, zero-padded */
-        p = hbi_u32(tmp + 10, (uint32_t)v);
-        while (p > tmp + 1) *--p = '0';
-        HB_MEMCPY(out + n, tmp + 1, 9);
-        return n + 9;
+        k = 9;      /* v < 10^9 now: nine more digits, zero-padded */
+    } else {
+        k = hbi_ndigits(v);
     }
-    p = hbi_u32(tmp + 10, (uint32_t)v);
-    n = (size_t)(tmp + 10 - p);
-    HB_MEMCPY(out, p, n);
-    return n;
+    hbi_digits(out + n, (uint32_t)v, (int)k);
+    return n + k;
 }
 
 HEARTBEAT_DEF int hb_json_uint(hb_json *w, uint64_t v)
@@ -1182,15 +1188,6 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 }
 
 /* ---- RFC 3339 as Go's time.Time.MarshalJSON writes it ------------------- */
-
-/* v as exactly n decimal digits (zero-padded) ending at o + n. */
-static void hbi_digits(char *o, uint32_t v, int n)
-{
-    while (n-- > 0) {
-        o[n] = (char)('0' + (char)(v % 10u));
-        v /= 10u;
-    }
-}
 
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
    HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
@@ -1471,9 +1468,17 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
 /* An unsigned field: ,"key":digits (key needs no escaping). */
 static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
 {
-    char d[20];
+    size_t k;
     hbi_put(w, key, n);
-    hbi_put(w, d, hbi_u64(d, v));
+    if (w->err != HB_OK) return;
+    k = hbi_ndigits(v);
+    if (w->buf == NULL) {
+        w->len += k;
+    } else if (k >= w->size - w->len) {
+        w->err = HB_ERR_NOSPACE;
+    } else {
+        w->len += hbi_u64(w->buf + w->len, v);   /* in place: no copy */
+    }
 }
 
 /* Writes the message into w. t == NULL: the clock is not synced. The fixed
