@@ -238,7 +238,37 @@
 
    FOOTPRINT
    =========
-   FOOTPRINT-PLACEHOLDER
+   make size: arm-none-eabi-gcc 12.2.1, riscv64-unknown-elf-gcc 12.2.0,
+   -Os -ffunction-sections -fdata-sections, linked with --gc-sections;
+   bytes that come from heartbeat.h only.
+
+              core alone                +options all API     sizeof of      hb_poll
+   target      text    ro data  bss     text   text hb_service hb_config  stack
+   Cortex-M0   3505!   653    0    0   4731   6571       176!        96    276!
+   Cortex-M4   3365!   653    0    0   4605   6339       176!        96    248
+   Cortex-M33  3365    653    0    0   4605   6339       176!        96    248
+   rv32imac    3805    687    0    0   5181   7183       176!        96    272!
+
+   text includes ro (read-only data: strings, tables). core alone: a
+   program calling hb_init, hb_start, hb_poll, hb_stop, built with
+   HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled
+   in (the fleet options); all API: every public function called.
+   hb_poll stack (options in): the deepest call chain, without your
+   callbacks and libc/libgcc helpers (memcpy, __aeabi_*).
+   ! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;
+   hb_service <= 96; stack <= 256); ? an unbounded stack (see below).
+
+   Targets missed, and why: the core's code is ~3.3 KiB on Cortex-M4, not
+   2 KiB: Go-exact escaping (UTF-8 validation, \u2028, \ufffd), Go's
+   time format from 64-bit seconds with 32-bit division, config
+   validation with a reason for each field, and the log calls do not fit
+   in 2 KiB; HEARTBEAT_NO_OPTIONS is the smallest build. sizeof(hb_service)
+   is 176, not 96, because hb_init copies the whole config (96 bytes on
+   32-bit) so that a config on the stack is safe to drop after hb_init.
+   hb_poll's stack meets 256 bytes on Cortex-M4/M33 and is 276 on M0
+   (fewer registers, bigger frames) and 272 on RV32.
+   x86-64 (gcc 12 -O2, AMD EPYC): one beat 64 ns, idle hb_poll 1.3 ns
+   (make bench; docs/performance.md).
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H

@@ -106,3 +106,16 @@ check-bare-metal:
 check-stack-qemu:
 	@tests/step.sh stack-qemu '$(EMB_ENV) $(EMB)/need.sh arm newlib qemu python && \
 	  $(EMB_ENV) $(EMB)/stack-step.sh $(EMB_OUT)/stack'
+
+# The header's FOOTPRINT table is make size's output: `make footprint`
+# rewrites it, and make test checks that it is current.
+.PHONY: footprint
+footprint:
+	@$(EMB_ENV) tools/size.sh $(BUILD)/size > /dev/null
+	@python3 tools/footprint.py $(BUILD)/size/footprint.txt
+
+TEST_STEPS += footprint-fresh
+check-footprint-fresh:
+	@tests/step.sh footprint-fresh 'if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v riscv64-unknown-elf-gcc >/dev/null; then \
+	  echo "footprint-fresh: needs gcc-arm-none-eabi and gcc-riscv64-unknown-elf (apt-get install gcc-arm-none-eabi gcc-riscv64-unknown-elf)"; exit 77; fi; \
+	  $(EMB_ENV) tools/size.sh $(BUILD)/size > /dev/null && python3 tools/footprint.py $(BUILD)/size/footprint.txt --check'
