@@ -188,7 +188,9 @@
    rand(user): any 32-bit value.
    From inside a callback you may call hb_poll (it returns the wait and
    sends nothing: no double send), hb_stop (it stops; the offline beat is
-   skipped because the buffer is in use), hb_set_status, hb_get_stats,
+   skipped because the buffer is in use, and a beat being built - from the
+   clock, token or fields callback - is not published: it counts as a
+   publish failure with HB_ERR_STATE), hb_set_status, hb_get_stats,
    hb_running. hb_start and hb_beat_now return HB_ERR_STATE there.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;

@@ -8,6 +8,7 @@ SUITE_EXTERN(time_format);
 SUITE_EXTERN(service);
 SUITE_EXTERN(features);
 SUITE_EXTERN(golden);
+SUITE_EXTERN(faults);
 
 GREATEST_MAIN_DEFS();
 
@@ -19,5 +20,6 @@ int main(int argc, char **argv)
     RUN_SUITE(service);
     RUN_SUITE(features);
     RUN_SUITE(golden);
+    RUN_SUITE(faults);
     GREATEST_MAIN_END();
 }
