@@ -102,7 +102,7 @@
    with retry_base_ms). hb_poll's answer is exact: sleep that long, call
    again, and you are on time. You may call earlier (nothing happens) or
    later (the beat goes late, the grid stays). Call at least once per 2^31
-   ms; the answer never exceeds one interval.
+   ms; the answer never exceeds interval_ms + jitter_ms.
    If you never call hb_poll, nothing is ever sent: there is no timer
    behind your back.
    Default timing is the Go service's time.Ticker: the first beat one
@@ -246,10 +246,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3505!   653    0    0   4731   6571       176!        96    276!
-   Cortex-M4   3365!   653    0    0   4605   6339       176!        96    248
-   Cortex-M33  3365    653    0    0   4605   6339       176!        96    248
-   rv32imac    3805    687    0    0   5181   7183       176!        96    272!
+   Cortex-M0   3505!   653    0    0   4743   6583       176!        96    276!
+   Cortex-M4   3365!   653    0    0   4621   6355       176!        96    248
+   Cortex-M33  3365    653    0    0   4621   6355       176!        96    248
+   rv32imac    3805    687    0    0   5197   7199       176!        96    272!
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -464,9 +464,10 @@ typedef struct hb_config {
                                      comes this long after the failure,
                                      doubling each time */
     uint32_t      retry_max_ms;   /* cap on the retry delay; 0 = interval/2 */
-    uint32_t      jitter_ms;      /* 0 = none; else each beat (and retry) is
-                                     sent up to this much after its due point,
-                                     < interval_ms; needs rand */
+    uint32_t      jitter_ms;      /* 0 = none; else each beat is sent up to
+                                     this much after its grid point;
+                                     < interval_ms and interval_ms +
+                                     jitter_ms < 2^31; needs rand */
     hb_rand_fn    rand;           /* random source for jitter and retry jitter */
     uint32_t      boot_id;        /* with HB_OPT_BOOT_ID and no boot_id_str */
     const char   *boot_id_str;    /* with HB_OPT_BOOT_ID: a string instead */
@@ -1414,7 +1415,10 @@ static const char *hbi_check(const hb_config *c)
         return "retry_base_ms";
     if (c->retry_max_ms != 0 && c->retry_max_ms < c->retry_base_ms)
         return "retry_max_ms";
-    if (c->jitter_ms >= c->interval_ms && c->jitter_ms != 0)
+    /* below the interval, and interval + jitter must stay a signed 32-bit
+       distance (< 2^31) for the wrap-safe comparisons */
+    if (c->jitter_ms != 0 && (c->jitter_ms >= c->interval_ms ||
+                              c->jitter_ms > 0x7FFFFFFFu - c->interval_ms))
         return "jitter_ms";
     if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
     if (c->min_valid_sec < 0) return "min_valid_sec";
@@ -1726,7 +1730,7 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
     /* The idle path: one wrap-safe comparison (signed distance). Valid as
        long as polls come less than 2^31 ms apart, which hb_poll's own
-       answer (at most one interval) guarantees. */
+       answer (at most interval + jitter < 2^31) guarantees. */
     if (s->busy) return hbi_wait(s, now_ms);
     if ((int32_t)(now_ms - s->due) >= 0) {
         hbi_advance(s, now_ms);

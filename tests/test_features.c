@@ -188,6 +188,19 @@ TEST jitter_bounded_grid_fixed(void)
     cfg.rand = fake_rand;
     cfg.jitter_ms = 1000;
     ASSERT_ERR(HB_ERR_ARG, hb_init(&hb, &cfg));
+    /* interval + jitter must stay below 2^31: the waits are signed 32-bit */
+    cfg.interval_ms = 0x7FFFFFF0u;
+    cfg.jitter_ms = 0x10u;
+    ASSERT_ERR(HB_ERR_ARG, hb_init(&hb, &cfg));
+    cfg.jitter_ms = 0xFu;
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    hb_start(&hb, 0);
+    {
+        int before = f.pub_calls;
+        uint32_t w = hb_poll(&hb, 0);
+        ASSERT(w >= 0x7FFFFFF0u && w <= 0x7FFFFFFFu);
+        ASSERT_EQ(before, f.pub_calls);   /* not due: the wait did not wrap */
+    }
     PASS();
 }
 
