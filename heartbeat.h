@@ -246,10 +246,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3505!   653    0    0   4743   6583       176!        96    276!
-   Cortex-M4   3365!   653    0    0   4621   6355       176!        96    248
-   Cortex-M33  3365    653    0    0   4621   6355       176!        96    248
-   rv32imac    3805    687    0    0   5197   7199       176!        96    272!
+   Cortex-M0   3505!   653    0    0   4751   6591       176!        96    276!
+   Cortex-M4   3365!   653    0    0   4625   6359       176!        96    248
+   Cortex-M33  3365    653    0    0   4625   6359       176!        96    248
+   rv32imac    3805    687    0    0   5203   7205       176!        96    272!
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -463,7 +463,8 @@ typedef struct hb_config {
                                      next grid point. Else the first retry
                                      comes this long after the failure,
                                      doubling each time */
-    uint32_t      retry_max_ms;   /* cap on the retry delay; 0 = interval/2 */
+    uint32_t      retry_max_ms;   /* cap on the retry delay, retry_base_ms ..
+                                     interval_ms - 1; 0 = interval/2 */
     uint32_t      jitter_ms;      /* 0 = none; else each beat is sent up to
                                      this much after its grid point;
                                      < interval_ms and interval_ms +
@@ -1413,7 +1414,10 @@ static const char *hbi_check(const hb_config *c)
     if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags";
     if (c->retry_base_ms >= c->interval_ms && c->retry_base_ms != 0)
         return "retry_base_ms";
-    if (c->retry_max_ms != 0 && c->retry_max_ms < c->retry_base_ms)
+    /* a retry never reaches the next grid point, so a cap of an interval
+       or more means nothing; it would also break the signed distances */
+    if (c->retry_max_ms != 0 && (c->retry_max_ms < c->retry_base_ms ||
+                                 c->retry_max_ms >= c->interval_ms))
         return "retry_max_ms";
     /* below the interval, and interval + jitter must stay a signed 32-bit
        distance (< 2^31) for the wrap-safe comparisons */

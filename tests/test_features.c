@@ -102,6 +102,23 @@ TEST retry_never_when_next_grid_is_closer(void)
     PASS();
 }
 
+TEST retry_config_refused(void)
+{
+    cfg.interval_ms = 1000;
+    cfg.retry_base_ms = 1000;             /* not below the interval */
+    ASSERT_ERR(HB_ERR_ARG, hb_init(&hb, &cfg));
+    cfg.retry_base_ms = 100;
+    cfg.retry_max_ms = 50;                /* below the base */
+    ASSERT_ERR(HB_ERR_ARG, hb_init(&hb, &cfg));
+    cfg.retry_max_ms = 1000;              /* an interval or more */
+    ASSERT_ERR(HB_ERR_ARG, hb_init(&hb, &cfg));
+    cfg.retry_max_ms = 0xF0000000u;
+    ASSERT_ERR(HB_ERR_ARG, hb_init(&hb, &cfg));
+    cfg.retry_max_ms = 999;
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    PASS();
+}
+
 TEST retry_jitter_bounded(void)
 {
     int i;
@@ -441,6 +458,7 @@ SUITE(features)
     RUN_TEST(zero_options_are_go_identical);
     RUN_TEST(retry_backoff_capped_before_grid);
     RUN_TEST(retry_never_when_next_grid_is_closer);
+    RUN_TEST(retry_config_refused);
     RUN_TEST(retry_jitter_bounded);
     RUN_TEST(desync_phase_spreads_fleet);
     RUN_TEST(jitter_bounded_grid_fixed);
