@@ -125,8 +125,11 @@ static int config_ok(const hb_config *c)
                                HB_OPT_SEND_UNSYNCED))
         return 0;
     if (c->retry_base_ms != 0 && c->retry_base_ms >= c->interval_ms) return 0;
-    if (c->retry_max_ms != 0 && c->retry_max_ms < c->retry_base_ms) return 0;
-    if (c->jitter_ms != 0 && (c->jitter_ms >= c->interval_ms || c->rand == NULL))
+    if (c->retry_max_ms != 0 && (c->retry_max_ms < c->retry_base_ms ||
+                                 c->retry_max_ms >= c->interval_ms))
+        return 0;
+    if (c->jitter_ms != 0 && (c->jitter_ms >= c->interval_ms || c->rand == NULL ||
+                              c->jitter_ms > 0x7FFFFFFFu - c->interval_ms))
         return 0;
     if (c->min_valid_sec < 0) return 0;
     return 1;

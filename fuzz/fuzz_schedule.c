@@ -305,7 +305,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         R.cfg.retry_base_ms = fz_u32(&in) % R.cfg.interval_ms;
         if (how & 4u) {
             R.cfg.retry_max_ms = fz_u32(&in);
-            if (R.cfg.retry_max_ms < R.cfg.retry_base_ms) R.cfg.retry_max_ms = 0;
+            if (R.cfg.retry_max_ms < R.cfg.retry_base_ms ||
+                R.cfg.retry_max_ms >= R.cfg.interval_ms)   /* hb_init refuses */
+                R.cfg.retry_max_ms = 0;
         }
     }
     R.cfg.publish = cb_publish;
