@@ -246,10 +246,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3505!   653    0    0   4751   6591       176!        96    276!
-   Cortex-M4   3365!   653    0    0   4625   6359       176!        96    248
-   Cortex-M33  3365    653    0    0   4625   6359       176!        96    248
-   rv32imac    3805    687    0    0   5203   7205       176!        96    272!
+   Cortex-M0   3513!   653    0    0   4759   6599       176!        96    276!
+   Cortex-M4   3377!   653    0    0   4637   6371       176!        96    248
+   Cortex-M33  3377    653    0    0   4637   6371       176!        96    248
+   rv32imac    3815    687    0    0   5213   7215       176!        96    272!
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -1646,6 +1646,7 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     case HB_OK:
         s->stats.sent++;
         s->stats.consecutive_failures = 0;
+        s->pending &= (uint8_t)~HBI_PEND_RETRY;  /* e.g. hb_beat_now got through */
         hbi_log(s, HB_LOG_INFO, HB_MSG_OK, HB_OK, s->cfg.topic);
         break;
     case HB_ERR_CLOCK:

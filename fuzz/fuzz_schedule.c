@@ -152,7 +152,8 @@ static int model_attempt(model *m, uint32_t now, int offline)
     m->st.attempts++;
     m->st.last_error = rc;
     switch (rc) {
-    case HB_OK: m->st.sent++; m->st.consecutive_failures = 0; return rc;
+    case HB_OK:  /* a success (e.g. hb_beat_now) also cancels a pending retry */
+        m->st.sent++; m->st.consecutive_failures = 0; m->pend_retry = 0; return rc;
     case HB_ERR_CLOCK: m->st.fail_clock++; break;
     case HB_ERR_TOKEN: m->st.fail_token++; break;
     default: m->st.fail_publish++; break;

@@ -102,6 +102,25 @@ TEST retry_never_when_next_grid_is_closer(void)
     PASS();
 }
 
+TEST success_cancels_pending_retry(void)
+{
+    hb_stats st;
+    cfg.interval_ms = 10000;
+    cfg.retry_base_ms = 1000;
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    hb_start(&hb, 0);
+    f.pub_fail = 1;
+    ASSERT_EQ(1000u, poll_at(10000));     /* failed: retry at 11000 */
+    f.pub_fail = 0;
+    ASSERT_ERR(HB_OK, hb_beat_now(&hb, 10500));
+    ASSERT_EQ(9500u, poll_at(10500));     /* no retry left: next grid point */
+    poll_at(11000);
+    ASSERT_EQ(2, f.pub_calls);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(0u, st.retries);
+    PASS();
+}
+
 TEST retry_config_refused(void)
 {
     cfg.interval_ms = 1000;
@@ -458,6 +477,7 @@ SUITE(features)
     RUN_TEST(zero_options_are_go_identical);
     RUN_TEST(retry_backoff_capped_before_grid);
     RUN_TEST(retry_never_when_next_grid_is_closer);
+    RUN_TEST(success_cancels_pending_retry);
     RUN_TEST(retry_config_refused);
     RUN_TEST(retry_jitter_bounded);
     RUN_TEST(desync_phase_spreads_fleet);
