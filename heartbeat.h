@@ -191,7 +191,8 @@
    skipped because the buffer is in use, and a beat being built - from the
    clock, token or fields callback - is not published: it counts as a
    publish failure with HB_ERR_STATE), hb_set_status, hb_get_stats,
-   hb_running. hb_start and hb_beat_now return HB_ERR_STATE there.
+   hb_running. hb_init, hb_start, hb_beat_now and hb_offline_message
+   return HB_ERR_STATE there.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;
    hb_init copies the config struct itself.
@@ -246,10 +247,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513!   653    0    0   4759   6599       176!        96    276!
-   Cortex-M4   3377!   653    0    0   4637   6371       176!        96    248
-   Cortex-M33  3377    653    0    0   4637   6371       176!        96    248
-   rv32imac    3815    687    0    0   5213   7215       176!        96    272!
+   Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
+   Cortex-M4   3417!   653    0    0   4665   6407       176!        96    248
+   Cortex-M33  3417    653    0    0   4665   6407       176!        96    248
+   rv32imac    3831    687    0    0   5241   7249       176!        96    272!
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -1435,6 +1436,8 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     hbi_state *s;
     if (cfg == NULL) return HB_ERR_ARG;
     why = hb == NULL ? "hb" : hbi_check(cfg);
+    /* not over a service that is inside one of its own callbacks */
+    if (why == NULL && hbi_inited(hb) && hb->internal_.busy) return HB_ERR_STATE;
     if (why != NULL) {
         if (cfg->log != NULL)
             cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
@@ -1811,7 +1814,7 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     int rc;
     if (len != NULL) *len = 0;
     if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;
-    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
     rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
     if (rc == HB_OK && len != NULL) *len = n;
     return rc;

@@ -121,6 +121,41 @@ TEST success_cancels_pending_retry(void)
     PASS();
 }
 
+/* From inside publish: the calls that would rebuild or reuse the buffer
+   (or reset the service under its own feet) are refused. */
+static int reentry_results[4];
+static int publish_reenters(void *user, const char *topic, const char *payload,
+                            size_t len, int qos)
+{
+    char will[256];
+    size_t n;
+    (void)topic; (void)payload; (void)len; (void)qos;
+    reentry_results[0] = hb_init(&hb, &cfg);
+    reentry_results[1] = hb_start(&hb, 0);
+    reentry_results[2] = hb_beat_now(&hb, 0);
+    reentry_results[3] = hb_offline_message(&hb, 0, will, sizeof will, &n);
+    return fake_publish(user, topic, payload, len, qos);
+}
+
+TEST reentry_refused_inside_callbacks(void)
+{
+    hb_stats st;
+    cfg.publish = publish_reenters;
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    hb_start(&hb, 0);
+    ASSERT_EQ(1000u, poll_at(1000));
+    ASSERT_ERR(HB_ERR_STATE, reentry_results[0]);
+    ASSERT_ERR(HB_ERR_STATE, reentry_results[1]);
+    ASSERT_ERR(HB_ERR_STATE, reentry_results[2]);
+    ASSERT_ERR(HB_ERR_STATE, reentry_results[3]);
+    ASSERT_EQ(1, f.pub_calls);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(1u, st.sent);
+    ASSERT_EQ(1u, st.attempts);
+    ASSERT_EQ(1, hb_running(&hb));
+    PASS();
+}
+
 TEST retry_config_refused(void)
 {
     cfg.interval_ms = 1000;
@@ -478,6 +513,7 @@ SUITE(features)
     RUN_TEST(retry_backoff_capped_before_grid);
     RUN_TEST(retry_never_when_next_grid_is_closer);
     RUN_TEST(success_cancels_pending_retry);
+    RUN_TEST(reentry_refused_inside_callbacks);
     RUN_TEST(retry_config_refused);
     RUN_TEST(retry_jitter_bounded);
     RUN_TEST(desync_phase_spreads_fleet);
