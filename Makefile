@@ -55,10 +55,11 @@ $(BUILD)/test_unit_%: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
 VARIANT_nosimd  := -O2 -DHEARTBEAT_NO_SIMD
 VARIANT_compact := -O2 -DHEARTBEAT_COMPACT
 VARIANT_fastos  := -Os -DHEARTBEAT_FAST
+VARIANT_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'
 
 TEST_STEPS += unit unit-clang unit-asan-ubsan unit-valgrind unit-variants
 check-unit-variants:
-	@tests/step.sh unit-variants 'p=0; f=0; for v in nosimd compact fastos; do \
+	@tests/step.sh unit-variants 'p=0; f=0; for v in nosimd compact fastos assert; do \
 	  if $(MAKE) -s $(BUILD)/test_unit_$$v && $(BUILD)/test_unit_$$v > $(BUILD)/test_unit_$$v.log 2>&1; \
 	  then p=$$((p+1)); else f=$$((f+1)); cat $(BUILD)/test_unit_$$v.log; fi; \
 	  echo "$$v: $$(tail -1 $(BUILD)/test_unit_$$v.log)"; done; \

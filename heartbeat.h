@@ -836,7 +836,7 @@ static void hbi_put(hb_json *w, const char *s, size_t n)
     if (w->buf == NULL) { w->len += n; return; }
     /* len < size always holds, so size - len cannot wrap; keeping one byte
        back for the NUL makes the test "n < room". */
-    HB_ASSERT(w->len < w->size);
+    HB_ASSERT(w->len <= w->size);   /* < once anything was written */
     if (n >= w->size - w->len) {
         w->err = HB_ERR_NOSPACE;
         return;
