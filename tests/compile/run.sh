@@ -53,6 +53,22 @@ for cxx in g++ clang++; do
     check $cxx-no-options 1 $cxx -x c++ -std=c++11 $CXX_STD $T/no_options.c
     check $cxx-knobs-hooks 1 $cxx -x c++ -std=c++11 $CXX_STD -DUSE_HOOKS $T/knobs.c
 done
+# hb_service and hb_config keep one layout under every knob
+ref=""
+for knob in "" -DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -DHEARTBEAT_FAST -DHEARTBEAT_NO_SIMD \
+            -DHEARTBEAT_STATIC "-DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -Os"; do
+    if gcc -std=c99 -I. $knob -o "$out/layout" $T/layout.c > "$out/layout.log" 2>&1 &&
+       "$out/layout" > "$out/layout.txt"; then
+        if [ -z "$ref" ]; then ref=$(cat "$out/layout.txt"); fi
+        if [ "$(cat "$out/layout.txt")" = "$ref" ]; then
+            pass=$((pass + 1)); echo "ok   layout ${knob:-(default)}: $(head -1 "$out/layout.txt")"
+        else
+            fail=$((fail + 1)); echo "FAIL layout ${knob}: $(cat "$out/layout.txt") differs from $ref"
+        fi
+    else
+        fail=$((fail + 1)); echo "FAIL layout ${knob}: does not build"; cat "$out/layout.log"
+    fi
+done
 # a half-defined hook set must be an error that says what to do
 if printf '#define HB_MEMCPY(d,s,n) 0\n#define HEARTBEAT_IMPLEMENTATION\n#include "heartbeat.h"\n' |
    gcc -x c -I. -fsyntax-only - 2>&1 | grep -q "define all three"; then
