@@ -191,8 +191,10 @@
    skipped because the buffer is in use, and a beat being built - from the
    clock, token or fields callback - is not published: it counts as a
    publish failure with HB_ERR_STATE), hb_set_status, hb_get_stats,
-   hb_running. hb_init, hb_start, hb_beat_now and hb_offline_message
-   return HB_ERR_STATE there.
+   hb_running. hb_start, hb_beat_now and hb_offline_message return
+   HB_ERR_STATE there. Never call hb_init on a service from inside its own
+   callbacks: hb_init does not read the storage it is given (it is usually
+   uninitialised), so it cannot refuse.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;
    hb_init copies the config struct itself.
@@ -248,9 +250,9 @@
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
    Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
-   Cortex-M4   3417!   653    0    0   4665   6407       176!        96    248
-   Cortex-M33  3417    653    0    0   4665   6407       176!        96    248
-   rv32imac    3831    687    0    0   5241   7249       176!        96    272!
+   Cortex-M4   3377!   653    0    0   4637   6379       176!        96    248
+   Cortex-M33  3377    653    0    0   4637   6379       176!        96    248
+   rv32imac    3815    687    0    0   5213   7221       176!        96    272!
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -1435,9 +1437,10 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     const char *why;
     hbi_state *s;
     if (cfg == NULL) return HB_ERR_ARG;
+    /* hb itself is not read: it is usually uninitialised storage, so a
+       service inside its own callback cannot be told apart here (see
+       CALLBACK CONTRACTS: not hb_init from inside a callback) */
     why = hb == NULL ? "hb" : hbi_check(cfg);
-    /* not over a service that is inside one of its own callbacks */
-    if (why == NULL && hbi_inited(hb) && hb->internal_.busy) return HB_ERR_STATE;
     if (why != NULL) {
         if (cfg->log != NULL)
             cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
