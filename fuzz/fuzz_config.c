@@ -161,6 +161,23 @@ static uint32_t pick32(fz_in *in, uint8_t how)
     }
 }
 
+/* hb_poll on a copy of the service, with the run's state saved and put
+   back (the copy's callbacks share it): how many attempts the copy makes. */
+static uint32_t probe(const hb_service *hb, run *r, uint32_t now)
+{
+    hb_service copy;
+    run saved = *r;
+    hb_stats a, b;
+    memcpy(&copy, hb, sizeof copy);
+    r->now = now;
+    r->clock_fail = r->token_fail = r->publish_fail = 0;
+    FZ_CHECK(hb_get_stats(&copy, &a) == HB_OK);
+    (void)hb_poll(&copy, now);
+    FZ_CHECK(hb_get_stats(&copy, &b) == HB_OK);
+    *r = saved;
+    return b.attempts - a.attempts;
+}
+
 static void check_stats(hb_service *hb)
 {
     hb_stats st;
@@ -290,6 +307,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_stats(&hb);
         FZ_CHECK(w != HB_POLL_IDLE);
         FZ_CHECK(w <= cfg.interval_ms + cfg.jitter_ms);
+        /* the answer is exact, jitter and retries included: nothing 1 ms
+           before it, a beat at it */
+        if (w > 0) FZ_CHECK(probe(&hb, &r, r.now + w - 1u) == 0);
+        FZ_CHECK(probe(&hb, &r, r.now + w) == 1);
         if (cfg.buf_size >= fit && !r.clock_fail && !r.token_fail)
             FZ_CHECK(after.fail_serialize == before.fail_serialize);
         if ((op >> 3) == 31) {
