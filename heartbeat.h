@@ -201,14 +201,36 @@
 
    ROBUSTNESS
    ==========
-   Every attempt ends as exactly one of: sent, or one failure kind, so
-   stats.attempts == sent + fail_clock + fail_token + fail_serialize +
-   fail_publish, always. No input (bytes of the id or token, clock values,
-   buffer sizes, poll times) can make it write outside cfg.buf or publish a
-   partial message. A clock that jumps changes only the timestamp: the
-   schedule runs on the monotonic tick. A tick that jumps forward counts
-   missed beats and sends one; one that jumps backwards by less than 2^31
-   ms just waits for the grid point.
+   Always, whatever the callbacks do:
+   - Every attempt ends as exactly one of sent or one failure, so
+     attempts == sent + fail_clock + fail_token + fail_serialize +
+     fail_publish after every call.
+   - Nothing partial is published: the message is built whole in cfg.buf
+     first; if it does not fit, nothing is sent (fail_serialize,
+     HB_ERR_NOSPACE). No input (id, token, status or field bytes, clock
+     values, buffer sizes, poll times) writes outside cfg.buf.
+   - At most one beat per hb_poll, only on grid points (or a retry,
+     hb_beat_now, the offline beat); none while stopped; the answer of
+     hb_poll is exact and never more than interval + jitter.
+   Under each fault:
+   - publish fails: logged, counted, next grid point (or retry with
+     backoff); the grid never moves. Slow publish: hb_poll's answer counts
+     from the now_ms you passed: sleep until now_ms + answer.
+   - token fails: nothing sent (fail_token); the next attempt asks again.
+   - clock fails, reads below min_valid_sec or gives nsec >= 10^9:
+     fail_clock (or, with HB_OPT_SEND_UNSYNCED, a beat with
+     "clock_synced":false). Wall-clock jumps change only the timestamp.
+   - an offset of 24 h or more, or a year outside 0..9999: fail_serialize
+     with HB_ERR_RANGE, nothing sent.
+   - tick late by whole intervals: one beat, the rest counted in missed.
+     Polls must come less than 2^31 ms (24.8 days) apart.
+   From inside a callback: hb_poll returns the wait and sends nothing;
+   hb_stop stops without the offline beat, and a beat still being built
+   (clock, token, fields) is not published (fail_publish, HB_ERR_STATE);
+   hb_start, hb_beat_now and hb_offline_message return HB_ERR_STATE;
+   never call hb_init from inside (it cannot tell, so cannot refuse).
+   Checked by tests/test_faults.c, four libFuzzer harnesses (fuzz/) and
+   cppcheck, clang-tidy and gcc -fanalyzer; see docs/robustness.md.
 
    JWT SIGNER (HEARTBEAT_MBEDTLS)
    ==============================
