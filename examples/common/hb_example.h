@@ -59,6 +59,7 @@ typedef struct hbx_options {
     long        expiry_s;      /* -1: heartbeat.h's default; 0: none */
     long        backoff_min_ms;
     long        backoff_max_ms;
+    const char *client_id;     /* NULL: --id */
 } hbx_options;
 
 enum { HBX_STR, HBX_LONG, HBX_VERSION };
@@ -107,6 +108,8 @@ static const hbx_flag hbx_flags[] = {
       "first reconnect delay, random in [N, 2N) (default 250)" },
     { "--backoff-max-ms", "N", HBX_LONG, HBX_AT(backoff_max_ms), 1, 2147483647L,
       "cap on the reconnect delay (default 8000)" },
+    { "--client-id", "ID", HBX_STR, HBX_AT(client_id), 0, 0,
+      "MQTT client id (default: --id), e.g. one per boot" },
 };
 #undef HBX_AT
 #define HBX_NFLAGS (sizeof hbx_flags / sizeof hbx_flags[0])
@@ -156,6 +159,7 @@ HBX_FN int hbx_parse_long(const char *flag, const char *s, long lo, long hi, lon
 /* Cross-flag checks, after parsing. 0 = fine, -1 = refused (printed). */
 HBX_FN int hbx_check(hbx_options *o)
 {
+    if (!o->client_id) o->client_id = o->id;
     if (o->password && !o->username) {
         fprintf(stderr, PROG ": --password needs --username\n");
         return -1;

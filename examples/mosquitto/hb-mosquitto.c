@@ -360,7 +360,7 @@ int main(int argc, char **argv)
         return 1;
     }
     mosquitto_lib_init();
-    dev.mosq = mosquitto_new(opt.id, true, &dev);
+    dev.mosq = mosquitto_new(opt.client_id, true, &dev);
     if (!dev.mosq) {
         fprintf(stderr, PROG ": mosquitto_new: %s\n", strerror(errno));
         return 1;

@@ -338,7 +338,7 @@ int main(int argc, char **argv)
     snprintf(dev.uri, sizeof dev.uri, "%s://%s%s%s:%ld", opt.cafile ? "ssl" : "tcp",
              v6 ? "[" : "", opt.host, v6 ? "]" : "", opt.port);
     cro.MQTTVersion = opt.mqtt == 5 ? MQTTVERSION_5 : MQTTVERSION_DEFAULT;
-    rc = MQTTClient_createWithOptions(&dev.client, dev.uri, opt.id,
+    rc = MQTTClient_createWithOptions(&dev.client, dev.uri, opt.client_id,
                                       MQTTCLIENT_PERSISTENCE_NONE, NULL, &cro);
     if (rc != MQTTCLIENT_SUCCESS) {
         fprintf(stderr, PROG ": %s: %s\n", dev.uri, paho_error(rc));
