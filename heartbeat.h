@@ -76,8 +76,10 @@
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
-                             fields, unsynced policy); hb_init then refuses
-                             any option field with HB_ERR_ARG. The core
+                             fields, unsynced policy, content_type,
+                             user_props, poll_gap_ms); hb_init then refuses
+                             any option field with HB_ERR_ARG (expiry_s
+                             and hb_beat_props_get stay). The core
                              alone, for the smallest parts (see FOOTPRINT).
    None of them changes the layout of hb_service or hb_config.
 
@@ -314,10 +316,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
-   Cortex-M4   3377!   653    0    0   4637   6379       176!        96    248
-   Cortex-M33  3377    653    0    0   4637   6379       176!        96    248
-   rv32imac    3815    687    0    0   5213   7221       176!        96    272!
+   Cortex-M0   3686!   670    0    0   5500   7360       240!       120    268!
+   Cortex-M4   3534!   670    0    0   5362   7112       240!       120    248
+   Cortex-M33  3534    670    0    0   5362   7112       240!       120    248
+   rv32imac    3993    707    0    0   5994   8022       240!       120    272!
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -328,15 +330,17 @@
    ! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;
    hb_service <= 96; stack <= 256); ? an unbounded stack (see below).
 
-   Targets missed, and why: the core's code is ~3.3 KiB on Cortex-M4, not
+   Targets missed, and why: the core's code is ~3.5 KiB on Cortex-M4, not
    2 KiB: Go-exact escaping (UTF-8 validation, \u2028, \ufffd), Go's
    time format from 64-bit seconds with 32-bit division, config
-   validation with a reason for each field, and the log calls do not fit
-   in 2 KiB; HEARTBEAT_NO_OPTIONS is the smallest build. sizeof(hb_service)
-   is 176, not 96, because hb_init copies the whole config (96 bytes on
-   32-bit) so that a config on the stack is safe to drop after hb_init.
-   hb_poll's stack meets 256 bytes on Cortex-M4/M33 and is 276 on M0
-   (fewer registers, bigger frames) and 272 on RV32.
+   validation with a reason for each field, the log calls and the MQTT 5
+   beat properties (about 150 bytes) do not fit in 2 KiB;
+   HEARTBEAT_NO_OPTIONS is the smallest build. sizeof(hb_service) is 240,
+   not 96, because hb_init copies the whole config (120 bytes on 32-bit)
+   so that a config on the stack is safe to drop after hb_init, and keeps
+   the beat properties (20 bytes). hb_poll's stack meets 256 bytes on
+   Cortex-M4/M33 and is 268 on M0 (fewer registers, bigger frames) and
+   272 on RV32.
    x86-64 (gcc 12 -O2, AMD EPYC): one beat 64 ns, idle hb_poll 1.3 ns
    (make bench; docs/performance.md).
 */
@@ -1593,15 +1597,21 @@ static const char *hbi_check(const hb_config *c)
         return "jitter_ms";
     if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
     if (c->min_valid_sec < 0) return "min_valid_sec";
+#ifdef HEARTBEAT_NO_OPTIONS
+    if (c->content_type != NULL || c->user_props != NULL ||
+        c->n_user_props != 0 || c->poll_gap_ms != 0)
+        return "options: built with HEARTBEAT_NO_OPTIONS";
+#endif
     /* MQTT 5 properties: strings the broker would refuse are refused here */
-    if (c->content_type != NULL) {
+    if (HBI_OPTIONS && c->content_type != NULL) {
         n = hbi_strnlen(c->content_type, 65535);
         if (n == 0 || n > 65535 || !hbi_utf8_valid(c->content_type, n))
             return "content_type";
     }
-    if (c->n_user_props > 255 || (c->n_user_props != 0 && c->user_props == NULL))
+    if (HBI_OPTIONS && (c->n_user_props > 255 ||
+                        (c->n_user_props != 0 && c->user_props == NULL)))
         return "n_user_props";
-    for (i = 0; i < c->n_user_props; i++) {
+    for (i = 0; HBI_OPTIONS && i < c->n_user_props; i++) {
         const hb_user_prop *u = &c->user_props[i];
         if (u->key == NULL || (u->value == NULL && u->value_len != 0))
             return "user_props: NULL key or value";
@@ -1611,10 +1621,7 @@ static const char *hbi_check(const hb_config *c)
             (u->value_len != 0 && !hbi_utf8_valid(u->value, u->value_len)))
             return "user_props: not UTF-8, empty key or over 65535 bytes";
     }
-    if (c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
-#ifdef HEARTBEAT_NO_OPTIONS
-    if (c->poll_gap_ms != 0) return "options: built with HEARTBEAT_NO_OPTIONS";
-#endif
+    if (HBI_OPTIONS && c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
     return NULL;
 }
 
