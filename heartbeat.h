@@ -98,11 +98,21 @@
      - a retry or an immediate beat is due: sends it (one attempt per call).
    A beat: clock -> token -> JSON into cfg.buf -> publish -> count -> log.
    Any failure sends nothing, is logged at error level with its HB_ERR_*,
-   is counted, and the next attempt is the next grid point (or a retry,
-   with retry_base_ms). hb_poll's answer is exact: sleep that long, call
-   again, and you are on time. You may call earlier (nothing happens) or
-   later (the beat goes late, the grid stays). Call at least once per 2^31
-   ms; the answer never exceeds interval_ms + jitter_ms.
+   is counted, and the next attempt is the next due point (or a retry,
+   with retry_base_ms). The due point of a grid point is the grid point
+   plus that beat's jitter (jitter_ms). Retries: the first one comes
+   retry_base_ms (with rand: half of it fixed, half random) after the
+   failure, each further failure in a row doubles the delay up to
+   retry_max_ms, and a retry never reaches the next due point (when it
+   would, none is scheduled: that beat is the next attempt). The growth
+   carries across grid beats: after a second failed grid beat in a row,
+   its first retry waits the grown delay (up to the cap), not
+   retry_base_ms; a success starts again from retry_base_ms.
+   hb_poll's answer is exact: sleep that long, call again, and you are on
+   time. You may call earlier (nothing happens) or later (the beat goes
+   late, the grid stays). Call at least once per 2^31 ms; the answer never
+   exceeds interval_ms + jitter_ms, even after the tick went backwards
+   (see ROBUSTNESS).
    If you never call hb_poll, nothing is ever sent: there is no timer
    behind your back.
    Default timing is the Go service's time.Ticker: the first beat one
@@ -145,7 +155,7 @@
    powered on together spreads out), jitter_ms + rand (each beat up to
    jitter_ms after its grid point), retry_base_ms/retry_max_ms (retry a
    failed beat with capped exponential backoff, equal jitter when rand is
-   set, never reaching the next grid point), HB_OPT_OFFLINE_ON_STOP
+   set, never reaching the next due point), HB_OPT_OFFLINE_ON_STOP
    (hb_stop publishes one last beat with status "offline").
    hb_offline_message() builds that offline beat into your buffer for the
    MQTT Last Will, so will, birth and beat share one topic and format.
@@ -185,16 +195,26 @@
    fields(user, w): add key/value pairs with hb_json_key + a value call.
      Also called by hb_buf_size() (measuring: write your widest values) and
      by hb_offline_message().
-   rand(user): any 32-bit value.
-   From inside a callback you may call hb_poll (it returns the wait and
-   sends nothing: no double send), hb_stop (it stops; the offline beat is
-   skipped because the buffer is in use, and a beat being built - from the
-   clock, token or fields callback - is not published: it counts as a
-   publish failure with HB_ERR_STATE), hb_set_status, hb_get_stats,
-   hb_running. hb_start, hb_beat_now and hb_offline_message return
-   HB_ERR_STATE there. Never call hb_init on a service from inside its own
-   callbacks: hb_init does not read the storage it is given (it is usually
-   uninitialised), so it cannot refuse.
+   rand(user): any 32-bit value. Called by hb_start (the first beat's
+     jitter) and by the beat (each grid point's jitter, retry jitter).
+   Re-entry: while any callback of a service runs, under whichever call
+   (hb_start, hb_poll, hb_beat_now, hb_stop, hb_offline_message, a refused
+   hb_set_status), a call on the same service runs no callback and sends
+   nothing, so nothing recurses:
+     hb_poll         returns the wait (HB_POLL_IDLE once stopped);
+     hb_stop         stops, without the offline beat. A beat not yet
+                     published (from rand, clock, token or fields) is not
+                     sent: it counts as a publish failure with HB_ERR_STATE,
+                     whatever else failed in it. From the rand of hb_start,
+                     hb_start then returns HB_ERR_STATE (stopped);
+     hb_set_status   works; a refused status returns HB_ERR_ARG without
+                     its log line (a log callback cannot recurse);
+     hb_get_stats, hb_running   work;
+     hb_start, hb_beat_now, hb_offline_message   return HB_ERR_STATE.
+   Never call hb_init on a service from inside its own callbacks: hb_init
+   does not read the storage it is given (it is usually uninitialised), so
+   it cannot refuse. Checked, entry point x callback x call, by
+   tests/test_reentry.c.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;
    hb_init copies the config struct itself.
@@ -224,13 +244,31 @@
      with HB_ERR_RANGE, nothing sent.
    - tick late by whole intervals: one beat, the rest counted in missed.
      Polls must come less than 2^31 ms (24.8 days) apart.
-   From inside a callback: hb_poll returns the wait and sends nothing;
-   hb_stop stops without the offline beat, and a beat still being built
-   (clock, token, fields) is not published (fail_publish, HB_ERR_STATE);
-   hb_start, hb_beat_now and hb_offline_message return HB_ERR_STATE;
-   never call hb_init from inside (it cannot tell, so cannot refuse).
-   Checked by tests/test_faults.c, four libFuzzer harnesses (fuzz/) and
-   cppcheck, clang-tidy and gcc -fanalyzer; see docs/robustness.md.
+   - tick goes backwards (the tick should be monotonic; this is what
+     happens when it is not): hb_poll's answer stays at most interval_ms
+     + jitter_ms, because the schedule (grid, due point, retry) moves back
+     with the tick by the excess; the next beat comes within that bound.
+     uptime_ms adds, at each attempt, the ticks since the previous one
+     when that step is forward (a signed 32-bit distance above 0); a step
+     back adds nothing, so uptime_ms never decreases and never jumps by
+     2^32.
+   - uptime_ms in hb_offline_message: the uptime so far while running; 0
+     before hb_start and after hb_stop.
+   - a failed hb_init leaves *hb as it was: a running service runs on with
+     its old config.
+   - hb_init refuses buf_size 0 and a negative min_valid_sec (0 = any
+     time) with HB_ERR_ARG and a log line naming the field.
+   - a token callback that returns 0 with *token NULL and *len 0 sends an
+     empty token ("jwt_token":""); NULL with *len > 0 is HB_ERR_TOKEN.
+   - two errors at once: the arguments are checked before the state
+     (HB_ERR_ARG wins over HB_ERR_STATE), the time before any byte is
+     written (HB_ERR_RANGE wins over HB_ERR_NOSPACE, and a beat with such
+     a time does not ask for a token). A JSON writer's sticky error is the
+     first one and stays the answer.
+   - from inside a callback: see CALLBACK CONTRACTS (re-entry).
+   Checked by tests/test_faults.c, tests/test_reentry.c, four libFuzzer
+   harnesses (fuzz/) and cppcheck, clang-tidy and gcc -fanalyzer; see
+   docs/robustness.md.
 
    JWT SIGNER (HEARTBEAT_MBEDTLS)
    ==============================
@@ -348,9 +386,13 @@ extern "C" {
     X(HB_ERR_CRYPTO,  -7, "cryptographic operation failed")                  \
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
+/* HB_ERR_LAST_, the lowest code, comes from the list itself: the codes are
+   0, -1, -2, ... in list order, so it is minus the number of errors. */
 #define HBI_ERR_ENUM(name, value, text) name = (value),
-enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = -8 };
+#define HBI_ERR_COUNT(name, value, text) - ((value) != 0)
+enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 0 HB_ERROR_LIST(HBI_ERR_COUNT) };
 #undef HBI_ERR_ENUM
+#undef HBI_ERR_COUNT
 
 /* Text for an HB_* code; "unknown error" for anything else. Never NULL. */
 HEARTBEAT_DEF const char *hb_strerror(int err);
@@ -405,8 +447,9 @@ typedef uint32_t (*hb_rand_fn)(void *user);
    hb_json_finish reports it. A NULL buffer with size 0 measures: every call
    succeeds and hb_json_finish gives the length the output would have.
    The output is always NUL-terminated, so it needs length + 1 bytes. */
-typedef struct hb_json {
-    char    *buf;    /* private: use the functions */
+/* The writer's private state (a file-scope tag, as for hb_service). */
+struct hb_json_internal {
+    char    *buf;
     size_t   size;
     size_t   len;
     int      err;
@@ -415,6 +458,11 @@ typedef struct hb_json {
     uint8_t  first;  /* no value written yet at this level */
     uint8_t  key;    /* a key was written, its value is due */
     uint8_t  done;   /* the top-level value is complete */
+};
+
+/* The writer. All members are private: use the functions. */
+typedef struct hb_json {
+    struct hb_json_internal internal_;
 } hb_json;
 
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size);
@@ -485,9 +533,10 @@ typedef struct hb_config {
     /* ---- options: all zero = the Go service's behaviour ---- */
     uint32_t      flags;          /* HB_OPT_* bits */
     uint32_t      retry_base_ms;  /* 0 = no retry: a failed beat waits for the
-                                     next grid point. Else the first retry
+                                     next due point. Else the first retry
                                      comes this long after the failure,
-                                     doubling each time */
+                                     doubling each failure in a row (see
+                                     THE POLL LOOP) */
     uint32_t      retry_max_ms;   /* cap on the retry delay, retry_base_ms ..
                                      interval_ms - 1; 0 = interval/2 */
     uint32_t      jitter_ms;      /* 0 = none; else each beat is sent up to
@@ -527,13 +576,14 @@ struct hb_service_internal {
     uint32_t      due;      /* grid + this beat's jitter */
     uint32_t      retry_at; /* next retry, when pending & RETRY */
     uint32_t      backoff;  /* current retry delay */
-    uint32_t      init_ms;  /* tick at hb_start, for uptime */
-    uint32_t      last_ms;  /* last tick seen, to count wraps */
-    uint32_t      wraps;    /* uptime's high word */
+    uint32_t      tick;     /* tick of the last attempt, for uptime */
+    uint32_t      up_lo;    /* uptime_ms: low word */
+    uint32_t      up_hi;    /* ... and high word */
     uint32_t      seq;      /* next "seq" value */
     uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
     uint8_t       pending;  /* HBI_PEND_* bits */
-    uint8_t       busy;     /* inside a beat: re-entry guard */
+    uint8_t       busy;     /* a callback of this service is running:
+                               the re-entry guard */
     uint8_t       reserved;
     hb_stats      stats;
 };
@@ -598,9 +648,11 @@ HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
      them (RFC 7518 3.2). The signer keeps its own copy (a key longer than
      64 bytes is kept as its SHA-256, which HMAC treats the same way).
    - HB_JWT_RS256: RSASSA-PKCS1-v1_5 with SHA-256; an RSA private key of
-     2048..4096 bits. RSA blinding needs randomness: cfg.rng is REQUIRED
-     (hb_jwt_init returns HB_ERR_ARG without it). Give it your TRNG, or
-     mbedtls_ctr_drbg_random with its context as rng_user.
+     2048..4096 bits. The signature is deterministic; the private-key
+     operation is blinded against side channels, with cfg.rng when given
+     and otherwise with the same internal generator as ES256 (below), so
+     alg = HB_JWT_RS256 plus a key is a complete config. Pass rng (your
+     TRNG, or mbedtls_ctr_drbg_random) when you have one.
    - HB_JWT_ES256: ECDSA on P-256 with SHA-256, deterministic (RFC 6979),
      so the signature does not depend on any RNG; the signature is the raw
      64-byte r||s that JWS requires, not DER. The scalar multiplication is
@@ -665,8 +717,9 @@ typedef struct hb_jwt_config {
     int64_t              min_valid_sec; /* clock below this = unsynced, no
                                         token; 0 = HB_JWT_MIN_VALID_DEFAULT.
                                         Set 1 to accept any time after 1970 */
-    hb_jwt_rng_fn        rng;        /* required for RS256 and jti; optional
-                                        for ES256 (blinding); unused by HS256 */
+    hb_jwt_rng_fn        rng;        /* required for jti; optional for RS256
+                                        and ES256 (blinding: NULL = internal
+                                        generator); unused by HS256 */
     void                *rng_user;
 } hb_jwt_config;
 
@@ -696,7 +749,7 @@ typedef struct hb_jwt {
    HB_ERR_ARG for a bad config: unknown or unavailable alg, NULL/empty aud,
    NULL clock or buf, buf_size 0, margin + skew >= lifetime, an HS256 key
    under 32 bytes, a key that does not parse, a key of the wrong type or
-   size for alg, RS256 or jti without rng. On failure jwt is zeroed, so
+   size for alg, jti without rng. On failure jwt is zeroed, so
    hb_jwt_free on it is harmless. */
 HEARTBEAT_DEF int    hb_jwt_init(hb_jwt *jwt, const hb_jwt_config *cfg);
 /* An hb_token_fn: cfg.token = hb_jwt_token, cfg.token_user = &jwt.
@@ -777,6 +830,14 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
    accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
 #define HBI_SEC_SHIFT   74784816000LL
 
+/* HB_ERR_LAST_ counts on codes 0, -1, -2, ...: distinct (the case labels
+   below) and summing to 0 + -1 + ... + HB_ERR_LAST_, so nothing is skipped. */
+#define HBI_ERR_SUM(name, value, text) + (value)
+typedef char hbi_err_codes_contiguous[
+    (0 HB_ERROR_LIST(HBI_ERR_SUM)) == -(HB_ERR_LAST_ * (HB_ERR_LAST_ - 1)) / 2
+    ? 1 : -1];
+#undef HBI_ERR_SUM
+
 HEARTBEAT_DEF const char *hb_strerror(int err)
 {
     switch (err) {
@@ -843,84 +904,85 @@ static size_t hbi_strnlen(const char *s, size_t max)
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size)
 {
     if (w == NULL) return;
-    w->buf = buf;
-    w->size = buf != NULL ? size : 0;
-    w->len = 0;
-    w->err = HB_OK;
-    w->kinds = 0;
-    w->depth = 0;
-    w->first = 1;
-    w->key = 0;
-    w->done = 0;
+    w->internal_.buf = buf;
+    w->internal_.size = buf != NULL ? size : 0;
+    w->internal_.len = 0;
+    w->internal_.err = HB_OK;
+    w->internal_.kinds = 0;
+    w->internal_.depth = 0;
+    w->internal_.first = 1;
+    w->internal_.key = 0;
+    w->internal_.done = 0;
 }
 
 static void hbi_put(hb_json *w, const char *s, size_t n)
 {
-    if (w->err != HB_OK) return;
-    if (w->buf == NULL) { w->len += n; return; }
+    if (w->internal_.err != HB_OK) return;
+    if (w->internal_.buf == NULL) { w->internal_.len += n; return; }
     /* len < size always holds, so size - len cannot wrap; keeping one byte
        back for the NUL makes the test "n < room". */
-    HB_ASSERT(w->len <= w->size);   /* < once anything was written */
-    if (n >= w->size - w->len) {
-        w->err = HB_ERR_NOSPACE;
+    HB_ASSERT(w->internal_.len <= w->internal_.size);   /* < once anything was written */
+    if (n >= w->internal_.size - w->internal_.len) {
+        w->internal_.err = HB_ERR_NOSPACE;
         return;
     }
-    HB_MEMCPY(w->buf + w->len, s, n);
-    w->len += n;
+    HB_MEMCPY(w->internal_.buf + w->internal_.len, s, n);
+    w->internal_.len += n;
 }
 
 static int hbi_fail(hb_json *w, int err)
 {
-    if (w->err == HB_OK) w->err = err;
-    return w->err;
+    if (w->internal_.err == HB_OK) w->internal_.err = err;
+    return w->internal_.err;
 }
 
 /* Everything due before a value: the state check and the comma. */
 static int hbi_value(hb_json *w)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
-    if (w->done) return hbi_fail(w, HB_ERR_STATE);
-    if (w->depth > 0) {
-        if (w->kinds & (1u << (w->depth - 1u))) {
-            if (!w->key) return hbi_fail(w, HB_ERR_STATE);
-            w->key = 0;
-        } else if (!w->first) {
+    if (w->internal_.err != HB_OK) return w->internal_.err;
+    if (w->internal_.done) return hbi_fail(w, HB_ERR_STATE);
+    if (w->internal_.depth > 0) {
+        if (w->internal_.kinds & (1u << (w->internal_.depth - 1u))) {
+            if (!w->internal_.key) return hbi_fail(w, HB_ERR_STATE);
+            w->internal_.key = 0;
+        } else if (!w->internal_.first) {
             hbi_put(w, ",", 1);
         }
-        w->first = 0;
+        w->internal_.first = 0;
     }
-    return w->err;
+    return w->internal_.err;
 }
 
 static int hbi_after(hb_json *w)
 {
-    if (w->depth == 0) w->done = 1;
-    return w->err;
+    if (w->internal_.depth == 0) w->internal_.done = 1;
+    return w->internal_.err;
 }
 
 static int hbi_begin(hb_json *w, char open, uint32_t is_object)
 {
-    if (hbi_value(w) != HB_OK) return w->err;
-    if (w->depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
+    int rc = hbi_value(w);         /* HB_ERR_ARG for w == NULL */
+    if (rc != HB_OK) return rc;
+    if (w->internal_.depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
     hbi_put(w, &open, 1);
-    if (is_object) w->kinds |= 1u << w->depth;
-    else w->kinds &= ~(1u << w->depth);
-    w->depth++;
-    w->first = 1;
-    return w->err;
+    if (is_object) w->internal_.kinds |= 1u << w->internal_.depth;
+    else w->internal_.kinds &= ~(1u << w->internal_.depth);
+    w->internal_.depth++;
+    w->internal_.first = 1;
+    return w->internal_.err;
 }
 
 static int hbi_end(hb_json *w, char close, uint32_t is_object)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
-    if (w->depth == 0 || w->key ||
-        ((w->kinds >> (w->depth - 1u)) & 1u) != is_object)
+    if (w->internal_.err != HB_OK) return w->internal_.err;
+    if (w->internal_.depth == 0 || w->internal_.key ||
+        ((w->internal_.kinds >> (w->internal_.depth - 1u)) & 1u) != is_object)
         return hbi_fail(w, HB_ERR_STATE);
     hbi_put(w, &close, 1);
-    w->depth--;
-    w->first = 0;
+    w->internal_.depth--;
+    w->internal_.first = 0;
     return hbi_after(w);
 }
 
@@ -1065,15 +1127,15 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
     char e[6];
 #if HBI_FAST
     i = hbi_skip(s, 0, n);
-    if (w->err == HB_OK && w->buf != NULL) {
-        size_t room = w->size - w->len;     /* >= 1: the NUL's byte */
-        char *o = w->buf + w->len, *o0 = o;
+    if (w->internal_.err == HB_OK && w->internal_.buf != NULL) {
+        size_t room = w->internal_.size - w->internal_.len;     /* >= 1: the NUL's byte */
+        char *o = w->internal_.buf + w->internal_.len, *o0 = o;
         if (i == n && room > n + 2u) {
             /* the usual case, nothing to escape: one check, one copy */
             o[0] = '"';
             HB_MEMCPY(o + 1, str, n);
             o[n + 1] = '"';
-            w->len += n + 2u;
+            w->internal_.len += n + 2u;
             return;
         }
         if (room > 2u && n < (room - 2u) / 6u) {
@@ -1098,7 +1160,7 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
                 i = j;
             }
             *o++ = '"';
-            w->len += (size_t)(o - o0);
+            w->internal_.len += (size_t)(o - o0);
             return;
         }
     }
@@ -1128,23 +1190,25 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
 HEARTBEAT_DEF int hb_json_key(hb_json *w, const char *key, size_t len)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
+    if (w->internal_.err != HB_OK) return w->internal_.err;
     if (key == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
-    if (w->depth == 0 || w->key ||
-        !(w->kinds & (1u << (w->depth - 1u))))
+    if (w->internal_.depth == 0 || w->internal_.key ||
+        !(w->internal_.kinds & (1u << (w->internal_.depth - 1u))))
         return hbi_fail(w, HB_ERR_STATE);
-    if (!w->first) hbi_put(w, ",", 1);
-    w->first = 0;
+    if (!w->internal_.first) hbi_put(w, ",", 1);
+    w->internal_.first = 0;
     hbi_string(w, key != NULL ? key : "", len);
     hbi_put(w, ":", 1);
-    w->key = 1;
-    return w->err;
+    w->internal_.key = 1;
+    return w->internal_.err;
 }
 
 HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len)
 {
+    int rc;
     if (w != NULL && s == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_string(w, s != NULL ? s : "", len);
     return hbi_after(w);
 }
@@ -1200,7 +1264,8 @@ static size_t hbi_u64(char *out, uint64_t v)
 HEARTBEAT_DEF int hb_json_uint(hb_json *w, uint64_t v)
 {
     char d[20];
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_put(w, d, hbi_u64(d, v));
     return hbi_after(w);
 }
@@ -1210,7 +1275,8 @@ HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
     char d[21];
     uint64_t m = (uint64_t)v;
     size_t n = 0;
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     if (v < 0) { d[n++] = '-'; m = 0u - m; }
     n += hbi_u64(d + n, m);
     hbi_put(w, d, n);
@@ -1219,7 +1285,8 @@ HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
 
 HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
 {
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     if (v) hbi_put(w, "true", 4);
     else hbi_put(w, "false", 5);
     return hbi_after(w);
@@ -1227,7 +1294,8 @@ HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
 
 HEARTBEAT_DEF int hb_json_null(hb_json *w)
 {
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_put(w, "null", 4);
     return hbi_after(w);
 }
@@ -1236,13 +1304,13 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 {
     if (len != NULL) *len = 0;
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err == HB_OK && (w->depth != 0 || !w->done)) w->err = HB_ERR_STATE;
-    if (w->err != HB_OK) {
-        if (w->buf != NULL && w->size > 0) w->buf[0] = '\0';
-        return w->err;
+    if (w->internal_.err == HB_OK && (w->internal_.depth != 0 || !w->internal_.done)) w->internal_.err = HB_ERR_STATE;
+    if (w->internal_.err != HB_OK) {
+        if (w->internal_.buf != NULL && w->internal_.size > 0) w->internal_.buf[0] = '\0';
+        return w->internal_.err;
     }
-    if (w->buf != NULL) w->buf[w->len] = '\0';
-    if (len != NULL) *len = w->len;
+    if (w->internal_.buf != NULL) w->internal_.buf[w->internal_.len] = '\0';
+    if (len != NULL) *len = w->internal_.len;
     return HB_OK;
 }
 
@@ -1250,6 +1318,24 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
    HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
+/* HB_OK if Go's MarshalJSON accepts t, else HB_ERR_ARG (nsec) or
+   HB_ERR_RANGE. */
+static int hbi_time_check(const hb_time *t)
+{
+    int32_t off = t->utc_offset_min;
+    int64_t local;
+    if (t->nsec > 999999999u) return HB_ERR_ARG;
+    /* Go: the zone's hour must be 0..23 */
+    if (off <= -24 * 60 || off >= 24 * 60) return HB_ERR_RANGE;
+    /* Go: the local year must be 0..9999 (checked before adding the offset
+       so that the sum cannot overflow) */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
+        return HB_ERR_RANGE;
+    local = t->sec + (int64_t)off * 60;
+    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
+    return HB_OK;
+}
+
 static int hbi_time(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
@@ -1257,16 +1343,9 @@ static int hbi_time(char *o, const hb_time *t)
     uint32_t q, days, sod, era, doe, yoe, doy, mp, m;
     uint64_t s;
     int64_t local;
-    int n;
-    if (t->nsec > 999999999u) return HB_ERR_ARG;
-    /* Go: the zone's hour must be 0..23 */
-    if (aoff >= 24u * 60u) return HB_ERR_RANGE;
-    /* Go: the local year must be 0..9999 (checked before adding the offset
-       so that the sum cannot overflow) */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
-        return HB_ERR_RANGE;
+    int n = hbi_time_check(t);
+    if (n != HB_OK) return n;
     local = t->sec + (int64_t)off * 60;
-    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
        division helper on a Cortex-M). */
     s = (uint64_t)(local + HBI_SEC_SHIFT);
@@ -1345,7 +1424,7 @@ HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
     int n;
     if (w == NULL) return HB_ERR_ARG;
     if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
-    if (hbi_value(w) != HB_OK) return w->err;
+    if (hbi_value(w) != HB_OK) return w->internal_.err;
     n = hbi_time(tmp + 1, t);
     if (n < 0) return hbi_fail(w, n);
     tmp[0] = '"';
@@ -1363,22 +1442,22 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
 {
     char *o;
     int n = HB_TIME_MAX;
-    if (w->err != HB_OK) return;
-    if (w->buf != NULL) {
-        if (w->size - w->len < HB_TIME_MAX + 3u) {
-            w->err = HB_ERR_NOSPACE;
+    if (w->internal_.err != HB_OK) return;
+    if (w->internal_.buf != NULL) {
+        if (w->internal_.size - w->internal_.len < HB_TIME_MAX + 3u) {
+            w->internal_.err = HB_ERR_NOSPACE;
             return;
         }
-        o = w->buf + w->len;
+        o = w->internal_.buf + w->internal_.len;
         n = hbi_time(o + 1, t);
         if (n < 0) {
-            w->err = n;
+            w->internal_.err = n;
             return;
         }
         o[0] = '"';
         o[n + 1] = '"';
     }
-    w->len += (size_t)n + 2u;
+    w->internal_.len += (size_t)n + 2u;
 }
 
 /* ---- the service ----------------------------------------------------------- */
@@ -1433,13 +1512,13 @@ static const char *hbi_check(const hb_config *c)
 #ifdef HEARTBEAT_NO_OPTIONS
     if (c->flags != 0 || c->retry_base_ms != 0 || c->retry_max_ms != 0 ||
         c->jitter_ms != 0 || c->rand != NULL || c->fields != NULL ||
-        c->min_valid_sec != 0)
+        c->min_valid_sec != 0 || c->boot_id != 0 || c->boot_id_str != NULL)
         return "options: built with HEARTBEAT_NO_OPTIONS";
 #endif
     if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags";
     if (c->retry_base_ms >= c->interval_ms && c->retry_base_ms != 0)
         return "retry_base_ms";
-    /* a retry never reaches the next grid point, so a cap of an interval
+    /* a retry never reaches the next due point, so a cap of an interval
        or more means nothing; it would also break the signed distances */
     if (c->retry_max_ms != 0 && (c->retry_max_ms < c->retry_base_ms ||
                                  c->retry_max_ms >= c->interval_ms))
@@ -1514,9 +1593,9 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     if (s->state == HBI_ST_RUNNING || s->busy) return HB_ERR_STATE;
     HB_MEMSET(&s->stats, 0, sizeof s->stats);
     s->seq = 0;
-    s->init_ms = now_ms;
-    s->last_ms = 0;
-    s->wraps = 0;
+    s->tick = now_ms;
+    s->up_lo = 0;
+    s->up_hi = 0;
     s->pending = 0;
     s->grid = now_ms + s->cfg.interval_ms;
     s->due = s->grid;
@@ -1529,7 +1608,16 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
        powered on together. */
     if (s->cfg.flags & HB_OPT_DESYNC)
         s->grid = now_ms + 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms);
-    s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
+    s->due = s->grid;
+    if (s->cfg.jitter_ms != 0) {
+        /* rand runs with the service already running and under the guard:
+           hb_poll from there gets the wait, hb_stop stops it (and then
+           hb_start reports that with HB_ERR_STATE) */
+        s->busy = 1;
+        s->due += hbi_jitter(s, s->cfg.jitter_ms);
+        s->busy = 0;
+        if (s->state != HBI_ST_RUNNING) return HB_ERR_STATE;
+    }
     return HB_OK;
 }
 
@@ -1538,14 +1626,14 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
 {
     size_t k;
     hbi_put(w, key, n);
-    if (w->err != HB_OK) return;
+    if (w->internal_.err != HB_OK) return;
     k = hbi_ndigits(v);
-    if (w->buf == NULL) {
-        w->len += k;
-    } else if (k >= w->size - w->len) {
-        w->err = HB_ERR_NOSPACE;
+    if (w->internal_.buf == NULL) {
+        w->internal_.len += k;
+    } else if (k >= w->internal_.size - w->internal_.len) {
+        w->internal_.err = HB_ERR_NOSPACE;
     } else {
-        w->len += hbi_u64(w->buf + w->len, v);   /* in place: no copy */
+        w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, v);   /* in place: no copy */
     }
 }
 
@@ -1582,7 +1670,7 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
         }
         if (f & HB_OPT_UPTIME)
             hbi_put_uint(w, ",\"uptime_ms\":", 13,
-                         ((uint64_t)s->wraps << 32) | s->last_ms);
+                         ((uint64_t)s->up_hi << 32) | s->up_lo);
         if (f & HB_OPT_INTERVAL)
             hbi_put_uint(w, ",\"interval_ms\":", 15, c->interval_ms);
         if (f & HB_OPT_HEALTH) {
@@ -1596,18 +1684,18 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
         }
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
-            w->depth = 1;
-            w->kinds = 1;
-            w->first = 0;
-            w->key = 0;
+            w->internal_.depth = 1;
+            w->internal_.kinds = 1;
+            w->internal_.first = 0;
+            w->internal_.key = 0;
             c->fields(c->user, w);
-            if (w->err == HB_OK && (w->depth != 1 || w->key))
+            if (w->internal_.err == HB_OK && (w->internal_.depth != 1 || w->internal_.key))
                 hbi_fail(w, HB_ERR_STATE);
-            w->depth = 0;
+            w->internal_.depth = 0;
         }
     }
     hbi_put(w, "}", 1);
-    w->done = 1;
+    w->internal_.done = 1;
 }
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
@@ -1620,13 +1708,24 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     const char *tok = "";
     size_t toklen = 0;
     hb_json w;
-    /* uptime (wraps:last_ms): attempts come at least once per interval
-       (< 2^31 ms), so the elapsed ticks wrap at most once between two of
-       them. Not started yet (a Last Will built before hb_start): 0. */
-    if (HBI_OPTIONS && s->state == HBI_ST_RUNNING) {
-        uint32_t elapsed = now - s->init_ms;
-        if (elapsed < s->last_ms) s->wraps++;
-        s->last_ms = elapsed;
+    /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
+       (hb_start for the first) when that step is forward as a signed
+       32-bit distance; a tick that went backwards adds nothing, so uptime
+       never decreases. Not running (a Last Will built before hb_start or
+       after hb_stop): 0. */
+    if (HBI_OPTIONS) {
+        if (s->state == HBI_ST_RUNNING) {
+            int32_t d = (int32_t)(now - s->tick);
+            s->tick = now;
+            if (d > 0) {
+                uint32_t lo = s->up_lo + (uint32_t)d;
+                s->up_hi += lo < s->up_lo;
+                s->up_lo = lo;
+            }
+        } else {
+            s->up_lo = 0;
+            s->up_hi = 0;
+        }
     }
 
     HB_MEMSET(&t, 0, sizeof t);
@@ -1637,6 +1736,9 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_CLOCK;
         tp = NULL;
     }
+    /* a time Go refuses fails here, before the token is fetched: the
+       beat's error is HB_ERR_RANGE whatever the buffer size */
+    if (tp != NULL && hbi_time_check(tp) != HB_OK) return HB_ERR_RANGE;
     if (s->cfg.token != NULL) {
         tok = NULL;
         if (s->cfg.token(s->cfg.token_user, &tok, &toklen) != 0 ||
@@ -1659,14 +1761,16 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
                    status != NULL ? status : s->status, &len);
     s->seq++;
     s->stats.attempts++;
-    if (rc == HB_OK) {
+    if (s->state != HBI_ST_RUNNING) {
+        /* a clock, token or fields callback called hb_stop: nothing goes
+           out after hb_stop, whatever else failed; counted as a publish
+           failure with HB_ERR_STATE */
         sent_fail = 1;
-        /* a clock or token callback that called hb_stop: nothing goes out
-           after hb_stop (counted as a publish failure, HB_ERR_STATE) */
-        if (s->state != HBI_ST_RUNNING)
-            rc = HB_ERR_STATE;
-        else if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
-                                s->cfg.qos) != 0)
+        rc = HB_ERR_STATE;
+    } else if (rc == HB_OK) {
+        sent_fail = 1;
+        if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
+                           s->cfg.qos) != 0)
             rc = HB_ERR_PUBLISH;
     }
     s->stats.last_error = rc;
@@ -1719,12 +1823,24 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     return rc;
 }
 
-static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
+/* The answer of hb_poll. On a forward tick the next due point is at most
+   interval + jitter away; farther means the tick went backwards, and the
+   schedule (grid, due point, retry) moves back with it by the excess, so
+   the answer never exceeds interval_ms + jitter_ms. */
+static uint32_t hbi_wait(hbi_state *s, uint32_t now)
 {
-    int32_t d;
+    int32_t d, cap;
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
     if (s->pending & HBI_PEND_NOW) return 0;
     d = (int32_t)(s->due - now);
+    cap = (int32_t)(s->cfg.interval_ms + s->cfg.jitter_ms);
+    if (d > cap) {
+        uint32_t back = (uint32_t)d - (uint32_t)cap;
+        s->grid -= back;
+        s->due -= back;
+        s->retry_at -= back;
+        d = cap;
+    }
     HB_ASSERT(s->busy || d > 0);
     if (s->pending & HBI_PEND_RETRY) {
         int32_t r = (int32_t)(s->retry_at - now);
@@ -1808,11 +1924,20 @@ HEARTBEAT_DEF int hb_set_status(hb_service *hb, const char *status)
 {
     const char *why;
     if (hb == NULL) return HB_ERR_ARG;
-    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    /* the argument first (HB_ERR_ARG wins over HB_ERR_STATE); a service
+       that is not initialised has no log to tell */
+    why = status != NULL ? hbi_check_status(status) : NULL;
+    if (!hbi_inited(hb)) return why != NULL ? HB_ERR_ARG : HB_ERR_STATE;
     if (status == NULL) status = hb->internal_.cfg.status;
-    why = hbi_check_status(status);
     if (why != NULL) {
-        hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
+        /* logged under the guard; from inside a callback not logged at
+           all, so a log callback that calls hb_set_status cannot recurse */
+        if (!hb->internal_.busy) {
+            hb->internal_.busy = 1;
+            hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG,
+                    why);
+            hb->internal_.busy = 0;
+        }
         return HB_ERR_ARG;
     }
     hb->internal_.status = status;
@@ -1840,7 +1965,10 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (len != NULL) *len = 0;
     if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
+    /* clock, token and fields run under the guard: no recursion, no beat */
+    hb->internal_.busy = 1;
     rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+    hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     return rc;
 }
@@ -1908,8 +2036,9 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
 #  define HBI_JWT_HAVE_ES 0
 #endif
 
-/* The internal blinding generator serves ES256, and mbedTLS 3's parser. */
-#if HBI_JWT_HAVE_ES || (HBI_JWT_MBEDTLS3 && HBI_JWT_HAVE_RS)
+/* The internal blinding generator serves RS256, ES256 and mbedTLS 3's
+   parser. */
+#if HBI_JWT_HAVE_ES || HBI_JWT_HAVE_RS
 #  define HBI_JWT_NEED_BLIND 1
 #else
 #  define HBI_JWT_NEED_BLIND 0
@@ -1980,10 +2109,13 @@ static const mbedtls_md_info_t *hbi_jwt_sha256(void)
 }
 
 #if HBI_JWT_NEED_BLIND
-/* The internal blinding generator for ES256 without cfg.rng: block k is
+/* The internal blinding generator for RS256 and ES256 without cfg.rng:
+   block k is
    SHA-256(seed || counter), the counter never repeats for one signer, and
    the seed is a hash of the private key, unknown to whoever lacks the key.
-   It only blinds the curve arithmetic; the ECDSA nonce is RFC 6979's. */
+   It only blinds the arithmetic (the RSA private-key operation, the curve
+   multiplication); PKCS#1 v1.5 needs no randomness and the ECDSA nonce is
+   RFC 6979's. */
 static int hbi_jwt_blind(void *user, unsigned char *out, size_t len)
 {
     hbi_jwt_state *in = (hbi_jwt_state *)user;
@@ -2104,7 +2236,7 @@ static int hbi_jwt_check(hb_jwt_config *c)
     if (c->alg == HB_JWT_HS256) {
         if (c->key_len < HBI_JWT_HS_MIN) return HB_ERR_ARG;
     } else if (c->alg == HB_JWT_RS256) {
-        if (!HBI_JWT_HAVE_RS || c->rng == NULL) return HB_ERR_ARG;
+        if (!HBI_JWT_HAVE_RS) return HB_ERR_ARG;
     } else if (c->alg == HB_JWT_ES256) {
         if (!HBI_JWT_HAVE_ES) return HB_ERR_ARG;
     } else {
@@ -2239,13 +2371,14 @@ static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
     rc = mbedtls_md(hbi_jwt_sha256(), msg, n, hash);
 #if HBI_JWT_HAVE_RS
     if (rc == 0 && in->cfg.alg == HB_JWT_RS256) {
+        void *ru;
+        hb_jwt_rng_fn rf = hbi_jwt_rng(in, &ru);
 #  if HBI_JWT_MBEDTLS3
         rc = mbedtls_pk_sign(&in->pk, MBEDTLS_MD_SHA256, hash, sizeof hash,
-                             sig, HBI_JWT_SIG_MAX, sig_len,
-                             in->cfg.rng, in->cfg.rng_user);
+                             sig, HBI_JWT_SIG_MAX, sig_len, rf, ru);
 #  else
         rc = mbedtls_pk_sign(&in->pk, MBEDTLS_MD_SHA256, hash, sizeof hash,
-                             sig, sig_len, in->cfg.rng, in->cfg.rng_user);
+                             sig, sig_len, rf, ru);
 #  endif
     }
 #endif
