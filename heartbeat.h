@@ -70,7 +70,11 @@
                              even under -Os. The fast code finds the bytes
                              that need escaping 16 at a time with SSE2 where
                              __SSE2__ is defined, 8 at a time with 64-bit
-                             arithmetic elsewhere.
+                             arithmetic elsewhere (one code for big- and
+                             little-endian CPUs). Three escaping paths in
+                             all - SSE2, the 8-byte scan, compact - each
+                             measured (docs/performance.md) and each run
+                             by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
                              without SSE2 (the portable 8-byte scan).
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
@@ -1037,6 +1041,15 @@ static uint64_t hbi_care8(uint64_t x)
     return (x | ~ctl | ~qa | ~lg | ~bs) & HBI_HIGHS;
 }
 
+/* The 8 bytes at p as a little-endian number, on any host: the same code
+   for either byte order (compilers make it one load on little-endian). */
+static uint64_t hbi_le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
 /* Index of the first byte of s[i..n) that needs care, or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
@@ -1062,16 +1075,13 @@ static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
     }
 #endif
     while (n - i >= 8u) {
-        uint64_t x, m;
-        HB_MEMCPY(&x, s + i, 8);
-        m = hbi_care8(x);
+        uint64_t m = hbi_care8(hbi_le64(s + i));
         if (m != 0) {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return i + (size_t)(__builtin_ctzll(m) >> 3);
-#else
-            break;      /* it is among these 8: the byte loop finds it */
-#endif
+            /* byte k of the input is bits 8k..8k+7 on every host: the
+               lowest marked byte is the first. Its high bit, moved to bit
+               0 of the byte and multiplied, leaves k in the top byte. */
+            m = ((m & (0u - m)) >> 7) * 0x0001020304050607ull;
+            return i + (size_t)(m >> 56);
         }
         i += 8u;
         if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
