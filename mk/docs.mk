@@ -12,7 +12,7 @@
 #             (porting.md's sizes with hb_buf_size, README's speed and size
 #             with docs/performance.md and the FOOTPRINT table, ...), README
 #             quotes are verbatim in their files, and no file names a
-#             document the repository does not have (tests/docs/check-figures.sh)
+#             document the repository does not have (tests/docs/check-figures.py)
 #   ci-packages .ci/run installs every package tests/need.sh names
 
 DOT ?= dot
@@ -43,8 +43,12 @@ check-security-acl:
 	  /usr/bin/python3 tests/docs/check-acl.py'
 
 TEST_STEPS += docs-figures ci-packages
+$(BUILD)/docs/buf_size: tests/docs/buf_size.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WSTRICT) -I. -o $@ tests/docs/buf_size.c
+
 check-docs-figures:
-	@tests/step.sh docs-figures 'tests/need.sh python3 && \
-	  CC="$(CC)" BUILD="$(BUILD)" tests/docs/check-figures.sh'
+	@tests/step.sh docs-figures 'tests/need.sh python3 && $(MAKE) -s $(BUILD)/docs/buf_size && \
+	  /usr/bin/python3 tests/docs/check-figures.py $(BUILD)/docs/buf_size'
 check-ci-packages:
 	@tests/step.sh ci-packages 'tests/check-ci-packages.sh'

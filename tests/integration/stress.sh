@@ -45,7 +45,7 @@ while [ $n -le "$runs" ]; do
         echo "run $n: FAILED (exit $rc) ${res:-no RESULT line} ($((t1 - t0)) s, log $log_dir/run$n.log)"
         grep '^FAIL' "$log_dir/run$n.log" | head -10
     fi
-    grep 'restart: broker down' "$log_dir/run$n.log" | sed 's/^ */    /'
+    grep 'restart: broker down' "$log_dir/run$n.log" | sed 's/^ */    /' | sort -u
     n=$((n + 1))
 done
 stop_hogs
