@@ -1,7 +1,10 @@
 # heartbeat.h — build, test and measure. `make demo`, `make test`.
 #
-# Variables you may set (or put in config.mk): CC, CXX, CFLAGS, BUILD.
-# REQUIRE_ALL=1 turns every "optional part missing" skip into a failure.
+# Variables you may set (or put in config.mk): CC, CXX, CFLAGS, BUILD, CLANG.
+# REQUIRE_ALL=1 turns every "optional part missing" skip into a failure;
+# WITHOUT=all (or WITHOUT="part ...") makes tests/need.sh report those
+# optional parts missing, to run the skip paths. docs/testing.md explains
+# the steps.
 
 CC      ?= cc
 CXX     ?= c++
@@ -17,7 +20,8 @@ GREATEST := $(BUILD)/greatest/greatest.h
 DEPS     := $(HEADER) Makefile $(wildcard mk/*.mk)
 
 # Each part of `make test` is a step: a target check-NAME that records its
-# result through tests/step.sh. The mk/*.mk fragments add their own steps.
+# result through tests/step.sh, and asks tests/need.sh for any optional
+# part first. The mk/*.mk fragments add their own steps.
 TEST_STEPS :=
 export RESULTS_DIR := $(BUILD)/results
 export LOGS_DIR := $(BUILD)/logs
