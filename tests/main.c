@@ -10,6 +10,7 @@ SUITE_EXTERN(features);
 SUITE_EXTERN(golden);
 SUITE_EXTERN(faults);
 SUITE_EXTERN(reentry);
+SUITE_EXTERN(mqtt5);
 
 GREATEST_MAIN_DEFS();
 
@@ -23,5 +24,6 @@ int main(int argc, char **argv)
     RUN_SUITE(golden);
     RUN_SUITE(faults);
     RUN_SUITE(reentry);
+    RUN_SUITE(mqtt5);
     GREATEST_MAIN_END();
 }
