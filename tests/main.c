@@ -11,6 +11,7 @@ SUITE_EXTERN(golden);
 SUITE_EXTERN(faults);
 SUITE_EXTERN(reentry);
 SUITE_EXTERN(mqtt5);
+SUITE_EXTERN(monitor);
 
 GREATEST_MAIN_DEFS();
 
@@ -25,5 +26,6 @@ int main(int argc, char **argv)
     RUN_SUITE(faults);
     RUN_SUITE(reentry);
     RUN_SUITE(mqtt5);
+    RUN_SUITE(monitor);
     GREATEST_MAIN_END();
 }
