@@ -62,6 +62,11 @@ typedef struct hbx_options {
     const char *client_id;     /* NULL: --id */
 } hbx_options;
 
+/* The reconnect backoff by default (hb_backoff): the first delay random in
+   [BACKOFF_MIN, 2 BACKOFF_MIN) ms, then doubling up to BACKOFF_MAX. */
+#define BACKOFF_MIN   250u
+#define BACKOFF_MAX   8000u
+
 enum { HBX_STR, HBX_LONG, HBX_VERSION };
 
 typedef struct hbx_flag {
@@ -124,8 +129,8 @@ HBX_FN void hbx_defaults(hbx_options *o)
     o->mqtt = 3;
     o->keepalive_s = 30;
     o->expiry_s = -1;
-    o->backoff_min_ms = 250;
-    o->backoff_max_ms = 8000;
+    o->backoff_min_ms = BACKOFF_MIN;
+    o->backoff_max_ms = BACKOFF_MAX;
 }
 
 HBX_FN void hbx_usage(FILE *f)
