@@ -185,11 +185,6 @@ HBX_FN int hbx_check(hbx_options *o)
                 o->will_delay_s - o->session_expiry_s);
         return -1;
     }
-    if (o->will_delay_s && !o->availability) {
-        fprintf(stderr, PROG ": --will-delay needs --availability-topic "
-                "(the Will it delays)\n");
-        return -1;
-    }
     if (o->backoff_max_ms < o->backoff_min_ms) {
         fprintf(stderr, PROG ": --backoff-max-ms is below --backoff-min-ms\n");
         return -1;

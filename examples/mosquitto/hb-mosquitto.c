@@ -164,6 +164,9 @@ static void set_will(device *d)
             return;
         }
         if (d->opt->mqtt == 5) props = beat_props(hb_beat_props_get(&d->hb));
+        if (d->opt->mqtt == 5 && d->opt->will_delay_s)
+            mosquitto_property_add_int32(&props, MQTT_PROP_WILL_DELAY_INTERVAL,
+                                         (uint32_t)d->opt->will_delay_s);
         rc = mosquitto_will_set_v5(d->mosq, d->opt->topic, (int)len, d->will,
                                    (int)d->opt->qos, false, props);
     }

@@ -185,16 +185,16 @@ static int connect_broker(device *d)
     int rc;
     hbx_avail_next(&d->avail);
     memset(&q, 0, sizeof q);
+    if (d->opt->mqtt == 5 && d->opt->will_delay_s) {
+        q.identifier = MQTTPROPERTY_CODE_WILL_DELAY_INTERVAL;
+        q.value.integer4 = (unsigned)d->opt->will_delay_s;
+        MQTTProperties_add(&wprops, &q);
+    }
     if (d->opt->availability) {
         will.topicName = d->opt->availability;
         will.message = d->avail.offline;   /* NUL-terminated */
         will.qos = 1;
         will.retained = 1;
-        if (d->opt->mqtt == 5 && d->opt->will_delay_s) {
-            q.identifier = MQTTPROPERTY_CODE_WILL_DELAY_INTERVAL;
-            q.value.integer4 = (unsigned)d->opt->will_delay_s;
-            MQTTProperties_add(&wprops, &q);
-        }
     } else {
         rc = hb_offline_message(&d->hb, now_ms(), d->will, sizeof d->will, &len);
         if (rc != HB_OK) {
