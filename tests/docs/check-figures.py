@@ -20,6 +20,8 @@ hb_buf_size and sizeof for the rows asked on stdin).
   5. No file names a document the repository does not contain: every
      relative markdown link, and every markdown file name or docs/ path
      mentioned in any source or text file, exists.
+  6. Every "the manual's NAME section" in README.md and docs/ names a
+     section of the manual at the top of heartbeat.h.
 
 A quoted figure may round its source (3.7x quotes 3.72x; 9x quotes 9.06x),
 never differ from it. Prints one line a check and
@@ -296,6 +298,16 @@ for path in sorted(set(files)):
             bad.append("%s names %s" % (path, t))
 check("the %d document names in %d files all exist" % (nrefs, len(files)), not bad,
       "; ".join(bad[:20]))
+
+# ---- 6. pointers to the manual name sections it has ---------------------------
+sections = set(re.findall(r"^   ([A-Z][A-Z0-9 ()_-]+)\n   =+$", HEADER, re.M))
+ptrs = []
+for path in ["README.md"] + sorted("docs/" + n for n in os.listdir("docs") if n.endswith(".md")):
+    for sm in re.finditer(r"manual's ([A-Z][A-Z0-9 ()_-]*[A-Z)])\s+section", read(path)):
+        ptrs.append((path, " ".join(sm.group(1).split())))
+missing = ["%s: %s" % p for p in ptrs if p[1] not in sections]
+check("the %d pointers to a section of the manual name one it has" % len(ptrs),
+      sections and not missing, "; ".join(missing))
 
 print("RESULT: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
