@@ -132,6 +132,43 @@ if rows:
                     check("%s: sizeof(hb_service) %s bytes on x86-64" % (name, sm.group(1)),
                           int(sm.group(1)) == host_sizeof, "it is %d" % host_sizeof)
 
+# ---- 2b. porting.md's token arithmetic (base64url without padding) --------------
+def b64len(n):
+    return (4 * n + 2) // 3
+
+
+hdr = '{"alg":"ES256","typ":"JWT"}'
+m = find(r'header `\{"alg":"ES256","typ":"JWT"\}`: (\d+) bytes, (\d+) characters', PORTING,
+         "porting.md: the JWT header")
+if m:
+    check("porting.md: the JWT header is %s bytes, %s characters" % m.groups(),
+          int(m.group(1)) == len(hdr) and int(m.group(2)) == b64len(len(hdr)))
+claims0 = '{"iat":1234567890,"exp":1234567890,"aud":""}'
+m = find(r"with 10-digit times: (\d+) bytes plus", PORTING, "porting.md: the claims")
+if m:
+    check("porting.md: the claims are %s bytes plus aud" % m.group(1), int(m.group(1)) == len(claims0))
+sig = {"HS256": 32, "ES256": 64, "RS256": 256}
+m = find(r"HS256 32 bytes → (\d+) characters, ES256 64 → (\d+), RS256 with a\s+2048-bit key 256 → (\d+) "
+         r"\(3072-bit: (\d+), 4096-bit: (\d+)\)", PORTING, "porting.md: the signatures")
+if m:
+    want = [b64len(n) for n in (32, 64, 256, 384, 512)]
+    check("porting.md: signature characters %s" % ", ".join(m.groups()),
+          [int(x) for x in m.groups()] == want, "base64url: %r" % want)
+m = find(r'With `aud = "([^"]*)"`: HS256 (\d+), ES256 (\d+), RS256-2048 (\d+) characters', PORTING,
+         "porting.md: the token lengths")
+if m:
+    aud = m.group(1)
+    body = b64len(len(hdr)) + 1 + b64len(len(claims0) + len(aud)) + 1
+    want = {a: body + b64len(n) for a, n in sig.items()}
+    got = dict(zip(("HS256", "ES256", "RS256"), (int(x) for x in m.groups()[1:])))
+    check("porting.md: token lengths with aud %r are %r" % (aud, got), got == want,
+          "computed %r" % want)
+    for r in rows:
+        for a in sig:
+            if a in r[1]:
+                check("porting.md table: the %s token is %d bytes" % (a, r[3]), r[3] == want[a],
+                      "computed %d" % want[a])
+
 # ---- 3. speed: README and performance.md against performance.md's tables -------
 def perf_row(column, input_label="ASCII"):
     """(median, ratio) of a column in table 1 for an input."""
