@@ -59,6 +59,7 @@ UNIT_FLAGS_fastos  := -Os -DHEARTBEAT_FAST
 UNIT_FLAGS_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'
 
 CLANG ?= clang
+export CLANG  # tests/need.sh checks the same compiler
 UNIT_CC_clang   = $(CLANG)
 UNIT_NEED_clang := clang
 UNIT_FLAGS_san  := -fsanitize=address,undefined -fno-sanitize-recover=all \
