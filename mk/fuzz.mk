@@ -14,6 +14,8 @@
 #
 # Harnesses: strings (escaping, strict JSON, buffer bounds), config (hb_init
 # rules, hb_buf_size), schedule (a model of the grid, failures, re-entry),
+# monitor (hb_mon_parse on any bytes; hb_mon_beat/poll/link/forget in any
+# order, seeded with the writer's output by fuzz/seed_monitor.c),
 # and jwt when heartbeat.h has the mbedTLS signer (HB_JWT_HS256 declared)
 # and libmbedtls-dev is installed.
 
@@ -28,7 +30,7 @@ FUZZ_HAS_JWT := $(shell grep -q 'HB_JWT_HS256' $(HEADER) 2>/dev/null && \
                         test -f fuzz/fuzz_jwt.c && echo jwt)
 FUZZ_NEED = CLANG='$(FUZZ_CC)' tests/need.sh libfuzzer
 # make fuzz: every harness whose parts are here (jwt only with mbedTLS)
-FUZZ_HARNESSES ?= strings config schedule \
+FUZZ_HARNESSES ?= strings config schedule monitor \
   $(if $(FUZZ_HAS_JWT),$(shell CC='$(CC)' tests/need.sh mbedtls >/dev/null && echo jwt))
 FUZZ_BINS = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_HDRS := $(wildcard fuzz/*.h)
