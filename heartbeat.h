@@ -355,10 +355,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513    653    0    0   4759   6611       176         96    276
-   Cortex-M4   3377    653    0    0   4637   6379       176         96    248
-   Cortex-M33  3377    653    0    0   4637   6379       176         96    248
-   rv32imac    3815    687    0    0   5213   7221       176         96    272
+   Cortex-M0   4126    792    0    0   5646   7629       240        120    284
+   Cortex-M4   3996    792    0    0   5482   7351       240        120    248
+   Cortex-M33  3996    792    0    0   5478   7347       240        120    248
+   rv32imac    4515    843    0    0   6148   8345       240        120    272
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
