@@ -448,8 +448,10 @@ typedef uint32_t (*hb_rand_fn)(void *user);
    Writes compact JSON into a caller buffer. The first error is sticky: once
    the buffer overflows (HB_ERR_NOSPACE) or a call is out of order
    (HB_ERR_STATE), every later call does nothing and returns that error, and
-   hb_json_finish reports it. A NULL buffer with size 0 measures: every call
-   succeeds and hb_json_finish gives the length the output would have.
+   hb_json_finish reports it (and leaves an empty string in the buffer;
+   the bytes after it are unspecified). A NULL buffer with size 0
+   measures: every call succeeds and hb_json_finish gives the length the
+   output would have. Nothing is ever written at or past size.
    The output is always NUL-terminated, so it needs length + 1 bytes. */
 /* The writer's private state (a file-scope tag, as for hb_service). */
 struct hb_json_internal {
@@ -1050,28 +1052,86 @@ static uint64_t hbi_le64(const unsigned char *p)
            (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
+#if HBI_SSE2
+/* Bit k set: byte k of x needs care. Signed compare: bytes >= 0x80 are
+   negative, so "below 0x20" catches them too; x | 4 == 0x26 is " or &,
+   x | 2 == 0x3E is < or >. */
+static unsigned hbi_care16(__m128i x)
+{
+    const __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5C))),
+        _mm_or_si128(
+            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x04)),
+                           _mm_set1_epi8(0x26)),
+            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x02)),
+                           _mm_set1_epi8(0x3E))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+static __m128i hbi_load16(const unsigned char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* Copies s[0..n) (n >= 16) to o while it scans, 32 bytes a step, and
+   returns the index of the first byte that needs care (or n); the bytes
+   before it are in o. Writes o[0..n) at most (the last step overlaps
+   bytes already found clean). */
+static size_t hbi_copy_scan(char *o, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    __m128i x, y;
+    unsigned b, c;
+    for (; n - i >= 32u; i += 32u) {
+        x = hbi_load16(s + i);
+        y = hbi_load16(s + i + 16u);
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+        _mm_storeu_si128((__m128i *)(void *)(o + i + 16u), y);
+        b = hbi_care16(x);
+        c = hbi_care16(y);
+        if ((b | c) != 0)
+            return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
+    }
+    if (n - i >= 16u) {
+        x = hbi_load16(s + i);
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+        b = hbi_care16(x);
+        if (b != 0) return i + (size_t)__builtin_ctz(b);
+        i += 16u;
+    }
+    if (i < n) {                            /* the tail, overlapping */
+        x = hbi_load16(s + n - 16u);
+        _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
+        b = hbi_care16(x);
+        if (b != 0) return n - 16u + (size_t)__builtin_ctz(b);
+    }
+    return n;
+}
+#endif
+
 /* Index of the first byte of s[i..n) that needs care, or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
 #if HBI_SSE2
     if (n - i >= 16u) {
-        const __m128i c20 = _mm_set1_epi8(0x20), c04 = _mm_set1_epi8(0x04),
-                      c26 = _mm_set1_epi8(0x26), c02 = _mm_set1_epi8(0x02),
-                      c3e = _mm_set1_epi8(0x3E), c5c = _mm_set1_epi8(0x5C);
-        size_t last = n - 16u;
-        for (;;) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            /* signed: bytes >= 0x80 are negative, so "below 0x20" too */
-            __m128i m = _mm_or_si128(
-                _mm_or_si128(_mm_cmpgt_epi8(c20, x), _mm_cmpeq_epi8(x, c5c)),
-                _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, c04), c26),
-                             _mm_cmpeq_epi8(_mm_or_si128(x, c02), c3e)));
-            unsigned bits = (unsigned)_mm_movemask_epi8(m);
-            if (bits != 0) return i + (size_t)__builtin_ctz(bits);
-            if (i == last) return n;
-            /* the tail is the last 16 bytes, overlapping bytes found clean */
-            i = last - i > 16u ? i + 16u : last;
+        unsigned b, c;
+        for (; n - i >= 32u; i += 32u) {    /* two steps per check */
+            b = hbi_care16(hbi_load16(s + i));
+            c = hbi_care16(hbi_load16(s + i + 16u));
+            if ((b | c) != 0)
+                return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
         }
+        if (n - i >= 16u) {
+            b = hbi_care16(hbi_load16(s + i));
+            if (b != 0) return i + (size_t)__builtin_ctz(b);
+            i += 16u;
+        }
+        if (i < n) {                        /* the tail, overlapping */
+            b = hbi_care16(hbi_load16(s + n - 16u));
+            if (b != 0) return n - 16u + (size_t)__builtin_ctz(b);
+        }
+        return n;
     }
 #endif
     while (n - i >= 8u) {
@@ -1136,10 +1196,22 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
     size_t i = 0, run = 0, k, en;
     char e[6];
 #if HBI_FAST
-    i = hbi_skip(s, 0, n);
     if (w->internal_.err == HB_OK && w->internal_.buf != NULL) {
         size_t room = w->internal_.size - w->internal_.len;     /* >= 1: the NUL's byte */
         char *o = w->internal_.buf + w->internal_.len, *o0 = o;
+#if HBI_SSE2
+        if (n >= 16u && room > n + 2u) {
+            /* one pass: copy while scanning; a clean string is done */
+            i = hbi_copy_scan(o + 1, s, n);
+            if (i == n) {
+                o[0] = '"';
+                o[n + 1] = '"';
+                w->internal_.len += n + 2u;
+                return;
+            }
+        } else
+#endif
+        i = hbi_skip(s, 0, n);
         if (i == n && room > n + 2u) {
             /* the usual case, nothing to escape: one check, one copy */
             o[0] = '"';
@@ -1326,8 +1398,6 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 
 /* ---- RFC 3339 as Go's time.Time.MarshalJSON writes it ------------------- */
 
-/* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
-   HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
 /* HB_OK if Go's MarshalJSON accepts t, else HB_ERR_ARG (nsec) or
    HB_ERR_RANGE. */
 static int hbi_time_check(const hb_time *t)
@@ -1346,60 +1416,77 @@ static int hbi_time_check(const hb_time *t)
     return HB_OK;
 }
 
-static int hbi_time(char *o, const hb_time *t)
+#if HBI_FAST
+/* "00" "01" ... "99": two digits per lookup */
+static const char hbi_d2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+#endif
+
+/* v (< 100) as two digits at o */
+static void hbi_2(char *o, uint32_t v)
+{
+#if HBI_FAST
+    HB_MEMCPY(o, hbi_d2 + 2u * v, 2);
+#else
+    o[0] = (char)('0' + (char)(v / 10u));
+    o[1] = (char)('0' + (char)(v % 10u));
+#endif
+}
+
+/* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
+   bytes, no NUL). Returns the length. */
+static int hbi_time_fmt(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, sod, era, doe, yoe, doy, mp, m;
+    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, hh, ns;
     uint64_t s;
-    int64_t local;
-    int n = hbi_time_check(t);
-    if (n != HB_OK) return n;
-    local = t->sec + (int64_t)off * 60;
+    int n;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
        division helper on a Cortex-M). */
-    s = (uint64_t)(local + HBI_SEC_SHIFT);
+    s = (uint64_t)(t->sec + (int64_t)off * 60 + HBI_SEC_SHIFT);
     q = (uint32_t)(s >> 7);
     days = q / 675u;
-    sod = (q % 675u) * 128u + (uint32_t)(s & 127u);
-    /* days since -0400-03-01 to a civil date (H. Hinnant's algorithm) */
-    era = days / 146097u;
-    doe = days - era * 146097u;
-    yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
-    doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
-    mp = (5u * doy + 2u) / 153u;
-    m = mp < 10u ? mp + 3u : mp - 9u;
+    sod = (q - days * 675u) * 128u + (uint32_t)(s & 127u);
+    /* days since -0400-03-01 to a civil date: Neri and Schneider's
+       Euclidean affine functions (2022), 32-bit, no table; checked
+       against Hinnant's algorithm for every day of years 0..9999 */
+    n1 = 4u * days + 3u;
+    c = n1 / 146097u;
+    n2 = (n1 % 146097u) | 3u;           /* 4 * (day of century) + 3 */
+    z = n2 / 1461u;
+    ny = n2 % 1461u / 4u;               /* day of the March-based year */
+    n3 = 2141u * ny + 197913u;
+    j = ny >= 306u;                     /* January or February */
+    y = 100u * c + z + j - 400u;
     /* "YYYY-MM-DDThh:mm:ss" */
-    hbi_digits(o, yoe + era * 400u + (m <= 2u ? 1u : 0u) - 400u, 4);
+    hbi_2(o, y / 100u);
+    hbi_2(o + 2, y % 100u);
     o[4] = '-';
-    hbi_digits(o + 5, m, 2);
+    hbi_2(o + 5, (n3 >> 16) - 12u * j);
     o[7] = '-';
-    hbi_digits(o + 8, doy - (153u * mp + 2u) / 5u + 1u, 2);
+    hbi_2(o + 8, (n3 & 0xFFFFu) / 2141u + 1u);
     o[10] = 'T';
-    hbi_digits(o + 11, sod / 3600u, 2);
+    hh = sod / 3600u;
+    hbi_2(o + 11, hh);
     o[13] = ':';
-    hbi_digits(o + 14, sod / 60u % 60u, 2);
+    sod -= hh * 3600u;
+    hbi_2(o + 14, sod / 60u);
     o[16] = ':';
-    hbi_digits(o + 17, sod % 60u, 2);
+    hbi_2(o + 17, sod % 60u);
     n = 19;
-    if (t->nsec != 0) {              /* Go trims the fraction's zeros */
+    ns = t->nsec;
+    if (ns != 0) {                   /* Go trims the fraction's zeros */
+        uint32_t hi = ns / 100000u, lo = ns % 100000u;   /* 4 + 5 digits */
         o[n] = '.';
-#if HBI_FAST
-        {
-            /* fx / 2^57 is nsec / 10^8, rounded up by less than 2.5e8 / 2^57:
-               too little to reach the next digit for any nsec < 10^9
-               (checked for all of them). Each digit is the integer part;
-               then the fraction times ten. */
-            uint64_t fx = (uint64_t)t->nsec * 1441151881u;
-            int d;
-            for (d = 1; d <= 9; d++) {
-                o[n + d] = (char)('0' + (char)(fx >> 57));
-                fx = (fx & ((1ull << 57) - 1u)) * 10u;
-            }
-        }
-#else
-        hbi_digits(o + n + 1, t->nsec, 9);
-#endif
+        hbi_2(o + n + 1, hi / 100u);
+        hbi_2(o + n + 3, hi % 100u);
+        o[n + 5] = (char)('0' + (char)(lo / 10000u));
+        lo %= 10000u;
+        hbi_2(o + n + 6, lo / 100u);
+        hbi_2(o + n + 8, lo % 100u);
         n += 10;
         while (o[n - 1] == '0') n--;
     }
@@ -1407,12 +1494,20 @@ static int hbi_time(char *o, const hb_time *t)
         o[n++] = 'Z';
     } else {
         o[n] = off < 0 ? '-' : '+';
-        hbi_digits(o + n + 1, aoff / 60u, 2);
+        hbi_2(o + n + 1, aoff / 60u);
         o[n + 3] = ':';
-        hbi_digits(o + n + 4, aoff % 60u, 2);
+        hbi_2(o + n + 4, aoff % 60u);
         n += 6;
     }
     return n;
+}
+
+/* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
+   HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
+static int hbi_time(char *o, const hb_time *t)
+{
+    int rc = hbi_time_check(t);
+    return rc != HB_OK ? rc : hbi_time_fmt(o, t);
 }
 
 HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
@@ -1459,11 +1554,7 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
             return;
         }
         o = w->internal_.buf + w->internal_.len;
-        n = hbi_time(o + 1, t);
-        if (n < 0) {
-            w->internal_.err = n;
-            return;
-        }
+        n = hbi_time_fmt(o + 1, t);     /* hbi_build checked t */
         o[0] = '"';
         o[n + 1] = '"';
     }
