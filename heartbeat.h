@@ -1110,6 +1110,25 @@ static size_t hbi_copy_scan(char *o, const unsigned char *s, size_t n)
 }
 #endif
 
+/* hbi_skip for n - i >= 8: 8 bytes a step with 64-bit arithmetic. */
+static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
+                                      size_t n)
+{
+    while (n - i >= 8u) {
+        uint64_t m = hbi_care8(hbi_le64(s + i));
+        if (m != 0) {
+            /* byte k of the input is bits 8k..8k+7 on every host: the
+               lowest marked byte is the first. Its high bit, moved to bit
+               0 of the byte and multiplied, leaves k in the top byte. */
+            m = ((m & (0u - m)) >> 7) * 0x0001020304050607ull;
+            return i + (size_t)(m >> 56);
+        }
+        i += 8u;
+        if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
+    }
+    return n;
+}
+
 /* Index of the first byte of s[i..n) that needs care, or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
@@ -1134,18 +1153,7 @@ static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
         return n;
     }
 #endif
-    while (n - i >= 8u) {
-        uint64_t m = hbi_care8(hbi_le64(s + i));
-        if (m != 0) {
-            /* byte k of the input is bits 8k..8k+7 on every host: the
-               lowest marked byte is the first. Its high bit, moved to bit
-               0 of the byte and multiplied, leaves k in the top byte. */
-            m = ((m & (0u - m)) >> 7) * 0x0001020304050607ull;
-            return i + (size_t)(m >> 56);
-        }
-        i += 8u;
-        if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
-    }
+    if (n - i >= 8u) return hbi_skip8(s, i, n);
     while (i < n && hbi_plain(s[i])) i++;
     return i;
 }
@@ -1963,7 +1971,8 @@ static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
     s->busy = 1;
     s->grid += (k + 1u) * s->cfg.interval_ms;
     s->due = s->grid;
-    if (HBI_OPTIONS) s->due += hbi_jitter(s, s->cfg.jitter_ms);
+    if (HBI_OPTIONS && s->cfg.jitter_ms != 0)
+        s->due += hbi_jitter(s, s->cfg.jitter_ms);
     s->pending = 0;
     if (k != 0) {
         s->stats.missed += k;
