@@ -856,15 +856,17 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
 
 /* ---- UTF-8: the same rules as Go's utf8.DecodeRune ---------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0 if
-   the first byte starts no valid sequence: overlongs, surrogates, > U+10FFFF
-   and truncated sequences all count as invalid, one byte at a time. */
-static size_t hbi_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+/* The valid UTF-8 sequence at s (n > 0 bytes available) as
+   (code point << 3) | length, or 0 if the first byte starts no valid
+   sequence: overlongs, surrogates, > U+10FFFF and truncated sequences all
+   count as invalid, one byte at a time. (One return value, no pointer:
+   nothing of the caller's needs to live in memory.) */
+static uint32_t hbi_utf8(const unsigned char *s, size_t n)
 {
     unsigned c = s[0], lo = 0x80u, hi = 0xBFu;
     size_t len, k;
     uint32_t v;
-    if (c < 0x80u) { *cp = c; return 1; }
+    if (c < 0x80u) return (uint32_t)c << 3 | 1u;
     if (c < 0xC2u || c > 0xF4u) return 0;
     len = c < 0xE0u ? 2u : c < 0xF0u ? 3u : 4u;
     if (n < len) return 0;
@@ -878,21 +880,20 @@ static size_t hbi_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
         if ((s[k] & 0xC0u) != 0x80u) return 0;
         v = (v << 6) | (uint32_t)(s[k] & 0x3Fu);
     }
-    *cp = v;
-    return len;
+    return v << 3 | (uint32_t)len;
 }
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
 static int hbi_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, k;
-    uint32_t cp;
+    size_t i = 0;
+    uint32_t u;
     while (i < n) {
         if (p[i] == 0) return 0;
-        k = hbi_utf8_len(p + i, n - i, &cp);
-        if (k == 0) return 0;
-        i += k;
+        u = hbi_utf8(p + i, n - i);
+        if (u == 0) return 0;
+        i += u & 7u;
     }
     return 1;
 }
@@ -1160,40 +1161,38 @@ static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 #endif /* HBI_FAST */
 
 /* The escape of the byte(s) at s[0..n) (n > 0; s[0] is not plain) into e
-   (6 bytes). Returns its length, and in *adv the input bytes it stands
-   for; 0 means valid UTF-8 that stays verbatim (*adv bytes of it). */
-static size_t hbi_escape(char *e, const unsigned char *s, size_t n,
-                         size_t *adv)
+   (6 bytes), as (input bytes it stands for << 8) | its length; length 0
+   means valid UTF-8 that stays verbatim. */
+static uint32_t hbi_escape(char *e, const unsigned char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned c = s[0];
-    uint32_t cp = 0;
-    size_t k;
-    *adv = 1;
+    uint32_t u, cp;
     if (c >= 0x80u) {
-        k = hbi_utf8_len(s, n, &cp);
-        if (k == 0) {
+        u = hbi_utf8(s, n);
+        if (u == 0) {
             HB_MEMCPY(e, "\\ufffd", 6);  /* each invalid byte, as Go does */
-            return 6;
+            return 1u << 8 | 6u;
         }
-        *adv = k;
-        if (cp != 0x2028u && cp != 0x2029u) return 0;
+        cp = u >> 3;
+        u = (u & 7u) << 8;
+        if (cp != 0x2028u && cp != 0x2029u) return u;
         HB_MEMCPY(e, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
-        return 6;
+        return u | 6u;
     }
     e[0] = '\\';
     switch (c) {
-    case '"':  e[1] = '"';  return 2;
-    case '\\': e[1] = '\\'; return 2;
-    case '\b': e[1] = 'b';  return 2;
-    case '\f': e[1] = 'f';  return 2;
-    case '\n': e[1] = 'n';  return 2;
-    case '\r': e[1] = 'r';  return 2;
-    case '\t': e[1] = 't';  return 2;
+    case '"':  e[1] = '"';  return 1u << 8 | 2u;
+    case '\\': e[1] = '\\'; return 1u << 8 | 2u;
+    case '\b': e[1] = 'b';  return 1u << 8 | 2u;
+    case '\f': e[1] = 'f';  return 1u << 8 | 2u;
+    case '\n': e[1] = 'n';  return 1u << 8 | 2u;
+    case '\r': e[1] = 'r';  return 1u << 8 | 2u;
+    case '\t': e[1] = 't';  return 1u << 8 | 2u;
     default:
         e[1] = 'u'; e[2] = '0'; e[3] = '0';
         e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
-        return 6;
+        return 1u << 8 | 6u;
     }
 }
 
@@ -1236,7 +1235,9 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
             o += i;
             while (i < n) {
                 size_t j;
-                en = hbi_escape(o, s + i, n - i, &k);
+                en = hbi_escape(o, s + i, n - i);
+                k = en >> 8;
+                en &= 0xFFu;
                 if (en == 0) {
                     HB_MEMCPY(o, str + i, k);
                     en = k;
@@ -1265,7 +1266,9 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
             i++;
             continue;
         }
-        en = hbi_escape(e, s + i, n - i, &k);
+        en = hbi_escape(e, s + i, n - i);
+        k = en >> 8;
+        en &= 0xFFu;
         if (en != 0) {
             hbi_put(w, str + run, i - run);
             hbi_put(w, e, en);
@@ -1432,8 +1435,13 @@ static const char hbi_d2[201] =
     "6869707172737475767778798081828384858687888990919293949596979899";
 #endif
 
-/* v (< 100) as two digits at o */
+/* v (< 100) as two digits at o; out of line in the compact code, where
+   each call is smaller than the division it stands for */
+#if HBI_FAST
 static void hbi_2(char *o, uint32_t v)
+#else
+static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
+#endif
 {
 #if HBI_FAST
     HB_MEMCPY(o, hbi_d2 + 2u * v, 2);
