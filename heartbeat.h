@@ -1170,8 +1170,15 @@ static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 
 /* The escape of the byte(s) at s[0..n) (n > 0; s[0] is not plain) into e
    (6 bytes), as (input bytes it stands for << 8) | its length; length 0
-   means valid UTF-8 that stays verbatim. */
-static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s, size_t n)
+   means valid UTF-8 that stays verbatim. Out of line in the compact code
+   (a shorter stack for the byte loop), inlined in the fast code. */
+#if HBI_FAST
+static HBI_INLINE uint32_t hbi_escape(char *e, const unsigned char *s,
+                                      size_t n)
+#else
+static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
+                                        size_t n)
+#endif
 {
     static const char hex[] = "0123456789abcdef";
     unsigned c = s[0];
@@ -1224,6 +1231,18 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
                 w->internal_.len += n + 2u;
                 return;
             }
+        } else if (n < 16u && room > n + 2u) {
+            /* a short string (a status): copied while it is checked */
+            while (i < n && hbi_plain(s[i])) {
+                o[i + 1] = str[i];
+                i++;
+            }
+            if (i == n) {
+                o[0] = '"';
+                o[n + 1] = '"';
+                w->internal_.len += n + 2u;
+                return;
+            }
         } else
 #endif
         i = hbi_skip(s, 0, n);
@@ -1246,13 +1265,27 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
                 en = hbi_escape(o, s + i, n - i);
                 k = en >> 8;
                 en &= 0xFFu;
-                if (en == 0) {
-                    HB_MEMCPY(o, str + i, k);
+                if (en == 0) {              /* verbatim UTF-8, 2..4 bytes */
+                    for (j = 0; j < k; j++) o[j] = str[i + j];
                     en = k;
                 }
                 o += en;
                 i += k;
-                if (i < n && !hbi_plain(s[i])) continue;   /* dense escapes */
+                if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
+                /* a clean run: short ones byte by byte, long ones by the
+                   scan (and its copy) */
+#if HBI_SSE2
+                if (n - i >= 16u) {
+                    j = hbi_copy_scan(o, s + i, n - i);
+                    o += j;
+                    i += j;
+                    continue;
+                }
+#endif
+                if (n - i < 16u) {
+                    do *o++ = str[i++]; while (i < n && hbi_plain(s[i]));
+                    continue;
+                }
                 j = hbi_skip(s, i, n);
                 HB_MEMCPY(o, str + i, j - i);
                 o += j - i;
