@@ -2035,14 +2035,21 @@ static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
 HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
 {
     hbi_state *s;
+    int32_t d;
     if (hb == NULL) return HB_POLL_IDLE;
     s = &hb->internal_;
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
-    /* The idle path: one wrap-safe comparison (signed distance). Valid as
-       long as polls come less than 2^31 ms apart, which hb_poll's own
-       answer (at most interval + jitter < 2^31) guarantees. */
+    /* The idle path: one wrap-safe comparison (signed distance), nothing
+       pending, and the wait within its bound (else the tick went back:
+       hbi_wait). Valid as long as polls come less than 2^31 ms apart,
+       which hb_poll's own answer (at most interval + jitter < 2^31)
+       guarantees. */
+    d = (int32_t)(s->due - now_ms);
+    if (d > 0 && (s->pending | s->busy) == 0 &&
+        (uint32_t)d <= s->cfg.interval_ms + s->cfg.jitter_ms)
+        return (uint32_t)d;
     if (s->busy) return hbi_wait(s, now_ms);
-    if ((int32_t)(now_ms - s->due) >= 0) {
+    if (d <= 0) {
         hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
     } else if (s->pending & HBI_PEND_NOW) {
