@@ -313,10 +313,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
-   Cortex-M4   3377!   653    0    0   4637   6379       176!        96    248
-   Cortex-M33  3377    653    0    0   4637   6379       176!        96    248
-   rv32imac    3815    687    0    0   5213   7221       176!        96    272!
+   Cortex-M0   3645!   669    0    0   5033   7279       176!        96    240
+   Cortex-M4   3403!   669    0    0   4761   6875       176!        96    232
+   Cortex-M33  3403    669    0    0   4761   6875       176!        96    232
+   rv32imac    3917    701    0    0   5421   7897       176!        96    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -327,17 +327,15 @@
    ! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;
    hb_service <= 96; stack <= 256); ? an unbounded stack (see below).
 
-   Targets missed, and why: the core's code is ~3.3 KiB on Cortex-M4, not
-   2 KiB: Go-exact escaping (UTF-8 validation, \u2028, \ufffd), Go's
-   time format from 64-bit seconds with 32-bit division, config
-   validation with a reason for each field, and the log calls do not fit
-   in 2 KiB; HEARTBEAT_NO_OPTIONS is the smallest build. sizeof(hb_service)
-   is 176, not 96, because hb_init copies the whole config (96 bytes on
-   32-bit) so that a config on the stack is safe to drop after hb_init.
-   hb_poll's stack meets 256 bytes on Cortex-M4/M33 and is 276 on M0
-   (fewer registers, bigger frames) and 272 on RV32.
-   x86-64 (gcc 12 -O2, AMD EPYC): one beat 64 ns, idle hb_poll 1.3 ns
-   (make bench; docs/performance.md).
+   Where the bytes go: Go-exact escaping (UTF-8 validation, \u2028,
+   \ufffd), Go's time format from 64-bit seconds with 32-bit division,
+   config validation with a reason for each field, and the fixed log
+   messages. sizeof(hb_service) includes hb_init's copy of the whole
+   hb_config, so a config on the stack may go away after hb_init.
+   x86-64 (gcc 12 -O2): one ASCII beat is 1117 instructions, one with
+   every kind of escape 2391, an idle hb_poll 35 with the bench's loop
+   (make bench-instr); times and the comparisons with snprintf, cJSON and
+   Go are in docs/performance.md (make bench).
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H
