@@ -707,6 +707,11 @@ typedef struct hb_mon_config {
     uint32_t         outage_min;  /* fewest live devices for an OUTAGE; 0 = 8 */
     uint32_t         outage_max_ms; /* an OUTAGE ends at the latest after
                                      this; 0 = 10 x default_interval_ms */
+    uint32_t         reconnect_ms; /* after hb_mon_link up or an OUTAGE:
+                                     how long devices may take to get back
+                                     (their reconnect backoff); 0 = as long
+                                     as the silence lasted, at most
+                                     outage_max_ms */
     uint32_t         resolution_ms; /* a slice of the table is swept at most
                                      this often; 0 = exact */
     uint32_t         poll_budget; /* slots one hb_mon_poll sweeps at most;
@@ -734,7 +739,8 @@ struct hb_mon_internal {
     hb_mon_config cfg;
     hb_mon_stats  st;
     uint32_t now;           /* latest tick seen */
-    uint32_t floor;         /* link up / outage end: a virtual beat for all */
+    uint32_t floor;         /* silence counts again from here ... */
+    uint32_t freeze;        /* ... and did not count since here */
     uint32_t outage_start, outage_live, outage_back;
     uint32_t slice_len;
     uint32_t cursor;
@@ -2339,14 +2345,28 @@ HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
     return !k.diff && k.i == plain_len;
 }
 
+typedef struct hb_mon_internal hbi_mon;
+
+/* The home slot of a hash (any capacity, no division). */
+static uint32_t hbi_mon_home(const hbi_mon *s, uint64_t h)
+{
+    return (uint32_t)(((h >> 32) * (uint64_t)s->cfg.capacity) >> 32);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define HBI_MON_PREFETCH(p) __builtin_prefetch(p)
+#else
+#  define HBI_MON_PREFETCH(p) ((void)0)
+#endif
+
 /* ---- the reader --------------------------------------------------------- */
 typedef struct hbi_mon_rd { const char *p, *e; const char *why; } hbi_mon_rd;
 
 static void hbi_mon_ws(hbi_mon_rd *r)
 {
-    while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' ||
-                           *r->p == '\r'))
-        r->p++;
+    const char *p = r->p, *e = r->e;   /* locals: char reads alias r */
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    r->p = p;
 }
 
 static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
@@ -2355,41 +2375,81 @@ static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
     return -1;
 }
 
-/* A string at r->p: *s and *n get the raw text, *esc whether it has escapes. */
+static unsigned hbi_mon_ctz64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) { x >>= 1; n++; }
+    return n;
+#endif
+}
+
+/* A string at r->p: *s and *n get the raw text, *esc whether it has
+   escapes. Works on locals: a char read may alias *r, and the compiler
+   would reload r->p after each one. */
 static int hbi_mon_str(hbi_mon_rd *r, const char **s, size_t *n, int *esc)
 {
-    const char *p;
-    if (r->p >= r->e || *r->p != '"') return hbi_mon_fail(r, "expected a string");
-    p = ++r->p;
-    *esc = 0;
-    while (r->p < r->e) {
-        unsigned char c = (unsigned char)*r->p;
+    const char *p = r->p, *e = r->e, *start;
+    int x = 0;
+    if (p >= e || *p != '"') return hbi_mon_fail(r, "expected a string");
+    start = ++p;
+    for (;;) {
+        unsigned char c;
+        /* 8 plain bytes at a time: none is '"', '\\' or below 0x20 */
+        while (e - p >= 8) {
+            const unsigned char *q = (const unsigned char *)p;
+            uint64_t w = (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+                         (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+                         (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
+                         (uint64_t)q[7] << 56;
+            uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
+            uint64_t hit = (((a - 0x0101010101010101ULL) & ~a) |
+                            ((b - 0x0101010101010101ULL) & ~b) |
+                            ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+            if (hit) {
+                /* the lowest flagged byte is a true match (borrows only
+                   run upwards): skip the plain bytes before it */
+                p += hbi_mon_ctz64(hit) >> 3;
+                break;
+            }
+            p += 8;
+        }
+        if (p >= e) break;
+        c = (unsigned char)*p;
         if (c == '"') {
-            *s = p;
-            *n = (size_t)(r->p - p);
-            r->p++;
+            *s = start;
+            *n = (size_t)(p - start);
+            *esc = x;
+            r->p = p + 1;
             return 0;
         }
-        if (c < 0x20u) return hbi_mon_fail(r, "control character in a string");
+        if (c < 0x20u) { r->p = p; return hbi_mon_fail(r, "control character in a string"); }
         if (c == '\\') {
             uint32_t v;
-            *esc = 1;
-            if (r->e - r->p < 2) break;
-            c = (unsigned char)r->p[1];
+            x = 1;
+            if (e - p < 2) break;
+            c = (unsigned char)p[1];
             if (c == 'u') {
-                if (r->e - r->p < 6 || hbi_mon_hex4(r->p + 2, &v) != 0)
+                if (e - p < 6 || hbi_mon_hex4(p + 2, &v) != 0) {
+                    r->p = p;
                     return hbi_mon_fail(r, "bad \\u escape");
-                r->p += 6;
+                }
+                p += 6;
                 continue;
             }
             if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' &&
-                c != 'n' && c != 'r' && c != 't')
+                c != 'n' && c != 'r' && c != 't') {
+                r->p = p;
                 return hbi_mon_fail(r, "bad escape");
-            r->p += 2;
+            }
+            p += 2;
             continue;
         }
-        r->p++;
+        p++;
     }
+    r->p = p;
     return hbi_mon_fail(r, "unterminated string");
 }
 
@@ -2424,21 +2484,27 @@ static int hbi_mon_num(hbi_mon_rd *r)
 static int hbi_mon_uint(hbi_mon_rd *r, uint64_t max, uint64_t *v,
                         const char **txt, size_t *tn)
 {
-    uint64_t x = 0;
-    const char *p = r->p;
-    if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "expected an unsigned integer");
-    if (*r->p == '0' && r->p + 1 < r->e && r->p[1] >= '0' && r->p[1] <= '9')
+    uint64_t x = 0, top = max / 10u;
+    unsigned last = (unsigned)(max % 10u);
+    const char *p = r->p, *e = r->e, *start = p;
+    if (p >= e || *p < '0' || *p > '9')
+        return hbi_mon_fail(r, "expected an unsigned integer");
+    if (*p == '0' && p + 1 < e && p[1] >= '0' && p[1] <= '9')
         return hbi_mon_fail(r, "leading zero");
-    while (hbi_mon_digit(r)) {
-        unsigned d = (unsigned)(*r->p - '0');
-        if (x > (max - d) / 10u) return hbi_mon_fail(r, "integer out of range");
+    while (p < e && *p >= '0' && *p <= '9') {
+        unsigned d = (unsigned)(*p - '0');
+        if (x > top || (x == top && d > last)) {
+            r->p = p;
+            return hbi_mon_fail(r, "integer out of range");
+        }
         x = x * 10u + d;
-        r->p++;
+        p++;
     }
-    if (r->p < r->e && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+    r->p = p;
+    if (p < e && (*p == '.' || *p == 'e' || *p == 'E'))
         return hbi_mon_fail(r, "expected an unsigned integer");
     *v = x;
-    if (txt != NULL) { *txt = p; *tn = (size_t)(r->p - p); }
+    if (txt != NULL) { *txt = start; *tn = (size_t)(p - start); }
     return 0;
 }
 
@@ -2560,7 +2626,11 @@ static uint32_t hbi_mon_boot32(uint64_t h)
     return b != 0 ? b : 1u;
 }
 
-HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+/* The reader. With s, it also hashes the id as soon as it has it and
+   prefetches its slot, so the table's cache miss overlaps the rest of
+   the parse (hb_mon_beat). */
+static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
+                         const hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     int have_id = 0;
@@ -2588,12 +2658,18 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
         r.p++;
         hbi_mon_ws(&r);
         if (kesc) kn = 0;   /* the writer never escapes a key: unknown */
-#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && hbi_mon_eq(k, lit, kn))
+        /* one comparison per member: dispatch on length and first byte */
+#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && k[0] == (lit)[0] && \
+                          hbi_mon_eq(k + 1, (lit) + 1, kn - 1u))
         if (HBI_MON_KEY("device_id")) {
             if (have_id) { hbi_mon_fail(&r, "device_id twice"); goto bad; }
             if (hbi_mon_str(&r, &info->id, &info->id_len, &vesc) != 0) goto bad;
             if (vesc) info->flags |= HB_MON_ID_ESCAPED;
             have_id = 1;
+            if (s != NULL) {
+                *hash = hb_mon_id_hash(info->id, info->id_len, vesc);
+                HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+            }
         } else if (HBI_MON_KEY("status")) {
             bit = HB_MON_HAS_STATUS;
             if (info->flags & bit) goto twice;
@@ -2677,8 +2753,12 @@ bad:
     return HB_ERR_ARG;
 }
 
+HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+{
+    return hbi_mon_parse(payload, len, info, NULL, NULL);
+}
+
 /* ---- the detector ------------------------------------------------------- */
-typedef struct hb_mon_internal hbi_mon;
 
 /* The learned interval in 16 bits: an 11-bit mantissa and a 5-bit shift,
    exact below 2048 ms and within 0.05 % above. */
@@ -2716,15 +2796,29 @@ static uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 /* ms from the last credit until phi reaches k (Q8 multiples of the mean). */
 static uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
 {
-    uint64_t v = hbi_mon_margin(s, sl) +
-                 (((uint64_t)hbi_mon_dec(sl->mean) * k) >> 8);
+    uint64_t m = hbi_mon_dec(sl->mean), v;
+    /* not one interval seen yet and none announced: the assumed interval
+       may be short; err high, as Cassandra seeds with twice its own */
+    if (!(sl->state & (HBI_MON_F_LRN | HBI_MON_F_SEED))) m *= 2u;
+    v = hbi_mon_margin(s, sl) + ((m * k) >> 8);
     return v > 0x3FFFFFFFu ? 0x3FFFFFFFu : (uint32_t)v;
 }
 
+/* Where silence is counted from: the last credit, with the time the
+   monitor could not hear (link down, OUTAGE, plus the reconnect grace)
+   taken out. */
 static uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
 {
-    if (s->has_floor && (int32_t)(s->floor - sl->last) > 0) return s->floor;
+    if (!s->has_floor) return sl->last;
+    if ((int32_t)(sl->last - s->freeze) < 0) return sl->last + (s->floor - s->freeze);
+    if ((int32_t)(s->floor - sl->last) > 0) return s->floor;
     return sl->last;
+}
+
+static uint32_t hbi_mon_grace(const hbi_mon *s, uint32_t silent)
+{
+    if (s->cfg.reconnect_ms != 0) return s->cfg.reconnect_ms;
+    return silent > s->cfg.outage_max_ms ? s->cfg.outage_max_ms : silent;
 }
 
 static int hbi_mon_state(const hb_mon_slot *sl) { return sl->state & HBI_MON_STMASK; }
@@ -2792,9 +2886,9 @@ static void hbi_mon_arm(hbi_mon *s, uint32_t idx)
 
 static void hbi_mon_end_outage(hbi_mon *s, uint32_t now)
 {
-    uint32_t grace = now - s->outage_start;
-    if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+    uint32_t grace = hbi_mon_grace(s, now - s->outage_start);
     s->outage = 0;
+    s->freeze = s->outage_start;
     s->epoch = now;
     s->has_epoch = 1;
     s->fresh_suspect = 0;
@@ -2821,8 +2915,9 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     else if (cfg->suspect_phi > 100000u || cfg->dead_phi > 100000u) why = "phi";
     else if (cfg->dead_phi != 0 && cfg->dead_phi < (cfg->suspect_phi ? cfg->suspect_phi : 200u))
         why = "dead_phi below suspect_phi";
-    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu)
-        why = "outage_max_ms/resolution_ms";
+    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu ||
+             cfg->reconnect_ms > 0x3FFFFFFFu)
+        why = "outage_max_ms, reconnect_ms or resolution_ms";
     if (why != NULL) {
         if (cfg->log != NULL)
             cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
@@ -2875,7 +2970,7 @@ static uint32_t hbi_mon_find(const hbi_mon *s, uint64_t h, const char *id,
                              size_t len, int esc, int *found, uint32_t *coll)
 {
     uint32_t cap = s->cfg.capacity, n, tomb = HBI_MON_NONE;
-    uint32_t i = (uint32_t)(((h >> 32) * (uint64_t)cap) >> 32);
+    uint32_t i = hbi_mon_home(s, h);
     *found = 0;
     for (n = 0; n < cap; n++) {
         uint64_t x = s->cfg.slots[i].id_hash;
@@ -2957,16 +3052,25 @@ static void hbi_mon_seq_window(hb_mon_counters *c, uint32_t gap)
                            : (c->window << gap) | (1u << (gap - 1u));
 }
 
+static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h,
+                          uint32_t now);
+
 HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
+{
+    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
+        return HB_ERR_ARG;
+    return hbi_mon_arrive(m, in, hb_mon_id_hash(in->id, in->id_len,
+                                                (in->flags & HB_MON_ID_ESCAPED) != 0),
+                          now);
+}
+
+static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t now)
 {
     hbi_mon *s;
     hb_mon_slot *sl;
     hb_mon_counters *c;
     uint32_t idx, credit, old_last, old_seq = 0, tol, mean;
-    uint64_t h;
     int found, esc, prev, fresh_session = 0, had_seq, offline;
-    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
-        return HB_ERR_ARG;
     s = &m->internal_;
     if (s->busy) return HB_ERR_STATE;
     s->busy = 1;
@@ -2974,7 +3078,6 @@ HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
     s->st.beats++;
     esc = (in->flags & HB_MON_ID_ESCAPED) != 0;
     offline = (in->flags & HB_MON_OFFLINE_STATUS) != 0;
-    h = hb_mon_id_hash(in->id, in->id_len, esc);
     idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
 
     if (!found) {
@@ -3077,7 +3180,7 @@ HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
             int restart;
             if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
                 /* a session that started after our latest credit */
-                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)tol;
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u);
             else
                 restart = in->seq == 0 || in->seq + 64u < sl->seq;
             if (!restart) goto stale;
@@ -3176,10 +3279,11 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
                               uint32_t now_ms)
 {
     hb_mon_info info;
+    uint64_t h = 0;
     int rc;
     if (!hbi_mon_ok(m)) return HB_ERR_ARG;
     if (m->internal_.busy) return HB_ERR_STATE;
-    rc = hb_mon_parse(payload, len, &info);
+    rc = hbi_mon_parse(payload, len, &info, &m->internal_, &h);
     if (rc != HB_OK) {
         hbi_mon *s = &m->internal_;
         s->st.bad++;
@@ -3188,7 +3292,7 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
             s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, rc, info.why);
         return rc;
     }
-    return hb_mon_arrival(m, &info, now_ms);
+    return hbi_mon_arrive(m, &info, h, now_ms);
 }
 
 /* Moves one due slot on: ALIVE -> SUSPECT -> DEAD. 1 when an OUTAGE began. */
@@ -3328,9 +3432,9 @@ HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now)
         /* silence counts from now, plus as long again as the link was down
            (capped): devices reconnecting with a doubling backoff after the
            same broker outage come back within that */
-        uint32_t grace = now - s->link_down_at;
-        if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+        uint32_t grace = hbi_mon_grace(s, now - s->link_down_at);
         s->link_up = 1;
+        s->freeze = s->link_down_at;
         s->floor = now + grace;
         s->has_floor = 1;
     }
@@ -3457,6 +3561,7 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_F_UP
 #undef HBI_MON_F_SEED
 #undef HBI_MON_F_LRN
+#undef HBI_MON_PREFETCH
 /* ---- end MONITOR implementation ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
