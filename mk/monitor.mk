@@ -15,6 +15,17 @@
 
 BENCH_MONITOR_ARGS ?=
 
+# build/hb-monitor (examples/monitor/hb-monitor.c), part of `make examples`
+$(BUILD)/hb-monitor: examples/monitor/hb-monitor.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(MOSQUITTO_LIBS)
+
+$(BUILD)/clang/hb-monitor: examples/monitor/hb-monitor.c $(DEPS)
+	@mkdir -p $(@D)
+	clang $(EXAMPLE_CFLAGS) -o $@ $< $(MOSQUITTO_LIBS)
+
+examples: $(BUILD)/hb-monitor
+
 $(BENCH_OUT)/monitor: bench/monitor.c $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -o $@ bench/monitor.c -lm
@@ -27,3 +38,15 @@ TEST_STEPS += bench-monitor-smoke
 check-bench-monitor-smoke:
 	@tests/step.sh bench-monitor-smoke '$(MAKE) -s $(BENCH_OUT)/monitor && \
 	  $(BENCH_OUT)/monitor --quick'
+
+# hb-monitor against a private mosquitto with 20 hb-mosquitto devices
+# (tests/integration/monitor.py): SIGSTOP/SIGCONT, SIGTERM, SIGKILL (Will),
+# broker restart, device restart, two --shard instances.
+TEST_STEPS += mqtt-monitor mqtt-monitor-clang
+check-mqtt-monitor:
+	@tests/step.sh mqtt-monitor 'tests/need.sh mosquitto libmosquitto python3 && \
+	  $(MAKE) -s $(BUILD)/hb-monitor $(BUILD)/hb-mosquitto && \
+	  BUILD="$(BUILD)" /usr/bin/python3 tests/integration/monitor.py'
+check-mqtt-monitor-clang:
+	@tests/step.sh mqtt-monitor-clang 'tests/need.sh libmosquitto clang && \
+	  $(MAKE) -s $(BUILD)/clang/hb-monitor'

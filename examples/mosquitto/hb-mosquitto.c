@@ -61,6 +61,7 @@ typedef struct options {
     const char   *username;
     const char   *password;
     const char   *cafile;
+    const char   *boot_id;     /* NULL: no boot_id, uptime_ms, interval_ms */
 } options;
 
 static void usage(FILE *f)
@@ -79,6 +80,8 @@ static void usage(FILE *f)
         "  --username NAME     MQTT user name\n"
         "  --password PASS     MQTT password\n"
         "  --cafile FILE       enable TLS, trusting the CA certificates in FILE\n"
+        "  --boot-id N|random  also send boot_id (N, or random per start),\n"
+        "                      uptime_ms and interval_ms, for a fleet monitor\n"
         "  --help              this text\n");
 }
 
@@ -124,7 +127,8 @@ static int parse_args(int argc, char **argv, options *o)
             strcmp(flag, "--topic") && strcmp(flag, "--id") &&
             strcmp(flag, "--interval-ms") && strcmp(flag, "--qos") &&
             strcmp(flag, "--count") && strcmp(flag, "--username") &&
-            strcmp(flag, "--password") && strcmp(flag, "--cafile")) {
+            strcmp(flag, "--password") && strcmp(flag, "--cafile") &&
+            strcmp(flag, "--boot-id")) {
             fprintf(stderr, PROG ": unknown option '%s'\n"
                     "Try '" PROG " --help'.\n", flag);
             return -1;
@@ -143,6 +147,12 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(flag, "--username")) o->username = val;
         else if (!strcmp(flag, "--password")) o->password = val;
         else if (!strcmp(flag, "--cafile")) o->cafile = val;
+        else if (!strcmp(flag, "--boot-id")) {
+            long b;
+            if (strcmp(val, "random") != 0 &&
+                parse_long(flag, val, 0, 2147483647L, &b)) return -1;
+            o->boot_id = val;
+        }
         else if (!strcmp(flag, "--port")) {
             if (parse_long(flag, val, 1, 65535, &o->port)) return -1;
         } else if (!strcmp(flag, "--interval-ms")) {
@@ -466,6 +476,14 @@ int main(int argc, char **argv)
     cfg.buf = dev.payload;
     cfg.buf_size = sizeof dev.payload;
     cfg.flags = HB_OPT_SEQ | HB_OPT_OFFLINE_ON_STOP;
+    if (opt.boot_id) {
+        /* what a fleet monitor (examples/monitor) uses: a new boot_id per
+           start tells a restart from a stale beat */
+        cfg.flags |= HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
+        cfg.boot_id = strcmp(opt.boot_id, "random") == 0
+                    ? (uint32_t)rand() ^ ((uint32_t)rand() << 16)
+                    : (uint32_t)strtoul(opt.boot_id, NULL, 10);
+    }
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);
