@@ -284,8 +284,8 @@ if check("heartbeat.h's FOOTPRINT table has all four rows", None not in rows.val
             (r"Cortex-M0 \| \*\*missed: (\d+) bytes", rows["Cortex-M0"][0], "M0 core"),
             (r"on 32-bit targets \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][1], "hb_service"),
             (r"met on Cortex-M4 and M33 \((\d+) bytes\)", rows["Cortex-M4"][2], "M4 stack"),
-            (r"missed on M0 \((\d+)\)", rows["Cortex-M0"][2], "M0 stack"),
-            (r"rv32imac \((\d+)\)\*\*", rows["rv32imac"][2], "rv32 stack")):
+            (r"M0 \((\d+)\)", rows["Cortex-M0"][2], "M0 stack"),
+            (r"rv32imac \((\d+)\)", rows["rv32imac"][2], "rv32 stack")):
         m = find(pat, PERF, "performance.md: " + what)
         if m:
             check("performance.md size targets: %s %s is the FOOTPRINT table's (%d)"
