@@ -358,10 +358,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3645    669    0    0   5033   7279       176         96    240
-   Cortex-M4   3403    669    0    0   4761   6875       176         96    232
-   Cortex-M33  3403    669    0    0   4761   6875       176         96    232
-   rv32imac    3917    701    0    0   5421   7897       176         96    256
+   Cortex-M0   3854    686    0    0   5762   8199       240        120    248
+   Cortex-M4   3566    686    0    0   5486   7791       240        120    232
+   Cortex-M33  3566    686    0    0   5486   7791       240        120    232
+   rv32imac    4107    721    0    0   6174   8875       240        120    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
