@@ -899,6 +899,11 @@ typedef struct hb_mon_config {
     uint32_t         outage_min;  /* fewest live devices for an OUTAGE; 0 = 8 */
     uint32_t         outage_max_ms; /* an OUTAGE ends at the latest after
                                      this; 0 = 10 x default_interval_ms */
+    uint32_t         reconnect_ms; /* after hb_mon_link up or an OUTAGE:
+                                     how long devices may take to get back
+                                     (their reconnect backoff); 0 = as long
+                                     as the silence lasted, at most
+                                     outage_max_ms */
     uint32_t         resolution_ms; /* a slice of the table is swept at most
                                      this often; 0 = exact */
     uint32_t         poll_budget; /* slots one hb_mon_poll sweeps at most;
@@ -926,7 +931,8 @@ struct hb_mon_internal {
     hb_mon_config cfg;
     hb_mon_stats  st;
     uint32_t now;           /* latest tick seen */
-    uint32_t floor;         /* link up / outage end: a virtual beat for all */
+    uint32_t floor;         /* silence counts again from here ... */
+    uint32_t freeze;        /* ... and did not count since here */
     uint32_t outage_start, outage_live, outage_back;
     uint32_t slice_len;
     uint32_t cursor;
@@ -2738,6 +2744,27 @@ HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
 static const char hbi_mon_msg_bad[] = "heartbeat monitor: bad beat ignored";
 static const char hbi_mon_msg_full[] = "heartbeat monitor: table full, beat not stored";
 
+#if defined(__GNUC__) || defined(__clang__)
+#  define HBI_MON_INLINE static inline __attribute__((always_inline))
+#else
+#  define HBI_MON_INLINE static
+#endif
+
+/* 8 bytes, the first in the low byte, from any address. */
+HBI_MON_INLINE uint64_t hbi_mon_le64(const unsigned char *q)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    HB_MEMCPY(&w, q, 8);
+    return w;
+#else
+    return (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+           (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
+           (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+#endif
+}
+
 /* ---- the id hash: 8 bytes at a time, any alignment, any endianness ------ */
 typedef struct hbi_mon_hs { uint64_t h, w; uint64_t len; unsigned n; } hbi_mon_hs;
 
@@ -2870,11 +2897,7 @@ HEARTBEAT_DEF uint64_t hb_mon_id_hash(const char *id, size_t len, int escaped)
         }
     }
     while (len >= 8u) {
-        uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-                     (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
-                     (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-                     (uint64_t)p[7] << 56;
-        hbi_mon_mix(&s, w);
+        hbi_mon_mix(&s, hbi_mon_le64(p));
         s.len += 8u;
         p += 8;
         len -= 8u;
@@ -2939,14 +2962,28 @@ HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
     return !k.diff && k.i == plain_len;
 }
 
+typedef struct hb_mon_internal hbi_mon;
+
+/* The home slot of a hash (any capacity, no division). */
+static uint32_t hbi_mon_home(const hbi_mon *s, uint64_t h)
+{
+    return (uint32_t)(((h >> 32) * (uint64_t)s->cfg.capacity) >> 32);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define HBI_MON_PREFETCH(p) __builtin_prefetch(p)
+#else
+#  define HBI_MON_PREFETCH(p) ((void)0)
+#endif
+
 /* ---- the reader --------------------------------------------------------- */
 typedef struct hbi_mon_rd { const char *p, *e; const char *why; } hbi_mon_rd;
 
 static void hbi_mon_ws(hbi_mon_rd *r)
 {
-    while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' ||
-                           *r->p == '\r'))
-        r->p++;
+    const char *p = r->p, *e = r->e;   /* locals: char reads alias r */
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    r->p = p;
 }
 
 static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
@@ -2955,41 +2992,77 @@ static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
     return -1;
 }
 
-/* A string at r->p: *s and *n get the raw text, *esc whether it has escapes. */
+static unsigned hbi_mon_ctz64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) { x >>= 1; n++; }
+    return n;
+#endif
+}
+
+/* A string at r->p: *s and *n get the raw text, *esc whether it has
+   escapes. Works on locals: a char read may alias *r, and the compiler
+   would reload r->p after each one. */
 static int hbi_mon_str(hbi_mon_rd *r, const char **s, size_t *n, int *esc)
 {
-    const char *p;
-    if (r->p >= r->e || *r->p != '"') return hbi_mon_fail(r, "expected a string");
-    p = ++r->p;
-    *esc = 0;
-    while (r->p < r->e) {
-        unsigned char c = (unsigned char)*r->p;
+    const char *p = r->p, *e = r->e, *start;
+    int x = 0;
+    if (p >= e || *p != '"') return hbi_mon_fail(r, "expected a string");
+    start = ++p;
+    for (;;) {
+        unsigned char c;
+        /* 8 plain bytes at a time: none is '"', '\\' or below 0x20 */
+        while (e - p >= 8) {
+            uint64_t w = hbi_mon_le64((const unsigned char *)p);
+            uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
+            uint64_t hit = (((a - 0x0101010101010101ULL) & ~a) |
+                            ((b - 0x0101010101010101ULL) & ~b) |
+                            ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+            if (hit) {
+                /* the lowest flagged byte is a true match (borrows only
+                   run upwards): skip the plain bytes before it */
+                p += hbi_mon_ctz64(hit) >> 3;
+                break;
+            }
+            p += 8;
+        }
+        if (p >= e) break;
+        c = (unsigned char)*p;
         if (c == '"') {
-            *s = p;
-            *n = (size_t)(r->p - p);
-            r->p++;
+            *s = start;
+            *n = (size_t)(p - start);
+            *esc = x;
+            r->p = p + 1;
             return 0;
         }
-        if (c < 0x20u) return hbi_mon_fail(r, "control character in a string");
+        if (c < 0x20u) { r->p = p; return hbi_mon_fail(r, "control character in a string"); }
         if (c == '\\') {
             uint32_t v;
-            *esc = 1;
-            if (r->e - r->p < 2) break;
-            c = (unsigned char)r->p[1];
+            x = 1;
+            if (e - p < 2) break;
+            c = (unsigned char)p[1];
             if (c == 'u') {
-                if (r->e - r->p < 6 || hbi_mon_hex4(r->p + 2, &v) != 0)
+                if (e - p < 6 || hbi_mon_hex4(p + 2, &v) != 0) {
+                    r->p = p;
                     return hbi_mon_fail(r, "bad \\u escape");
-                r->p += 6;
+                }
+                p += 6;
                 continue;
             }
             if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' &&
-                c != 'n' && c != 'r' && c != 't')
+                c != 'n' && c != 'r' && c != 't') {
+                r->p = p;
                 return hbi_mon_fail(r, "bad escape");
-            r->p += 2;
+            }
+            p += 2;
             continue;
         }
-        r->p++;
+        p++;
     }
+    r->p = p;
     return hbi_mon_fail(r, "unterminated string");
 }
 
@@ -3025,20 +3098,34 @@ static int hbi_mon_uint(hbi_mon_rd *r, uint64_t max, uint64_t *v,
                         const char **txt, size_t *tn)
 {
     uint64_t x = 0;
-    const char *p = r->p;
-    if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "expected an unsigned integer");
-    if (*r->p == '0' && r->p + 1 < r->e && r->p[1] >= '0' && r->p[1] <= '9')
+    const char *p = r->p, *e = r->e, *start = p;
+    size_t n;
+    if (p >= e || *p < '0' || *p > '9')
+        return hbi_mon_fail(r, "expected an unsigned integer");
+    if (*p == '0' && p + 1 < e && p[1] >= '0' && p[1] <= '9')
         return hbi_mon_fail(r, "leading zero");
-    while (hbi_mon_digit(r)) {
-        unsigned d = (unsigned)(*r->p - '0');
-        if (x > (max - d) / 10u) return hbi_mon_fail(r, "integer out of range");
-        x = x * 10u + d;
-        r->p++;
+    /* 19 digits cannot overflow 64 bits: check once at the end */
+    while (p < e && *p >= '0' && *p <= '9' && p - start < 19) {
+        x = x * 10u + (unsigned)(*p - '0');
+        p++;
     }
-    if (r->p < r->e && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+    if (p < e && *p >= '0' && *p <= '9') {
+        unsigned d = (unsigned)(*p - '0');
+        if (x > UINT64_MAX / 10u || (x == UINT64_MAX / 10u && d > UINT64_MAX % 10u) ||
+            (p + 1 < e && p[1] >= '0' && p[1] <= '9')) {
+            r->p = p;
+            return hbi_mon_fail(r, "integer out of range");
+        }
+        x = x * 10u + d;
+        p++;
+    }
+    n = (size_t)(p - start);
+    r->p = p;
+    if (x > max) return hbi_mon_fail(r, "integer out of range");
+    if (p < e && (*p == '.' || *p == 'e' || *p == 'E'))
         return hbi_mon_fail(r, "expected an unsigned integer");
     *v = x;
-    if (txt != NULL) { *txt = p; *tn = (size_t)(r->p - p); }
+    if (txt != NULL) { *txt = start; *tn = n; }
     return 0;
 }
 
@@ -3160,7 +3247,107 @@ static uint32_t hbi_mon_boot32(uint64_t h)
     return b != 0 ? b : 1u;
 }
 
-HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+/* ---- the fast path: the writer's own layout ------------------------------
+   Members in the order heartbeat.h writes them, no whitespace. Anything
+   else (another order, spaces, unknown members, escapes in the
+   timestamp) makes it give up, and the general reader below starts over:
+   same results either way, this is only quicker. */
+/* n (<= 8) bytes as a word, in memory order: only compared for equality,
+   so the byte order does not matter */
+HBI_MON_INLINE uint64_t hbi_mon_ld(const char *p, size_t n)
+{
+    uint64_t w = 0;
+    HB_MEMCPY(&w, p, n < 8u ? n : 8u);
+    return w;
+}
+
+/* p starts with lit[0..n) (n <= 16)? */
+HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, size_t n)
+{
+    if ((size_t)(e - p) < n) return 0;
+    if (n > 8) return hbi_mon_ld(p, 8) == hbi_mon_ld(lit, 8) &&
+                      hbi_mon_ld(p + 8, n - 8) == hbi_mon_ld(lit + 8, n - 8);
+    return hbi_mon_ld(p, n) == hbi_mon_ld(lit, n);
+}
+#define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
+#define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
+
+static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
+                        const hbi_mon *s, uint64_t *hash)
+{
+    hbi_mon_rd r;
+    const char *v;
+    size_t vn;
+    int esc;
+    uint64_t u;
+    r.p = payload; r.e = payload + len; r.why = NULL;
+    if (!HBI_MON_AT("{\"device_id\":")) return 0;
+    HBI_MON_SKIP("{\"device_id\":");
+    if (hbi_mon_str(&r, &in->id, &in->id_len, &esc) != 0) return 0;
+    if (esc) in->flags |= HB_MON_ID_ESCAPED;
+    if (s != NULL) {
+        *hash = hb_mon_id_hash(in->id, in->id_len, esc);
+        HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+    }
+    if (HBI_MON_AT(",\"timestamp\":")) {
+        HBI_MON_SKIP(",\"timestamp\":");
+        if (hbi_mon_str(&r, &v, &vn, &esc) != 0 || esc ||
+            hbi_mon_time(v, vn, &in->time_ms) != 0)
+            return 0;
+        in->flags |= HB_MON_HAS_TIME;
+    } else if (HBI_MON_AT(",\"clock_synced\":false")) {
+        HBI_MON_SKIP(",\"clock_synced\":false");
+        in->flags |= HB_MON_UNSYNCED;
+    } else {
+        return 0;
+    }
+    if (!HBI_MON_AT(",\"status\":")) return 0;
+    HBI_MON_SKIP(",\"status\":");
+    if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
+    in->flags |= HB_MON_HAS_STATUS;
+    if (hb_mon_id_equal(in->status, in->status_len, esc, "offline", 7))
+        in->flags |= HB_MON_OFFLINE_STATUS;
+    if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
+    HBI_MON_SKIP(",\"jwt_token\":");
+    if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+    if (HBI_MON_AT(",\"seq\":")) {
+        HBI_MON_SKIP(",\"seq\":");
+        if (hbi_mon_uint(&r, 0xFFFFFFFFu, &u, NULL, NULL) != 0) return 0;
+        in->seq = (uint32_t)u;
+        in->flags |= HB_MON_HAS_SEQ;
+    }
+    if (HBI_MON_AT(",\"boot_id\":")) {
+        HBI_MON_SKIP(",\"boot_id\":");
+        if (r.p < r.e && *r.p == '"') {
+            if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+        } else {
+            esc = 0;
+            if (hbi_mon_uint(&r, UINT64_MAX, &u, &v, &vn) != 0) return 0;
+        }
+        in->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, esc));
+        in->flags |= HB_MON_HAS_BOOT;
+    }
+    if (HBI_MON_AT(",\"uptime_ms\":")) {
+        HBI_MON_SKIP(",\"uptime_ms\":");
+        if (hbi_mon_uint(&r, UINT64_MAX, &in->uptime_ms, NULL, NULL) != 0) return 0;
+        in->flags |= HB_MON_HAS_UPTIME;
+    }
+    if (HBI_MON_AT(",\"interval_ms\":")) {
+        HBI_MON_SKIP(",\"interval_ms\":");
+        if (hbi_mon_uint(&r, 0x7FFFFFFFu, &u, NULL, NULL) != 0 || u == 0) return 0;
+        in->interval_ms = (uint32_t)u;
+        in->flags |= HB_MON_HAS_INTERVAL;
+    }
+    return r.p + 1 == r.e && *r.p == '}';
+}
+#undef HBI_MON_AT
+#undef HBI_MON_SKIP
+
+/* The reader. With s, it also hashes the id as soon as it has it and
+   prefetches its slot, so the table's cache miss overlaps the rest of
+   the parse (hb_mon_beat). */
+static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
+                         const hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     int have_id = 0;
@@ -3168,6 +3355,8 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
     HB_MEMSET(info, 0, sizeof *info);
     if (payload == NULL) { info->why = "no payload"; return HB_ERR_ARG; }
     if (len > HBI_MON_MAXLEN) { info->why = "over 65536 bytes"; return HB_ERR_ARG; }
+    if (hbi_mon_fast(payload, len, info, s, hash)) return HB_OK;
+    HB_MEMSET(info, 0, sizeof *info);
     r.p = payload; r.e = payload + len; r.why = NULL;
     hbi_mon_ws(&r);
     if (r.p >= r.e || *r.p != '{') { info->why = "not a JSON object"; return HB_ERR_ARG; }
@@ -3188,12 +3377,18 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
         r.p++;
         hbi_mon_ws(&r);
         if (kesc) kn = 0;   /* the writer never escapes a key: unknown */
-#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && hbi_mon_eq(k, lit, kn))
+        /* one comparison per member: dispatch on length and first byte */
+#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && k[0] == (lit)[0] && \
+                          hbi_mon_eq(k + 1, (lit) + 1, kn - 1u))
         if (HBI_MON_KEY("device_id")) {
             if (have_id) { hbi_mon_fail(&r, "device_id twice"); goto bad; }
             if (hbi_mon_str(&r, &info->id, &info->id_len, &vesc) != 0) goto bad;
             if (vesc) info->flags |= HB_MON_ID_ESCAPED;
             have_id = 1;
+            if (s != NULL) {
+                *hash = hb_mon_id_hash(info->id, info->id_len, vesc);
+                HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+            }
         } else if (HBI_MON_KEY("status")) {
             bit = HB_MON_HAS_STATUS;
             if (info->flags & bit) goto twice;
@@ -3277,8 +3472,12 @@ bad:
     return HB_ERR_ARG;
 }
 
+HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+{
+    return hbi_mon_parse(payload, len, info, NULL, NULL);
+}
+
 /* ---- the detector ------------------------------------------------------- */
-typedef struct hb_mon_internal hbi_mon;
 
 /* The learned interval in 16 bits: an 11-bit mantissa and a 5-bit shift,
    exact below 2048 ms and within 0.05 % above. */
@@ -3316,15 +3515,29 @@ static uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 /* ms from the last credit until phi reaches k (Q8 multiples of the mean). */
 static uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
 {
-    uint64_t v = hbi_mon_margin(s, sl) +
-                 (((uint64_t)hbi_mon_dec(sl->mean) * k) >> 8);
+    uint64_t m = hbi_mon_dec(sl->mean), v;
+    /* not one interval seen yet and none announced: the assumed interval
+       may be short; err high, as Cassandra seeds with twice its own */
+    if (!(sl->state & (HBI_MON_F_LRN | HBI_MON_F_SEED))) m *= 2u;
+    v = hbi_mon_margin(s, sl) + ((m * k) >> 8);
     return v > 0x3FFFFFFFu ? 0x3FFFFFFFu : (uint32_t)v;
 }
 
+/* Where silence is counted from: the last credit, with the time the
+   monitor could not hear (link down, OUTAGE, plus the reconnect grace)
+   taken out. */
 static uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
 {
-    if (s->has_floor && (int32_t)(s->floor - sl->last) > 0) return s->floor;
+    if (!s->has_floor) return sl->last;
+    if ((int32_t)(sl->last - s->freeze) < 0) return sl->last + (s->floor - s->freeze);
+    if ((int32_t)(s->floor - sl->last) > 0) return s->floor;
     return sl->last;
+}
+
+static uint32_t hbi_mon_grace(const hbi_mon *s, uint32_t silent)
+{
+    if (s->cfg.reconnect_ms != 0) return s->cfg.reconnect_ms;
+    return silent > s->cfg.outage_max_ms ? s->cfg.outage_max_ms : silent;
 }
 
 static int hbi_mon_state(const hb_mon_slot *sl) { return sl->state & HBI_MON_STMASK; }
@@ -3392,9 +3605,9 @@ static void hbi_mon_arm(hbi_mon *s, uint32_t idx)
 
 static void hbi_mon_end_outage(hbi_mon *s, uint32_t now)
 {
-    uint32_t grace = now - s->outage_start;
-    if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+    uint32_t grace = hbi_mon_grace(s, now - s->outage_start);
     s->outage = 0;
+    s->freeze = s->outage_start;
     s->epoch = now;
     s->has_epoch = 1;
     s->fresh_suspect = 0;
@@ -3421,8 +3634,9 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     else if (cfg->suspect_phi > 100000u || cfg->dead_phi > 100000u) why = "phi";
     else if (cfg->dead_phi != 0 && cfg->dead_phi < (cfg->suspect_phi ? cfg->suspect_phi : 200u))
         why = "dead_phi below suspect_phi";
-    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu)
-        why = "outage_max_ms/resolution_ms";
+    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu ||
+             cfg->reconnect_ms > 0x3FFFFFFFu)
+        why = "outage_max_ms, reconnect_ms or resolution_ms";
     if (why != NULL) {
         if (cfg->log != NULL)
             cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
@@ -3475,7 +3689,7 @@ static uint32_t hbi_mon_find(const hbi_mon *s, uint64_t h, const char *id,
                              size_t len, int esc, int *found, uint32_t *coll)
 {
     uint32_t cap = s->cfg.capacity, n, tomb = HBI_MON_NONE;
-    uint32_t i = (uint32_t)(((h >> 32) * (uint64_t)cap) >> 32);
+    uint32_t i = hbi_mon_home(s, h);
     *found = 0;
     for (n = 0; n < cap; n++) {
         uint64_t x = s->cfg.slots[i].id_hash;
@@ -3557,16 +3771,25 @@ static void hbi_mon_seq_window(hb_mon_counters *c, uint32_t gap)
                            : (c->window << gap) | (1u << (gap - 1u));
 }
 
+static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h,
+                          uint32_t now);
+
 HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
+{
+    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
+        return HB_ERR_ARG;
+    return hbi_mon_arrive(m, in, hb_mon_id_hash(in->id, in->id_len,
+                                                (in->flags & HB_MON_ID_ESCAPED) != 0),
+                          now);
+}
+
+static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t now)
 {
     hbi_mon *s;
     hb_mon_slot *sl;
     hb_mon_counters *c;
     uint32_t idx, credit, old_last, old_seq = 0, tol, mean;
-    uint64_t h;
     int found, esc, prev, fresh_session = 0, had_seq, offline;
-    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
-        return HB_ERR_ARG;
     s = &m->internal_;
     if (s->busy) return HB_ERR_STATE;
     s->busy = 1;
@@ -3574,7 +3797,6 @@ HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
     s->st.beats++;
     esc = (in->flags & HB_MON_ID_ESCAPED) != 0;
     offline = (in->flags & HB_MON_OFFLINE_STATUS) != 0;
-    h = hb_mon_id_hash(in->id, in->id_len, esc);
     idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
 
     if (!found) {
@@ -3677,7 +3899,7 @@ HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
             int restart;
             if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
                 /* a session that started after our latest credit */
-                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)tol;
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u);
             else
                 restart = in->seq == 0 || in->seq + 64u < sl->seq;
             if (!restart) goto stale;
@@ -3776,10 +3998,11 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
                               uint32_t now_ms)
 {
     hb_mon_info info;
+    uint64_t h = 0;
     int rc;
     if (!hbi_mon_ok(m)) return HB_ERR_ARG;
     if (m->internal_.busy) return HB_ERR_STATE;
-    rc = hb_mon_parse(payload, len, &info);
+    rc = hbi_mon_parse(payload, len, &info, &m->internal_, &h);
     if (rc != HB_OK) {
         hbi_mon *s = &m->internal_;
         s->st.bad++;
@@ -3788,7 +4011,7 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
             s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, rc, info.why);
         return rc;
     }
-    return hb_mon_arrival(m, &info, now_ms);
+    return hbi_mon_arrive(m, &info, h, now_ms);
 }
 
 /* Moves one due slot on: ALIVE -> SUSPECT -> DEAD. 1 when an OUTAGE began. */
@@ -3928,9 +4151,9 @@ HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now)
         /* silence counts from now, plus as long again as the link was down
            (capped): devices reconnecting with a doubling backoff after the
            same broker outage come back within that */
-        uint32_t grace = now - s->link_down_at;
-        if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+        uint32_t grace = hbi_mon_grace(s, now - s->link_down_at);
         s->link_up = 1;
+        s->freeze = s->link_down_at;
         s->floor = now + grace;
         s->has_floor = 1;
     }
@@ -4057,6 +4280,8 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_F_UP
 #undef HBI_MON_F_SEED
 #undef HBI_MON_F_LRN
+#undef HBI_MON_PREFETCH
+#undef HBI_MON_INLINE
 /* ---- end MONITOR implementation ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)

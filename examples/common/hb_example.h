@@ -60,6 +60,7 @@ typedef struct hbx_options {
     long        backoff_min_ms;
     long        backoff_max_ms;
     const char *client_id;     /* NULL: --id */
+    const char *boot_id;       /* NULL: no boot_id, uptime_ms, interval_ms */
 } hbx_options;
 
 /* The reconnect backoff by default (hb_backoff): the first delay random in
@@ -115,6 +116,9 @@ static const hbx_flag hbx_flags[] = {
       "cap on the reconnect delay (default 8000)" },
     { "--client-id", "ID", HBX_STR, HBX_AT(client_id), 0, 0,
       "MQTT client id (default: --id), e.g. one per boot" },
+    { "--boot-id", "N|random", HBX_STR, HBX_AT(boot_id), 0, 0,
+      "also send boot_id (N, or random per start), uptime_ms and\n"
+      "                          interval_ms, for a fleet monitor" },
 };
 #undef HBX_AT
 #define HBX_NFLAGS (sizeof hbx_flags / sizeof hbx_flags[0])
@@ -184,6 +188,10 @@ HBX_FN int hbx_check(hbx_options *o)
                 "--will-delay\n", o->will_delay_s, o->session_expiry_s,
                 o->will_delay_s - o->session_expiry_s);
         return -1;
+    }
+    if (o->boot_id && strcmp(o->boot_id, "random") != 0) {
+        long b;
+        if (hbx_parse_long("--boot-id", o->boot_id, 0, 2147483647L, &b)) return -1;
     }
     if (o->backoff_max_ms < o->backoff_min_ms) {
         fprintf(stderr, PROG ": --backoff-max-ms is below --backoff-min-ms\n");
@@ -389,6 +397,14 @@ HBX_FN void hbx_config(hb_config *cfg, const hbx_options *o, hb_publish_fn publi
     cfg->expiry_s = o->expiry_s < 0 ? 0u : o->expiry_s == 0 ? HB_EXPIRY_NONE
                                                           : (uint32_t)o->expiry_s;
     cfg->poll_gap_ms = (uint32_t)o->keepalive_s * 500u;
+    if (o->boot_id) {
+        /* what a fleet monitor (examples/monitor) uses: a new boot_id per
+           start tells a restart from a stale beat */
+        cfg->flags |= HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
+        cfg->boot_id = strcmp(o->boot_id, "random") == 0
+                     ? hbx_seed()
+                     : (uint32_t)strtoul(o->boot_id, NULL, 10);
+    }
 }
 
 HBX_FN void hbx_print_stats(const hb_service *hb, unsigned connects)
