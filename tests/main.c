@@ -10,6 +10,8 @@ SUITE_EXTERN(features);
 SUITE_EXTERN(golden);
 SUITE_EXTERN(faults);
 SUITE_EXTERN(reentry);
+SUITE_EXTERN(mqtt5);
+SUITE_EXTERN(monitor);
 
 GREATEST_MAIN_DEFS();
 
@@ -23,5 +25,7 @@ int main(int argc, char **argv)
     RUN_SUITE(golden);
     RUN_SUITE(faults);
     RUN_SUITE(reentry);
+    RUN_SUITE(mqtt5);
+    RUN_SUITE(monitor);
     GREATEST_MAIN_END();
 }
