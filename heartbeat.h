@@ -2433,7 +2433,9 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
    that hb_poll's own stack frame stays small. */
 static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
 {
-    uint32_t k = (now - s->grid) / s->cfg.interval_ms;
+    uint32_t late = now - s->grid;
+    /* on time (the usual case): no division */
+    uint32_t k = late < s->cfg.interval_ms ? 0u : late / s->cfg.interval_ms;
     s->busy = 1;
     s->grid += (k + 1u) * s->cfg.interval_ms;
     s->due = s->grid;
