@@ -430,12 +430,14 @@ extern "C" {
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
 /* HB_ERR_LAST_, the lowest code, comes from the list itself: the codes are
-   0, -1, -2, ... in list order, so it is minus the number of errors. */
+   0, -1, -2, ... in list order (checked where the implementation is), so
+   it is one minus the number of entries. */
+#define HBI_ERR_INDEX(name, value, text) HBI_INDEX_##name,
+enum { HB_ERROR_LIST(HBI_ERR_INDEX) HBI_ERR_ENTRIES };
+#undef HBI_ERR_INDEX
 #define HBI_ERR_ENUM(name, value, text) name = (value),
-#define HBI_ERR_COUNT(name, value, text) - ((value) != 0)
-enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 0 HB_ERROR_LIST(HBI_ERR_COUNT) };
+enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 1 - (int)HBI_ERR_ENTRIES };
 #undef HBI_ERR_ENUM
-#undef HBI_ERR_COUNT
 
 /* Text for an HB_* code; "unknown error" for anything else. Never NULL. */
 HEARTBEAT_DEF const char *hb_strerror(int err);
@@ -1213,13 +1215,12 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
    accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
 #define HBI_SEC_SHIFT   74784816000LL
 
-/* HB_ERR_LAST_ counts on codes 0, -1, -2, ...: distinct (the case labels
-   below) and summing to 0 + -1 + ... + HB_ERR_LAST_, so nothing is skipped. */
-#define HBI_ERR_SUM(name, value, text) + (value)
-typedef char hbi_err_codes_contiguous[
-    (0 HB_ERROR_LIST(HBI_ERR_SUM)) == -(HB_ERR_LAST_ * (HB_ERR_LAST_ - 1)) / 2
-    ? 1 : -1];
-#undef HBI_ERR_SUM
+/* HB_ERR_LAST_ counts on codes 0, -1, -2, ... in list order: each code
+   is minus its index in the list (a compile error otherwise). */
+#define HBI_ERR_CHECK(name, value, text) \
+    typedef char hbi_err_in_order_##name[(value) == -(int)HBI_INDEX_##name ? 1 : -1];
+HB_ERROR_LIST(HBI_ERR_CHECK)
+#undef HBI_ERR_CHECK
 
 HEARTBEAT_DEF const char *hb_strerror(int err)
 {
@@ -1860,7 +1861,7 @@ static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
 #endif
 {
 #if HBI_FAST
-    HB_MEMCPY(o, hbi_d2 + 2u * v, 2);
+    HB_MEMCPY(o, hbi_d2 + (size_t)v * 2u, 2);
 #else
     o[0] = (char)('0' + (char)(v / 10u));
     o[1] = (char)('0' + (char)(v % 10u));
