@@ -355,10 +355,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   4113    755    0    0   5744   8181       240        120    248
-   Cortex-M4   3901    755    0    0   5468   7773       240        120    224
-   Cortex-M33  3901    755    0    0   5468   7773       240        120    224
-   rv32imac    4461    797    0    0   6162   8863       240        120    256
+   Cortex-M0   4123    713    0    0   5738   8175       240        120    252
+   Cortex-M4   3915    713    0    0   5474   7779       240        120    224
+   Cortex-M33  3915    713    0    0   5470   7775       240        120    224
+   rv32imac    4505    797    0    0   6186   8887       240        120    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -373,8 +373,8 @@
    hb_init. Where the bytes go: Go-exact escaping (UTF-8 validation,
    \u2028, \ufffd), Go's time format from 64-bit seconds with 32-bit
    division, config validation with a reason for each field, and the fixed
-   log messages. x86-64 (gcc 12 -O2): one ASCII beat is 1127
-   instructions, one with every kind of escape 2401, an idle hb_poll 38
+   log messages. x86-64 (gcc 12 -O2): one ASCII beat is 1109
+   instructions, one with every kind of escape 2357, an idle hb_poll 38
    with the bench's loop (make bench-instr). Speed (make bench) and the
    project's own size and speed targets: docs/performance.md.
 */
@@ -1241,24 +1241,23 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
    nothing of the caller's needs to live in memory.) */
 static uint32_t hbi_utf8(const unsigned char *s, size_t n)
 {
-    unsigned c = s[0], lo = 0x80u, hi = 0xBFu;
-    size_t len, k;
-    uint32_t v;
-    if (c < 0x80u) return (uint32_t)c << 3 | 1u;
-    if (c < 0xC2u || c > 0xF4u) return 0;
-    len = c < 0xE0u ? 2u : c < 0xF0u ? 3u : 4u;
-    if (n < len) return 0;
-    if (c == 0xE0u) lo = 0xA0u;
-    else if (c == 0xEDu) hi = 0x9Fu;
-    else if (c == 0xF0u) lo = 0x90u;
-    else if (c == 0xF4u) hi = 0x8Fu;
-    if (s[1] < lo || s[1] > hi) return 0;
-    v = c & (0x7Fu >> len);
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0u) != 0x80u) return 0;
-        v = (v << 6) | (uint32_t)(s[k] & 0x3Fu);
-    }
-    return v << 3 | (uint32_t)len;
+    uint32_t c = s[0], v;
+    if (c < 0x80u) return c << 3 | 1u;
+    if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
+        return 0;
+    v = (c << 6 | (s[1] & 0x3Fu));
+    if (c < 0xE0u) return (v & 0x7FFu) << 3 | 2u;
+    /* the second byte's narrower ranges: no overlongs (E0, F0), no
+       surrogates (ED), nothing above U+10FFFF (F4) */
+    if ((c == 0xE0u && s[1] < 0xA0u) || (c == 0xEDu && s[1] > 0x9Fu) ||
+        (c == 0xF0u && s[1] < 0x90u) || (c == 0xF4u && s[1] > 0x8Fu) ||
+        n < 3u || (s[2] & 0xC0u) != 0x80u)
+        return 0;
+    v = v << 6 | (s[2] & 0x3Fu);
+    if (c < 0xF0u) return (v & 0xFFFFu) << 3 | 3u;
+    if (n < 4u || (s[3] & 0xC0u) != 0x80u) return 0;
+    v = v << 6 | (s[3] & 0x3Fu);
+    return (v & 0x1FFFFFu) << 3 | 4u;
 }
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
