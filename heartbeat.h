@@ -358,10 +358,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3854    686    0    0   5762   8199       240        120    248
-   Cortex-M4   3566    686    0    0   5486   7791       240        120    232
-   Cortex-M33  3566    686    0    0   5486   7791       240        120    232
-   rv32imac    4107    721    0    0   6174   8875       240        120    256
+   Cortex-M0   4123    713    0    0   5738   8175       240        120    252
+   Cortex-M4   3915    713    0    0   5474   7779       240        120    224
+   Cortex-M33  3915    713    0    0   5470   7775       240        120    224
+   rv32imac    4505    797    0    0   6186   8887       240        120    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -428,12 +428,14 @@ extern "C" {
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
 /* HB_ERR_LAST_, the lowest code, comes from the list itself: the codes are
-   0, -1, -2, ... in list order, so it is minus the number of errors. */
+   0, -1, -2, ... in list order (checked where the implementation is), so
+   it is one minus the number of entries. */
+#define HBI_ERR_INDEX(name, value, text) HBI_INDEX_##name,
+enum { HB_ERROR_LIST(HBI_ERR_INDEX) HBI_ERR_ENTRIES };
+#undef HBI_ERR_INDEX
 #define HBI_ERR_ENUM(name, value, text) name = (value),
-#define HBI_ERR_COUNT(name, value, text) - ((value) != 0)
-enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 0 HB_ERROR_LIST(HBI_ERR_COUNT) };
+enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 1 - (int)HBI_ERR_ENTRIES };
 #undef HBI_ERR_ENUM
-#undef HBI_ERR_COUNT
 
 /* Text for an HB_* code; "unknown error" for anything else. Never NULL. */
 HEARTBEAT_DEF const char *hb_strerror(int err);
@@ -1220,13 +1222,12 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
    accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
 #define HBI_SEC_SHIFT   74784816000LL
 
-/* HB_ERR_LAST_ counts on codes 0, -1, -2, ...: distinct (the case labels
-   below) and summing to 0 + -1 + ... + HB_ERR_LAST_, so nothing is skipped. */
-#define HBI_ERR_SUM(name, value, text) + (value)
-typedef char hbi_err_codes_contiguous[
-    (0 HB_ERROR_LIST(HBI_ERR_SUM)) == -(HB_ERR_LAST_ * (HB_ERR_LAST_ - 1)) / 2
-    ? 1 : -1];
-#undef HBI_ERR_SUM
+/* HB_ERR_LAST_ counts on codes 0, -1, -2, ... in list order: each code
+   is minus its index in the list (a compile error otherwise). */
+#define HBI_ERR_CHECK(name, value, text) \
+    typedef char hbi_err_in_order_##name[(value) == -(int)HBI_INDEX_##name ? 1 : -1];
+HB_ERROR_LIST(HBI_ERR_CHECK)
+#undef HBI_ERR_CHECK
 
 HEARTBEAT_DEF const char *hb_strerror(int err)
 {
@@ -1247,24 +1248,23 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
    nothing of the caller's needs to live in memory.) */
 static uint32_t hbi_utf8(const unsigned char *s, size_t n)
 {
-    unsigned c = s[0], lo = 0x80u, hi = 0xBFu;
-    size_t len, k;
-    uint32_t v;
-    if (c < 0x80u) return (uint32_t)c << 3 | 1u;
-    if (c < 0xC2u || c > 0xF4u) return 0;
-    len = c < 0xE0u ? 2u : c < 0xF0u ? 3u : 4u;
-    if (n < len) return 0;
-    if (c == 0xE0u) lo = 0xA0u;
-    else if (c == 0xEDu) hi = 0x9Fu;
-    else if (c == 0xF0u) lo = 0x90u;
-    else if (c == 0xF4u) hi = 0x8Fu;
-    if (s[1] < lo || s[1] > hi) return 0;
-    v = c & (0x7Fu >> len);
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0u) != 0x80u) return 0;
-        v = (v << 6) | (uint32_t)(s[k] & 0x3Fu);
-    }
-    return v << 3 | (uint32_t)len;
+    uint32_t c = s[0], v;
+    if (c < 0x80u) return c << 3 | 1u;
+    if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
+        return 0;
+    v = (c << 6 | (s[1] & 0x3Fu));
+    if (c < 0xE0u) return (v & 0x7FFu) << 3 | 2u;
+    /* the second byte's narrower ranges: no overlongs (E0, F0), no
+       surrogates (ED), nothing above U+10FFFF (F4) */
+    if ((c == 0xE0u && s[1] < 0xA0u) || (c == 0xEDu && s[1] > 0x9Fu) ||
+        (c == 0xF0u && s[1] < 0x90u) || (c == 0xF4u && s[1] > 0x8Fu) ||
+        n < 3u || (s[2] & 0xC0u) != 0x80u)
+        return 0;
+    v = v << 6 | (s[2] & 0x3Fu);
+    if (c < 0xF0u) return (v & 0xFFFFu) << 3 | 3u;
+    if (n < 4u || (s[3] & 0xC0u) != 0x80u) return 0;
+    v = v << 6 | (s[3] & 0x3Fu);
+    return (v & 0x1FFFFFu) << 3 | 4u;
 }
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
@@ -1867,7 +1867,7 @@ static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
 #endif
 {
 #if HBI_FAST
-    HB_MEMCPY(o, hbi_d2 + 2u * v, 2);
+    HB_MEMCPY(o, hbi_d2 + (size_t)v * 2u, 2);
 #else
     o[0] = (char)('0' + (char)(v / 10u));
     o[1] = (char)('0' + (char)(v % 10u));
@@ -2443,7 +2443,9 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
    that hb_poll's own stack frame stays small. */
 static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
 {
-    uint32_t k = (now - s->grid) / s->cfg.interval_ms;
+    uint32_t late = now - s->grid;
+    /* on time (the usual case): no division */
+    uint32_t k = late < s->cfg.interval_ms ? 0u : late / s->cfg.interval_ms;
     s->busy = 1;
     s->grid += (k + 1u) * s->cfg.interval_ms;
     s->due = s->grid;
