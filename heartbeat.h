@@ -274,12 +274,21 @@
    Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
    Cortex-M4   3377!   653    0    0   4637   6379       176!        96    248
    Cortex-M33  3377    653    0    0   4637   6379       176!        96    248
-   rv32imac    3815    687    0    0   5213   7221       176!        96    272!
+   rv32imac    3815    687    0    0   5213   7243       176!        96    272!
+
+              monitor (hb_mon_*, tests/embedded/ref_mon.c)
+   target      text    ro data  bss
+   Cortex-M0  12239  1161    0    0
+   Cortex-M4  11659  1161    0    0
+   Cortex-M33 11653  1161    0    0
+   rv32imac   12864  1330    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
    HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled
-   in (the fleet options); all API: every public function called.
+   in (the fleet options); all API: every public function of the
+   device side called. monitor: hb_mon_init, _beat, _poll, _link and
+   _get, which no device build links (--gc-sections drops them).
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*).
    ! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;
@@ -2143,6 +2152,13 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
 
 static const char hbi_mon_msg_bad[] = "heartbeat monitor: bad beat ignored";
 static const char hbi_mon_msg_full[] = "heartbeat monitor: table full, beat not stored";
+/* Words the device side also uses, as arrays of their own: a string
+   literal shared with device code would pull this whole block's literal
+   pool into every device build (the linker keeps a merged pool whole). */
+static const char hbi_mon_w_true[] = "true";
+static const char hbi_mon_w_false[] = "false";
+static const char hbi_mon_w_null[] = "null";
+static const char hbi_mon_w_offline[] = "offline";
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define HBI_MON_INLINE static inline __attribute__((always_inline))
@@ -2546,9 +2562,9 @@ static int hbi_mon_skip(hbi_mon_rd *r, int depth)
     if (r->p >= r->e) return hbi_mon_fail(r, "truncated");
     switch (*r->p) {
     case '"': return hbi_mon_str(r, &s, &n, &esc);
-    case 't': return hbi_mon_lit(r, "true", 4);
-    case 'f': return hbi_mon_lit(r, "false", 5);
-    case 'n': return hbi_mon_lit(r, "null", 4);
+    case 't': return hbi_mon_lit(r, hbi_mon_w_true, 4);
+    case 'f': return hbi_mon_lit(r, hbi_mon_w_false, 5);
+    case 'n': return hbi_mon_lit(r, hbi_mon_w_null, 4);
     case '{': case '[': {
         char close = *r->p == '{' ? '}' : ']';
         int obj = close == '}';
@@ -2705,7 +2721,7 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     HBI_MON_SKIP(",\"status\":");
     if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
     in->flags |= HB_MON_HAS_STATUS;
-    if (hb_mon_id_equal(in->status, in->status_len, esc, "offline", 7))
+    if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
         in->flags |= HB_MON_OFFLINE_STATUS;
     if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
     HBI_MON_SKIP(",\"jwt_token\":");
@@ -2793,7 +2809,7 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             bit = HB_MON_HAS_STATUS;
             if (info->flags & bit) goto twice;
             if (hbi_mon_str(&r, &info->status, &info->status_len, &vesc) != 0) goto bad;
-            if (hb_mon_id_equal(info->status, info->status_len, vesc, "offline", 7))
+            if (hb_mon_id_equal(info->status, info->status_len, vesc, hbi_mon_w_offline, 7))
                 info->flags |= HB_MON_OFFLINE_STATUS;
         } else if (HBI_MON_KEY("timestamp")) {
             bit = HB_MON_HAS_TIME;
@@ -2839,9 +2855,9 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             info->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, vesc));
         } else if (HBI_MON_KEY("clock_synced")) {
             if (r.p < r.e && *r.p == 'f') {
-                if (hbi_mon_lit(&r, "false", 5) != 0) goto bad;
+                if (hbi_mon_lit(&r, hbi_mon_w_false, 5) != 0) goto bad;
                 info->flags |= HB_MON_UNSYNCED;
-            } else if (hbi_mon_lit(&r, "true", 4) != 0) {
+            } else if (hbi_mon_lit(&r, hbi_mon_w_true, 4) != 0) {
                 goto bad;
             }
         } else if (hbi_mon_skip(&r, 1) != 0) {
@@ -3641,31 +3657,23 @@ HEARTBEAT_DEF int hb_mon_get_stats(const hb_mon *m, hb_mon_stats *out)
     return HB_OK;
 }
 
+/* Names as arrays of their own (see hbi_mon_w_true): no literal pool. */
+static const char hbi_mon_state_names[5][8] = {
+    "none", "alive", "suspect", "dead", "offline"
+};
+static const char hbi_mon_event_names[10][11] = {
+    "unknown", "new", "alive", "suspect", "dead", "offline", "reboot",
+    "outage", "outage_end", "full"
+};
+
 HEARTBEAT_DEF const char *hb_mon_state_name(int state)
 {
-    switch (state) {
-    case HB_MON_ALIVE: return "alive";
-    case HB_MON_SUSPECT: return "suspect";
-    case HB_MON_DEAD: return "dead";
-    case HB_MON_OFFLINE: return "offline";
-    default: return "none";
-    }
+    return hbi_mon_state_names[state >= HB_MON_ALIVE && state <= HB_MON_OFFLINE ? state : 0];
 }
 
 HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 {
-    switch (type) {
-    case HB_MON_EV_NEW: return "new";
-    case HB_MON_EV_ALIVE: return "alive";
-    case HB_MON_EV_SUSPECT: return "suspect";
-    case HB_MON_EV_DEAD: return "dead";
-    case HB_MON_EV_OFFLINE: return "offline";
-    case HB_MON_EV_REBOOT: return "reboot";
-    case HB_MON_EV_OUTAGE: return "outage";
-    case HB_MON_EV_OUTAGE_END: return "outage_end";
-    case HB_MON_EV_FULL: return "full";
-    default: return "unknown";
-    }
+    return hbi_mon_event_names[type >= HB_MON_EV_NEW && type <= HB_MON_EV_FULL ? type : 0];
 }
 
 #undef HBI_MON_MAGIC
