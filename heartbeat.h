@@ -240,6 +240,64 @@
    cfg.token = hb_jwt_token; cfg.token_user = &jwt. Its own section below
    (search "built-in JWT signer") says what each algorithm needs.
 
+   MONITOR (the fleet side, hb_mon_*)
+   ==================================
+   The receiving half: feed it every beat your backend gets and it tells
+   which devices are alive, suspect, dead, offline or rebooted. Your
+   memory (a table of 32-byte hb_mon_slot, optionally a second one of
+   hb_mon_counters), no heap, no threads, no strings in the detector,
+   integer arithmetic on the beat and poll paths:
+
+       static hb_mon_slot slots[1 << 20];   // ~70 % full at most
+       static hb_mon mon;
+       hb_mon_config mc = {0};
+       mc.slots = slots;  mc.capacity = 1 << 20;
+       mc.event = on_event;  mc.user = &app;   // NEW, ALIVE, SUSPECT, DEAD,
+       hb_mon_init(&mon, &mc);                 // OFFLINE, REBOOT, OUTAGE...
+       on each message:  hb_mon_beat(&mon, payload, len, now_ms);
+       in your loop:     sleep_ms = hb_mon_poll(&mon, now_ms);
+       your own broker:  hb_mon_link(&mon, connected, now_ms);
+
+   Each event names a slot index that stays the device's while it is in
+   the table: keep names in a parallel array (store them at NEW, with
+   hb_mon_unescape), and give cfg.same to make lookups exact (otherwise a
+   64-bit hash of the decoded id is the identity: 3e-8 chance of one
+   shared hash among 10^6 devices). hb_mon_get(m, id, len, &dev) reads
+   state, phi, last seen, learned interval and counters.
+   The model (docs/monitor.md has the reasoning and the measurements):
+   - liveness is judged on your monotonic tick only; the device's
+     timestamp is recorded as an offset (hb_mon_set_wall), never used;
+   - only beats new at the device give credit: seq above the last of the
+     boot and session; duplicates and stale beats are counted; with
+     uptime_ms the credit is when the beat was sent, so a queue flushed
+     after a death revives nobody;
+   - phi = -log10(chance an alive device is this silent) with loss_ppm
+     (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
+     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+   - the interval comes from interval_ms, else seq/uptime, else arrival
+     gaps; outliers stay out, so one outage does not teach a long one;
+   - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
+     uptime from 0) is a new session with full credit, not a stale beat;
+   - "offline" of the current boot is OFFLINE at once, the Last Will
+     included (its seq and uptime are old); one from a superseded or
+     unseen boot is ignored (Sparkplug's bdSeq rule);
+   - no verdicts while your link is down, nor for a grace after
+     (reconnect_ms, default: as long as it was down); when over 25 % of
+     the fleet falls silent together, one OUTAGE instead of N deaths.
+   hb_mon_poll sweeps at most poll_budget slots (65536) per call and
+   returns the exact ms to the next possible transition (HB_POLL_IDLE
+   when none); resolution_ms trades that exactness for fewer sweeps of
+   big tables (transitions up to that late, never early).
+   hb_mon_parse reads every beat heartbeat.h writes, in every option
+   combination, Go's escapes included; unknown members are skipped;
+   device_id and status point into the payload (HB_MON_ID_ESCAPED when
+   they hold escapes). Bad input: HB_ERR_ARG with info.why, counted in
+   stats.bad and logged, never a crash (fuzz/fuzz_monitor.c).
+   hb_mon_beat/_arrival/_poll/_link return HB_ERR_STATE from inside the
+   event callback; hb_mon_get is allowed there. Device builds pay
+   nothing: the linker drops the monitor (FOOTPRINT, "monitor" rows).
+   examples/monitor/hb-monitor.c is a complete monitor on libmosquitto.
+
    INSTALLING
    ==========
    Copying heartbeat.h is enough. `make install PREFIX=...` installs it with
