@@ -30,7 +30,7 @@ $(GREATEST): tests/get-greatest.sh
 
 # ---- unit tests (greatest) -------------------------------------------------
 # The suites of the unit binary (tests/test_NAME.c each); tests/main.c runs them.
-UNIT_SUITES := json time service features golden faults
+UNIT_SUITES := json time service features golden faults sign
 UNIT_SRC := tests/main.c $(patsubst %,tests/test_%.c,$(UNIT_SUITES))
 UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 

@@ -367,6 +367,7 @@ enum { HB_LOG_ERROR = 0, HB_LOG_WARN = 1, HB_LOG_INFO = 2, HB_LOG_DEBUG = 3 };
 #define HB_MSG_CONFIG    "invalid heartbeat config"
 #define HB_MSG_MISSED    "heartbeat missed: poll came late"
 #define HB_MSG_RETRY     "heartbeat retry scheduled"
+#define HB_MSG_SIGN      "failed to sign heartbeat message"
 
 /* ---- time ---------------------------------------------------------------- */
 typedef struct hb_time {
@@ -464,6 +465,30 @@ enum {
    the beat a serialisation failure; nothing partial is sent. */
 typedef void (*hb_fields_fn)(void *user, hb_json *w);
 
+/* ---- SIGNED BEATS (declarations) -------------------------------------------
+   cfg.sign_alg != 0 replaces the bearer "jwt_token" by a per-beat JWS of
+   profile "hb+jwt" (manual: SIGNED BEATS). */
+enum { HB_SIGN_NONE = 0, HB_SIGN_HS256 = 1, HB_SIGN_ES256 = 3 }; /* = HB_JWT_* */
+enum {
+    HB_CARRIER_A = 0, /* the MQTT payload is the compact JWS (MQTT 3.1.1 and 5) */
+    HB_CARRIER_B = 1  /* MQTT 5: the payload is the JSON claims, the detached
+                         JWS goes in the user property "jws" */
+};
+#define HB_SIGN_KID_MAX 64   /* bytes of cfg.sign_kid */
+
+/* Signs one beat: input[0..len) is the JWS signing input (ASCII,
+   BASE64URL(header) "." BASE64URL(claims)); write the signature to sig:
+   64 bytes raw r||s for HB_SIGN_ES256, 32 for HB_SIGN_HS256. again is 0 on
+   the first call for a beat and 1 when the service calls back after a
+   "pending" answer; input and sig are then the same, untouched.
+   Return 0 when sig is written; a positive number of ms ("pending: call me
+   again after that long"; hb_poll returns at most that wait and finishes
+   the beat on a later call); negative on failure. Do one slice of work per
+   call. A call with again == 0 abandons any earlier unfinished job. */
+typedef int (*hb_sign_fn)(void *user, int alg, const char *input, size_t len,
+                          unsigned char *sig, int again);
+/* ---- end SIGNED BEATS ---- */
+
 typedef struct hb_config {
     const char   *topic;        /* MQTT topic; no + or #, UTF-8, <= 65535 bytes */
     uint32_t      interval_ms;  /* 1 .. 2^31-1 */
@@ -500,6 +525,15 @@ typedef struct hb_config {
     hb_fields_fn  fields;         /* custom fields, NULL = none */
     int64_t       min_valid_sec;  /* clock below this counts as unsynced;
                                      0 = any time is accepted */
+    /* ---- SIGNED BEATS: all zero = unsigned, the Go format ---- */
+    int           sign_alg;       /* HB_SIGN_NONE, HB_SIGN_ES256, HB_SIGN_HS256 */
+    const char   *sign_kid;       /* "kid" of the header: 1..64 bytes of
+                                     printable ASCII without " and \;
+                                     required when signing */
+    hb_sign_fn    sign;           /* the signer (required when signing):
+                                     yours, or hb_jwt_sign_beat */
+    void         *sign_user;      /* passed to sign; NULL means: pass user */
+    int           sign_carrier;   /* HB_CARRIER_A (0) or HB_CARRIER_B */
 } hb_config;
 
 /* What has happened since hb_start (hb_start resets it). Every beat
@@ -536,6 +570,15 @@ struct hb_service_internal {
     uint8_t       busy;     /* inside a beat: re-entry guard */
     uint8_t       reserved;
     hb_stats      stats;
+    /* ---- SIGNED BEATS ---- */
+    size_t        sg_in;    /* signing input: buf[sg_in .. sg_end) */
+    size_t        sg_end;
+    size_t        sg_plen;  /* carrier B: the payload's length */
+    size_t        sg_jws;   /* carrier B: the detached JWS at buf[sg_jws..] */
+    size_t        sg_jws_len;
+    uint32_t      sg_at;    /* pending signature: ask again at this tick */
+    uint8_t       sg_state; /* 0, or HBI_SG_PENDING */
+    char          boot_hex[17]; /* the generated boot_id */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -575,6 +618,18 @@ HEARTBEAT_DEF int      hb_offline_message(hb_service *hb, uint32_t now_ms,
 /* The buf_size a config needs for tokens of up to token_len bytes of
    base64url (NUL included), with the widest timestamp and counters. */
 HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
+
+/* ---- SIGNED BEATS (functions) ---- */
+/* Carrier B: the detached JWS (BASE64URL(header) ".." BASE64URL(signature),
+   NUL-terminated) of the beat being published; *len (may be NULL) gets
+   its length. Valid only during the publish callback; NULL otherwise or
+   with carrier A. */
+HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len);
+/* The boot_id string the signed beats carry: cfg.boot_id_str, or the one
+   generated at each hb_start when neither it nor cfg.boot_id is given.
+   NULL when not signing, or when the boot_id is the number cfg.boot_id. */
+HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb);
+/* ---- end SIGNED BEATS ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer (HEARTBEAT_MBEDTLS) -------------------------
@@ -722,6 +777,21 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg);
    for NULL pointers. dst and src must not overlap. */
 HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
                                    size_t n, size_t *out_len);
+
+/* ---- SIGNED BEATS: the mbedTLS signer for them ----
+   Makes jwt a key holder for signed beats (no token, no clock): of cfg only
+   alg (HB_JWT_HS256 or HB_JWT_ES256), key, key_len, rng and rng_user are
+   read, with the same rules as hb_jwt_init. Then cfg.sign =
+   hb_jwt_sign_beat, cfg.sign_user = &jwt, cfg.sign_alg = the same alg.
+   HB_ERR_ARG for another alg or a bad key. hb_jwt_token on it returns
+   HB_ERR_STATE; hb_jwt_free frees it. */
+HEARTBEAT_DEF int    hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg);
+/* An hb_sign_fn over a jwt from hb_jwt_signer_init (or hb_jwt_init with
+   HS256/ES256): signs at once (never pending). ES256 is deterministic
+   (RFC 6979), raw r||s. Returns 0, or HB_ERR_ARG (alg is not the key's),
+   HB_ERR_STATE (not initialised), HB_ERR_CRYPTO. */
+HEARTBEAT_DEF int    hb_jwt_sign_beat(void *jwt, int alg, const char *input,
+                                      size_t len, unsigned char *sig, int again);
 #endif /* HEARTBEAT_MBEDTLS */
 
 #ifdef __cplusplus
@@ -1381,9 +1451,63 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
     w->len += (size_t)n + 2u;
 }
 
+/* ---- base64url (signed beats and the JWT signer) -------------------------- */
+/* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
+#define HBI_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
+
+static const char hbi_b64_alphabet[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* base64url of src[0..n) into dst, no padding, no NUL; returns the length.
+   Each group of 3 input bytes is read before its 4 output bytes are written,
+   so it also works in place when the input sits at the *end* of the output
+   area: src == dst + HBI_B64LEN(n) - n. (Group k writes up to
+   dst + 4k + 3 while the next unread byte is at dst + (E - n) + 3k + 3, and
+   E - n >= number of whole groups.) The token builder and the signed beats rely on this. */
+static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
+{
+    size_t i = 0, o = 0;
+    uint32_t v;
+    for (; n - i >= 3u; i += 3u) {
+        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8 | src[i + 2u];
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+        dst[o++] = hbi_b64_alphabet[(v >> 6) & 63u];
+        dst[o++] = hbi_b64_alphabet[v & 63u];
+    }
+    if (n - i == 1u) {
+        v = (uint32_t)src[i] << 16;
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+    } else if (n - i == 2u) {
+        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8;
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+        dst[o++] = hbi_b64_alphabet[(v >> 6) & 63u];
+    }
+    return o;
+}
+
 /* ---- the service ----------------------------------------------------------- */
 
 typedef struct hb_service_internal hbi_state;
+
+/* ---- SIGNED BEATS: hooks into the service (code after hb_buf_size) ---- */
+#define HBI_SG_PENDING  1u  /* sg_state: a signature is pending */
+#define HBI_SG_SYNC     2u  /* sg_state: hb_stop's offline beat, no pending */
+#define HBI_SIGN_WAIT   1   /* hbi_build: the signer answered "pending" */
+#define HBI_SIGNING(c)  (HBI_OPTIONS && (c)->sign_alg != 0)
+static const char *hbi_sign_check(const hb_config *c);
+static void   hbi_sign_resolve(hbi_state *s);
+static void   hbi_sign_start(hbi_state *s);
+static void   hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms);
+static size_t hbi_sign_offset(const hbi_state *s, size_t size);
+static int    hbi_sign_begin(hbi_state *s, uint32_t now, char *buf, size_t size,
+                             size_t off, size_t *len);
+static int    hbi_sign_resume(hbi_state *s, uint32_t now, char *buf, size_t *len);
+static uint32_t hbi_sign_poll(hbi_state *s, uint32_t now);
+static size_t hbi_sign_need(const hb_config *c, size_t n);
+/* ---- end SIGNED BEATS ---- */
 
 static void hbi_log(const hbi_state *s, int level, const char *msg, int err,
                     const char *detail)
@@ -1451,7 +1575,7 @@ static const char *hbi_check(const hb_config *c)
         return "jitter_ms";
     if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
     if (c->min_valid_sec < 0) return "min_valid_sec";
-    return NULL;
+    return hbi_sign_check(c);   /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
@@ -1479,6 +1603,7 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
             s->cfg.retry_max_ms = s->cfg.retry_base_ms;
     }
     s->status = s->cfg.status;
+    hbi_sign_resolve(s);        /* SIGNED BEATS */
     s->state = HBI_ST_STOPPED;
     return HB_OK;
 }
@@ -1522,6 +1647,7 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
     if (!HBI_OPTIONS) return HB_OK;
+    hbi_sign_start(s);          /* SIGNED BEATS: a new boot_id, no pending job */
     if (s->cfg.flags & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
     /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
        first point is one interval away, as Go's time.Ticker does; with it,
@@ -1567,8 +1693,10 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
     }
     hbi_put(w, ",\"status\":", 10);
     hbi_string(w, status, HB_STRLEN(status));
-    hbi_put(w, ",\"jwt_token\":", 13);
-    hbi_string(w, tok, toklen);
+    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
+        hbi_put(w, ",\"jwt_token\":", 13);
+        hbi_string(w, tok, toklen);
+    }
     if (HBI_OPTIONS) {
         uint32_t f = c->flags;
         if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, s->seq);
@@ -1594,6 +1722,8 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
                                               ? -st->last_error
                                               : st->last_error));
         }
+        if (c->sign_alg != 0 && t != NULL)  /* SIGNED BEATS: iat, exp */
+            hbi_sign_claims(w, t, c->interval_ms);
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
             w->depth = 1;
@@ -1620,6 +1750,14 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     const char *tok = "";
     size_t toklen = 0;
     hb_json w;
+    size_t off = 0;
+    int rc;
+    /* SIGNED BEATS: a pending signature is finished, not rebuilt; nothing
+       else is built meanwhile (hb_offline_message: HB_ERR_STATE) */
+    if (HBI_OPTIONS && s->sg_state == HBI_SG_PENDING) {
+        if (!s->busy || buf != s->cfg.buf) return HB_ERR_STATE;
+        return hbi_sign_resume(s, now, buf, len);
+    }
     /* uptime (wraps:last_ms): attempts come at least once per interval
        (< 2^31 ms), so the elapsed ticks wrap at most once between two of
        them. Not started yet (a Last Will built before hb_start): 0. */
@@ -1644,9 +1782,12 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_TOKEN;
         if (tok == NULL) tok = "";
     }
-    hb_json_init(&w, buf, size);
+    if (HBI_SIGNING(&s->cfg)) off = hbi_sign_offset(s, size); /* SIGNED BEATS */
+    hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
-    return hb_json_finish(&w, len);
+    rc = hb_json_finish(&w, len);
+    if (rc != HB_OK || !HBI_SIGNING(&s->cfg)) return rc;
+    return hbi_sign_begin(s, now, buf, size, off, len);     /* SIGNED BEATS */
 }
 
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
@@ -1657,6 +1798,14 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     s->busy = 1;
     rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
                    status != NULL ? status : s->status, &len);
+    if (rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: finished by a later poll */
+        if (s->state == HBI_ST_RUNNING) {
+            s->busy = 0;
+            return HB_OK;
+        }
+        s->sg_state = 0;        /* hb_stop from the signer: not published */
+        rc = HB_OK;
+    }
     s->seq++;
     s->stats.attempts++;
     if (rc == HB_OK) {
@@ -1684,6 +1833,10 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     case HB_ERR_TOKEN:
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_TOKEN, rc, NULL);
+        break;
+    case HB_ERR_CRYPTO:         /* SIGNED BEATS: the signer failed */
+        s->stats.fail_token++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_SIGN, rc, NULL);
         break;
     case HB_ERR_PUBLISH:
         s->stats.fail_publish++;
@@ -1730,6 +1883,10 @@ static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
         int32_t r = (int32_t)(s->retry_at - now);
         if (r < d) d = r;
     }
+    if (HBI_OPTIONS && s->sg_state == HBI_SG_PENDING) {   /* SIGNED BEATS */
+        int32_t r = (int32_t)(s->sg_at - now);
+        if (r < d) d = r;
+    }
     return d > 0 ? (uint32_t)d : 0u;
 }
 
@@ -1765,6 +1922,8 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
        long as polls come less than 2^31 ms apart, which hb_poll's own
        answer (at most interval + jitter < 2^31) guarantees. */
     if (s->busy) return hbi_wait(s, now_ms);
+    if (HBI_OPTIONS && s->sg_state == HBI_SG_PENDING)       /* SIGNED BEATS */
+        return hbi_sign_poll(s, now_ms);
     if ((int32_t)(now_ms - s->due) >= 0) {
         hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
@@ -1786,6 +1945,9 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (hb == NULL) return;
     s = &hb->internal_;
     if (s->state != HBI_ST_RUNNING) return;
+    /* SIGNED BEATS: a pending beat is dropped; the offline beat must be
+       signed at once (the service stops, nobody polls to finish it) */
+    if (!s->busy) s->sg_state = HBI_SG_SYNC;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
     if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
@@ -1794,12 +1956,14 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     }
     s->state = HBI_ST_STOPPED;
     s->pending = 0;
+    if (!s->busy) s->sg_state = 0;  /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_beat_now(hb_service *hb, uint32_t now_ms)
 {
     if (hb == NULL) return HB_ERR_ARG;
-    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy)
+    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy ||
+        hb->internal_.sg_state != 0)    /* SIGNED BEATS: one beat at a time */
         return HB_ERR_STATE;
     return hbi_attempt(&hb->internal_, now_ms, NULL);
 }
@@ -1860,6 +2024,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
     s.stats.last_error = HB_ERR_LAST_;
     HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
+    hbi_sign_resolve(&s);                /* SIGNED BEATS: the claims' fields */
     t.sec = HBI_SEC_MAX - 1439LL * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
@@ -1874,9 +2039,271 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
         if (hb_json_finish(&w, &n) != HB_OK) return 0;
         if (n > len) len = n;
     }
+    if (HBI_SIGNING(cfg)) return hbi_sign_need(cfg, len);   /* SIGNED BEATS */
     room = len + 1u;
     return room + token_len < room ? 0 : room + token_len;
 }
+
+/* ========================================================================
+   ---- SIGNED BEATS ----
+   The claims are the beat as hbi_write makes it (no "jwt_token"; seq,
+   boot_id, uptime_ms, interval_ms forced on; iat/exp when synced). In
+   cfg.buf, the signature's bytes are laid out so that nothing is copied
+   twice and no second buffer is needed:
+     carrier A: [header.claims][.][signature]          all base64url
+     carrier B: [claims JSON][NUL][header.claims][.][signature]
+                then [header][..][signature] over the middle: the detached
+                JWS, while the payload stays the JSON at buf[0].
+   The claims JSON of carrier A is written a quarter of the free room
+   ahead of where its base64url goes and encoded in place (hbi_b64url
+   reads each group before writing it); the raw signature sits at the end
+   of its base64url area and is encoded in place the same way. While the
+   signer answers "pending", everything stays in cfg.buf and hb_poll only
+   calls the signer again.
+   ======================================================================== */
+
+/* The header's JSON is 39 bytes plus the kid:
+   {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"} */
+#define HBI_SIGN_HDR_FIXED 39u
+
+static size_t hbi_sign_siglen(int alg) { return alg == HB_SIGN_ES256 ? 64u : 32u; }
+
+static size_t hbi_sign_hdrlen(const hb_config *c)
+{
+    return HBI_B64LEN(HBI_SIGN_HDR_FIXED + HB_STRLEN(c->sign_kid));
+}
+
+/* The buffer a signed beat with claims of n bytes needs (0: too big). */
+static size_t hbi_sign_need(const hb_config *c, size_t n)
+{
+    size_t sl = HBI_B64LEN(hbi_sign_siglen(c->sign_alg)), need;
+    if (c->sign_kid == NULL || n >= SIZE_MAX / 4u - 1024u) return 0;
+    need = hbi_sign_hdrlen(c) + 1u + HBI_B64LEN(n) + 1u + sl + 1u;
+    if (c->sign_carrier == HB_CARRIER_B) need += n + 1u;
+    return need;
+}
+
+static const char *hbi_sign_check(const hb_config *c)
+{
+    size_t n, i;
+    if (c->sign_alg == HB_SIGN_NONE) {
+        if (c->sign != NULL || c->sign_kid != NULL || c->sign_user != NULL ||
+            c->sign_carrier != 0)
+            return "sign_alg: 0, yet sign fields are set";
+        return NULL;
+    }
+    if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
+    if (c->sign_alg != HB_SIGN_ES256 && c->sign_alg != HB_SIGN_HS256)
+        return "sign_alg";
+    if (c->sign == NULL) return "sign";
+    if (c->sign_kid == NULL) return "sign_kid: NULL";
+    n = hbi_strnlen(c->sign_kid, HB_SIGN_KID_MAX);
+    if (n == 0 || n > HB_SIGN_KID_MAX) return "sign_kid: not 1..64 bytes";
+    for (i = 0; i < n; i++) {
+        unsigned ch = (unsigned char)c->sign_kid[i];
+        if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\')
+            return "sign_kid: not printable ASCII without \" and \\";
+    }
+    if (c->sign_carrier != HB_CARRIER_A && c->sign_carrier != HB_CARRIER_B)
+        return "sign_carrier";
+    if (c->token != NULL) return "token: no bearer token in signed beats";
+    if (c->boot_id_str == NULL && c->boot_id == 0 && c->rand == NULL)
+        return "rand: needed to make the boot_id of signed beats";
+    return NULL;
+}
+
+/* hb_init's defaults: the claims every signed beat carries. */
+static void hbi_sign_resolve(hbi_state *s)
+{
+    hb_config *c = &s->cfg;
+    if (!HBI_SIGNING(c)) return;
+    c->flags |= HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
+    if (c->sign_user == NULL) c->sign_user = c->user;
+    if (c->boot_id_str == NULL && c->boot_id == 0) {
+        HB_MEMSET(s->boot_hex, '0', 16);
+        s->boot_hex[16] = '\0';
+        c->boot_id_str = s->boot_hex;   /* filled by each hb_start */
+    }
+}
+
+/* hb_start: no job pending; a generated boot_id is drawn anew, because seq
+   and uptime_ms restart with each hb_start and (boot_id, seq) must never
+   repeat for a verifier's replay check. */
+static void hbi_sign_start(hbi_state *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint32_t r[2];
+    int i;
+    s->sg_state = 0;
+    s->sg_jws_len = 0;
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.boot_id_str != s->boot_hex) return;
+    r[0] = s->cfg.rand(s->cfg.user);
+    r[1] = s->cfg.rand(s->cfg.user);
+    for (i = 0; i < 16; i++)
+        s->boot_hex[i] = hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];
+    s->boot_hex[16] = '\0';
+}
+
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
+{
+    int64_t v[2];
+    int i;
+    /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
+       the bound only keeps the sum below from overflowing */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+        hbi_fail(w, HB_ERR_RANGE);
+        return;
+    }
+    v[0] = t->sec;
+    v[1] = t->sec + (int64_t)(((uint64_t)interval_ms * 3u + 1999u) / 2000u);
+    for (i = 0; i < 2; i++) {
+        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
+        if (v[i] < 0) hbi_put(w, "-", 1);
+        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
+                                        : (uint64_t)v[i]);
+    }
+}
+
+/* Where hbi_build writes the claims JSON in a buffer of size bytes. */
+static size_t hbi_sign_offset(const hbi_state *s, size_t size)
+{
+    size_t h = hbi_sign_hdrlen(&s->cfg) + 1u;
+    if (s->cfg.sign_carrier == HB_CARRIER_B) return 0;
+    if (size <= h) return size;             /* no room: the writer fails */
+    return h + (size - h) / 4u;
+}
+
+/* The signer's answer: pending, failed, or done (then the message is put
+   together: carrier A's ".signature", carrier B's detached JWS). */
+static int hbi_sign_after(hbi_state *s, uint32_t now, char *buf, int rc,
+                          size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t sl = hbi_sign_siglen(c->sign_alg), e = s->sg_end, at;
+    const unsigned char *sig =
+        (const unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl;
+    if (rc > 0 && s->busy && s->sg_state != HBI_SG_SYNC) {
+        uint32_t wait = (uint32_t)rc;
+        s->sg_state = HBI_SG_PENDING;
+        s->sg_at = now + (wait < c->interval_ms ? wait : c->interval_ms);
+        return HBI_SIGN_WAIT;
+    }
+    s->sg_state = 0;
+    if (rc != 0) {
+        buf[0] = '\0';
+        *len = 0;
+        return HB_ERR_CRYPTO;
+    }
+    if (c->sign_carrier == HB_CARRIER_A) {
+        buf[e] = '.';
+        at = e + 1u + hbi_b64url(buf + e + 1u, sig, sl);
+        buf[at] = '\0';
+        *len = at;
+    } else {
+        at = s->sg_in + hbi_sign_hdrlen(c);
+        buf[at++] = '.';
+        buf[at++] = '.';
+        at += hbi_b64url(buf + at, sig, sl);    /* sig is >= 22 bytes ahead */
+        buf[at] = '\0';
+        s->sg_jws = s->sg_in;
+        s->sg_jws_len = at - s->sg_in;
+        *len = s->sg_plen;
+    }
+    return HB_OK;
+}
+
+/* The claims JSON (*len bytes) is at buf + off: make the signing input and
+   ask the signer. */
+static int hbi_sign_begin(hbi_state *s, uint32_t now, char *buf, size_t size,
+                          size_t off, size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t n = *len, kl = HB_STRLEN(c->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
+    size_t hl = HBI_B64LEN(hj), b, e, need, sl = hbi_sign_siglen(c->sign_alg);
+    char *h;
+    int rc;
+    s->sg_jws_len = 0;
+    need = hbi_sign_need(c, n);
+    if (need == 0 || need > size) {
+        buf[0] = '\0';
+        *len = 0;
+        return HB_ERR_NOSPACE;
+    }
+    b = c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u;
+    e = b + hl + 1u + HBI_B64LEN(n);
+    if (c->sign_carrier == HB_CARRIER_A) {
+        /* in place: the JSON must lie a group count ahead (it does, given
+           the room checked above; checked again, cheaply) */
+        if (off - (hl + 1u) < (n + 2u) / 3u) return HB_ERR_NOSPACE;
+        hbi_b64url(buf + hl + 1u, (const unsigned char *)buf + off, n);
+    } else {
+        hbi_b64url(buf + b + hl + 1u, (const unsigned char *)buf, n);
+    }
+    /* the header: exact bytes, kid checked by hb_init (no escaping) */
+    h = buf + b + hl - hj;
+    HB_MEMCPY(h, "{\"alg\":\"", 8);
+    HB_MEMCPY(h + 8, c->sign_alg == HB_SIGN_ES256 ? "ES256" : "HS256", 5);
+    HB_MEMCPY(h + 13, "\",\"typ\":\"hb+jwt\",\"kid\":\"", 24);
+    HB_MEMCPY(h + 37, c->sign_kid, kl);
+    HB_MEMCPY(h + 37 + kl, "\"}", 2);
+    hbi_b64url(buf + b, (const unsigned char *)h, hj);
+    buf[b + hl] = '.';
+    s->sg_in = b;
+    s->sg_end = e;
+    s->sg_plen = n;
+    rc = c->sign(c->sign_user, c->sign_alg, buf + b, e - b,
+                 (unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl, 0);
+    return hbi_sign_after(s, now, buf, rc, len);
+}
+
+/* A later poll: the signer again, on the same input. */
+static int hbi_sign_resume(hbi_state *s, uint32_t now, char *buf, size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t sl = hbi_sign_siglen(c->sign_alg);
+    int rc = c->sign(c->sign_user, c->sign_alg, buf + s->sg_in,
+                     s->sg_end - s->sg_in,
+                     (unsigned char *)buf + s->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
+    return hbi_sign_after(s, now, buf, rc, len);
+}
+
+/* hb_poll while a signature is pending: a grid point that comes due
+   meanwhile is skipped (counted in missed; the grid stays), and the signer
+   is asked again when its wait is over. */
+static HBI_NOINLINE uint32_t hbi_sign_poll(hbi_state *s, uint32_t now)
+{
+    if ((int32_t)(now - s->due) >= 0) {
+        hbi_advance(s, now);
+        s->stats.missed++;
+        hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, "signer still busy");
+    }
+    if (s->state == HBI_ST_RUNNING && s->sg_state == HBI_SG_PENDING &&
+        (int32_t)(now - s->sg_at) >= 0)
+        hbi_attempt(s, now, NULL);
+    return hbi_wait(s, now);
+}
+
+HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
+{
+    const hbi_state *s;
+    if (len != NULL) *len = 0;
+    if (hb == NULL || !hbi_inited(hb)) return NULL;
+    s = &hb->internal_;
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.sign_carrier != HB_CARRIER_B ||
+        !s->busy || s->sg_jws_len == 0)
+        return NULL;
+    if (len != NULL) *len = s->sg_jws_len;
+    return s->cfg.buf + s->sg_jws;
+}
+
+HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb)
+{
+    if (hb == NULL || !hbi_inited(hb) || !HBI_SIGNING(&hb->internal_.cfg))
+        return NULL;
+    return hb->internal_.cfg.boot_id_str;
+}
+/* ---- end SIGNED BEATS ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer ------------------------------------------- */
@@ -1916,48 +2343,15 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
 #endif
 
 #define HBI_JWT_MAGIC    0x4A575431u  /* "JWT1" */
+#define HBI_JWT_MAGIC_SG 0x4A575331u  /* "JWS1": hb_jwt_signer_init, no token */
 #define HBI_JWT_SIG_MAX  512u         /* RSA-4096 */
 #define HBI_JWT_RSA_MIN  2048u        /* bits, RFC 7518 3.3 */
 #define HBI_JWT_RSA_MAX  4096u
 #define HBI_JWT_HS_MIN   32u          /* bytes, RFC 7518 3.2 */
 #define HBI_JWT_JTI_BYTES 16u
-/* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
-#define HBI_JWT_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
+#define HBI_JWT_B64LEN(n) HBI_B64LEN(n)
 
 typedef struct hb_jwt_internal hbi_jwt_state;
-
-static const char hbi_jwt_b64_alphabet[65] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* base64url of src[0..n) into dst, no padding, no NUL; returns the length.
-   Each group of 3 input bytes is read before its 4 output bytes are written,
-   so it also works in place when the input sits at the *end* of the output
-   area: src == dst + HBI_JWT_B64LEN(n) - n. (Group k writes up to
-   dst + 4k + 3 while the next unread byte is at dst + (E - n) + 3k + 3, and
-   E - n >= number of whole groups.) The token builder relies on this. */
-static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
-{
-    size_t i = 0, o = 0;
-    uint32_t v;
-    for (; n - i >= 3u; i += 3u) {
-        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8 | src[i + 2u];
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 6) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[v & 63u];
-    }
-    if (n - i == 1u) {
-        v = (uint32_t)src[i] << 16;
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-    } else if (n - i == 2u) {
-        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8;
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 6) & 63u];
-    }
-    return o;
-}
 
 HEARTBEAT_DEF int hb_jwt_b64url(char *dst, size_t size, const void *src,
                                 size_t n, size_t *out_len)
@@ -2098,6 +2492,14 @@ static int hbi_jwt_load_key(hbi_jwt_state *in)
 #endif
 }
 
+/* SIGNED BEATS: the clock of a beat signer, which makes no tokens. */
+static int hbi_jwt_no_clock(void *user, hb_time *now)
+{
+    (void)user;
+    (void)now;
+    return -1;
+}
+
 /* Checks the config and resolves its defaults into in->cfg. */
 static int hbi_jwt_check(hb_jwt_config *c)
 {
@@ -2156,8 +2558,9 @@ HEARTBEAT_DEF void hb_jwt_free(hb_jwt *jwt)
     hbi_jwt_state *in;
     if (jwt == NULL) return;
     in = &jwt->internal_;
-    if (in->magic == HBI_JWT_MAGIC) {
+    if (in->magic == HBI_JWT_MAGIC || in->magic == HBI_JWT_MAGIC_SG)
         mbedtls_pk_free(&in->pk);
+    if (in->magic == HBI_JWT_MAGIC) {
         /* The token is a bearer credential until it expires. */
         mbedtls_platform_zeroize(in->cfg.buf, in->cfg.buf_size);
     }
@@ -2224,11 +2627,10 @@ static int hbi_jwt_put_json(hbi_jwt_state *in, size_t *pos, int claims,
     return HB_OK;
 }
 
-/* Signs buf[0..n) into sig; *sig_len gets the length. */
-static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
+/* Signs msg[0..n) into sig; *sig_len gets the length. */
+static int hbi_jwt_sign(hbi_jwt_state *in, const unsigned char *msg, size_t n,
                         unsigned char *sig, size_t *sig_len)
 {
-    const unsigned char *msg = (const unsigned char *)in->cfg.buf;
     unsigned char hash[32];
     int rc;
     if (in->cfg.alg == HB_JWT_HS256) {
@@ -2325,7 +2727,7 @@ static int hbi_jwt_mint(hbi_jwt_state *in, int64_t now)
     want = c->alg == HB_JWT_HS256 ? 32u
          : c->alg == HB_JWT_ES256 ? 64u : mbedtls_pk_get_len(&in->pk);
     if (c->buf_size - pos < HBI_JWT_B64LEN(want) + 2u) return HB_ERR_NOSPACE;
-    rc = hbi_jwt_sign(in, pos, sig, &sig_len);
+    rc = hbi_jwt_sign(in, (const unsigned char *)c->buf, pos, sig, &sig_len);
     if (rc != 0 || sig_len != want) {
         in->mbedtls_err = rc;
         mbedtls_platform_zeroize(sig, sizeof sig);
@@ -2351,7 +2753,7 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
     if (len != NULL) *len = 0;
     if (jwt == NULL || token == NULL || len == NULL) return HB_ERR_ARG;
     in = &((hb_jwt *)jwt)->internal_;
-    if (in->magic != HBI_JWT_MAGIC) return HB_ERR_STATE;
+    if (in->magic != HBI_JWT_MAGIC) return HB_ERR_STATE;  /* or a beat signer */
     HB_MEMSET(&t, 0, sizeof t);
     if (in->cfg.clock(in->cfg.clock_user, &t) != 0
         || t.sec < in->cfg.min_valid_sec)
@@ -2372,6 +2774,68 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
     *len = in->len;
     return HB_OK;
 }
+
+/* ---- SIGNED BEATS: the mbedTLS beat signer ---- */
+HEARTBEAT_DEF int hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg)
+{
+    hbi_jwt_state *in;
+    int rc;
+    if (jwt == NULL) return HB_ERR_ARG;
+    in = &jwt->internal_;
+    HB_MEMSET(jwt, 0, sizeof *jwt);
+    if (cfg == NULL || (cfg->alg != HB_JWT_HS256 && cfg->alg != HB_JWT_ES256))
+        return HB_ERR_ARG;
+    /* Only the key matters: the token fields get placeholders so that
+       hb_jwt_init's checks (key length, alg availability) apply as is. */
+    in->cfg.alg = cfg->alg;
+    in->cfg.key = cfg->key;
+    in->cfg.key_len = cfg->key_len;
+    in->cfg.rng = cfg->rng;
+    in->cfg.rng_user = cfg->rng_user;
+    in->cfg.aud = "-";
+    in->cfg.clock = hbi_jwt_no_clock;
+    in->cfg.buf = (char *)in->seed;
+    in->cfg.buf_size = 1;
+    rc = hbi_jwt_check(&in->cfg);
+    if (rc == HB_OK) {
+        mbedtls_pk_init(&in->pk);
+        rc = hbi_jwt_load_key(in);
+        if (rc != HB_OK) mbedtls_pk_free(&in->pk);
+    }
+    in->cfg.key = NULL;
+    in->cfg.aud = NULL;
+    in->cfg.clock = NULL;
+    in->cfg.buf = NULL;
+    in->cfg.buf_size = 0;
+    if (rc != HB_OK) {
+        mbedtls_platform_zeroize(jwt, sizeof *jwt);
+        return rc;
+    }
+    in->magic = HBI_JWT_MAGIC_SG;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_jwt_sign_beat(void *jwt, int alg, const char *input,
+                                   size_t len, unsigned char *sig, int again)
+{
+    hbi_jwt_state *in;
+    size_t sl = 0;
+    int rc;
+    (void)again;    /* never pending: each call signs */
+    if (jwt == NULL || input == NULL || sig == NULL) return HB_ERR_ARG;
+    in = &((hb_jwt *)jwt)->internal_;
+    if (in->magic != HBI_JWT_MAGIC && in->magic != HBI_JWT_MAGIC_SG)
+        return HB_ERR_STATE;
+    if (alg != in->cfg.alg || (alg != HB_JWT_HS256 && alg != HB_JWT_ES256))
+        return HB_ERR_ARG;
+    rc = hbi_jwt_sign(in, (const unsigned char *)input, len, sig, &sl);
+    if (rc != 0 || sl != (alg == HB_JWT_ES256 ? 64u : 32u)) {
+        in->mbedtls_err = rc;
+        return HB_ERR_CRYPTO;
+    }
+    return 0;
+}
+/* ---- end SIGNED BEATS ---- */
 
 HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 {
@@ -2423,6 +2887,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_JWT_HAVE_ES
 #undef HBI_JWT_NEED_BLIND
 #undef HBI_JWT_MAGIC
+#undef HBI_JWT_MAGIC_SG
 #undef HBI_JWT_SIG_MAX
 #undef HBI_JWT_RSA_MIN
 #undef HBI_JWT_RSA_MAX
@@ -2435,6 +2900,12 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_ST_RUNNING
 #undef HBI_PEND_NOW
 #undef HBI_PEND_RETRY
+#undef HBI_SG_PENDING
+#undef HBI_SG_SYNC
+#undef HBI_SIGN_WAIT
+#undef HBI_SIGNING
+#undef HBI_SIGN_HDR_FIXED
+#undef HBI_B64LEN
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
 #undef HBI_OPTIONS

@@ -9,6 +9,7 @@ SUITE_EXTERN(service);
 SUITE_EXTERN(features);
 SUITE_EXTERN(golden);
 SUITE_EXTERN(faults);
+SUITE_EXTERN(sign);
 
 GREATEST_MAIN_DEFS();
 
@@ -21,5 +22,6 @@ int main(int argc, char **argv)
     RUN_SUITE(features);
     RUN_SUITE(golden);
     RUN_SUITE(faults);
+    RUN_SUITE(sign);
     GREATEST_MAIN_END();
 }

@@ -1,0 +1,904 @@
+/* tests/test_sign.c — SUITE(sign): signed beats (cfg.sign_alg, profile
+   "hb+jwt"). In the unit binary the signer is a mock callback (exact bytes,
+   "pending" answers, failures); built into build/test_jwt with
+   HEARTBEAT_MBEDTLS it also checks hb_jwt_sign_beat's ES256 and HS256
+   signatures with mbedTLS's own verifier (keys from tests/jwt/keys.sh). */
+#include "greatest.h"
+#include "heartbeat.h"
+#include "fakes.h"
+#include <stdio.h>
+#include <string.h>
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static int b64val(int c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+/* base64url (no padding) of s[0..n) decoded into out; the length, or -1. */
+static long b64dec(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+    size_t i, o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    if (n % 4u == 1u) return -1;
+    for (i = 0; i < n; i++) {
+        int v = b64val((unsigned char)s[i]);
+        if (v < 0) return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (o >= cap) return -1;
+            out[o++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return (long)o;
+}
+
+static void b64enc(char *dst, const unsigned char *src, size_t n)
+{
+    static const char a[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t i, o = 0;
+    for (i = 0; i + 2 < n; i += 3) {
+        uint32_t v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1] << 8 | src[i + 2];
+        dst[o++] = a[v >> 18]; dst[o++] = a[(v >> 12) & 63];
+        dst[o++] = a[(v >> 6) & 63]; dst[o++] = a[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)src[i] << 16;
+        dst[o++] = a[v >> 18]; dst[o++] = a[(v >> 12) & 63];
+    } else if (n - i == 2) {
+        uint32_t v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1] << 8;
+        dst[o++] = a[v >> 18]; dst[o++] = a[(v >> 12) & 63]; dst[o++] = a[(v >> 6) & 63];
+    }
+    dst[o] = '\0';
+}
+
+/* The mock signer: a keyed FNV-1a stream over the input, so the test can
+   recompute the signature; it may answer "pending" `slices` times first. */
+typedef struct msign {
+    int      calls, first_calls, again_calls;
+    int      slices;         /* pending answers before the signature */
+    int      left;
+    int      wait_ms;        /* the pending answer */
+    int      fail;           /* answer -1 */
+    int      last_alg;
+    char     input[1024];    /* the last signing input */
+    size_t   input_len;
+    int      input_changed;  /* an "again" call saw other bytes */
+    hb_service *stop_inside; /* hb_stop from inside the signer */
+} msign;
+
+static void mock_sig(const char *in, size_t n, size_t sl, unsigned char *sig)
+{
+    uint32_t h = 2166136261u;
+    size_t i, k;
+    for (k = 0; k < sl; k++) {
+        h ^= (uint32_t)k * 0x9E3779B9u;
+        for (i = 0; i < n; i++) { h ^= (unsigned char)in[i]; h *= 16777619u; }
+        sig[k] = (unsigned char)(h >> 24);
+    }
+}
+
+static int mock_sign(void *user, int alg, const char *input, size_t len,
+                     unsigned char *sig, int again)
+{
+    msign *m = (msign *)user;
+    size_t sl = alg == HB_SIGN_ES256 ? 64u : 32u;
+    m->calls++;
+    m->last_alg = alg;
+    if (!again) {
+        m->first_calls++;
+        m->left = m->slices;
+        if (len < sizeof m->input) {
+            memcpy(m->input, input, len);
+            m->input_len = len;
+        }
+    } else {
+        m->again_calls++;
+        if (len != m->input_len || memcmp(m->input, input, len) != 0)
+            m->input_changed = 1;
+    }
+    if (m->stop_inside != NULL) hb_stop(m->stop_inside, 0);
+    if (m->fail) return -1;
+    if (m->left > 0) {
+        m->left--;
+        return m->wait_ms > 0 ? m->wait_ms : 1;
+    }
+    mock_sig(input, len, sl, sig);
+    return 0;
+}
+
+#define BUFSZ 1400
+static char sbuf[BUFSZ];
+static fake f;
+static msign ms;
+static hb_service hb;
+
+/* A signed config: ES256, kid "hb-key-1", carrier A, mock signer. */
+static void sign_config(hb_config *c)
+{
+    fake_config(c, &f, sbuf, sizeof sbuf);
+    memset(&ms, 0, sizeof ms);
+    c->token = NULL;
+    c->rand = fake_rand;
+    c->sign_alg = HB_SIGN_ES256;
+    c->sign_kid = "hb-key-1";
+    c->sign = mock_sign;
+    c->sign_user = &ms;
+}
+
+/* Splits a compact JWS at its dots: the three parts' lengths. */
+static int split3(const char *t, size_t n, size_t *a, size_t *b, size_t *c)
+{
+    const char *d1 = memchr(t, '.', n), *d2;
+    if (d1 == NULL) return 0;
+    d2 = memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - t));
+    if (d2 == NULL || memchr(d2 + 1, '.', n - (size_t)(d2 + 1 - t)) != NULL) return 0;
+    *a = (size_t)(d1 - t);
+    *b = (size_t)(d2 - d1 - 1);
+    *c = n - (size_t)(d2 + 1 - t);
+    return 1;
+}
+
+/* ---- carrier A: exact bytes ------------------------------------------------ */
+
+TEST a_exact_bytes(void)
+{
+    hb_config c;
+    unsigned char hdr[128], claims[1024], sig[64], want_sig[64];
+    char want_claims[1024];
+    size_t ha, pa, sa;
+    long hn, pn, sn;
+    const char *boot;
+    sign_config(&c);
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    ASSERT_ENUM_EQ(HB_OK, hb_start(&hb, 1000), hb_strerror);
+    f.now = 2000;
+    ASSERT_EQ(1000u, hb_poll(&hb, 2000));
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+    hn = b64dec(f.last, ha, hdr, sizeof hdr - 1);
+    pn = b64dec(f.last + ha + 1, pa, claims, sizeof claims - 1);
+    sn = b64dec(f.last + ha + 1 + pa + 1, sa, sig, sizeof sig);
+    ASSERT(hn > 0 && pn > 0);
+    ASSERT_EQ(64, sn);
+    hdr[hn] = 0;
+    claims[pn] = 0;
+    ASSERT_STR_EQ("{\"alg\":\"ES256\",\"typ\":\"hb+jwt\",\"kid\":\"hb-key-1\"}",
+                  (char *)hdr);
+    boot = hb_boot_id(&hb);
+    ASSERT(boot != NULL);
+    ASSERT_EQ(16u, strlen(boot));
+    ASSERT_EQ(16u, strspn(boot, "0123456789abcdef"));
+    /* 1795809202 + ceil(1.5 * 1 s) = + 2 */
+    snprintf(want_claims, sizeof want_claims,
+             "{\"device_id\":\"dev-1\",\"timestamp\":\"2026-11-27T19:53:22.123456789Z\","
+             "\"status\":\"alive\",\"seq\":0,\"boot_id\":\"%s\",\"uptime_ms\":1000,"
+             "\"interval_ms\":1000,\"iat\":1795809202,\"exp\":1795809204}", boot);
+    ASSERT_STR_EQ(want_claims, (char *)claims);
+    /* the signer saw exactly header "." claims, and its bytes went out */
+    ASSERT_EQ(ha + 1 + pa, ms.input_len);
+    ASSERT_MEM_EQ(f.last, ms.input, ms.input_len);
+    mock_sig(ms.input, ms.input_len, 64, want_sig);
+    ASSERT_MEM_EQ(want_sig, sig, 64);
+    ASSERT_EQ(HB_SIGN_ES256, ms.last_alg);
+    ASSERT_EQ(NULL, strstr((char *)claims, "jwt_token"));
+    ASSERT_EQ(NULL, strstr((char *)claims, "\"aud\""));
+    PASS();
+}
+
+TEST hs256_header_and_length(void)
+{
+    hb_config c;
+    unsigned char hdr[128];
+    size_t ha, pa, sa;
+    long hn;
+    sign_config(&c);
+    c.sign_alg = HB_SIGN_HS256;
+    c.sign_kid = "k";
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    ASSERT_ENUM_EQ(HB_OK, hb_start(&hb, 0), hb_strerror);
+    hb_poll(&hb, 1000);
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+    ASSERT_EQ(43u, sa);                      /* 32 bytes */
+    hn = b64dec(f.last, ha, hdr, sizeof hdr - 1);
+    ASSERT(hn > 0);
+    hdr[hn] = 0;
+    ASSERT_STR_EQ("{\"alg\":\"HS256\",\"typ\":\"hb+jwt\",\"kid\":\"k\"}", (char *)hdr);
+    ASSERT_EQ(HB_SIGN_HS256, ms.last_alg);
+    PASS();
+}
+
+/* exp - iat = ceil(1.5 * interval in s) */
+TEST exp_rounding(void)
+{
+    static const uint32_t iv[] = { 1, 999, 1000, 1333, 1334, 2000, 30000, 61001 };
+    static const int64_t life[] = { 1, 2, 2, 2, 3, 3, 45, 92 };
+    size_t i;
+    for (i = 0; i < sizeof iv / sizeof iv[0]; i++) {
+        hb_config c;
+        unsigned char cl[1024];
+        size_t ha, pa, sa;
+        long pn;
+        const char *p;
+        long long iat, exp;
+        sign_config(&c);
+        c.interval_ms = iv[i];
+        ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+        ASSERT_ENUM_EQ(HB_OK, hb_beat_now((hb_start(&hb, 0), &hb), 0), hb_strerror);
+        ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+        pn = b64dec(f.last + ha + 1, pa, cl, sizeof cl - 1);
+        ASSERT(pn > 0);
+        cl[pn] = 0;
+        p = strstr((char *)cl, ",\"iat\":");
+        ASSERT(p != NULL);
+        ASSERT_EQ(2, sscanf(p, ",\"iat\":%lld,\"exp\":%lld", &iat, &exp));
+        ASSERT_EQ(1795809202LL, iat);
+        ASSERT_EQ(life[i], exp - iat);
+    }
+    PASS();
+}
+
+TEST unsynced_has_no_iat(void)
+{
+    hb_config c;
+    unsigned char cl[1024];
+    size_t ha, pa, sa;
+    long pn;
+    sign_config(&c);
+    c.flags = HB_OPT_SEND_UNSYNCED;
+    f.clock_fail = 1;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_ENUM_EQ(HB_OK, hb_beat_now(&hb, 5), hb_strerror);
+    ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+    pn = b64dec(f.last + ha + 1, pa, cl, sizeof cl - 1);
+    ASSERT(pn > 0);
+    cl[pn] = 0;
+    ASSERT(strstr((char *)cl, "\"clock_synced\":false") != NULL);
+    ASSERT_EQ(NULL, strstr((char *)cl, "\"iat\""));
+    ASSERT_EQ(NULL, strstr((char *)cl, "\"exp\""));
+    ASSERT(strstr((char *)cl, "\"seq\":0,\"boot_id\":\"") != NULL);
+    ASSERT(strstr((char *)cl, "\"uptime_ms\":5,\"interval_ms\":1000}") != NULL);
+    PASS();
+}
+
+TEST boot_id_given_and_regenerated(void)
+{
+    hb_config c;
+    char first[17];
+    unsigned char cl[1024];
+    size_t ha, pa, sa;
+    long pn;
+    sign_config(&c);
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    strcpy(first, hb_boot_id(&hb));
+    hb_stop(&hb, 10);
+    hb_start(&hb, 20);
+    ASSERT(strcmp(first, hb_boot_id(&hb)) != 0);   /* seq restarts: new boot */
+    /* given: used as is, no rand needed */
+    sign_config(&c);
+    c.rand = NULL;
+    c.boot_id_str = "b00t";
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_STR_EQ("b00t", hb_boot_id(&hb));
+    hb_beat_now(&hb, 1);
+    ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+    pn = b64dec(f.last + ha + 1, pa, cl, sizeof cl - 1);
+    ASSERT(pn > 0);
+    cl[pn] = 0;
+    ASSERT(strstr((char *)cl, "\"boot_id\":\"b00t\"") != NULL);
+    /* numeric boot_id: written as before, hb_boot_id has no string */
+    sign_config(&c);
+    c.rand = NULL;
+    c.boot_id = 77;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    ASSERT_EQ(NULL, hb_boot_id(&hb));
+    PASS();
+}
+
+/* seq counts up and the signing input changes with it */
+TEST seq_counts(void)
+{
+    hb_config c;
+    unsigned char cl[1024];
+    size_t ha, pa, sa;
+    long pn;
+    uint32_t t;
+    sign_config(&c);
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    for (t = 1000; t <= 3000; t += 1000) hb_poll(&hb, t);
+    ASSERT_EQ(3, f.pub_calls);
+    ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+    pn = b64dec(f.last + ha + 1, pa, cl, sizeof cl - 1);
+    ASSERT(pn > 0);
+    cl[pn] = 0;
+    ASSERT(strstr((char *)cl, "\"seq\":2,") != NULL);
+    ASSERT(strstr((char *)cl, "\"uptime_ms\":3000,") != NULL);
+    PASS();
+}
+
+/* ---- carrier B -------------------------------------------------------------- */
+
+static char jws_seen[256];
+static size_t jws_len_seen;
+static hb_service *jws_svc;
+
+static int pub_b(void *user, const char *topic, const char *payload, size_t len,
+                 int qos)
+{
+    size_t n = 0;
+    const char *j = hb_beat_jws(jws_svc, &n);
+    jws_len_seen = 0;
+    if (j != NULL && n < sizeof jws_seen) {
+        memcpy(jws_seen, j, n + 1);
+        jws_len_seen = n;
+    }
+    return fake_publish_rec(user, topic, payload, len, qos);
+}
+
+TEST b_detached_same_signature(void)
+{
+    hb_config c;
+    static char a_tok[1024];
+    char rebuilt[1200], enc[1024];
+    size_t alen, ha, pa, sa;
+    const char *dots;
+    hb_service hb2;
+    /* carrier A at a fixed boot_id */
+    sign_config(&c);
+    c.boot_id_str = "0123456789abcdef";
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT_EQ(1, f.pub_calls);
+    memcpy(a_tok, f.last, f.last_len + 1);
+    alen = f.last_len;
+    /* carrier B, same everything */
+    sign_config(&c);
+    c.boot_id_str = "0123456789abcdef";
+    c.sign_carrier = HB_CARRIER_B;
+    c.publish = pub_b;
+    jws_svc = &hb2;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb2, &c), hb_strerror);
+    hb_start(&hb2, 0);
+    ASSERT_EQ(NULL, hb_beat_jws(&hb2, NULL));        /* outside publish */
+    hb_poll(&hb2, 1000);
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT_EQ('{', f.last[0]);                       /* plain JSON */
+    ASSERT_EQ(NULL, strstr(f.last, "jwt_token"));
+    ASSERT(jws_len_seen > 0);
+    ASSERT_EQ(strlen(jws_seen), jws_len_seen);
+    dots = strstr(jws_seen, "..");
+    ASSERT(dots != NULL);
+    /* reattach: header "." b64url(payload) "." signature == carrier A */
+    b64enc(enc, (const unsigned char *)f.last, f.last_len);
+    snprintf(rebuilt, sizeof rebuilt, "%.*s.%s.%s", (int)(dots - jws_seen),
+             jws_seen, enc, dots + 2);
+    ASSERT_STR_EQ(a_tok, rebuilt);
+    ASSERT_EQ(alen, strlen(rebuilt));
+    ASSERT(split3(a_tok, alen, &ha, &pa, &sa));
+    ASSERT_EQ(NULL, hb_beat_jws(&hb2, NULL));
+    ASSERT_EQ(NULL, hb_beat_jws(&hb, NULL));         /* carrier A: none */
+    PASS();
+}
+
+/* hb_buf_size is exact for both carriers: one byte less fails whole */
+TEST buf_size_exact(void)
+{
+    int carrier;
+    for (carrier = 0; carrier < 2; carrier++) {
+        hb_config c;
+        size_t need;
+        hb_stats st;
+        sign_config(&c);
+        c.sign_carrier = carrier;
+        c.device_id = "dev-1";
+        f.t.sec = 253402214399LL - 1439LL * 60;    /* the widest timestamp */
+        f.t.nsec = 999999999u;
+        f.t.utc_offset_min = 1439;
+        c.status = "status-of-thirty-two-bytes-wide!";
+        c.flags = HB_OPT_HEALTH;
+        need = hb_buf_size(&c, 0);
+        ASSERT(need > 0 && need <= sizeof sbuf);
+        /* the widest timestamp and status fit in what hb_buf_size says */
+        c.buf_size = need;
+        ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+        hb_start(&hb, 0);
+        ASSERT_ENUM_EQ(HB_OK, hb_beat_now(&hb, 0), hb_strerror);
+        ASSERT_EQ(1, f.pub_calls);
+        /* a smaller buffer fails whole (nothing published, fail_serialize) */
+        c.buf_size = need / 2;
+        f.pub_calls = 0;
+        ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+        hb_start(&hb, 0);
+        ASSERT_ENUM_EQ(HB_ERR_NOSPACE, hb_beat_now(&hb, 0), hb_strerror);
+        ASSERT_EQ(0, f.pub_calls);
+        hb_get_stats(&hb, &st);
+        ASSERT_EQ(1u, st.fail_serialize);
+        ASSERT_EQ(1, ms.calls);                       /* no signing wasted */
+    }
+    PASS();
+}
+
+/* Every buffer size from 1 up: either the whole message or nothing, and
+   never a byte written past buf_size (canary). */
+TEST every_buf_size(void)
+{
+    int carrier;
+    for (carrier = 0; carrier < 2; carrier++) {
+        static char big[BUFSZ + 16];
+        size_t sz, ok_from = 0;
+        hb_config c;
+        sign_config(&c);
+        c.sign_carrier = carrier;
+        c.boot_id_str = "0123456789abcdef";
+        for (sz = 1; sz < 700; sz++) {
+            int rc;
+            memset(big, 0x5A, sizeof big);
+            c.buf = big;
+            c.buf_size = sz;
+            f.pub_calls = 0;
+            ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+            hb_start(&hb, 0);
+            rc = hb_beat_now(&hb, 0);
+            ASSERT(big[sz] == 0x5A);
+            if (rc == HB_OK) {
+                ASSERT_EQ(1, f.pub_calls);
+                if (ok_from == 0) ok_from = sz;
+            } else {
+                ASSERT_ENUM_EQ(HB_ERR_NOSPACE, rc, hb_strerror);
+                ASSERT_EQ(0, f.pub_calls);
+                ASSERT_EQ(0u, ok_from);               /* monotonic */
+            }
+        }
+        ASSERT(ok_from > 0);
+        c.buf = sbuf;
+        /* the smallest size that works is what hb_buf_size says for this
+           message (seq 0, uptime 0: hb_buf_size covers wider ones) */
+        ASSERT(hb_buf_size(&c, 0) >= ok_from);
+    }
+    PASS();
+}
+
+/* ---- pending signer ---------------------------------------------------------- */
+
+TEST pending_slices(void)
+{
+    hb_config c;
+    hb_stats st;
+    uint32_t now = 5000, w = 0;
+    int polls = 0;
+    sign_config(&c);
+    c.interval_ms = 5000;
+    ms.slices = 500;                              /* 500 x 1 ms */
+    ms.wait_ms = 1;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_EQ(1u, hb_poll(&hb, 4999));
+    /* from the grid point on: one slice per call, each answer 1 ms */
+    while (f.pub_calls == 0 && polls < 10000) {
+        f.now = now;
+        w = hb_poll(&hb, now);
+        polls++;
+        if (f.pub_calls == 0) ASSERT_EQ(1u, w);
+        now += w;
+    }
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT_EQ(501, polls);
+    ASSERT_EQ(1, ms.first_calls);
+    ASSERT_EQ(500, ms.again_calls);
+    ASSERT_EQ(0, ms.input_changed);
+    ASSERT_EQ(5500u, f.beat_at[0]);
+    /* the grid did not move: the next beat is due at 10000 */
+    ASSERT_EQ(4500u, w);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(1u, st.attempts);
+    ASSERT_EQ(1u, st.sent);
+    ASSERT_EQ(0u, st.missed);
+    PASS();
+}
+
+TEST pending_honours_wait_and_calls_early(void)
+{
+    hb_config c;
+    sign_config(&c);
+    ms.slices = 2;
+    ms.wait_ms = 40;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_EQ(40u, hb_poll(&hb, 1000));
+    ASSERT_EQ(1, ms.calls);
+    ASSERT_EQ(30u, hb_poll(&hb, 1010));        /* early: nothing asked */
+    ASSERT_EQ(1, ms.calls);
+    ASSERT_EQ(40u, hb_poll(&hb, 1040));
+    ASSERT_EQ(2, ms.calls);
+    ASSERT_ENUM_EQ(HB_ERR_STATE, hb_beat_now(&hb, 1050), hb_strerror);
+    {
+        char tmp[600];
+        size_t n = 1;
+        ASSERT_ENUM_EQ(HB_ERR_STATE, hb_offline_message(&hb, 1050, tmp, sizeof tmp, &n),
+                       hb_strerror);
+        ASSERT_EQ(0u, n);
+    }
+    ASSERT_EQ(0, f.pub_calls);
+    ASSERT_EQ(920u, hb_poll(&hb, 1080));       /* done: next grid 2000 */
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT_EQ(3, ms.calls);
+    PASS();
+}
+
+/* A signer slower than the interval: the grid point that comes meanwhile is
+   skipped and counted, the beat under way still goes out, the grid stays. */
+TEST pending_past_grid(void)
+{
+    hb_config c;
+    hb_stats st;
+    uint32_t now = 1000;
+    sign_config(&c);
+    ms.slices = 3;
+    ms.wait_ms = 600;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_EQ(600u, hb_poll(&hb, now));        /* 1000: start */
+    ASSERT_EQ(400u, hb_poll(&hb, 1600));       /* slice 2; grid at 2000 first */
+    ASSERT_EQ(200u, hb_poll(&hb, 2000));       /* grid point skipped */
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(1u, st.missed);
+    ASSERT_EQ(0, f.pub_calls);
+    ASSERT_EQ(600u, hb_poll(&hb, 2200));       /* third pending answer */
+    ASSERT_EQ(0, f.pub_calls);
+    f.now = 2800;
+    ASSERT_EQ(200u, hb_poll(&hb, 2800));       /* published; next 3000 */
+    ASSERT_EQ(1, f.pub_calls);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(1u, st.attempts);
+    ASSERT_EQ(1u, st.sent);
+    f.now = 3000;
+    ms.slices = 0;
+    ASSERT_EQ(1000u, hb_poll(&hb, 3000));
+    ASSERT_EQ(2, f.pub_calls);
+    PASS();
+}
+
+TEST pending_stop_and_restart(void)
+{
+    hb_config c;
+    hb_stats st;
+    sign_config(&c);
+    ms.slices = 5;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_EQ(1u, hb_poll(&hb, 1000));
+    hb_stop(&hb, 1001);
+    ASSERT_EQ(HB_POLL_IDLE, hb_poll(&hb, 1002));
+    ASSERT_EQ(0, f.pub_calls);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(0u, st.attempts);                /* never finished: no attempt */
+    ms.slices = 0;
+    ASSERT_ENUM_EQ(HB_OK, hb_start(&hb, 2000), hb_strerror);
+    ASSERT_EQ(1000u, hb_poll(&hb, 3000));      /* a fresh job: again == 0 */
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT_EQ(2, ms.first_calls);
+    PASS();
+}
+
+TEST offline_on_stop_must_sign_at_once(void)
+{
+    hb_config c;
+    hb_stats st;
+    sign_config(&c);
+    c.flags = HB_OPT_OFFLINE_ON_STOP;
+    ms.slices = 1;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_stop(&hb, 10);
+    ASSERT_EQ(0, f.pub_calls);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(1u, st.attempts);
+    ASSERT_EQ(1u, st.fail_token);
+    ASSERT(fake_find_log(&f, HB_MSG_SIGN) >= 0);
+    /* a signer that answers at once: the offline beat is signed and sent */
+    ms.slices = 0;
+    hb_start(&hb, 100);
+    hb_stop(&hb, 110);
+    ASSERT_EQ(1, f.pub_calls);
+    PASS();
+}
+
+TEST signer_failure_counted(void)
+{
+    hb_config c;
+    hb_stats st;
+    int i;
+    sign_config(&c);
+    ms.fail = 1;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_ENUM_EQ(HB_ERR_CRYPTO, hb_beat_now(&hb, 1), hb_strerror);
+    ASSERT_EQ(0, f.pub_calls);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(1u, st.fail_token);
+    ASSERT_EQ(st.attempts, st.sent + st.fail_clock + st.fail_token +
+                           st.fail_serialize + st.fail_publish);
+    i = fake_find_log(&f, HB_MSG_SIGN);
+    ASSERT(i >= 0);
+    ASSERT_EQ(HB_LOG_ERROR, f.log_level[i]);
+    ASSERT_ENUM_EQ(HB_ERR_CRYPTO, f.log_err[i], hb_strerror);
+    PASS();
+}
+
+TEST stop_inside_signer(void)
+{
+    hb_config c;
+    hb_stats st;
+    int slices;
+    for (slices = 0; slices < 2; slices++) {
+        sign_config(&c);
+        ms.slices = slices;
+        ms.stop_inside = &hb;
+        ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+        hb_start(&hb, 0);
+        ASSERT_EQ(HB_POLL_IDLE, hb_poll(&hb, 1000));
+        ASSERT_EQ(0, f.pub_calls);
+        hb_get_stats(&hb, &st);
+        ASSERT_EQ(1u, st.attempts);
+        ASSERT_EQ(1u, st.fail_publish);
+        ASSERT_EQ(0, hb_running(&hb));
+    }
+    PASS();
+}
+
+TEST config_checks(void)
+{
+    hb_config c;
+    static char kid65[66];
+    memset(kid65, 'k', 65);
+    kid65[65] = 0;
+#define BAD(stmt) do { sign_config(&c); stmt; \
+        ASSERT_ENUM_EQ(HB_ERR_ARG, hb_init(&hb, &c), hb_strerror); } while (0)
+    BAD(c.sign_alg = 2);                       /* RS256: not per beat */
+    BAD(c.sign_alg = 4);
+    BAD(c.sign = NULL);
+    BAD(c.sign_kid = NULL);
+    BAD(c.sign_kid = "");
+    BAD(c.sign_kid = kid65);
+    BAD(c.sign_kid = "a b");
+    BAD(c.sign_kid = "a\"b");
+    BAD(c.sign_kid = "a\\b");
+    BAD(c.sign_kid = "caf\xc3\xa9");
+    BAD(c.sign_carrier = 2);
+    BAD(c.token = fake_token);                 /* no bearer token */
+    BAD(c.rand = NULL);                        /* boot_id needs randomness */
+    BAD((c.sign_alg = 0));                     /* fields without an alg */
+    BAD((c.sign_alg = 0, c.sign = NULL, c.sign_user = NULL, c.sign_kid = NULL,
+         c.sign_carrier = HB_CARRIER_B));
+#undef BAD
+    sign_config(&c);
+    kid65[64] = 0;
+    c.sign_kid = kid65;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    /* the unsigned default is untouched: jwt_token still there */
+    fake_config(&c, &f, sbuf, sizeof sbuf);
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT(strstr(f.last, "\"jwt_token\":\"tok.en.sig\"") != NULL);
+    ASSERT_EQ(NULL, hb_boot_id(&hb));
+    PASS();
+}
+
+static void *user_seen;
+static int user_sign(void *user, int alg, const char *input, size_t len,
+                     unsigned char *sig, int again)
+{
+    (void)again;
+    user_seen = user;
+    mock_sig(input, len, alg == HB_SIGN_ES256 ? 64u : 32u, sig);
+    return 0;
+}
+
+TEST sign_user_defaults_to_user(void)
+{
+    hb_config c;
+    sign_config(&c);
+    c.sign = user_sign;
+    c.sign_user = NULL;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_ENUM_EQ(HB_OK, hb_beat_now(&hb, 0), hb_strerror);
+    ASSERT_EQ((void *)&f, user_seen);
+    c.sign_user = &ms;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    ASSERT_ENUM_EQ(HB_OK, hb_beat_now(&hb, 0), hb_strerror);
+    ASSERT_EQ((void *)&ms, user_seen);
+    PASS();
+}
+
+#if defined(HEARTBEAT_MBEDTLS)
+/* ---- the mbedTLS beat signer, checked by mbedTLS's verifier ---------------- */
+#include <stdlib.h>
+#include <mbedtls/md.h>
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/pk.h>
+
+static unsigned char skey[8192];
+static size_t skeylen;
+
+static int sload(const char *name)
+{
+    char path[512];
+    const char *dir = getenv("HB_JWT_KEYS");
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "build/jwt/keys", name);
+    fp = fopen(path, "rb");
+    if (fp == NULL) return 0;
+    skeylen = fread(skey, 1, sizeof skey - 1, fp);
+    fclose(fp);
+    skey[skeylen] = 0;
+    if (strstr(name, ".pem") != NULL) skeylen++;
+    return 1;
+}
+
+/* 0 when sig (raw r||s) verifies over msg with the public key file. */
+static int es_verify(const char *pubname, const char *msg, size_t n,
+                     const unsigned char *sig)
+{
+    mbedtls_pk_context pk;
+    mbedtls_ecdsa_context ec;
+    mbedtls_mpi r, s;
+    unsigned char h[32];
+    int rc;
+    if (!sload(pubname)) return -1;
+    mbedtls_pk_init(&pk);
+    mbedtls_ecdsa_init(&ec);
+    mbedtls_mpi_init(&r);
+    mbedtls_mpi_init(&s);
+    rc = mbedtls_pk_parse_public_key(&pk, skey, skeylen);
+    if (rc == 0) rc = mbedtls_ecdsa_from_keypair(&ec, mbedtls_pk_ec(pk));
+    if (rc == 0) rc = mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+                                 (const unsigned char *)msg, n, h);
+    if (rc == 0) rc = mbedtls_mpi_read_binary(&r, sig, 32);
+    if (rc == 0) rc = mbedtls_mpi_read_binary(&s, sig + 32, 32);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    if (rc == 0) {
+        mbedtls_ecp_group grp;
+        mbedtls_ecp_point q;
+        mbedtls_ecp_group_init(&grp);
+        mbedtls_ecp_point_init(&q);
+        rc = mbedtls_ecp_export(&ec, &grp, NULL, &q);
+        if (rc == 0) rc = mbedtls_ecdsa_verify(&grp, h, 32, &q, &r, &s);
+        mbedtls_ecp_group_free(&grp);
+        mbedtls_ecp_point_free(&q);
+    }
+#else
+    if (rc == 0) rc = mbedtls_ecdsa_verify(&ec.grp, h, 32, &ec.Q, &r, &s);
+#endif
+    mbedtls_mpi_free(&r);
+    mbedtls_mpi_free(&s);
+    mbedtls_ecdsa_free(&ec);
+    mbedtls_pk_free(&pk);
+    return rc;
+}
+
+static hb_jwt sjwt;
+
+TEST mbedtls_es256_verifies(void)
+{
+    hb_jwt_config jc;
+    hb_config c;
+    unsigned char sig[64], sig2[64];
+    size_t ha, pa, sa;
+    const char *in = "eyJhbGciOiJFUzI1NiJ9.eyJ4IjoxfQ";
+    if (!sload("ec.p8.pem")) SKIPm("no test keys (tests/jwt/keys.sh)");
+    memset(&jc, 0, sizeof jc);
+    jc.alg = HB_JWT_ES256;
+    jc.key = skey;
+    jc.key_len = skeylen;
+    ASSERT_ENUM_EQ(HB_OK, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
+    ASSERT_EQ(0, hb_jwt_sign_beat(&sjwt, HB_SIGN_ES256, in, strlen(in), sig, 0));
+    ASSERT_EQ(0, es_verify("ec.pub.pem", in, strlen(in), sig));
+    ASSERT(es_verify("ec2.pub.pem", in, strlen(in), sig) != 0);  /* wrong key */
+    sig[5] ^= 1;
+    ASSERT(es_verify("ec.pub.pem", in, strlen(in), sig) != 0);
+    /* deterministic (RFC 6979): the same input, the same signature */
+    ASSERT_EQ(0, hb_jwt_sign_beat(&sjwt, HB_SIGN_ES256, in, strlen(in), sig, 0));
+    ASSERT_EQ(0, hb_jwt_sign_beat(&sjwt, HB_SIGN_ES256, in, strlen(in), sig2, 0));
+    ASSERT_MEM_EQ(sig, sig2, 64);
+    ASSERT_ENUM_EQ(HB_ERR_ARG, hb_jwt_sign_beat(&sjwt, HB_SIGN_HS256, in, 3, sig, 0),
+                   hb_strerror);
+    {
+        const char *tok = NULL;
+        size_t tl = 0;
+        ASSERT_ENUM_EQ(HB_ERR_STATE, hb_jwt_token(&sjwt, &tok, &tl), hb_strerror);
+    }
+    /* through the service: the published token verifies */
+    sign_config(&c);
+    c.sign = hb_jwt_sign_beat;
+    c.sign_user = &sjwt;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+    ASSERT_EQ(64, b64dec(f.last + ha + 1 + pa + 1, sa, sig, sizeof sig));
+    ASSERT_EQ(0, es_verify("ec.pub.pem", f.last, ha + 1 + pa, sig));
+    hb_jwt_free(&sjwt);
+    hb_jwt_free(&sjwt);
+    ASSERT_ENUM_EQ(HB_ERR_STATE, hb_jwt_sign_beat(&sjwt, HB_SIGN_ES256, in, 3, sig, 0),
+                   hb_strerror);
+    PASS();
+}
+
+TEST mbedtls_hs256_matches_hmac(void)
+{
+    hb_jwt_config jc;
+    unsigned char sig[32], want[32];
+    const char *in = "abc.def";
+    if (!sload("hs.key")) SKIPm("no test keys (tests/jwt/keys.sh)");
+    memset(&jc, 0, sizeof jc);
+    jc.alg = HB_JWT_HS256;
+    jc.key = skey;
+    jc.key_len = skeylen;
+    ASSERT_ENUM_EQ(HB_OK, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
+    ASSERT_EQ(0, hb_jwt_sign_beat(&sjwt, HB_SIGN_HS256, in, strlen(in), sig, 0));
+    ASSERT_EQ(0, mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+                                 skey, skeylen, (const unsigned char *)in,
+                                 strlen(in), want));
+    ASSERT_MEM_EQ(want, sig, 32);
+    hb_jwt_free(&sjwt);
+    /* short key, RS256, wrong key type: refused */
+    jc.key_len = 31;
+    ASSERT_ENUM_EQ(HB_ERR_ARG, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
+    jc.alg = HB_JWT_RS256;
+    ASSERT_ENUM_EQ(HB_ERR_ARG, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
+    if (sload("rsa.p8.pem")) {
+        jc.alg = HB_JWT_ES256;
+        jc.key = skey;
+        jc.key_len = skeylen;
+        ASSERT_ENUM_EQ(HB_ERR_ARG, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
+    }
+    hb_jwt_free(&sjwt);
+    PASS();
+}
+#endif
+
+SUITE(sign)
+{
+    RUN_TEST(a_exact_bytes);
+    RUN_TEST(hs256_header_and_length);
+    RUN_TEST(exp_rounding);
+    RUN_TEST(unsynced_has_no_iat);
+    RUN_TEST(boot_id_given_and_regenerated);
+    RUN_TEST(seq_counts);
+    RUN_TEST(b_detached_same_signature);
+    RUN_TEST(buf_size_exact);
+    RUN_TEST(every_buf_size);
+    RUN_TEST(pending_slices);
+    RUN_TEST(pending_honours_wait_and_calls_early);
+    RUN_TEST(pending_past_grid);
+    RUN_TEST(pending_stop_and_restart);
+    RUN_TEST(offline_on_stop_must_sign_at_once);
+    RUN_TEST(signer_failure_counted);
+    RUN_TEST(stop_inside_signer);
+    RUN_TEST(config_checks);
+    RUN_TEST(sign_user_defaults_to_user);
+#if defined(HEARTBEAT_MBEDTLS)
+    RUN_TEST(mbedtls_es256_verifies);
+    RUN_TEST(mbedtls_hs256_matches_hmac);
+#endif
+}
