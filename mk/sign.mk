@@ -35,3 +35,16 @@ check-sign-slice-m4:
 	@tests/step.sh sign-slice-m4 'tests/need.sh arm newlib qemu-arm && \
 	  $(MAKE) -s $(EMB_OUT)/sign/slice_m4.elf && \
 	  $(EMB_ENV) tests/sign/qemu-slice.sh $(EMB_OUT)/sign/slice_m4.elf'
+
+# ---- make bench-sign: the cost table of docs/security.md ----
+$(BUILD)/bench_sign: tests/sign/bench.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -O1 -g,$(CFLAGS)) -O2 -D_POSIX_C_SOURCE=200809L -DHEARTBEAT_MBEDTLS \
+	  -I. -o $@ tests/sign/bench.c $(SIGN_LIBS)
+
+.PHONY: bench-sign
+bench-sign: $(BUILD)/bench_sign $(JWT_KEYS)/done
+	$(BUILD)/bench_sign $(JWT_KEYS)
+	@tests/need.sh arm newlib qemu-arm >/dev/null && $(MAKE) -s $(EMB_OUT)/sign/slice_m4.elf && \
+	  $(EMB_ENV) tests/sign/qemu-slice.sh $(EMB_OUT)/sign/slice_m4.elf | grep -E '^(library share|longest)' || \
+	  echo "(Cortex-M4 figures skipped: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)"
