@@ -239,6 +239,53 @@
    quarter of its lifetime is left; use it as the token callback:
    cfg.token = hb_jwt_token; cfg.token_user = &jwt. Its own section below
    (search "built-in JWT signer") says what each algorithm needs.
+   For signed beats (SIGNED BEATS) hb_jwt_signer_init makes an hb_jwt that
+   only holds the key, and hb_jwt_sign_beat is the sign callback.
+
+   SIGNED BEATS
+   ============
+   Instead of a bearer JWT in "jwt_token" (which any subscriber can copy
+   and present elsewhere), each beat can carry its own signature and no
+   reusable credential (docs/security.md says what this protects):
+       cfg.sign_alg     = HB_SIGN_ES256;      // or HB_SIGN_HS256
+       cfg.sign_kid     = "dev-7-hb-1";       // the key's id, 1..64 chars
+       cfg.sign         = hb_jwt_sign_beat;   // HEARTBEAT_MBEDTLS, or yours
+       cfg.sign_user    = &jwt;               // hb_jwt_signer_init(&jwt, &jc)
+       cfg.sign_carrier = HB_CARRIER_A;       // or HB_CARRIER_B (MQTT 5)
+       cfg.rand         = my_trng;            // draws the boot_id
+   The JWS header is exactly {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"}.
+   The claims are the beat's JSON as described above, without "jwt_token",
+   with "seq", "boot_id", "uptime_ms" and "interval_ms" always (the options
+   are switched on for you), and, when the clock is synced, "iat" (the
+   timestamp's second) and "exp" = iat + ceil(1.5 * interval in s), before
+   any custom fields. No "aud": a heartbeat never passes as a login token.
+   boot_id: cfg.boot_id_str if given (or the number cfg.boot_id), else 16
+   hex digits of a 64-bit value from two cfg.rand calls, drawn anew at each
+   hb_start (seq and uptime restart there, and (boot_id, seq) must never
+   repeat for a verifier's replay check): give rand a true random source.
+   Carrier A: the payload is the compact JWS B64U(header).B64U(claims).
+   B64U(signature). Carrier B: the payload is the claims JSON and
+   hb_beat_jws() gives, during the publish callback, the detached JWS
+   B64U(header)..B64U(signature) for the MQTT 5 user property "jws". The
+   same signature is valid in both. hb_buf_size() sizes cfg.buf for it
+   (token_len is then ignored).
+   The signer (hb_sign_fn) gets the signing input and writes 64 bytes (ES256,
+   raw r||s) or 32 (HS256). A secure element, PSA or a TPM that needs time
+   answers with a positive number of ms instead ("pending"): hb_poll then
+   returns at most that wait and calls the signer again (again = 1, same
+   input) until it answers 0, then publishes. Each hb_poll call does one
+   slice of the signer's work, never more. While pending, a grid point that
+   comes due is skipped (stats.missed, the grid stays), hb_beat_now and
+   hb_offline_message return HB_ERR_STATE, and hb_stop drops the beat. The
+   offline beat of hb_stop and hb_offline_message must be signed at once:
+   a pending answer there fails them. A signer failure (negative answer)
+   is logged as HB_MSG_SIGN with HB_ERR_CRYPTO and counted in
+   stats.fail_token (the signature takes the token's place). hb_init
+   refuses (HB_ERR_ARG): an unknown sign_alg, no sign, a kid that is empty,
+   over 64 bytes or not printable ASCII without " and \, a carrier other
+   than A or B, cfg.token set (no bearer token in signed beats), no rand
+   when no boot_id is given, sign fields without sign_alg, and signing in a
+   HEARTBEAT_NO_OPTIONS build. Off (sign_alg 0), the Go format is untouched.
 
    INSTALLING
    ==========
