@@ -396,6 +396,114 @@ TEST b_detached_same_signature(void)
     PASS();
 }
 
+/* MQTT 5 properties: carrier A says application/jwt; carrier B puts "jws"
+   first, then the config's own user properties. */
+static hb_beat_props props_seen;
+static hb_user_prop up_seen[4];
+static int props_null;
+
+static int pub_props(void *user, const char *topic, const char *payload,
+                     size_t len, int qos)
+{
+    const hb_beat_props *p = hb_beat_props_get(jws_svc);
+    size_t i;
+    props_null = p == NULL;
+    if (p != NULL) {
+        props_seen = *p;
+        for (i = 0; i < p->n_user_props && i < 4; i++) up_seen[i] = p->user_props[i];
+    }
+    return pub_b(user, topic, payload, len, qos);
+}
+
+TEST mqtt5_props(void)
+{
+    hb_config c;
+    static const hb_user_prop mine[3] = {
+        { "hb", "1", 1 }, { "site", "north", 5 }, { "x", "y", 1 } };
+    /* carrier A */
+    sign_config(&c);
+    c.publish = pub_props;
+    jws_svc = &hb;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT_EQ(0, props_null);
+    ASSERT_STR_EQ("application/jwt", props_seen.content_type);
+    ASSERT_EQ(2u, props_seen.expiry_s);
+    ASSERT_EQ(0u, props_seen.n_user_props);
+    /* an explicit content type is kept */
+    sign_config(&c);
+    c.publish = pub_props;
+    c.content_type = "application/x-mine";
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT_STR_EQ("application/x-mine", props_seen.content_type);
+    /* carrier B with two of the config's own properties */
+    sign_config(&c);
+    c.publish = pub_props;
+    c.sign_carrier = HB_CARRIER_B;
+    c.user_props = mine;
+    c.n_user_props = 2;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT_STR_EQ("application/json", props_seen.content_type);
+    ASSERT_EQ(3u, props_seen.n_user_props);
+    ASSERT_STR_EQ("jws", up_seen[0].key);
+    ASSERT_EQ(jws_len_seen, up_seen[0].value_len);
+    ASSERT_MEM_EQ(jws_seen, up_seen[0].value, jws_len_seen);
+    ASSERT_STR_EQ("hb", up_seen[1].key);
+    ASSERT_STR_EQ("site", up_seen[2].key);
+    ASSERT_EQ(5u, up_seen[2].value_len);
+    /* three of them do not fit beside "jws" */
+    c.n_user_props = 3;
+    ASSERT_ENUM_EQ(HB_ERR_ARG, hb_init(&hb, &c), hb_strerror);
+    PASS();
+}
+
+/* The Will in carrier B: its detached JWS lives in the caller's buffer and
+   is readable (hb_beat_jws, the "jws" property) until the next beat. */
+TEST offline_message_b(void)
+{
+    hb_config c;
+    char will[900], enc[900], tok[1400];
+    size_t n = 0, jl = 0;
+    const char *j, *dots;
+    const hb_beat_props *p;
+    sign_config(&c);
+    c.sign_carrier = HB_CARRIER_B;
+    c.boot_id_str = "0123456789abcdef";
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    ASSERT_ENUM_EQ(HB_OK, hb_offline_message(&hb, 0, will, sizeof will, &n),
+                   hb_strerror);
+    ASSERT_EQ(strlen(will), n);
+    ASSERT(strstr(will, "\"status\":\"offline\"") != NULL);
+    j = hb_beat_jws(&hb, &jl);
+    ASSERT(j != NULL);
+    ASSERT(j > will && j < will + sizeof will);
+    p = hb_beat_props_get(&hb);
+    ASSERT(p != NULL);
+    ASSERT_EQ(1u, p->n_user_props);
+    ASSERT_EQ(j, p->user_props[0].value);
+    /* the signature is over header "." B64U(will) */
+    dots = strstr(j, "..");
+    ASSERT(dots != NULL);
+    b64enc(enc, (const unsigned char *)will, n);
+    snprintf(tok, sizeof tok, "%.*s.%s", (int)(dots - j), j, enc);
+    ASSERT_STR_EQ(tok, ms.input);
+    /* a signer that needs time cannot sign a Will: refused, nothing kept */
+    ms.slices = 1;
+    ASSERT_ENUM_EQ(HB_ERR_CRYPTO, hb_offline_message(&hb, 0, will, sizeof will, &n),
+                   hb_strerror);
+    ASSERT_EQ(NULL, hb_beat_jws(&hb, NULL));
+    hb_start(&hb, 0);
+    ms.slices = 0;
+    ASSERT_EQ(1000u, hb_poll(&hb, 1000));      /* the service is unharmed */
+    ASSERT_EQ(1, f.pub_calls);
+    PASS();
+}
+
 /* hb_buf_size is exact for both carriers: one byte less fails whole */
 TEST buf_size_exact(void)
 {
@@ -886,6 +994,8 @@ SUITE(sign)
     RUN_TEST(boot_id_given_and_regenerated);
     RUN_TEST(seq_counts);
     RUN_TEST(b_detached_same_signature);
+    RUN_TEST(mqtt5_props);
+    RUN_TEST(offline_message_b);
     RUN_TEST(buf_size_exact);
     RUN_TEST(every_buf_size);
     RUN_TEST(pending_slices);
