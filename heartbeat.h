@@ -1004,6 +1004,11 @@ typedef struct hb_mon_stats {
     uint32_t alive, suspect, dead, offline; /* devices per state */
     uint32_t outages;
     uint32_t sweeps;      /* slices swept */
+    /* ---- SIGNED BEATS (hb_mon_beat_signed) ---- */
+    uint32_t bad_sig;     /* signed beats whose signature, header or typ
+                             did not verify: ignored */
+    uint32_t replays;     /* verified beats refused as replays: (boot_id,
+                             seq) seen, older, an old boot, or expired */
 } hb_mon_stats;
 
 #define HB_MON_SLICES 64
@@ -1092,6 +1097,61 @@ HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
 HEARTBEAT_DEF const char *hb_mon_state_name(int state);
 HEARTBEAT_DEF const char *hb_mon_event_name(int type);
 /* ---- end MONITOR ---- */
+
+/* ---- SIGNED BEATS in the monitor -------------------------------------------
+   hb_mon_beat_signed checks a signed beat (carrier A or B) before the
+   detector sees it: the header must be exactly heartbeat.h's
+   {"alg":"ES256"|"HS256","typ":"hb+jwt","kid":"..."}, your verify callback
+   must accept the signature for the device and kid (a key per device, or
+   a lookup), and (boot_id, seq) must be new: same boot_id and seq at or
+   below the highest seen, the previous boot, or (with hb_mon_set_wall) an
+   exp in the past are replays: counted (stats.replays), no liveness credit.
+   A bad signature is counted (stats.bad_sig) and ignored. */
+typedef struct hb_mon_jws {
+    const char          *id;        /* the claims' device_id, raw JSON text */
+    size_t               id_len;
+    int                  id_escaped;/* id holds JSON escapes (hb_mon_unescape) */
+    const char          *kid;       /* the header's kid (plain ASCII) */
+    size_t               kid_len;
+    int                  alg;       /* HB_SIGN_ES256 or HB_SIGN_HS256 */
+    const char          *input;     /* the JWS signing input */
+    size_t               input_len;
+    const unsigned char *sig;       /* raw: 64 bytes r||s, or 32 */
+    size_t               sig_len;
+} hb_mon_jws;
+/* 0 when j->sig is a valid signature of j->input under the key of device
+   j->id named j->kid; anything else rejects the beat. */
+typedef int (*hb_mon_verify_fn)(void *user, const hb_mon_jws *j);
+
+typedef struct hb_mon_sign {
+    hb_mon_verify_fn verify;      /* required */
+    void            *user;
+    char            *scratch;     /* carrier A: the decoded claims; carrier
+                                     B: the rebuilt signing input. Needs
+                                     len (A) or 2 * len + jws_len (B) bytes */
+    size_t           scratch_size;
+    uint32_t         leeway_s;    /* exp tolerance (with hb_mon_set_wall) */
+} hb_mon_sign;
+
+/* A signed beat: carrier A (jws NULL: payload is the compact JWS) or B
+   (payload is the claims JSON, jws the detached JWS of the "jws" user
+   property). HB_OK: credited as hb_mon_beat would; HB_ERR_STATE: a replay
+   (no credit); HB_ERR_CRYPTO: bad header, typ, alg or signature;
+   HB_ERR_ARG: malformed (stats.bad), or no seq/boot_id in the claims;
+   HB_ERR_NOSPACE: scratch too small (counted as bad). */
+HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
+                                     const char *jws, size_t jws_len,
+                                     const hb_mon_sign *sg, uint32_t now_ms);
+#if defined(HEARTBEAT_MBEDTLS)
+/* The verify step with mbedTLS, for your hb_mon_verify_fn once it has found
+   the device's key: key is the HS256 secret, or the ES256 public key (PEM
+   with its NUL counted, or DER). 0 when the signature is valid; HB_ERR_CRYPTO
+   when not; HB_ERR_ARG for a bad key. The ES256 key is parsed on each call
+   (about as costly as the verify itself). */
+HEARTBEAT_DEF int hb_jwt_verify_beat(const hb_mon_jws *j, const unsigned char *key,
+                                     size_t key_len);
+#endif
+/* ---- end SIGNED BEATS in the monitor ---- */
 
 /* ---- SIGNED BEATS (functions) ---- */
 /* Carrier B: the detached JWS (BASE64URL(header) ".." BASE64URL(signature),
@@ -4082,6 +4142,231 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_MAGIC
 #undef HBI_MON_EMPTY
 #undef HBI_MON_TOMB
+/* ---- SIGNED BEATS in the monitor ---------------------------------------- */
+static int hbi_b64val(unsigned c)
+{
+    if (c >= 'A' && c <= 'Z') return (int)(c - 'A');
+    if (c >= 'a' && c <= 'z') return (int)(c - 'a') + 26;
+    if (c >= '0' && c <= '9') return (int)(c - '0') + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+/* base64url (no padding, canonical: unused low bits zero) of s[0..n) into
+   out; the length, or -1 for bad input or no room. */
+static long hbi_b64dec(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+    size_t i, o = 0;
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    if (n % 4u == 1u) return -1;
+    for (i = 0; i < n; i++) {
+        int v = hbi_b64val((unsigned char)s[i]);
+        if (v < 0) return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6u;
+        if (bits >= 8u) {
+            bits -= 8u;
+            if (o >= cap) return -1;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1u;
+        }
+    }
+    return acc != 0 ? -1 : (long)o;
+}
+
+/* "exp" of the claims' top level (integer), if any. */
+static int hbi_sign_find_exp(const char *p, size_t n, int64_t *exp)
+{
+    hbi_mon_rd r;
+    r.p = p; r.e = p + n; r.why = NULL;
+    hbi_mon_ws(&r);
+    if (r.p >= r.e || *r.p++ != '{') return 0;
+    for (;;) {
+        const char *k;
+        size_t kn;
+        int esc, neg = 0;
+        uint64_t u;
+        hbi_mon_ws(&r);
+        if (hbi_mon_str(&r, &k, &kn, &esc) != 0) return 0;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p++ != ':') return 0;
+        hbi_mon_ws(&r);
+        if (!esc && kn == 3 && hbi_mon_eq(k, "exp", 3)) {
+            if (r.p < r.e && *r.p == '-') { neg = 1; r.p++; }
+            if (hbi_mon_uint(&r, (uint64_t)INT64_MAX, &u, NULL, NULL) != 0) return 0;
+            *exp = neg ? -(int64_t)u : (int64_t)u;
+            return 1;
+        }
+        if (hbi_mon_skip(&r, 1) != 0) return 0;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p != ',') return 0;
+        r.p++;
+    }
+}
+
+HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
+                                     const char *jws, size_t jws_len,
+                                     const hb_mon_sign *sg, uint32_t now_ms)
+{
+    static const char pre[] = "{\"alg\":\"", mid[] = "\",\"typ\":\"hb+jwt\",\"kid\":\"";
+    hbi_mon *s;
+    hb_mon_info info;
+    hb_mon_jws j;
+    unsigned char hdr[160], sig[64];
+    const char *h, *d1, *d2, *end, *claims, *why = NULL;
+    size_t hn, sn, cn, i;
+    long k;
+    int rc, err = HB_ERR_ARG;
+    uint32_t ignored;
+    int64_t exp;
+
+    if (!hbi_mon_ok(m) || sg == NULL || sg->verify == NULL || payload == NULL ||
+        (jws == NULL && jws_len != 0))
+        return HB_ERR_ARG;
+    s = &m->internal_;
+    if (s->busy) return HB_ERR_STATE;
+    if (len > 65536u || jws_len > 65536u) { why = "signed: over 65536 bytes"; goto bad; }
+    /* the three parts: header, claims (A) or none (B), signature */
+    if (jws == NULL) { h = payload; end = payload + len; }
+    else { h = jws; end = jws + jws_len; }
+    d1 = h;
+    while (d1 < end && *d1 != '.') d1++;
+    d2 = d1 < end ? d1 + 1 : end;
+    while (d2 < end && *d2 != '.') d2++;
+    if (d2 >= end || (jws != NULL && d2 != d1 + 1) || (jws == NULL && d2 == d1 + 1)) {
+        why = "signed: not a JWS";
+        goto bad;
+    }
+    for (i = 0; d2 + 1 + i < end; i++)
+        if (d2[1 + i] == '.') { why = "signed: not a JWS"; goto bad; }
+    /* the header: exactly heartbeat.h's, typ hb+jwt */
+    k = hbi_b64dec(h, (size_t)(d1 - h), hdr, sizeof hdr);
+    hn = k < 0 ? 0 : (size_t)k;
+    if (k < 0 || hn < 40u || hn > 39u + HB_SIGN_KID_MAX ||
+        !hbi_mon_eq((const char *)hdr, pre, 8) ||
+        !hbi_mon_eq((const char *)hdr + 13, mid, 24) ||
+        hdr[hn - 2u] != '"' || hdr[hn - 1u] != '}') {
+        why = "signed: header is not hb+jwt";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    if (hbi_mon_eq((const char *)hdr + 8, "ES256", 5)) j.alg = HB_SIGN_ES256;
+    else if (hbi_mon_eq((const char *)hdr + 8, "HS256", 5)) j.alg = HB_SIGN_HS256;
+    else { why = "signed: alg"; err = HB_ERR_CRYPTO; goto badsig; }
+    j.kid = (const char *)hdr + 37;
+    j.kid_len = hn - 39u;
+    for (i = 0; i < j.kid_len; i++) {
+        unsigned ch = (unsigned char)j.kid[i];
+        if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\') {
+            why = "signed: kid";
+            err = HB_ERR_CRYPTO;
+            goto badsig;
+        }
+    }
+    k = hbi_b64dec(d2 + 1, (size_t)(end - d2 - 1), sig, sizeof sig);
+    sn = k < 0 ? 0 : (size_t)k;
+    if (k < 0 || sn != (j.alg == HB_SIGN_ES256 ? 64u : 32u)) {
+        why = "signed: signature length";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    /* the claims and the signing input */
+    if (jws == NULL) {
+        size_t pn = (size_t)(d2 - d1 - 1);
+        if (sg->scratch == NULL || pn / 4u * 3u + 2u > sg->scratch_size) {
+            why = "signed: scratch too small";
+            err = HB_ERR_NOSPACE;
+            goto bad;
+        }
+        k = hbi_b64dec(d1 + 1, pn, (unsigned char *)sg->scratch, sg->scratch_size);
+        if (k < 0) { why = "signed: claims not base64url"; goto bad; }
+        claims = sg->scratch;
+        cn = (size_t)k;
+        j.input = payload;
+        j.input_len = (size_t)(d2 - payload);
+    } else {
+        size_t hl = (size_t)(d1 - h), need = hl + 1u + HBI_B64LEN(len);
+        if (sg->scratch == NULL || len >= 65536u || need > sg->scratch_size) {
+            why = "signed: scratch too small";
+            err = HB_ERR_NOSPACE;
+            goto bad;
+        }
+        HB_MEMCPY(sg->scratch, h, hl);
+        sg->scratch[hl] = '.';
+        hbi_b64url(sg->scratch + hl + 1u, (const unsigned char *)payload, len);
+        claims = payload;
+        cn = len;
+        j.input = sg->scratch;
+        j.input_len = need;
+    }
+    rc = hb_mon_parse(claims, cn, &info);
+    if (rc != HB_OK) { why = info.why; goto bad; }
+    if ((info.flags & (HB_MON_HAS_SEQ | HB_MON_HAS_BOOT)) !=
+        (HB_MON_HAS_SEQ | HB_MON_HAS_BOOT)) {
+        why = "signed: no seq or boot_id";
+        goto bad;
+    }
+    j.id = info.id;
+    j.id_len = info.id_len;
+    j.id_escaped = (info.flags & HB_MON_ID_ESCAPED) != 0;
+    j.sig = sig;
+    j.sig_len = sn;
+    s->busy = 1;                 /* the callback may not re-enter */
+    rc = sg->verify(sg->user, &j);
+    s->busy = 0;
+    if (rc != 0) {
+        why = "signed: bad signature";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    /* replays: expired (when we know the time), or not newer in this boot */
+    if (s->has_wall && hbi_sign_find_exp(claims, cn, &exp) &&
+        (s->wall_base + (int64_t)now_ms) / 1000 > exp + (int64_t)sg->leeway_s)
+        goto replay;
+    {
+        int found;
+        uint32_t coll = 0, idx;
+        int esc = (info.flags & HB_MON_ID_ESCAPED) != 0;
+        idx = hbi_mon_find(s, hb_mon_id_hash(info.id, info.id_len, esc), info.id,
+                           info.id_len, esc, &found, &coll);
+        if (found) {
+            const hb_mon_slot *sl = &s->cfg.slots[idx];
+            /* same boot: only a higher seq is news; a session restart
+               without a new boot_id is not possible for signed beats
+               (hb_start draws a new one) */
+            if (sl->boot == hbi_mon_boot16(info.boot_hash) &&
+                (sl->state & HBI_MON_F_SEQ) && info.seq <= sl->seq)
+                goto replay;
+        }
+    }
+    ignored = s->st.ignored;
+    rc = hb_mon_arrival(m, &info, now_ms);
+    if (rc == HB_OK && s->st.ignored != ignored) {
+        s->st.replays++;         /* the previous boot: arrival ignored it */
+        return HB_ERR_STATE;
+    }
+    return rc;
+replay:
+    s->st.beats++;
+    s->st.ignored++;
+    s->st.replays++;
+    s->now = now_ms;
+    return HB_ERR_STATE;
+badsig:
+    s->st.bad_sig++;
+    s->now = now_ms;
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, err, why);
+    return err;
+bad:
+    s->st.bad++;
+    s->now = now_ms;
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, err, why);
+    return err;
+}
+/* ---- end SIGNED BEATS in the monitor ---- */
+
 #undef HBI_MON_NONE
 #undef HBI_MON_MAXLEN
 #undef HBI_MON_DEPTH
@@ -4910,6 +5195,67 @@ HEARTBEAT_DEF int hb_jwt_sign_beat(void *jwt, int alg, const char *input,
         return HB_ERR_CRYPTO;
     }
     return 0;
+}
+HEARTBEAT_DEF int hb_jwt_verify_beat(const hb_mon_jws *j, const unsigned char *key,
+                                     size_t key_len)
+{
+    unsigned char mac[32];
+    unsigned diff = 0;
+    size_t i;
+    if (j == NULL || key == NULL || key_len == 0 || j->input == NULL ||
+        j->sig == NULL)
+        return HB_ERR_ARG;
+    if (j->alg == HB_SIGN_HS256) {
+        if (j->sig_len != 32u || key_len < HBI_JWT_HS_MIN) return HB_ERR_ARG;
+        if (mbedtls_md_hmac(hbi_jwt_sha256(), key, key_len,
+                            (const unsigned char *)j->input, j->input_len, mac))
+            return HB_ERR_CRYPTO;
+        for (i = 0; i < 32u; i++) diff |= (unsigned)(mac[i] ^ j->sig[i]);
+        mbedtls_platform_zeroize(mac, sizeof mac);
+        return diff == 0 ? 0 : HB_ERR_CRYPTO;
+    }
+#if HBI_JWT_HAVE_ES
+    if (j->alg == HB_SIGN_ES256 && j->sig_len == 64u) {
+        mbedtls_pk_context pk;
+        mbedtls_mpi r, s;
+        unsigned char h[32];
+        int rc;
+        mbedtls_pk_init(&pk);
+        rc = mbedtls_pk_parse_public_key(&pk, key, key_len);
+        if (rc != 0 || !mbedtls_pk_can_do(&pk, MBEDTLS_PK_ECDSA)) {
+            mbedtls_pk_free(&pk);
+            return HB_ERR_ARG;
+        }
+        mbedtls_mpi_init(&r);
+        mbedtls_mpi_init(&s);
+        rc = mbedtls_md(hbi_jwt_sha256(), (const unsigned char *)j->input,
+                        j->input_len, h);
+        if (rc == 0) rc = mbedtls_mpi_read_binary(&r, j->sig, 32);
+        if (rc == 0) rc = mbedtls_mpi_read_binary(&s, j->sig + 32, 32);
+        if (rc == 0) {
+#  if HBI_JWT_MBEDTLS3
+            mbedtls_ecp_group grp;
+            mbedtls_ecp_point q;
+            mbedtls_ecp_group_init(&grp);
+            mbedtls_ecp_point_init(&q);
+            rc = mbedtls_ecp_export(mbedtls_pk_ec(pk), &grp, NULL, &q);
+            if (rc == 0 && grp.id != MBEDTLS_ECP_DP_SECP256R1) rc = -1;
+            if (rc == 0) rc = mbedtls_ecdsa_verify(&grp, h, 32, &q, &r, &s);
+            mbedtls_ecp_group_free(&grp);
+            mbedtls_ecp_point_free(&q);
+#  else
+            mbedtls_ecp_keypair *ec = mbedtls_pk_ec(pk);
+            rc = ec->grp.id != MBEDTLS_ECP_DP_SECP256R1 ? -1
+               : mbedtls_ecdsa_verify(&ec->grp, h, 32, &ec->Q, &r, &s);
+#  endif
+        }
+        mbedtls_mpi_free(&r);
+        mbedtls_mpi_free(&s);
+        mbedtls_pk_free(&pk);
+        return rc == 0 ? 0 : HB_ERR_CRYPTO;
+    }
+#endif
+    return HB_ERR_ARG;
 }
 /* ---- end SIGNED BEATS ---- */
 

@@ -7,6 +7,7 @@
 #include "heartbeat.h"
 #include "fakes.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -837,6 +838,235 @@ TEST sign_user_defaults_to_user(void)
     PASS();
 }
 
+/* ---- the monitor: signed beats verified, replays refused --------------------- */
+
+#define NBEATS 8
+static char beats_a[NBEATS][700];
+static char beats_b[NBEATS][400], jws_b[NBEATS][200];
+static int nbeats;
+
+static int pub_keep(void *user, const char *topic, const char *payload,
+                    size_t len, int qos)
+{
+    size_t jl = 0;
+    const char *j = hb_beat_jws(jws_svc, &jl);
+    if (nbeats < NBEATS && len < sizeof beats_a[0]) {
+        if (j != NULL) {
+            memcpy(beats_b[nbeats], payload, len);
+            beats_b[nbeats][len] = 0;
+            memcpy(jws_b[nbeats], j, jl);
+            jws_b[nbeats][jl] = 0;
+        } else {
+            memcpy(beats_a[nbeats], payload, len);
+            beats_a[nbeats][len] = 0;
+        }
+        nbeats++;
+    }
+    return fake_publish(user, topic, payload, len, qos);
+}
+
+static int verify_calls;
+static int mock_verify(void *user, const hb_mon_jws *j)
+{
+    unsigned char want[64];
+    (void)user;
+    verify_calls++;
+    if (j->kid_len != 8 || memcmp(j->kid, "hb-key-1", 8) != 0) return 1;
+    if (j->id_len != 5 || memcmp(j->id, "dev-1", 5) != 0) return 1;
+    mock_sig(j->input, j->input_len, j->sig_len, want);
+    return memcmp(want, j->sig, j->sig_len) != 0;
+}
+
+static hb_mon_slot mslots[64];
+static hb_mon_counters mcount[64];
+static hb_mon mon;
+static char scratch[1400];
+
+static void mon_setup(void)
+{
+    hb_mon_config mc;
+    memset(&mc, 0, sizeof mc);
+    mc.slots = mslots;
+    mc.capacity = 64;
+    mc.counters = mcount;
+    mc.default_interval_ms = 1000;
+    memset(mslots, 0, sizeof mslots);
+    if (hb_mon_init(&mon, &mc) != HB_OK) abort();
+}
+
+#define ASSERT_OR_ABORT(c) do { if (!(c)) abort(); } while (0)
+
+/* Runs a signed service for n beats (1 s apart from t0), keeping them. */
+static void make_beats(int carrier, uint32_t t0, int n, int restart)
+{
+    hb_config c;
+    int i;
+    if (!restart) {
+        sign_config(&c);
+        c.sign_carrier = carrier;
+        c.publish = pub_keep;
+        c.interval_ms = 1000;
+        jws_svc = &hb;
+        ASSERT_OR_ABORT(hb_init(&hb, &c) == HB_OK);
+    }
+    nbeats = 0;
+    hb_start(&hb, t0);
+    for (i = 1; i <= n; i++) hb_poll(&hb, t0 + (uint32_t)i * 1000u);
+    hb_stop(&hb, t0 + (uint32_t)n * 1000u + 1u);
+}
+
+static int feed(int carrier, int i, uint32_t now, const hb_mon_sign *sg)
+{
+    if (carrier == HB_CARRIER_A)
+        return hb_mon_beat_signed(&mon, beats_a[i], strlen(beats_a[i]), NULL, 0, sg, now);
+    return hb_mon_beat_signed(&mon, beats_b[i], strlen(beats_b[i]), jws_b[i],
+                              strlen(jws_b[i]), sg, now);
+}
+
+TEST monitor_replays(void)
+{
+    int carrier;
+    for (carrier = 0; carrier < 2; carrier++) {
+        hb_mon_sign sg;
+        hb_mon_stats st;
+        hb_mon_device d;
+        char old[4][700], oldj[4][200];
+        uint32_t last;
+        int i;
+        memset(&sg, 0, sizeof sg);
+        sg.verify = mock_verify;
+        sg.scratch = scratch;
+        sg.scratch_size = sizeof scratch;
+        mon_setup();
+        make_beats(carrier, 0, 4, 0);
+        ASSERT_EQ(4, nbeats);
+        for (i = 0; i < 4; i++)
+            ASSERT_ENUM_EQ(HB_OK, feed(carrier, i, 1000u * (uint32_t)(i + 1) + 5u, &sg),
+                           hb_strerror);
+        ASSERT_ENUM_EQ(HB_OK, hb_mon_get(&mon, "dev-1", 5, &d), hb_strerror);
+        last = d.last_ms;
+        /* a duplicate and an older beat of the same boot: replays */
+        ASSERT_ENUM_EQ(HB_ERR_STATE, feed(carrier, 3, 4100, &sg), hb_strerror);
+        ASSERT_ENUM_EQ(HB_ERR_STATE, feed(carrier, 1, 4200, &sg), hb_strerror);
+        /* the first beat, much later: the generic detector would take it for
+           a new session; signed, it is a replay */
+        ASSERT_ENUM_EQ(HB_ERR_STATE, feed(carrier, 0, 60000, &sg), hb_strerror);
+        hb_mon_get_stats(&mon, &st);
+        ASSERT_EQ(3u, st.replays);
+        ASSERT_EQ(0u, st.bad_sig);
+        ASSERT_ENUM_EQ(HB_OK, hb_mon_get(&mon, "dev-1", 5, &d), hb_strerror);
+        ASSERT_EQ(last, d.last_ms);                    /* no liveness credit */
+        /* tampered claims / payload: bad signature, ignored */
+        if (carrier == HB_CARRIER_A) {
+            /* the claims decoded, "alive" -> "Alive", encoded again: still
+               valid JSON, so only the signature can tell */
+            char *d1 = strchr(beats_a[2], '.'), *d2 = strrchr(beats_a[2], '.');
+            unsigned char cl[600];
+            char enc[800], rest[200], *al;
+            long cn = b64dec(d1 + 1, (size_t)(d2 - d1 - 1), cl, sizeof cl - 1);
+            ASSERT(cn > 0);
+            cl[cn] = 0;
+            al = strstr((char *)cl, "alive");
+            ASSERT(al != NULL);
+            al[0] = 'A';
+            b64enc(enc, cl, (size_t)cn);
+            strcpy(rest, d2);
+            snprintf(d1 + 1, sizeof beats_a[2] - (size_t)(d1 + 1 - beats_a[2]), "%s%s", enc, rest);
+        } else {
+            char *st2 = strstr(beats_b[2], "alive");
+            st2[0] = 'A';
+        }
+        ASSERT_ENUM_EQ(HB_ERR_CRYPTO, feed(carrier, 2, 4300, &sg), hb_strerror);
+        hb_mon_get_stats(&mon, &st);
+        ASSERT_EQ(1u, st.bad_sig);
+        /* keep the first boot's beats, then reboot (a new boot_id) */
+        for (i = 0; i < 4; i++) {
+            strcpy(old[i], beats_a[i]);
+            strcpy(oldj[i], jws_b[i]);
+            if (carrier == HB_CARRIER_B) strcpy(old[i], beats_b[i]);
+        }
+        make_beats(carrier, 70000, 2, 1);
+        ASSERT_ENUM_EQ(HB_OK, feed(carrier, 0, 71005, &sg), hb_strerror);
+        ASSERT_ENUM_EQ(HB_OK, feed(carrier, 1, 72005, &sg), hb_strerror);
+        /* a beat of the previous boot, replayed: refused */
+        if (carrier == HB_CARRIER_A)
+            ASSERT_ENUM_EQ(HB_ERR_STATE,
+                           hb_mon_beat_signed(&mon, old[3], strlen(old[3]), NULL, 0,
+                                              &sg, 72100), hb_strerror);
+        else
+            ASSERT_ENUM_EQ(HB_ERR_STATE,
+                           hb_mon_beat_signed(&mon, old[3], strlen(old[3]), oldj[3],
+                                              strlen(oldj[3]), &sg, 72100), hb_strerror);
+        hb_mon_get_stats(&mon, &st);
+        ASSERT_EQ(4u, st.replays);
+        /* with the receiver's wall clock, an expired beat is a replay too:
+           the fake clock says 1795809202 at every beat, exp = +2 s */
+        hb_mon_set_wall(&mon, (1795809202LL + 10) * 1000, 72200);
+        make_beats(carrier, 80000, 1, 1);
+        ASSERT_ENUM_EQ(HB_ERR_STATE, feed(carrier, 0, 72200, &sg), hb_strerror);
+        sg.leeway_s = 60;                              /* within leeway: fine */
+        ASSERT_ENUM_EQ(HB_OK, feed(carrier, 0, 72200, &sg), hb_strerror);
+        hb_mon_get_stats(&mon, &st);
+        ASSERT_EQ(5u, st.replays);
+    }
+    PASS();
+}
+
+/* A wrong key (kid), another typ, an unsigned beat: refused and counted. */
+TEST monitor_rejects(void)
+{
+    hb_mon_sign sg;
+    hb_mon_stats st;
+    hb_config c;
+    char tok[900], enc[300];
+    unsigned char sig[64];
+    const char *hdr = "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"hb-key-1\"}";
+    const char *dot;
+    size_t n;
+    memset(&sg, 0, sizeof sg);
+    sg.verify = mock_verify;
+    sg.scratch = scratch;
+    sg.scratch_size = sizeof scratch;
+    mon_setup();
+    /* kid the verifier does not know */
+    sign_config(&c);
+    c.sign_kid = "other";
+    c.publish = pub_keep;
+    jws_svc = &hb;
+    nbeats = 0;
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    hb_start(&hb, 0);
+    hb_poll(&hb, 1000);
+    ASSERT_ENUM_EQ(HB_ERR_CRYPTO, feed(HB_CARRIER_A, 0, 1000, &sg), hb_strerror);
+    /* typ "JWT": a correct mock signature, refused before verify */
+    b64enc(enc, (const unsigned char *)hdr, strlen(hdr));
+    dot = strchr(beats_a[0], '.');
+    n = (size_t)snprintf(tok, sizeof tok, "%s%.*s", enc,
+                         (int)(strrchr(beats_a[0], '.') - dot), dot);
+    mock_sig(tok, n, 64, sig);
+    tok[n] = '.';
+    b64enc(tok + n + 1, sig, 64);
+    verify_calls = 0;
+    ASSERT_ENUM_EQ(HB_ERR_CRYPTO, hb_mon_beat_signed(&mon, tok, strlen(tok), NULL, 0,
+                                                     &sg, 1100), hb_strerror);
+    ASSERT_EQ(0, verify_calls);
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(2u, st.bad_sig);
+    ASSERT_EQ(0u, st.devices);
+    /* an unsigned Go-format beat is not a signed beat */
+    ASSERT_ENUM_EQ(HB_ERR_ARG, hb_mon_beat_signed(&mon, "{\"device_id\":\"x\"}", 17,
+                                                  NULL, 0, &sg, 1200), hb_strerror);
+    /* scratch too small */
+    sg.scratch_size = 16;
+    dot = beats_a[0];
+    ASSERT_ENUM_EQ(HB_ERR_NOSPACE, hb_mon_beat_signed(&mon, dot, strlen(dot), NULL, 0,
+                                                      &sg, 1300), hb_strerror);
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(2u, st.bad);
+    ASSERT_EQ(0u, st.devices);
+    PASS();
+}
+
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the mbedTLS beat signer, checked by mbedTLS's verifier ---------------- */
 #include <stdlib.h>
@@ -983,6 +1213,69 @@ TEST mbedtls_hs256_matches_hmac(void)
     hb_jwt_free(&sjwt);
     PASS();
 }
+/* The monitor with real keys: a verify callback that finds the device's
+   public key (here: one file) and calls hb_jwt_verify_beat. */
+static unsigned char vkey[4096];
+static size_t vkey_len;
+
+static int key_verify(void *user, const hb_mon_jws *j)
+{
+    (void)user;
+    return hb_jwt_verify_beat(j, vkey, vkey_len);
+}
+
+TEST mbedtls_monitor(void)
+{
+    static const char *const algs[2][4] = {
+        { "ec.p8.pem", "ec.pub.pem", "ec2.pub.pem", "E" },
+        { "hs.key", "hs.key", "hs2.key", "H" } };
+    int a;
+    for (a = 0; a < 2; a++) {
+        hb_jwt_config jc;
+        hb_config c;
+        hb_mon_sign sg;
+        hb_mon_stats st;
+        if (!sload(algs[a][0])) SKIPm("no test keys (tests/jwt/keys.sh)");
+        memset(&jc, 0, sizeof jc);
+        jc.alg = a == 0 ? HB_JWT_ES256 : HB_JWT_HS256;
+        jc.key = skey;
+        jc.key_len = skeylen;
+        ASSERT_ENUM_EQ(HB_OK, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
+        sign_config(&c);
+        c.sign_alg = jc.alg;
+        c.sign = hb_jwt_sign_beat;
+        c.sign_user = &sjwt;
+        c.publish = pub_keep;
+        jws_svc = &hb;
+        nbeats = 0;
+        ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+        hb_start(&hb, 0);
+        hb_poll(&hb, 1000);
+        hb_poll(&hb, 2000);
+        ASSERT_EQ(2, nbeats);
+        mon_setup();
+        memset(&sg, 0, sizeof sg);
+        sg.verify = key_verify;
+        sg.scratch = scratch;
+        sg.scratch_size = sizeof scratch;
+        ASSERT(sload(algs[a][2]));                     /* the wrong key */
+        memcpy(vkey, skey, skeylen);
+        vkey_len = skeylen;
+        ASSERT_ENUM_EQ(HB_ERR_CRYPTO, feed(HB_CARRIER_A, 0, 1000, &sg), hb_strerror);
+        ASSERT(sload(algs[a][1]));                     /* the right one */
+        memcpy(vkey, skey, skeylen);
+        vkey_len = skeylen;
+        ASSERT_ENUM_EQ(HB_OK, feed(HB_CARRIER_A, 0, 1000, &sg), hb_strerror);
+        ASSERT_ENUM_EQ(HB_OK, feed(HB_CARRIER_A, 1, 2000, &sg), hb_strerror);
+        ASSERT_ENUM_EQ(HB_ERR_STATE, feed(HB_CARRIER_A, 0, 2100, &sg), hb_strerror);
+        hb_mon_get_stats(&mon, &st);
+        ASSERT_EQ(1u, st.bad_sig);
+        ASSERT_EQ(1u, st.replays);
+        ASSERT_EQ(1u, st.devices);
+        hb_jwt_free(&sjwt);
+    }
+    PASS();
+}
 #endif
 
 SUITE(sign)
@@ -1007,8 +1300,11 @@ SUITE(sign)
     RUN_TEST(stop_inside_signer);
     RUN_TEST(config_checks);
     RUN_TEST(sign_user_defaults_to_user);
+    RUN_TEST(monitor_replays);
+    RUN_TEST(monitor_rejects);
 #if defined(HEARTBEAT_MBEDTLS)
     RUN_TEST(mbedtls_es256_verifies);
     RUN_TEST(mbedtls_hs256_matches_hmac);
+    RUN_TEST(mbedtls_monitor);
 #endif
 }
