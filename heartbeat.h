@@ -369,6 +369,20 @@
    than A or B, cfg.token set (no bearer token in signed beats), no rand
    when no boot_id is given, sign fields without sign_alg, and signing in a
    HEARTBEAT_NO_OPTIONS build. Off (sign_alg 0), the Go format is untouched.
+   MQTT 5 (hb_beat_props_get): carrier A's content_type is
+   "application/jwt" unless cfg.content_type says otherwise; carrier B's
+   user properties are "jws" first, then at most 2 of cfg.user_props
+   (hb_init refuses more).
+   The receiving side: hb_mon_beat_signed(&mon, payload, len, jws, jws_len,
+   &sg, now) checks the header (exactly this profile, typ "hb+jwt"), has
+   your sg.verify callback check the signature under the device's key
+   (hb_jwt_verify_beat does it with mbedTLS), then refuses replays without
+   liveness credit: the same boot_id with a seq not above the highest
+   seen, the previous boot's beats, and (after hb_mon_set_wall) beats past
+   exp + sg.leeway_s. They count in stats.replays; bad signatures, headers
+   or typ in stats.bad_sig; neither reaches the detector. A replay of a
+   boot older than the previous one cannot be told from a reboot without
+   a clock: set the wall clock so that exp catches it.
 
    INSTALLING
    ==========
