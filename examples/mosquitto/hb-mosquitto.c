@@ -19,7 +19,13 @@
      runs until the broker has acknowledged it, then a clean DISCONNECT
      (which tells the broker not to send the will).
 
+   - signed beats (--sign, built with -DHEARTBEAT_MBEDTLS -lmbedcrypto):
+     carrier A puts the compact JWS in the payload; carrier B (MQTT 5) sends
+     the JSON claims with the detached JWS in the user property "jws", and
+     every MQTT 5 property of hb_beat_props_get().
+
    Build:  cc -std=c99 -I. examples/mosquitto/hb-mosquitto.c -lmosquitto
+           (signing: add -DHEARTBEAT_MBEDTLS ... -lmbedcrypto)
    Run:    hb-mosquitto --host 127.0.0.1 --id dev1 --interval-ms 1000
    Exit:   0 after --count beats or a signal, 1 when the first connection
            fails, 2 for a bad command line. The counters go to stderr. */
@@ -36,6 +42,7 @@
 #include <unistd.h>
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>   /* MQTT 5 property identifiers */
 
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
@@ -61,6 +68,10 @@ typedef struct options {
     const char   *username;
     const char   *password;
     const char   *cafile;
+    const char   *sign;        /* NULL, "es256" or "hs256" */
+    const char   *key;         /* the signing key file */
+    const char   *kid;         /* NULL: "<id>-hb" */
+    const char   *carrier;     /* "a" (default) or "b" (MQTT 5) */
 } options;
 
 static void usage(FILE *f)
@@ -79,6 +90,13 @@ static void usage(FILE *f)
         "  --username NAME     MQTT user name\n"
         "  --password PASS     MQTT password\n"
         "  --cafile FILE       enable TLS, trusting the CA certificates in FILE\n"
+        "  --sign ALG          signed beats: es256 or hs256 (needs a build with\n"
+        "                      -DHEARTBEAT_MBEDTLS -lmbedcrypto)\n"
+        "  --key FILE          the signing key: EC P-256 private key (PEM/DER)\n"
+        "                      for es256, the secret (>= 32 bytes) for hs256\n"
+        "  --kid ID            the key id in the JWS header (default <id>-hb)\n"
+        "  --carrier a|b       a: the payload is the JWS (default); b: MQTT 5,\n"
+        "                      JSON payload + detached JWS in user property jws\n"
         "  --help              this text\n");
 }
 
@@ -124,7 +142,9 @@ static int parse_args(int argc, char **argv, options *o)
             strcmp(flag, "--topic") && strcmp(flag, "--id") &&
             strcmp(flag, "--interval-ms") && strcmp(flag, "--qos") &&
             strcmp(flag, "--count") && strcmp(flag, "--username") &&
-            strcmp(flag, "--password") && strcmp(flag, "--cafile")) {
+            strcmp(flag, "--password") && strcmp(flag, "--cafile") &&
+            strcmp(flag, "--sign") && strcmp(flag, "--key") &&
+            strcmp(flag, "--kid") && strcmp(flag, "--carrier")) {
             fprintf(stderr, PROG ": unknown option '%s'\n"
                     "Try '" PROG " --help'.\n", flag);
             return -1;
@@ -143,6 +163,10 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(flag, "--username")) o->username = val;
         else if (!strcmp(flag, "--password")) o->password = val;
         else if (!strcmp(flag, "--cafile")) o->cafile = val;
+        else if (!strcmp(flag, "--sign")) o->sign = val;
+        else if (!strcmp(flag, "--key")) o->key = val;
+        else if (!strcmp(flag, "--kid")) o->kid = val;
+        else if (!strcmp(flag, "--carrier")) o->carrier = val;
         else if (!strcmp(flag, "--port")) {
             if (parse_long(flag, val, 1, 65535, &o->port)) return -1;
         } else if (!strcmp(flag, "--interval-ms")) {
@@ -159,6 +183,20 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (o->password && !o->username) {
         fprintf(stderr, PROG ": --password needs --username\n");
+        return -1;
+    }
+    if (o->sign && strcmp(o->sign, "es256") && strcmp(o->sign, "hs256")) {
+        fprintf(stderr, PROG ": --sign: es256 or hs256\n");
+        return -1;
+    }
+    if (o->carrier && strcmp(o->carrier, "a") && strcmp(o->carrier, "b")) {
+        fprintf(stderr, PROG ": --carrier: a or b\n");
+        return -1;
+    }
+    if ((o->sign != NULL) != (o->key != NULL) ||
+        (!o->sign && (o->kid || o->carrier))) {
+        fprintf(stderr, PROG ": --sign and --key go together; --kid and "
+                "--carrier need them\n");
         return -1;
     }
     return 0;
@@ -223,6 +261,24 @@ static int setup_signals(void)
     return 0;
 }
 
+/* ---- signed beats (--sign) ---------------------------------------------- */
+
+/* A true random source for the boot_id: the OS's. */
+static uint32_t os_random(void *user)
+{
+    uint32_t x = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    (void)user;
+    if (f != NULL) {
+        if (fread(&x, sizeof x, 1, f) != 1) x = 0;
+        fclose(f);
+    }
+    return x ^ (uint32_t)rand();
+}
+
+struct device;
+static int setup_signing(struct device *d, hb_config *cfg, char *kid, size_t kid_size);
+
 /* ---- the device ---------------------------------------------------------- */
 
 enum { LINK_DOWN, LINK_CONNECTING, LINK_UP };
@@ -240,8 +296,12 @@ typedef struct device {
     uint32_t          down_since;   /* tick the link was lost */
     unsigned          connects;     /* successful CONNACKs */
     unsigned          inflight;     /* publishes not yet confirmed */
-    char              payload[512]; /* cfg.buf: one beat */
-    char              will[512];    /* the Last Will: an offline beat */
+    char              payload[1024]; /* cfg.buf: one beat (signed: JWS too) */
+    char              will[1024];   /* the Last Will: an offline beat */
+    int               v5;           /* MQTT 5 (carrier b): properties */
+#if defined(HEARTBEAT_MBEDTLS)
+    hb_jwt            signer;       /* --sign: the key */
+#endif
 } device;
 
 /* hb_log_fn: errors and warnings to stderr (one line per failed beat). */
@@ -252,6 +312,78 @@ static void on_hb_log(void *user, int level, const char *msg, int err,
     if (level > HB_LOG_WARN) return;
     fprintf(stderr, PROG ": heartbeat: %s: %s%s%s\n", msg, hb_strerror(err),
             detail ? ": " : "", detail ? detail : "");
+}
+
+/* --sign: load the key into an mbedTLS beat signer and switch the service
+   to signed beats. 0, or -1 after a message. */
+static int setup_signing(struct device *dv, hb_config *cfg, char *kid, size_t kid_size)
+{
+    device *d = (device *)dv;
+#if defined(HEARTBEAT_MBEDTLS)
+    static unsigned char key[8192];
+    hb_jwt_config jc;
+    size_t n;
+    FILE *f = fopen(d->opt->key, "rb");
+    if (f == NULL) {
+        fprintf(stderr, PROG ": --key %s: %s\n", d->opt->key, strerror(errno));
+        return -1;
+    }
+    n = fread(key, 1, sizeof key - 1, f);
+    fclose(f);
+    key[n] = 0;
+    memset(&jc, 0, sizeof jc);
+    jc.alg = strcmp(d->opt->sign, "es256") == 0 ? HB_JWT_ES256 : HB_JWT_HS256;
+    jc.key = key;
+    jc.key_len = n + (strstr((const char *)key, "-----BEGIN") != NULL); /* PEM: + NUL */
+    if (hb_jwt_signer_init(&d->signer, &jc) != HB_OK) {
+        fprintf(stderr, PROG ": --key %s: not a usable %s key\n", d->opt->key,
+                d->opt->sign);
+        return -1;
+    }
+    memset(key, 0, sizeof key);
+    snprintf(kid, kid_size, "%s-hb", d->opt->id);
+    cfg->sign_alg = jc.alg;                 /* HB_SIGN_* = HB_JWT_* */
+    cfg->sign_kid = d->opt->kid ? d->opt->kid : kid;
+    cfg->sign = hb_jwt_sign_beat;
+    cfg->sign_user = &d->signer;
+    cfg->sign_carrier = d->opt->carrier && !strcmp(d->opt->carrier, "b")
+                      ? HB_CARRIER_B : HB_CARRIER_A;
+    cfg->rand = os_random;                  /* draws the boot_id */
+    d->v5 = cfg->sign_carrier == HB_CARRIER_B;
+    return 0;
+#else
+    (void)d; (void)cfg; (void)kid; (void)kid_size; (void)os_random;
+    fprintf(stderr, PROG ": --sign: this build has no signer; rebuild with "
+            "-DHEARTBEAT_MBEDTLS and -lmbedcrypto\n");
+    return -1;
+#endif
+}
+
+/* MQTT 5: the beat's properties (heartbeat.h's hb_beat_props) as a
+   libmosquitto property list; NULL when there are none. */
+static mosquitto_property *v5_props(const hb_beat_props *p)
+{
+    mosquitto_property *props = NULL;
+    char v[1024];
+    size_t i;
+    if (p == NULL) return NULL;
+    if (p->expiry_s != 0)
+        mosquitto_property_add_int32(&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL,
+                                     p->expiry_s);
+    if (p->content_type != NULL)
+        mosquitto_property_add_string(&props, MQTT_PROP_CONTENT_TYPE,
+                                      p->content_type);
+    mosquitto_property_add_byte(&props, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR,
+                                p->payload_format);
+    for (i = 0; i < p->n_user_props; i++) {
+        size_t n = p->user_props[i].value_len < sizeof v - 1
+                 ? p->user_props[i].value_len : sizeof v - 1;
+        memcpy(v, p->user_props[i].value, n);   /* not NUL-terminated */
+        v[n] = '\0';
+        mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
+                                           p->user_props[i].key, v);
+    }
+    return props;
 }
 
 /* hb_publish_fn: hand the beat to libmosquitto, which copies it. While the
@@ -267,7 +399,14 @@ static int on_beat(void *user, const char *topic, const char *payload,
     if (d->link != LINK_UP) return -1;
     /* Counted first: for QoS 0 on_mqtt_publish may run inside this call. */
     d->inflight++;
-    rc = mosquitto_publish(d->mosq, NULL, topic, (int)len, payload, qos, false);
+    if (d->v5) {
+        mosquitto_property *props = v5_props(hb_beat_props_get(&d->hb));
+        rc = mosquitto_publish_v5(d->mosq, NULL, topic, (int)len, payload, qos,
+                                  false, props);
+        mosquitto_property_free_all(&props);
+    } else {
+        rc = mosquitto_publish(d->mosq, NULL, topic, (int)len, payload, qos, false);
+    }
     if (rc != MOSQ_ERR_SUCCESS) {
         d->inflight--;
         return -1;
@@ -293,8 +432,15 @@ static void set_will(device *d)
         fprintf(stderr, PROG ": cannot build the will: %s\n", hb_strerror(rc));
         return;
     }
-    mosquitto_will_set(d->mosq, d->opt->topic, (int)len, d->will,
-                       (int)d->opt->qos, false);
+    if (d->v5) {
+        mosquitto_property *props = v5_props(hb_beat_props_get(&d->hb));
+        mosquitto_will_set_v5(d->mosq, d->opt->topic, (int)len, d->will,
+                              (int)d->opt->qos, false, props);
+        /* on success libmosquitto owns the list */
+    } else {
+        mosquitto_will_set(d->mosq, d->opt->topic, (int)len, d->will,
+                           (int)d->opt->qos, false);
+    }
 }
 
 static void schedule_reconnect(device *d, uint32_t now)
@@ -431,7 +577,7 @@ int main(int argc, char **argv)
     options opt;
     device dev;
     hb_config cfg;
-    char topic[256];
+    char topic[256], kid[128];
     int rc, stop = 0;
 
     memset(&opt, 0, sizeof opt);
@@ -466,6 +612,7 @@ int main(int argc, char **argv)
     cfg.buf = dev.payload;
     cfg.buf_size = sizeof dev.payload;
     cfg.flags = HB_OPT_SEQ | HB_OPT_OFFLINE_ON_STOP;
+    if (opt.sign && setup_signing(&dev, &cfg, kid, sizeof kid) != 0) return 2;
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);
@@ -487,6 +634,7 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": mosquitto_new: %s\n", strerror(errno));
         return 1;
     }
+    if (dev.v5) mosquitto_int_option(dev.mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
     mosquitto_connect_callback_set(dev.mosq, on_mqtt_connect);
     mosquitto_disconnect_callback_set(dev.mosq, on_mqtt_disconnect);
     mosquitto_publish_callback_set(dev.mosq, on_mqtt_publish);

@@ -18,6 +18,11 @@
    link is down, and on SIGINT/SIGTERM a final "offline" beat from hb_stop()
    before a clean disconnect.
 
+   Signed beats (--sign, built with -DHEARTBEAT_MBEDTLS -lmbedcrypto):
+   carrier A puts the compact JWS in the payload; carrier B connects with
+   MQTT 5 and sends the JSON claims with the detached JWS in the user
+   property "jws", and every MQTT 5 property of hb_beat_props_get().
+
    Build:  cc -std=c99 -I. examples/paho/hb-paho.c -lpaho-mqtt3cs
            (the "s" library speaks TLS, for --cafile; -lpaho-mqtt3c if you
            need no TLS)
@@ -59,6 +64,10 @@ typedef struct options {
     const char   *username;
     const char   *password;
     const char   *cafile;
+    const char   *sign;        /* NULL, "es256" or "hs256" */
+    const char   *key;         /* the signing key file */
+    const char   *kid;         /* NULL: "<id>-hb" */
+    const char   *carrier;     /* "a" (default) or "b" (MQTT 5) */
 } options;
 
 static void usage(FILE *f)
@@ -77,6 +86,13 @@ static void usage(FILE *f)
         "  --username NAME     MQTT user name\n"
         "  --password PASS     MQTT password\n"
         "  --cafile FILE       enable TLS, trusting the CA certificates in FILE\n"
+        "  --sign ALG          signed beats: es256 or hs256 (needs a build with\n"
+        "                      -DHEARTBEAT_MBEDTLS -lmbedcrypto)\n"
+        "  --key FILE          the signing key: EC P-256 private key (PEM/DER)\n"
+        "                      for es256, the secret (>= 32 bytes) for hs256\n"
+        "  --kid ID            the key id in the JWS header (default <id>-hb)\n"
+        "  --carrier a|b       a: the payload is the JWS (default); b: MQTT 5,\n"
+        "                      JSON payload + detached JWS in user property jws\n"
         "  --help              this text\n");
 }
 
@@ -122,7 +138,9 @@ static int parse_args(int argc, char **argv, options *o)
             strcmp(flag, "--topic") && strcmp(flag, "--id") &&
             strcmp(flag, "--interval-ms") && strcmp(flag, "--qos") &&
             strcmp(flag, "--count") && strcmp(flag, "--username") &&
-            strcmp(flag, "--password") && strcmp(flag, "--cafile")) {
+            strcmp(flag, "--password") && strcmp(flag, "--cafile") &&
+            strcmp(flag, "--sign") && strcmp(flag, "--key") &&
+            strcmp(flag, "--kid") && strcmp(flag, "--carrier")) {
             fprintf(stderr, PROG ": unknown option '%s'\n"
                     "Try '" PROG " --help'.\n", flag);
             return -1;
@@ -141,6 +159,10 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(flag, "--username")) o->username = val;
         else if (!strcmp(flag, "--password")) o->password = val;
         else if (!strcmp(flag, "--cafile")) o->cafile = val;
+        else if (!strcmp(flag, "--sign")) o->sign = val;
+        else if (!strcmp(flag, "--key")) o->key = val;
+        else if (!strcmp(flag, "--kid")) o->kid = val;
+        else if (!strcmp(flag, "--carrier")) o->carrier = val;
         else if (!strcmp(flag, "--port")) {
             if (parse_long(flag, val, 1, 65535, &o->port)) return -1;
         } else if (!strcmp(flag, "--interval-ms")) {
@@ -157,6 +179,20 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (o->password && !o->username) {
         fprintf(stderr, PROG ": --password needs --username\n");
+        return -1;
+    }
+    if (o->sign && strcmp(o->sign, "es256") && strcmp(o->sign, "hs256")) {
+        fprintf(stderr, PROG ": --sign: es256 or hs256\n");
+        return -1;
+    }
+    if (o->carrier && strcmp(o->carrier, "a") && strcmp(o->carrier, "b")) {
+        fprintf(stderr, PROG ": --carrier: a or b\n");
+        return -1;
+    }
+    if ((o->sign != NULL) != (o->key != NULL) ||
+        (!o->sign && (o->kid || o->carrier))) {
+        fprintf(stderr, PROG ": --sign and --key go together; --kid and "
+                "--carrier need them\n");
         return -1;
     }
     return 0;
@@ -230,9 +266,103 @@ typedef struct device {
     uint32_t       down_since;   /* tick the link was lost */
     unsigned       connects;
     MQTTClient_deliveryToken last; /* token of the last beat published */
-    char           payload[512]; /* cfg.buf: one beat */
-    char           will[512];    /* the Last Will: an offline beat */
+    char           payload[1024]; /* cfg.buf: one beat (signed: JWS too) */
+    char           will[1024];   /* the Last Will: an offline beat */
+    int            v5;           /* MQTT 5 (carrier b): properties */
+#if defined(HEARTBEAT_MBEDTLS)
+    hb_jwt         signer;       /* --sign: the key */
+#endif
 } device;
+
+/* MQTT 5: the beat's properties (heartbeat.h's hb_beat_props) as a Paho
+   property list (Paho copies the strings); free with MQTTProperties_free. */
+static MQTTProperties v5_props(const hb_beat_props *p)
+{
+    MQTTProperties props = MQTTProperties_initializer;
+    MQTTProperty q;
+    size_t i;
+    if (p == NULL) return props;
+    if (p->expiry_s != 0) {
+        q.identifier = MQTTPROPERTY_CODE_MESSAGE_EXPIRY_INTERVAL;
+        q.value.integer4 = p->expiry_s;
+        MQTTProperties_add(&props, &q);
+    }
+    if (p->content_type != NULL) {
+        q.identifier = MQTTPROPERTY_CODE_CONTENT_TYPE;
+        q.value.data.data = (char *)(uintptr_t)p->content_type;
+        q.value.data.len = (int)strlen(p->content_type);
+        MQTTProperties_add(&props, &q);
+    }
+    q.identifier = MQTTPROPERTY_CODE_PAYLOAD_FORMAT_INDICATOR;
+    q.value.byte = p->payload_format;
+    MQTTProperties_add(&props, &q);
+    for (i = 0; i < p->n_user_props; i++) {
+        q.identifier = MQTTPROPERTY_CODE_USER_PROPERTY;
+        q.value.data.data = (char *)(uintptr_t)p->user_props[i].key;
+        q.value.data.len = (int)strlen(p->user_props[i].key);
+        q.value.value.data = (char *)(uintptr_t)p->user_props[i].value;
+        q.value.value.len = (int)p->user_props[i].value_len;
+        MQTTProperties_add(&props, &q);
+    }
+    return props;
+}
+
+/* A true random source for the boot_id of signed beats: the OS's. */
+static uint32_t os_random(void *user)
+{
+    uint32_t x = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    (void)user;
+    if (f != NULL) {
+        if (fread(&x, sizeof x, 1, f) != 1) x = 0;
+        fclose(f);
+    }
+    return x ^ (uint32_t)rand();
+}
+
+/* --sign: load the key into an mbedTLS beat signer and switch the service
+   to signed beats. 0, or -1 after a message. */
+static int setup_signing(device *d, hb_config *cfg, char *kid, size_t kid_size)
+{
+#if defined(HEARTBEAT_MBEDTLS)
+    static unsigned char key[8192];
+    hb_jwt_config jc;
+    size_t n;
+    FILE *f = fopen(d->opt->key, "rb");
+    if (f == NULL) {
+        fprintf(stderr, PROG ": --key %s: %s\n", d->opt->key, strerror(errno));
+        return -1;
+    }
+    n = fread(key, 1, sizeof key - 1, f);
+    fclose(f);
+    key[n] = 0;
+    memset(&jc, 0, sizeof jc);
+    jc.alg = strcmp(d->opt->sign, "es256") == 0 ? HB_JWT_ES256 : HB_JWT_HS256;
+    jc.key = key;
+    jc.key_len = n + (strstr((const char *)key, "-----BEGIN") != NULL); /* PEM: + NUL */
+    if (hb_jwt_signer_init(&d->signer, &jc) != HB_OK) {
+        fprintf(stderr, PROG ": --key %s: not a usable %s key\n", d->opt->key,
+                d->opt->sign);
+        return -1;
+    }
+    memset(key, 0, sizeof key);
+    snprintf(kid, kid_size, "%s-hb", d->opt->id);
+    cfg->sign_alg = jc.alg;                 /* HB_SIGN_* = HB_JWT_* */
+    cfg->sign_kid = d->opt->kid ? d->opt->kid : kid;
+    cfg->sign = hb_jwt_sign_beat;
+    cfg->sign_user = &d->signer;
+    cfg->sign_carrier = d->opt->carrier && !strcmp(d->opt->carrier, "b")
+                      ? HB_CARRIER_B : HB_CARRIER_A;
+    cfg->rand = os_random;                  /* draws the boot_id */
+    d->v5 = cfg->sign_carrier == HB_CARRIER_B;
+    return 0;
+#else
+    (void)d; (void)cfg; (void)kid; (void)kid_size; (void)os_random;
+    fprintf(stderr, PROG ": --sign: this build has no signer; rebuild with "
+            "-DHEARTBEAT_MBEDTLS and -lmbedcrypto\n");
+    return -1;
+#endif
+}
 
 /* Paho's codes: negative = client error, 1..5 = CONNACK refusals. */
 static const char *paho_error(int rc)
@@ -278,7 +408,17 @@ static int on_beat(void *user, const char *topic, const char *payload,
     device *d = (device *)user;
     int rc;
     if (!d->up) return -1;
-    rc = MQTTClient_publish(d->client, topic, (int)len, payload, qos, 0, &d->last);
+    if (d->v5) {
+        MQTTProperties props = v5_props(hb_beat_props_get(&d->hb));
+        MQTTResponse r = MQTTClient_publish5(d->client, topic, (int)len, payload,
+                                             qos, 0, &props, &d->last);
+        int code = (int)r.reasonCode;   /* negative: a client error */
+        rc = code < 0 ? code : MQTTCLIENT_SUCCESS;
+        MQTTResponse_free(r);
+        MQTTProperties_free(&props);
+    } else {
+        rc = MQTTClient_publish(d->client, topic, (int)len, payload, qos, 0, &d->last);
+    }
     if (rc != MQTTCLIENT_SUCCESS) {
         if (!MQTTClient_isConnected(d->client)) link_lost(d, paho_error(rc));
         return -1;
@@ -291,6 +431,7 @@ static int on_beat(void *user, const char *topic, const char *payload,
 static int connect_broker(device *d)
 {
     MQTTClient_connectOptions co = MQTTClient_connectOptions_initializer;
+    MQTTClient_connectOptions co5 = MQTTClient_connectOptions_initializer5;
     MQTTClient_willOptions will = MQTTClient_willOptions_initializer;
     MQTTClient_SSLOptions ssl = MQTTClient_SSLOptions_initializer;
     size_t len = 0;
@@ -303,17 +444,27 @@ static int connect_broker(device *d)
     will.message = d->will;       /* NUL-terminated by hb_offline_message */
     will.qos = (int)d->opt->qos;
     will.retained = 0;
+    if (d->v5) co = co5;          /* clean start instead of clean session */
     co.will = &will;
     co.keepAliveInterval = KEEPALIVE_S;
-    co.cleansession = 1;
+    co.cleansession = d->v5 ? 0 : 1;
     co.reliable = 0;              /* several beats may await their ack */
     co.connectTimeout = CONNECT_S;
-    co.MQTTVersion = MQTTVERSION_3_1_1;
+    co.MQTTVersion = d->v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
     co.username = d->opt->username;
     co.password = d->opt->password;
     if (d->opt->cafile) {
         ssl.trustStore = d->opt->cafile;
         co.ssl = &ssl;
+    }
+    if (d->v5) {
+        MQTTProperties wp = v5_props(hb_beat_props_get(&d->hb));
+        MQTTResponse r = MQTTClient_connect5(d->client, &co, NULL, &wp);
+        int code = (int)r.reasonCode;   /* >= 0x80: CONNACK refused */
+        rc = code >= (int)MQTTREASONCODE_UNSPECIFIED_ERROR ? MQTTCLIENT_FAILURE : code;
+        MQTTResponse_free(r);
+        MQTTProperties_free(&wp);
+        return rc;
     }
     return MQTTClient_connect(d->client, &co);
 }
@@ -370,7 +521,7 @@ int main(int argc, char **argv)
     options opt;
     device dev;
     hb_config cfg;
-    char topic[256];
+    char topic[256], kid[128];
     int rc, v6;
 
     memset(&opt, 0, sizeof opt);
@@ -405,6 +556,7 @@ int main(int argc, char **argv)
     cfg.buf = dev.payload;
     cfg.buf_size = sizeof dev.payload;
     cfg.flags = HB_OPT_SEQ | HB_OPT_OFFLINE_ON_STOP;
+    if (opt.sign && setup_signing(&dev, &cfg, kid, sizeof kid) != 0) return 2;
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);
@@ -420,8 +572,12 @@ int main(int argc, char **argv)
     v6 = strchr(opt.host, ':') != NULL; /* an IPv6 literal goes in [] */
     snprintf(dev.uri, sizeof dev.uri, "%s://%s%s%s:%ld", opt.cafile ? "ssl" : "tcp",
              v6 ? "[" : "", opt.host, v6 ? "]" : "", opt.port);
-    rc = MQTTClient_create(&dev.client, dev.uri, opt.id,
-                           MQTTCLIENT_PERSISTENCE_NONE, NULL);
+    {
+        MQTTClient_createOptions cro = MQTTClient_createOptions_initializer;
+        cro.MQTTVersion = dev.v5 ? MQTTVERSION_5 : MQTTVERSION_DEFAULT;
+        rc = MQTTClient_createWithOptions(&dev.client, dev.uri, opt.id,
+                                          MQTTCLIENT_PERSISTENCE_NONE, NULL, &cro);
+    }
     if (rc != MQTTCLIENT_SUCCESS) {
         fprintf(stderr, PROG ": %s: %s\n", dev.uri, paho_error(rc));
         return 2;
