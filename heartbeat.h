@@ -77,6 +77,11 @@
                              by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
                              without SSE2 (the portable 8-byte scan).
+   HEARTBEAT_NO_SIGN         only where the implementation is: leaves out
+                             the signed beats (SIGNED BEATS; about 2.3 KiB
+                             of code on Cortex-M4); hb_init then refuses
+                             sign_alg with HB_ERR_ARG. Implied by
+                             HEARTBEAT_NO_OPTIONS.
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
@@ -416,10 +421,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513    653    0    0   4759   6611       176         96    276
-   Cortex-M4   3377    653    0    0   4637   6379       176         96    248
-   Cortex-M33  3377    653    0    0   4637   6379       176         96    248
-   rv32imac    3815    687    0    0   5213   7221       176         96    272
+   Cortex-M0   4406    862    0    0   8474  10517       336        136    284
+   Cortex-M4   4226    862    0    0   8088  10017       336        136    256
+   Cortex-M33  4230    862    0    0   8086  10015       336        136    256
+   rv32imac    4723    919    0    0   9146  11429       336        136    304
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -2079,16 +2084,23 @@ typedef struct hb_service_internal hbi_state;
 #define HBI_SG_PENDING  1u  /* sg_state: a signature is pending */
 #define HBI_SG_SYNC     2u  /* sg_state: hb_stop's offline beat, no pending */
 #define HBI_SIGN_WAIT   1   /* hbi_build: the signer answered "pending" */
-#define HBI_SIGNING(c)  (HBI_OPTIONS && (c)->sign_alg != 0)
+/* HEARTBEAT_NO_SIGN (or HEARTBEAT_NO_OPTIONS) leaves the signed beats'
+   code to dead-code removal, as HBI_OPTIONS does for the options. */
+#if defined(HEARTBEAT_NO_SIGN)
+#  define HBI_SIGN_ON   0
+#else
+#  define HBI_SIGN_ON   HBI_OPTIONS
+#endif
+#define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->sign_alg != 0)
 static const char *hbi_sign_check(const hb_config *c);
 static void   hbi_sign_resolve(hbi_state *s);
 static void   hbi_sign_start(hbi_state *s);
 static void   hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms);
 static size_t hbi_sign_offset(const hbi_state *s, size_t size);
-static int    hbi_sign_begin(hbi_state *s, uint32_t now, char *buf, size_t size,
-                             size_t off, size_t *len);
-static int    hbi_sign_resume(hbi_state *s, uint32_t now, char *buf, size_t *len);
-static uint32_t hbi_sign_poll(hbi_state *s, uint32_t now);
+static int    hbi_sign_begin(hbi_state *s, char *buf, size_t size, size_t *len);
+static int    hbi_sign_resume(hbi_state *s, char *buf);
+static int    hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len);
+static int    hbi_sign_poll(hbi_state *s, uint32_t now);
 static size_t hbi_sign_need(const hb_config *c, size_t n);
 /* ---- end SIGNED BEATS ---- */
 
@@ -2352,7 +2364,7 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
                                               ? -st->last_error
                                               : st->last_error));
         }
-        if (c->sign_alg != 0 && t != NULL)  /* SIGNED BEATS: iat, exp */
+        if (HBI_SIGNING(c) && t != NULL)    /* SIGNED BEATS: iat, exp */
             hbi_sign_claims(w, t, c->interval_ms);
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
@@ -2384,9 +2396,10 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     int rc;
     /* SIGNED BEATS: a pending signature is finished, not rebuilt; nothing
        else is built meanwhile (hb_offline_message: HB_ERR_STATE) */
-    if (HBI_OPTIONS && s->sg_state == HBI_SG_PENDING) {
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
         if (!s->busy || buf != s->cfg.buf) return HB_ERR_STATE;
-        return hbi_sign_resume(s, now, buf, len);
+        s->sg_at = now;
+        return hbi_sign_after(s, buf, hbi_sign_resume(s, buf), len);
     }
     /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
        (hb_start for the first) when that step is forward as a signed
@@ -2431,7 +2444,12 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     hbi_write(s, &w, tp, status, tok, toklen);
     rc = hb_json_finish(&w, len);
     if (rc != HB_OK || !HBI_SIGNING(&s->cfg)) return rc;
-    return hbi_sign_begin(s, now, buf, size, off, len);     /* SIGNED BEATS */
+    /* SIGNED BEATS: begin and after one after the other, not nested, to
+       keep hb_poll's stack */
+    s->sg_at = now;
+    rc = hbi_sign_begin(s, buf, size, len);
+    if (s->sg_end == 0) return HB_ERR_NOSPACE;
+    return hbi_sign_after(s, buf, rc, len);
 }
 
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
@@ -2543,7 +2561,7 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
         int32_t r = (int32_t)(s->retry_at - now);
         if (r < d) d = r;
     }
-    if (HBI_OPTIONS && s->sg_state == HBI_SG_PENDING) {   /* SIGNED BEATS */
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {   /* SIGNED BEATS */
         int32_t r = (int32_t)(s->sg_at - now);
         if (r < d) d = r;
     }
@@ -2603,8 +2621,10 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
         hbi_poll_gap(s, now_ms);
         if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
     }
-    if (HBI_OPTIONS && s->sg_state == HBI_SG_PENDING)       /* SIGNED BEATS */
-        return hbi_sign_poll(s, now_ms);
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {     /* SIGNED BEATS */
+        if (hbi_sign_poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
+        return hbi_wait(s, now_ms);
+    }
     if ((int32_t)(now_ms - s->due) >= 0) {
         hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
@@ -4441,6 +4461,7 @@ static const char *hbi_sign_check(const hb_config *c)
         return NULL;
     }
     if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
+    if (!HBI_SIGN_ON) return "sign_alg: built with HEARTBEAT_NO_SIGN";
     if (c->sign_alg != HB_SIGN_ES256 && c->sign_alg != HB_SIGN_HS256)
         return "sign_alg";
     if (c->sign == NULL) return "sign";
@@ -4545,8 +4566,7 @@ static size_t hbi_sign_offset(const hbi_state *s, size_t size)
 
 /* The signer's answer: pending, failed, or done (then the message is put
    together: carrier A's ".signature", carrier B's detached JWS). */
-static int hbi_sign_after(hbi_state *s, uint32_t now, char *buf, int rc,
-                          size_t *len)
+static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
 {
     const hb_config *c = &s->cfg;
     size_t sl = hbi_sign_siglen(c->sign_alg), e = s->sg_end, at;
@@ -4555,7 +4575,7 @@ static int hbi_sign_after(hbi_state *s, uint32_t now, char *buf, int rc,
     if (rc > 0 && s->busy && s->sg_state != HBI_SG_SYNC) {
         uint32_t wait = (uint32_t)rc;
         s->sg_state = HBI_SG_PENDING;
-        s->sg_at = now + (wait < c->interval_ms ? wait : c->interval_ms);
+        s->sg_at += wait < c->interval_ms ? wait : c->interval_ms; /* was now */
         return HBI_SIGN_WAIT;
     }
     s->sg_state = 0;
@@ -4583,17 +4603,19 @@ static int hbi_sign_after(hbi_state *s, uint32_t now, char *buf, int rc,
     return HB_OK;
 }
 
-/* The claims JSON (*len bytes) is at buf + off: make the signing input and
-   ask the signer. */
-static int hbi_sign_begin(hbi_state *s, uint32_t now, char *buf, size_t size,
-                          size_t off, size_t *len)
+/* The claims JSON (*len bytes) is at buf + hbi_sign_offset(): make the
+   signing input and ask the signer; its answer is returned. No room:
+   s->sg_end = 0, nothing asked. */
+static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
+                                       size_t *len)
 {
     const hb_config *c = &s->cfg;
+    size_t off = hbi_sign_offset(s, size);
     size_t n = *len, kl = HB_STRLEN(c->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
     size_t hl = HBI_B64LEN(hj), b, e, need, sl = hbi_sign_siglen(c->sign_alg);
     char *h;
-    int rc;
     s->sg_jws_len = 0;
+    s->sg_end = 0;
     need = hbi_sign_need(c, n);
     if (need == 0 || need > size) {
         buf[0] = '\0';
@@ -4605,7 +4627,11 @@ static int hbi_sign_begin(hbi_state *s, uint32_t now, char *buf, size_t size,
     if (c->sign_carrier == HB_CARRIER_A) {
         /* in place: the JSON must lie a group count ahead (it does, given
            the room checked above; checked again, cheaply) */
-        if (off - (hl + 1u) < (n + 2u) / 3u) return HB_ERR_NOSPACE;
+        if (off - (hl + 1u) < (n + 2u) / 3u) {
+            buf[0] = '\0';
+            *len = 0;
+            return HB_ERR_NOSPACE;
+        }
         hbi_b64url(buf + hl + 1u, (const unsigned char *)buf + off, n);
     } else {
         hbi_b64url(buf + b + hl + 1u, (const unsigned char *)buf, n);
@@ -4622,36 +4648,33 @@ static int hbi_sign_begin(hbi_state *s, uint32_t now, char *buf, size_t size,
     s->sg_in = b;
     s->sg_end = e;
     s->sg_plen = n;
-    rc = c->sign(c->sign_user, c->sign_alg, buf + b, e - b,
-                 (unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl, 0);
-    return hbi_sign_after(s, now, buf, rc, len);
+    return c->sign(c->sign_user, c->sign_alg, buf + b, e - b,
+                   (unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl, 0);
 }
 
-/* A later poll: the signer again, on the same input. */
-static int hbi_sign_resume(hbi_state *s, uint32_t now, char *buf, size_t *len)
+/* A later poll: the signer again, on the same input; its answer. */
+static HBI_NOINLINE int hbi_sign_resume(hbi_state *s, char *buf)
 {
     const hb_config *c = &s->cfg;
     size_t sl = hbi_sign_siglen(c->sign_alg);
-    int rc = c->sign(c->sign_user, c->sign_alg, buf + s->sg_in,
-                     s->sg_end - s->sg_in,
-                     (unsigned char *)buf + s->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
-    return hbi_sign_after(s, now, buf, rc, len);
+    return c->sign(c->sign_user, c->sign_alg, buf + s->sg_in,
+                   s->sg_end - s->sg_in,
+                   (unsigned char *)buf + s->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
 }
 
 /* hb_poll while a signature is pending: a grid point that comes due
-   meanwhile is skipped (counted in missed; the grid stays), and the signer
-   is asked again when its wait is over. */
-static HBI_NOINLINE uint32_t hbi_sign_poll(hbi_state *s, uint32_t now)
+   meanwhile is skipped (counted in missed; the grid stays). 1 when the
+   signer's wait is over: hb_poll then asks it again (through hbi_attempt,
+   called from hb_poll itself so that the stack stays as deep as a beat's). */
+static HBI_NOINLINE int hbi_sign_poll(hbi_state *s, uint32_t now)
 {
     if ((int32_t)(now - s->due) >= 0) {
         hbi_advance(s, now);
         s->stats.missed++;
         hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, "signer still busy");
     }
-    if (s->state == HBI_ST_RUNNING && s->sg_state == HBI_SG_PENDING &&
-        (int32_t)(now - s->sg_at) >= 0)
-        hbi_attempt(s, now, NULL);
-    return hbi_wait(s, now);
+    return s->state == HBI_ST_RUNNING && s->sg_state == HBI_SG_PENDING &&
+           (int32_t)(now - s->sg_at) >= 0;
 }
 
 HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
@@ -5340,6 +5363,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_SG_SYNC
 #undef HBI_SIGN_WAIT
 #undef HBI_SIGNING
+#undef HBI_SIGN_ON
 #undef HBI_SIGN_HDR_FIXED
 #undef HBI_B64LEN
 #undef HBI_MAX_DEPTH

@@ -65,7 +65,7 @@ esac
 # hb_service and hb_config keep one layout under every knob
 ref=""
 for knob in "" -DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -DHEARTBEAT_FAST -DHEARTBEAT_NO_SIMD \
-            -DHEARTBEAT_STATIC "-DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -Os"; do
+            -DHEARTBEAT_STATIC -DHEARTBEAT_NO_SIGN "-DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -Os"; do
     if gcc -std=c99 -I. $knob -o "$out/layout" $T/layout.c > "$out/layout.log" 2>&1 &&
        "$out/layout" > "$out/layout.txt"; then
         if [ -z "$ref" ]; then ref=$(cat "$out/layout.txt"); fi
