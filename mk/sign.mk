@@ -9,6 +9,7 @@
 #   sign-examples hb-mosquitto and hb-paho with --sign, both algorithms and
 #                 carriers, through a private mosquitto, verified by PyJWT
 #   sign-slice-m4 a 500 x 1 ms signer on qemu Cortex-M4: hb_poll <= 2 ms
+#   fuzz-smoke-sign  hb_mon_beat_signed under libFuzzer (fuzz/fuzz_sign.c)
 #   sign-verify   beats from the service checked by PyJWT, jwcrypto and
 #                 python-jose (carrier A as published, carrier B with the
 #                 payload reattached); tampered claims/headers, wrong keys
@@ -66,3 +67,12 @@ check-sign-examples:
 	@tests/step.sh sign-examples 'tests/need.sh mbedtls libmosquitto paho mosquitto mqtt-clients pyjwt openssl && \
 	  $(MAKE) -s $(BUILD)/sign/hb-mosquitto $(BUILD)/sign/hb-paho $(JWT_KEYS)/done && \
 	  BUILD='$(BUILD)' /usr/bin/python3 tests/sign/examples.py $(JWT_KEYS) $(BUILD)/sign/hb-mosquitto $(BUILD)/sign/hb-paho'
+
+# ---- fuzzing hb_mon_beat_signed (libFuzzer, see mk/fuzz.mk) ----
+FUZZ_HARNESSES += sign
+TEST_STEPS += fuzz-smoke-sign
+check-fuzz-smoke-sign:
+	@tests/step.sh fuzz-smoke-sign '$(FUZZ_NEED) && \
+	  $(MAKE) -s $(BUILD)/fuzz/fuzz_sign && \
+	  rm -rf $(BUILD)/fuzz/smoke/sign && FUZZ_WORK=$(BUILD)/fuzz/smoke \
+	  BUILD=$(BUILD) fuzz/run.sh $(FUZZ_SMOKE_SECONDS) sign'
