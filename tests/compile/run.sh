@@ -43,6 +43,8 @@ for cc in $ccs; do
     check $cc-knobs-static 1 $cc $C_STD $STRICT -DHEARTBEAT_STATIC -DUSE_HOOKS $T/knobs.c
     check $cc-no-options 1 $cc $C_STD $STRICT -Os $T/no_options.c
     check $cc-no-options-api 1 $cc $C_STD $STRICT -DHEARTBEAT_NO_OPTIONS $T/api_only.c
+    check $cc-no-sign 1 $cc $C_STD $STRICT -Os $T/no_sign.c
+    check $cc-with-sign 1 $cc $C_STD $STRICT -Os -DEXPECT_SIGN=1 $T/no_sign.c
     check $cc-compact 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_COMPACT $T/api_only.c
     check $cc-fast-os 1 $cc $C_STD $STRICT -Os -DHEARTBEAT_FAST $T/api_only.c
     check $cc-no-simd 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_NO_SIMD $T/api_only.c
