@@ -54,11 +54,11 @@ bench-sign: $(BUILD)/bench_sign $(JWT_KEYS)/done
 	  echo "(Cortex-M4 figures skipped: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)"
 
 # ---- the MQTT examples with --sign (HEARTBEAT_MBEDTLS) ----
-$(BUILD)/sign/hb-mosquitto: examples/mosquitto/hb-mosquitto.c $(DEPS)
+$(BUILD)/sign/hb-mosquitto: examples/mosquitto/hb-mosquitto.c $(DEPS) examples/common/hb_example.h
 	@mkdir -p $(@D)
 	$(CC) $(EXAMPLE_CFLAGS) -DHEARTBEAT_MBEDTLS -o $@ $< $(MOSQUITTO_LIBS) $(SIGN_LIBS)
 
-$(BUILD)/sign/hb-paho: examples/paho/hb-paho.c $(DEPS)
+$(BUILD)/sign/hb-paho: examples/paho/hb-paho.c $(DEPS) examples/common/hb_example.h
 	@mkdir -p $(@D)
 	$(CC) $(EXAMPLE_CFLAGS) -DHEARTBEAT_MBEDTLS -o $@ $< $(PAHO_LIBS) $(SIGN_LIBS)
 

@@ -4,10 +4,12 @@ HEARTBEAT_MBEDTLS (build/sign/hb-mosquitto, build/sign/hb-paho) send signed
 beats through a private mosquitto on 127.0.0.1, and a subscriber (mosquitto_sub,
 MQTT 5, printing content type, user properties and payload) receives them.
 
-For each example, ES256 and HS256, carrier A and carrier B:
+For each example, ES256 and HS256, carrier A on MQTT 3.1.1 and 5, carrier B
+on MQTT 5:
   - two beats and the final offline beat arrive;
   - carrier A: the payload is a compact JWS that PyJWT verifies with the
-    device's public key (HS256: the secret), typ hb+jwt, kid <id>-hb;
+    device's public key (HS256: the secret), typ hb+jwt, kid <id>-hb; on
+    MQTT 5 its content type is application/jwt;
   - carrier B (MQTT 5): the payload is the JSON claims, content type
     application/json, the user property jws holds the detached JWS, and
     PyJWT verifies it with the payload reattached;
@@ -56,7 +58,7 @@ def read(name):
         return f.read()
 
 
-def run_one(broker, exe, alg, carrier, dev):
+def run_one(broker, exe, alg, carrier, mqtt, dev):
     topic = "heartbeat/" + dev
     out = os.path.join(broker.dir, "sub-%s.txt" % dev)
     sub = subprocess.Popen(
@@ -67,7 +69,8 @@ def run_one(broker, exe, alg, carrier, dev):
     key = "ec.p8.pem" if alg == "es256" else "hs.key"
     r = subprocess.run([exe, "--port", str(broker.port), "--id", dev, "--qos", "1",
                         "--interval-ms", "200", "--count", "2", "--sign", alg,
-                        "--key", os.path.join(KEYS, key), "--carrier", carrier],
+                        "--key", os.path.join(KEYS, key), "--carrier", carrier,
+                        "--mqtt", mqtt],
                        capture_output=True, text=True, timeout=20)
     deadline = time.monotonic() + 5
     lines = []
@@ -89,10 +92,10 @@ def main():
             name = os.path.basename(exe)
             for alg in ("es256", "hs256"):
                 pub = read("ec.pub.pem") if alg == "es256" else read("hs.key")
-                for carrier in ("a", "b"):
-                    dev = "%s-%s-%s" % (name, alg, carrier)
-                    tag = "%s %s carrier %s" % (name, alg, carrier.upper())
-                    r, lines = run_one(broker, exe, alg, carrier, dev)
+                for carrier, mqtt in (("a", "3"), ("a", "5"), ("b", "5")):
+                    dev = "%s-%s-%s%s" % (name, alg, carrier, mqtt)
+                    tag = "%s %s carrier %s MQTT %s" % (name, alg, carrier.upper(), mqtt)
+                    r, lines = run_one(broker, exe, alg, carrier, mqtt, dev)
                     check(tag + ": exit 0", r.returncode == 0, r.stderr)
                     check(tag + ": 2 beats + offline arrive", len(lines) == 3,
                           repr(lines))
@@ -102,6 +105,9 @@ def main():
                         try:
                             if carrier == "a":
                                 tok = payload
+                                want = "application/jwt" if mqtt == "5" else ""
+                                check("%s #%d: content type %r" % (tag, i, want),
+                                      ctype == want, ctype)
                             else:
                                 check("%s #%d: content type application/json" % (tag, i),
                                       ctype == "application/json", ctype)
@@ -134,6 +140,10 @@ def main():
             bad = subprocess.run([exe, "--carrier", "b"], capture_output=True, text=True)
             check(name + ": --carrier without --sign refused", bad.returncode == 2,
                   bad.stderr)
+            bad = subprocess.run([exe, "--sign", "es256", "--key", "x", "--carrier", "b"],
+                                 capture_output=True, text=True)
+            check(name + ": --carrier b without --mqtt 5 refused",
+                  bad.returncode == 2 and "mqtt 5" in bad.stderr, bad.stderr)
     finally:
         broker.stop()
         mqttlib.cleanup_all()
