@@ -80,8 +80,10 @@
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
-                             fields, unsynced policy); hb_init then refuses
-                             any option field with HB_ERR_ARG. The core
+                             fields, unsynced policy, content_type,
+                             user_props, poll_gap_ms); hb_init then refuses
+                             any option field with HB_ERR_ARG (expiry_s
+                             and hb_beat_props_get stay). The core
                              alone, for the smallest parts (see FOOTPRINT).
    None of them changes the layout of hb_service or hb_config.
 
@@ -188,12 +190,13 @@
    RECONNECT BACKOFF
    =================
    heartbeat.h has no connection, but your reconnect loop needs a delay:
-   hb_backoff_init/next/connected give capped exponential backoff with
-   equal jitter (each delay in [c/2, c]), seeded per device, the first
-   retry jittered too, and reset only after the session stayed up for
-   stable_ms (use the heartbeat interval). Integer only, caller-owned, no
-   clock reads. A simulated broker restart with 10^4 devices peaks at
-   under twice the mean connect rate (docs/mqtt5.md).
+   hb_backoff_init/next/connected give capped exponential backoff with a
+   random phase: the first delay d0 random in [base, 2 base), then d0,
+   2 d0, 4 d0 ... up to the cap, seeded per device (so the first retry is
+   jittered too), reset only after the session stayed up for stable_ms
+   (use the heartbeat interval). Integer only, caller-owned, no clock
+   reads. Simulated broker restarts of 10^4 devices peak at under twice
+   the mean connect rate whatever the outage (docs/mqtt5.md).
 
    KEEP-ALIVE STARVATION
    =====================
@@ -323,6 +326,64 @@
    cfg.token = hb_jwt_token; cfg.token_user = &jwt. Its own section below
    (search "built-in JWT signer") says what each algorithm needs.
 
+   MONITOR (the fleet side, hb_mon_*)
+   ==================================
+   The receiving half: feed it every beat your backend gets and it tells
+   which devices are alive, suspect, dead, offline or rebooted. Your
+   memory (a table of 32-byte hb_mon_slot, optionally a second one of
+   hb_mon_counters), no heap, no threads, no strings in the detector,
+   integer arithmetic on the beat and poll paths:
+
+       static hb_mon_slot slots[1 << 20];   // ~70 % full at most
+       static hb_mon mon;
+       hb_mon_config mc = {0};
+       mc.slots = slots;  mc.capacity = 1 << 20;
+       mc.event = on_event;  mc.user = &app;   // NEW, ALIVE, SUSPECT, DEAD,
+       hb_mon_init(&mon, &mc);                 // OFFLINE, REBOOT, OUTAGE...
+       on each message:  hb_mon_beat(&mon, payload, len, now_ms);
+       in your loop:     sleep_ms = hb_mon_poll(&mon, now_ms);
+       your own broker:  hb_mon_link(&mon, connected, now_ms);
+
+   Each event names a slot index that stays the device's while it is in
+   the table: keep names in a parallel array (store them at NEW, with
+   hb_mon_unescape), and give cfg.same to make lookups exact (otherwise a
+   64-bit hash of the decoded id is the identity: 3e-8 chance of one
+   shared hash among 10^6 devices). hb_mon_get(m, id, len, &dev) reads
+   state, phi, last seen, learned interval and counters.
+   The model (docs/monitor.md has the reasoning and the measurements):
+   - liveness is judged on your monotonic tick only; the device's
+     timestamp is recorded as an offset (hb_mon_set_wall), never used;
+   - only beats new at the device give credit: seq above the last of the
+     boot and session; duplicates and stale beats are counted; with
+     uptime_ms the credit is when the beat was sent, so a queue flushed
+     after a death revives nobody;
+   - phi = -log10(chance an alive device is this silent) with loss_ppm
+     (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
+     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+   - the interval comes from interval_ms, else seq/uptime, else arrival
+     gaps; outliers stay out, so one outage does not teach a long one;
+   - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
+     uptime from 0) is a new session with full credit, not a stale beat;
+   - "offline" of the current boot is OFFLINE at once, the Last Will
+     included (its seq and uptime are old); one from a superseded or
+     unseen boot is ignored (Sparkplug's bdSeq rule);
+   - no verdicts while your link is down, nor for a grace after
+     (reconnect_ms, default: as long as it was down); when over 25 % of
+     the fleet falls silent together, one OUTAGE instead of N deaths.
+   hb_mon_poll sweeps at most poll_budget slots (65536) per call and
+   returns the exact ms to the next possible transition (HB_POLL_IDLE
+   when none); resolution_ms trades that exactness for fewer sweeps of
+   big tables (transitions up to that late, never early).
+   hb_mon_parse reads every beat heartbeat.h writes, in every option
+   combination, Go's escapes included; unknown members are skipped;
+   device_id and status point into the payload (HB_MON_ID_ESCAPED when
+   they hold escapes). Bad input: HB_ERR_ARG with info.why, counted in
+   stats.bad and logged, never a crash (fuzz/fuzz_monitor.c).
+   hb_mon_beat/_arrival/_poll/_link return HB_ERR_STATE from inside the
+   event callback; hb_mon_get is allowed there. Device builds pay
+   nothing: the linker drops the monitor (FOOTPRINT, "monitor" rows).
+   examples/monitor/hb-monitor.c is a complete monitor on libmosquitto.
+
    INSTALLING
    ==========
    Copying heartbeat.h is enough. `make install PREFIX=...` installs it with
@@ -360,23 +421,27 @@
    Cortex-M33  3915    713    0    0   5470   7775       240        120    224
    rv32imac    4505    797    0    0   6186   8887       240        120    256
 
+              monitor (hb_mon_*, tests/embedded/ref_mon.c)
+   target      text    ro data  bss
+   Cortex-M0  12239  1161    0    0
+   Cortex-M4  11659  1161    0    0
+   Cortex-M33 11653  1161    0    0
+   rv32imac   12864  1330    0    0
+
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
    HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled
-   in (the fleet options); all API: every public function called.
+   in (the fleet options); all API: every public function of the
+   device side called. monitor: hb_mon_init, _beat, _poll, _link and
+   _get, which no device build links (--gc-sections drops them).
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
 
    HEARTBEAT_NO_OPTIONS is the smallest build. hb_service holds a copy of
    the whole config, so a config on the stack may be dropped after
-   hb_init. Where the bytes go: Go-exact escaping (UTF-8 validation,
-   \u2028, \ufffd), Go's time format from 64-bit seconds with 32-bit
-   division, config validation with a reason for each field, and the fixed
-   log messages. x86-64 (gcc 12 -O2): one ASCII beat is 1109
-   instructions, one with every kind of escape 2357, an idle hb_poll 38
-   with the bench's loop (make bench-instr). Speed (make bench) and the
-   project's own size and speed targets: docs/performance.md.
+   hb_init. Speed (make bench) and the project's own size and speed
+   targets: docs/performance.md.
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H
@@ -722,28 +787,30 @@ HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
 HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb);
 
 /* ---- BACKOFF: reconnect delays for your MQTT client -----------------------
-   Capped exponential backoff with "equal jitter" for reconnecting, which
+   Capped exponential backoff with a random phase, for reconnecting, which
    heartbeat.h does not do itself (it has no connection). Caller-owned,
    integer only, no clock reads:
 
        hb_backoff bo;
-       hb_backoff_init(&bo, 500, 30000, cfg.interval_ms, device_id, seed);
+       hb_backoff_init(&bo, 250, 8000, cfg.interval_ms, device_id, seed);
        link lost or connect failed:  retry_at = now + hb_backoff_next(&bo, now);
        CONNACK accepted:             hb_backoff_connected(&bo, now);
 
-   Each delay is drawn from [c/2, c], c = the ceiling, which starts at
-   base_ms and doubles after each failure up to max_ms. The first retry is
-   jittered too, so a fleet that lost its broker together does not come
-   back together. The ceiling is reset only when the session stayed up for
-   stable_ms (one heartbeat interval is a good value): a broker that kicks
-   the client right after CONNACK does not get a storm of instant
-   reconnects. The random sequence is seeded from the device id and seed,
-   so devices differ even when their seeds do not. */
+   The first delay d0 is random in [base_ms, 2 * base_ms) (log-uniform),
+   so the first retry is jittered too; after it the delays are d0, 2 d0,
+   4 d0 ... up to max_ms: the k-th retry comes d0 * 2^k after the loss.
+   Whenever the broker comes back, T after a fleet lost it, each device's
+   next attempt falls in [T, 2T) with a nearly flat density (peak 1.44 x
+   its mean): no storm whatever T is. The sequence is reset only when
+   the session stayed up for stable_ms (one heartbeat interval is a good
+   value): a broker that kicks the client right after CONNACK does not get
+   instant reconnects. The random numbers are seeded from the device id
+   and seed, so devices differ even with the same seed. */
 typedef struct hb_backoff {
     uint32_t base_ms;   /* private: use the functions */
     uint32_t max_ms;
     uint32_t stable_ms;
-    uint32_t ceiling;   /* current ceiling, base_ms .. max_ms */
+    uint32_t ceiling;   /* the delay after the next one */
     uint32_t rng;       /* xorshift32 state, never 0 */
     uint32_t up_at;     /* tick of the last hb_backoff_connected */
     uint32_t failures;  /* hb_backoff_next calls since the last reset */
@@ -758,12 +825,13 @@ HEARTBEAT_DEF int      hb_backoff_init(hb_backoff *b, uint32_t base_ms,
                                        uint32_t max_ms, uint32_t stable_ms,
                                        const char *device_id, uint32_t seed);
 /* The link went down or a connect attempt failed at now_ms: the ms to wait
-   before the next attempt (1 .. max_ms). Resets first if the session had
-   been up for stable_ms or more. 0 for a NULL or uninitialised b. */
+   before the next attempt (1 .. max_ms). Starts a new sequence (a new d0)
+   if the session had been up for stable_ms or more, or after reset. 0 for
+   a NULL or uninitialised b. */
 HEARTBEAT_DEF uint32_t hb_backoff_next(hb_backoff *b, uint32_t now_ms);
 /* The connection is up (CONNACK accepted) at now_ms. */
 HEARTBEAT_DEF void     hb_backoff_connected(hb_backoff *b, uint32_t now_ms);
-/* Back to the first ceiling at once (e.g. the user asked to reconnect). */
+/* The next failure starts a new sequence (e.g. the user asked to reconnect). */
 HEARTBEAT_DEF void     hb_backoff_reset(hb_backoff *b);
 /* Failures since the last reset (the attempt number of the next retry). */
 HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b);
@@ -900,6 +968,11 @@ typedef struct hb_mon_config {
     uint32_t         outage_min;  /* fewest live devices for an OUTAGE; 0 = 8 */
     uint32_t         outage_max_ms; /* an OUTAGE ends at the latest after
                                      this; 0 = 10 x default_interval_ms */
+    uint32_t         reconnect_ms; /* after hb_mon_link up or an OUTAGE:
+                                     how long devices may take to get back
+                                     (their reconnect backoff); 0 = as long
+                                     as the silence lasted, at most
+                                     outage_max_ms */
     uint32_t         resolution_ms; /* a slice of the table is swept at most
                                      this often; 0 = exact */
     uint32_t         poll_budget; /* slots one hb_mon_poll sweeps at most;
@@ -927,7 +1000,8 @@ struct hb_mon_internal {
     hb_mon_config cfg;
     hb_mon_stats  st;
     uint32_t now;           /* latest tick seen */
-    uint32_t floor;         /* link up / outage end: a virtual beat for all */
+    uint32_t floor;         /* silence counts again from here ... */
+    uint32_t freeze;        /* ... and did not count since here */
     uint32_t outage_start, outage_live, outage_back;
     uint32_t slice_len;
     uint32_t cursor;
@@ -2063,15 +2137,21 @@ static const char *hbi_check(const hb_config *c)
         return "jitter_ms";
     if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
     if (c->min_valid_sec < 0) return "min_valid_sec";
+#ifdef HEARTBEAT_NO_OPTIONS
+    if (c->content_type != NULL || c->user_props != NULL ||
+        c->n_user_props != 0 || c->poll_gap_ms != 0)
+        return "options: built with HEARTBEAT_NO_OPTIONS";
+#endif
     /* MQTT 5 properties: strings the broker would refuse are refused here */
-    if (c->content_type != NULL) {
+    if (HBI_OPTIONS && c->content_type != NULL) {
         n = hbi_strnlen(c->content_type, 65535);
         if (n == 0 || n > 65535 || !hbi_utf8_valid(c->content_type, n))
             return "content_type";
     }
-    if (c->n_user_props > 255 || (c->n_user_props != 0 && c->user_props == NULL))
+    if (HBI_OPTIONS && (c->n_user_props > 255 ||
+                        (c->n_user_props != 0 && c->user_props == NULL)))
         return "n_user_props";
-    for (i = 0; i < c->n_user_props; i++) {
+    for (i = 0; HBI_OPTIONS && i < c->n_user_props; i++) {
         const hb_user_prop *u = &c->user_props[i];
         if (u->key == NULL || (u->value == NULL && u->value_len != 0))
             return "user_props: NULL key or value";
@@ -2081,10 +2161,7 @@ static const char *hbi_check(const hb_config *c)
             (u->value_len != 0 && !hbi_utf8_valid(u->value, u->value_len)))
             return "user_props: not UTF-8, empty key or over 65535 bytes";
     }
-    if (c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
-#ifdef HEARTBEAT_NO_OPTIONS
-    if (c->poll_gap_ms != 0) return "options: built with HEARTBEAT_NO_OPTIONS";
-#endif
+    if (HBI_OPTIONS && c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
     return NULL;
 }
 
@@ -2480,15 +2557,15 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
        guarantees. */
     d = (int32_t)(s->due - now_ms);
     if (d > 0 && (s->pending | s->busy) == 0 &&
-        (!HBI_OPTIONS || s->cfg.poll_gap_ms == 0) &&
-        (uint32_t)d <= s->cfg.interval_ms + s->cfg.jitter_ms)
+        (uint32_t)d <= s->cfg.interval_ms + s->cfg.jitter_ms &&
+        !(HBI_OPTIONS && s->cfg.poll_gap_ms != 0))
         return (uint32_t)d;
     if (s->busy) return hbi_wait(s, now_ms);
     if (HBI_OPTIONS && s->cfg.poll_gap_ms != 0) {
         hbi_poll_gap(s, now_ms);
         if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
     }
-    if ((int32_t)(now_ms - s->due) >= 0) {
+    if (d <= 0) {
         hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
     } else if (s->pending & HBI_PEND_NOW) {
@@ -2622,10 +2699,16 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
 }
 
 /* ---- BACKOFF ---------------------------------------------------------------
-   Equal jitter: half the ceiling fixed, half random, so the spread of a
-   fleet's retries is never less than c/2 wide, and never starts at 0 (full
-   jitter puts a triangle's peak, twice its mean, right at the broker's
-   return). See docs/mqtt5.md for the simulated restart of 10^4 devices. */
+   The k-th retry of an outage comes d0 * 2^k after the link was lost (each
+   delay doubles the time since the loss) until the delay reaches max_ms,
+   with d0 drawn log-uniformly from [base_ms, 2 * base_ms) once per outage.
+   The schedule is then scale-free: whenever the broker comes back, at T
+   after the loss, each device's next attempt falls in [T, 2T) with the
+   density of T * 2^U, U uniform, which peaks at 1/ln 2 = 1.44 times its
+   mean. Equal jitter ([c/2, c] per retry) keeps the fleet's k-th attempts
+   in narrow bands during the ramp: a broker back in the middle of one gets
+   most of the fleet in its first second (3.7 x the mean in the simulation
+   of docs/mqtt5.md), full jitter even more. */
 #define HBI_BO_MAGIC 0xB0u
 
 static uint32_t hbi_bo_rand(hb_backoff *b)
@@ -2660,21 +2743,33 @@ HEARTBEAT_DEF int hb_backoff_init(hb_backoff *b, uint32_t base_ms,
 
 HEARTBEAT_DEF uint32_t hb_backoff_next(hb_backoff *b, uint32_t now_ms)
 {
-    uint32_t c, half, delay;
+    /* 2^(i/16) in 16.16 fixed point, i = 0 .. 16 */
+    static const uint32_t pow2[17] = {
+        65536u, 68438u, 71468u, 74632u, 77936u, 81386u, 84990u, 88752u,
+        92682u, 96785u, 101070u, 105545u, 110218u, 115098u, 120194u,
+        125515u, 131072u };
+    uint32_t delay;
     if (b == NULL || b->magic != HBI_BO_MAGIC) return 0;
     /* Reset only after a session that lasted: one kicked right after
        CONNACK keeps backing off. A tick that went back counts as short. */
     if (b->up && (int32_t)(now_ms - b->up_at) >= 0 &&
-        now_ms - b->up_at >= b->stable_ms) {
-        b->ceiling = b->base_ms;
+        now_ms - b->up_at >= b->stable_ms)
         b->failures = 0;
-    }
     b->up = 0;
-    c = b->ceiling;
-    half = c / 2u;
-    delay = half + hbi_bo_rand(b) % (c - half + 1u);   /* [c/2, c] */
+    if (b->failures == 0) {
+        /* d0 = base * 2^u, u uniform in [0, 1): 4 bits pick the table
+           step, 12 more interpolate (piecewise linear in 2^u, within
+           0.2 % of it). 32 x 32 -> 64-bit multiply, no division. */
+        uint32_t r = hbi_bo_rand(b), i = r >> 28, f = (r >> 16) & 0xFFFu;
+        uint32_t m = pow2[i] + (((pow2[i + 1u] - pow2[i]) * f) >> 12);
+        uint64_t d0 = ((uint64_t)b->base_ms * m) >> 16;
+        delay = d0 > b->max_ms ? b->max_ms : (uint32_t)d0;
+        b->ceiling = delay;             /* the second retry: d0 again */
+    } else {
+        delay = b->ceiling;
+        b->ceiling = delay > b->max_ms / 2u ? b->max_ms : delay * 2u;
+    }
     if (delay == 0) delay = 1;
-    b->ceiling = c > b->max_ms / 2u ? b->max_ms : c * 2u;
     b->failures++;
     return delay;
 }
@@ -2689,7 +2784,6 @@ HEARTBEAT_DEF void hb_backoff_connected(hb_backoff *b, uint32_t now_ms)
 HEARTBEAT_DEF void hb_backoff_reset(hb_backoff *b)
 {
     if (b == NULL || b->magic != HBI_BO_MAGIC) return;
-    b->ceiling = b->base_ms;
     b->failures = 0;
 }
 
@@ -2718,6 +2812,34 @@ HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
 
 static const char hbi_mon_msg_bad[] = "heartbeat monitor: bad beat ignored";
 static const char hbi_mon_msg_full[] = "heartbeat monitor: table full, beat not stored";
+/* Words the device side also uses, as arrays of their own: a string
+   literal shared with device code would pull this whole block's literal
+   pool into every device build (the linker keeps a merged pool whole). */
+static const char hbi_mon_w_true[] = "true";
+static const char hbi_mon_w_false[] = "false";
+static const char hbi_mon_w_null[] = "null";
+static const char hbi_mon_w_offline[] = "offline";
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define HBI_MON_INLINE static inline __attribute__((always_inline))
+#else
+#  define HBI_MON_INLINE static
+#endif
+
+/* 8 bytes, the first in the low byte, from any address. */
+HBI_MON_INLINE uint64_t hbi_mon_le64(const unsigned char *q)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    HB_MEMCPY(&w, q, 8);
+    return w;
+#else
+    return (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+           (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
+           (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+#endif
+}
 
 /* ---- the id hash: 8 bytes at a time, any alignment, any endianness ------ */
 typedef struct hbi_mon_hs { uint64_t h, w; uint64_t len; unsigned n; } hbi_mon_hs;
@@ -2851,11 +2973,7 @@ HEARTBEAT_DEF uint64_t hb_mon_id_hash(const char *id, size_t len, int escaped)
         }
     }
     while (len >= 8u) {
-        uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-                     (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
-                     (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-                     (uint64_t)p[7] << 56;
-        hbi_mon_mix(&s, w);
+        hbi_mon_mix(&s, hbi_mon_le64(p));
         s.len += 8u;
         p += 8;
         len -= 8u;
@@ -2920,14 +3038,28 @@ HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
     return !k.diff && k.i == plain_len;
 }
 
+typedef struct hb_mon_internal hbi_mon;
+
+/* The home slot of a hash (any capacity, no division). */
+static uint32_t hbi_mon_home(const hbi_mon *s, uint64_t h)
+{
+    return (uint32_t)(((h >> 32) * (uint64_t)s->cfg.capacity) >> 32);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define HBI_MON_PREFETCH(p) __builtin_prefetch(p)
+#else
+#  define HBI_MON_PREFETCH(p) ((void)0)
+#endif
+
 /* ---- the reader --------------------------------------------------------- */
 typedef struct hbi_mon_rd { const char *p, *e; const char *why; } hbi_mon_rd;
 
 static void hbi_mon_ws(hbi_mon_rd *r)
 {
-    while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' ||
-                           *r->p == '\r'))
-        r->p++;
+    const char *p = r->p, *e = r->e;   /* locals: char reads alias r */
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    r->p = p;
 }
 
 static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
@@ -2936,41 +3068,77 @@ static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
     return -1;
 }
 
-/* A string at r->p: *s and *n get the raw text, *esc whether it has escapes. */
+static unsigned hbi_mon_ctz64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) { x >>= 1; n++; }
+    return n;
+#endif
+}
+
+/* A string at r->p: *s and *n get the raw text, *esc whether it has
+   escapes. Works on locals: a char read may alias *r, and the compiler
+   would reload r->p after each one. */
 static int hbi_mon_str(hbi_mon_rd *r, const char **s, size_t *n, int *esc)
 {
-    const char *p;
-    if (r->p >= r->e || *r->p != '"') return hbi_mon_fail(r, "expected a string");
-    p = ++r->p;
-    *esc = 0;
-    while (r->p < r->e) {
-        unsigned char c = (unsigned char)*r->p;
+    const char *p = r->p, *e = r->e, *start;
+    int x = 0;
+    if (p >= e || *p != '"') return hbi_mon_fail(r, "expected a string");
+    start = ++p;
+    for (;;) {
+        unsigned char c;
+        /* 8 plain bytes at a time: none is '"', '\\' or below 0x20 */
+        while (e - p >= 8) {
+            uint64_t w = hbi_mon_le64((const unsigned char *)p);
+            uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
+            uint64_t hit = (((a - 0x0101010101010101ULL) & ~a) |
+                            ((b - 0x0101010101010101ULL) & ~b) |
+                            ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+            if (hit) {
+                /* the lowest flagged byte is a true match (borrows only
+                   run upwards): skip the plain bytes before it */
+                p += hbi_mon_ctz64(hit) >> 3;
+                break;
+            }
+            p += 8;
+        }
+        if (p >= e) break;
+        c = (unsigned char)*p;
         if (c == '"') {
-            *s = p;
-            *n = (size_t)(r->p - p);
-            r->p++;
+            *s = start;
+            *n = (size_t)(p - start);
+            *esc = x;
+            r->p = p + 1;
             return 0;
         }
-        if (c < 0x20u) return hbi_mon_fail(r, "control character in a string");
+        if (c < 0x20u) { r->p = p; return hbi_mon_fail(r, "control character in a string"); }
         if (c == '\\') {
             uint32_t v;
-            *esc = 1;
-            if (r->e - r->p < 2) break;
-            c = (unsigned char)r->p[1];
+            x = 1;
+            if (e - p < 2) break;
+            c = (unsigned char)p[1];
             if (c == 'u') {
-                if (r->e - r->p < 6 || hbi_mon_hex4(r->p + 2, &v) != 0)
+                if (e - p < 6 || hbi_mon_hex4(p + 2, &v) != 0) {
+                    r->p = p;
                     return hbi_mon_fail(r, "bad \\u escape");
-                r->p += 6;
+                }
+                p += 6;
                 continue;
             }
             if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' &&
-                c != 'n' && c != 'r' && c != 't')
+                c != 'n' && c != 'r' && c != 't') {
+                r->p = p;
                 return hbi_mon_fail(r, "bad escape");
-            r->p += 2;
+            }
+            p += 2;
             continue;
         }
-        r->p++;
+        p++;
     }
+    r->p = p;
     return hbi_mon_fail(r, "unterminated string");
 }
 
@@ -3006,20 +3174,34 @@ static int hbi_mon_uint(hbi_mon_rd *r, uint64_t max, uint64_t *v,
                         const char **txt, size_t *tn)
 {
     uint64_t x = 0;
-    const char *p = r->p;
-    if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "expected an unsigned integer");
-    if (*r->p == '0' && r->p + 1 < r->e && r->p[1] >= '0' && r->p[1] <= '9')
+    const char *p = r->p, *e = r->e, *start = p;
+    size_t n;
+    if (p >= e || *p < '0' || *p > '9')
+        return hbi_mon_fail(r, "expected an unsigned integer");
+    if (*p == '0' && p + 1 < e && p[1] >= '0' && p[1] <= '9')
         return hbi_mon_fail(r, "leading zero");
-    while (hbi_mon_digit(r)) {
-        unsigned d = (unsigned)(*r->p - '0');
-        if (x > (max - d) / 10u) return hbi_mon_fail(r, "integer out of range");
-        x = x * 10u + d;
-        r->p++;
+    /* 19 digits cannot overflow 64 bits: check once at the end */
+    while (p < e && *p >= '0' && *p <= '9' && p - start < 19) {
+        x = x * 10u + (unsigned)(*p - '0');
+        p++;
     }
-    if (r->p < r->e && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+    if (p < e && *p >= '0' && *p <= '9') {
+        unsigned d = (unsigned)(*p - '0');
+        if (x > UINT64_MAX / 10u || (x == UINT64_MAX / 10u && d > UINT64_MAX % 10u) ||
+            (p + 1 < e && p[1] >= '0' && p[1] <= '9')) {
+            r->p = p;
+            return hbi_mon_fail(r, "integer out of range");
+        }
+        x = x * 10u + d;
+        p++;
+    }
+    n = (size_t)(p - start);
+    r->p = p;
+    if (x > max) return hbi_mon_fail(r, "integer out of range");
+    if (p < e && (*p == '.' || *p == 'e' || *p == 'E'))
         return hbi_mon_fail(r, "expected an unsigned integer");
     *v = x;
-    if (txt != NULL) { *txt = p; *tn = (size_t)(r->p - p); }
+    if (txt != NULL) { *txt = start; *tn = n; }
     return 0;
 }
 
@@ -3040,9 +3222,9 @@ static int hbi_mon_skip(hbi_mon_rd *r, int depth)
     if (r->p >= r->e) return hbi_mon_fail(r, "truncated");
     switch (*r->p) {
     case '"': return hbi_mon_str(r, &s, &n, &esc);
-    case 't': return hbi_mon_lit(r, "true", 4);
-    case 'f': return hbi_mon_lit(r, "false", 5);
-    case 'n': return hbi_mon_lit(r, "null", 4);
+    case 't': return hbi_mon_lit(r, hbi_mon_w_true, 4);
+    case 'f': return hbi_mon_lit(r, hbi_mon_w_false, 5);
+    case 'n': return hbi_mon_lit(r, hbi_mon_w_null, 4);
     case '{': case '[': {
         char close = *r->p == '{' ? '}' : ']';
         int obj = close == '}';
@@ -3141,7 +3323,107 @@ static uint32_t hbi_mon_boot32(uint64_t h)
     return b != 0 ? b : 1u;
 }
 
-HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+/* ---- the fast path: the writer's own layout ------------------------------
+   Members in the order heartbeat.h writes them, no whitespace. Anything
+   else (another order, spaces, unknown members, escapes in the
+   timestamp) makes it give up, and the general reader below starts over:
+   same results either way, this is only quicker. */
+/* n (<= 8) bytes as a word, in memory order: only compared for equality,
+   so the byte order does not matter */
+HBI_MON_INLINE uint64_t hbi_mon_ld(const char *p, size_t n)
+{
+    uint64_t w = 0;
+    HB_MEMCPY(&w, p, n < 8u ? n : 8u);
+    return w;
+}
+
+/* p starts with lit[0..n) (n <= 16)? */
+HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, size_t n)
+{
+    if ((size_t)(e - p) < n) return 0;
+    if (n > 8) return hbi_mon_ld(p, 8) == hbi_mon_ld(lit, 8) &&
+                      hbi_mon_ld(p + 8, n - 8) == hbi_mon_ld(lit + 8, n - 8);
+    return hbi_mon_ld(p, n) == hbi_mon_ld(lit, n);
+}
+#define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
+#define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
+
+static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
+                        const hbi_mon *s, uint64_t *hash)
+{
+    hbi_mon_rd r;
+    const char *v;
+    size_t vn;
+    int esc;
+    uint64_t u;
+    r.p = payload; r.e = payload + len; r.why = NULL;
+    if (!HBI_MON_AT("{\"device_id\":")) return 0;
+    HBI_MON_SKIP("{\"device_id\":");
+    if (hbi_mon_str(&r, &in->id, &in->id_len, &esc) != 0) return 0;
+    if (esc) in->flags |= HB_MON_ID_ESCAPED;
+    if (s != NULL) {
+        *hash = hb_mon_id_hash(in->id, in->id_len, esc);
+        HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+    }
+    if (HBI_MON_AT(",\"timestamp\":")) {
+        HBI_MON_SKIP(",\"timestamp\":");
+        if (hbi_mon_str(&r, &v, &vn, &esc) != 0 || esc ||
+            hbi_mon_time(v, vn, &in->time_ms) != 0)
+            return 0;
+        in->flags |= HB_MON_HAS_TIME;
+    } else if (HBI_MON_AT(",\"clock_synced\":false")) {
+        HBI_MON_SKIP(",\"clock_synced\":false");
+        in->flags |= HB_MON_UNSYNCED;
+    } else {
+        return 0;
+    }
+    if (!HBI_MON_AT(",\"status\":")) return 0;
+    HBI_MON_SKIP(",\"status\":");
+    if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
+    in->flags |= HB_MON_HAS_STATUS;
+    if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
+        in->flags |= HB_MON_OFFLINE_STATUS;
+    if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
+    HBI_MON_SKIP(",\"jwt_token\":");
+    if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+    if (HBI_MON_AT(",\"seq\":")) {
+        HBI_MON_SKIP(",\"seq\":");
+        if (hbi_mon_uint(&r, 0xFFFFFFFFu, &u, NULL, NULL) != 0) return 0;
+        in->seq = (uint32_t)u;
+        in->flags |= HB_MON_HAS_SEQ;
+    }
+    if (HBI_MON_AT(",\"boot_id\":")) {
+        HBI_MON_SKIP(",\"boot_id\":");
+        if (r.p < r.e && *r.p == '"') {
+            if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+        } else {
+            esc = 0;
+            if (hbi_mon_uint(&r, UINT64_MAX, &u, &v, &vn) != 0) return 0;
+        }
+        in->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, esc));
+        in->flags |= HB_MON_HAS_BOOT;
+    }
+    if (HBI_MON_AT(",\"uptime_ms\":")) {
+        HBI_MON_SKIP(",\"uptime_ms\":");
+        if (hbi_mon_uint(&r, UINT64_MAX, &in->uptime_ms, NULL, NULL) != 0) return 0;
+        in->flags |= HB_MON_HAS_UPTIME;
+    }
+    if (HBI_MON_AT(",\"interval_ms\":")) {
+        HBI_MON_SKIP(",\"interval_ms\":");
+        if (hbi_mon_uint(&r, 0x7FFFFFFFu, &u, NULL, NULL) != 0 || u == 0) return 0;
+        in->interval_ms = (uint32_t)u;
+        in->flags |= HB_MON_HAS_INTERVAL;
+    }
+    return r.p + 1 == r.e && *r.p == '}';
+}
+#undef HBI_MON_AT
+#undef HBI_MON_SKIP
+
+/* The reader. With s, it also hashes the id as soon as it has it and
+   prefetches its slot, so the table's cache miss overlaps the rest of
+   the parse (hb_mon_beat). */
+static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
+                         const hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     int have_id = 0;
@@ -3149,6 +3431,8 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
     HB_MEMSET(info, 0, sizeof *info);
     if (payload == NULL) { info->why = "no payload"; return HB_ERR_ARG; }
     if (len > HBI_MON_MAXLEN) { info->why = "over 65536 bytes"; return HB_ERR_ARG; }
+    if (hbi_mon_fast(payload, len, info, s, hash)) return HB_OK;
+    HB_MEMSET(info, 0, sizeof *info);
     r.p = payload; r.e = payload + len; r.why = NULL;
     hbi_mon_ws(&r);
     if (r.p >= r.e || *r.p != '{') { info->why = "not a JSON object"; return HB_ERR_ARG; }
@@ -3169,17 +3453,23 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
         r.p++;
         hbi_mon_ws(&r);
         if (kesc) kn = 0;   /* the writer never escapes a key: unknown */
-#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && hbi_mon_eq(k, lit, kn))
+        /* one comparison per member: dispatch on length and first byte */
+#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && k[0] == (lit)[0] && \
+                          hbi_mon_eq(k + 1, (lit) + 1, kn - 1u))
         if (HBI_MON_KEY("device_id")) {
             if (have_id) { hbi_mon_fail(&r, "device_id twice"); goto bad; }
             if (hbi_mon_str(&r, &info->id, &info->id_len, &vesc) != 0) goto bad;
             if (vesc) info->flags |= HB_MON_ID_ESCAPED;
             have_id = 1;
+            if (s != NULL) {
+                *hash = hb_mon_id_hash(info->id, info->id_len, vesc);
+                HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+            }
         } else if (HBI_MON_KEY("status")) {
             bit = HB_MON_HAS_STATUS;
             if (info->flags & bit) goto twice;
             if (hbi_mon_str(&r, &info->status, &info->status_len, &vesc) != 0) goto bad;
-            if (hb_mon_id_equal(info->status, info->status_len, vesc, "offline", 7))
+            if (hb_mon_id_equal(info->status, info->status_len, vesc, hbi_mon_w_offline, 7))
                 info->flags |= HB_MON_OFFLINE_STATUS;
         } else if (HBI_MON_KEY("timestamp")) {
             bit = HB_MON_HAS_TIME;
@@ -3225,9 +3515,9 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
             info->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, vesc));
         } else if (HBI_MON_KEY("clock_synced")) {
             if (r.p < r.e && *r.p == 'f') {
-                if (hbi_mon_lit(&r, "false", 5) != 0) goto bad;
+                if (hbi_mon_lit(&r, hbi_mon_w_false, 5) != 0) goto bad;
                 info->flags |= HB_MON_UNSYNCED;
-            } else if (hbi_mon_lit(&r, "true", 4) != 0) {
+            } else if (hbi_mon_lit(&r, hbi_mon_w_true, 4) != 0) {
                 goto bad;
             }
         } else if (hbi_mon_skip(&r, 1) != 0) {
@@ -3258,8 +3548,12 @@ bad:
     return HB_ERR_ARG;
 }
 
+HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+{
+    return hbi_mon_parse(payload, len, info, NULL, NULL);
+}
+
 /* ---- the detector ------------------------------------------------------- */
-typedef struct hb_mon_internal hbi_mon;
 
 /* The learned interval in 16 bits: an 11-bit mantissa and a 5-bit shift,
    exact below 2048 ms and within 0.05 % above. */
@@ -3297,15 +3591,29 @@ static uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 /* ms from the last credit until phi reaches k (Q8 multiples of the mean). */
 static uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
 {
-    uint64_t v = hbi_mon_margin(s, sl) +
-                 (((uint64_t)hbi_mon_dec(sl->mean) * k) >> 8);
+    uint64_t m = hbi_mon_dec(sl->mean), v;
+    /* not one interval seen yet and none announced: the assumed interval
+       may be short; err high, as Cassandra seeds with twice its own */
+    if (!(sl->state & (HBI_MON_F_LRN | HBI_MON_F_SEED))) m *= 2u;
+    v = hbi_mon_margin(s, sl) + ((m * k) >> 8);
     return v > 0x3FFFFFFFu ? 0x3FFFFFFFu : (uint32_t)v;
 }
 
+/* Where silence is counted from: the last credit, with the time the
+   monitor could not hear (link down, OUTAGE, plus the reconnect grace)
+   taken out. */
 static uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
 {
-    if (s->has_floor && (int32_t)(s->floor - sl->last) > 0) return s->floor;
+    if (!s->has_floor) return sl->last;
+    if ((int32_t)(sl->last - s->freeze) < 0) return sl->last + (s->floor - s->freeze);
+    if ((int32_t)(s->floor - sl->last) > 0) return s->floor;
     return sl->last;
+}
+
+static uint32_t hbi_mon_grace(const hbi_mon *s, uint32_t silent)
+{
+    if (s->cfg.reconnect_ms != 0) return s->cfg.reconnect_ms;
+    return silent > s->cfg.outage_max_ms ? s->cfg.outage_max_ms : silent;
 }
 
 static int hbi_mon_state(const hb_mon_slot *sl) { return sl->state & HBI_MON_STMASK; }
@@ -3373,9 +3681,9 @@ static void hbi_mon_arm(hbi_mon *s, uint32_t idx)
 
 static void hbi_mon_end_outage(hbi_mon *s, uint32_t now)
 {
-    uint32_t grace = now - s->outage_start;
-    if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+    uint32_t grace = hbi_mon_grace(s, now - s->outage_start);
     s->outage = 0;
+    s->freeze = s->outage_start;
     s->epoch = now;
     s->has_epoch = 1;
     s->fresh_suspect = 0;
@@ -3402,8 +3710,9 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     else if (cfg->suspect_phi > 100000u || cfg->dead_phi > 100000u) why = "phi";
     else if (cfg->dead_phi != 0 && cfg->dead_phi < (cfg->suspect_phi ? cfg->suspect_phi : 200u))
         why = "dead_phi below suspect_phi";
-    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu)
-        why = "outage_max_ms/resolution_ms";
+    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu ||
+             cfg->reconnect_ms > 0x3FFFFFFFu)
+        why = "outage_max_ms, reconnect_ms or resolution_ms";
     if (why != NULL) {
         if (cfg->log != NULL)
             cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
@@ -3456,7 +3765,7 @@ static uint32_t hbi_mon_find(const hbi_mon *s, uint64_t h, const char *id,
                              size_t len, int esc, int *found, uint32_t *coll)
 {
     uint32_t cap = s->cfg.capacity, n, tomb = HBI_MON_NONE;
-    uint32_t i = (uint32_t)(((h >> 32) * (uint64_t)cap) >> 32);
+    uint32_t i = hbi_mon_home(s, h);
     *found = 0;
     for (n = 0; n < cap; n++) {
         uint64_t x = s->cfg.slots[i].id_hash;
@@ -3538,16 +3847,25 @@ static void hbi_mon_seq_window(hb_mon_counters *c, uint32_t gap)
                            : (c->window << gap) | (1u << (gap - 1u));
 }
 
+static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h,
+                          uint32_t now);
+
 HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
+{
+    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
+        return HB_ERR_ARG;
+    return hbi_mon_arrive(m, in, hb_mon_id_hash(in->id, in->id_len,
+                                                (in->flags & HB_MON_ID_ESCAPED) != 0),
+                          now);
+}
+
+static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t now)
 {
     hbi_mon *s;
     hb_mon_slot *sl;
     hb_mon_counters *c;
     uint32_t idx, credit, old_last, old_seq = 0, tol, mean;
-    uint64_t h;
     int found, esc, prev, fresh_session = 0, had_seq, offline;
-    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
-        return HB_ERR_ARG;
     s = &m->internal_;
     if (s->busy) return HB_ERR_STATE;
     s->busy = 1;
@@ -3555,7 +3873,6 @@ HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
     s->st.beats++;
     esc = (in->flags & HB_MON_ID_ESCAPED) != 0;
     offline = (in->flags & HB_MON_OFFLINE_STATUS) != 0;
-    h = hb_mon_id_hash(in->id, in->id_len, esc);
     idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
 
     if (!found) {
@@ -3658,7 +3975,7 @@ HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
             int restart;
             if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
                 /* a session that started after our latest credit */
-                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)tol;
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u);
             else
                 restart = in->seq == 0 || in->seq + 64u < sl->seq;
             if (!restart) goto stale;
@@ -3757,10 +4074,11 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
                               uint32_t now_ms)
 {
     hb_mon_info info;
+    uint64_t h = 0;
     int rc;
     if (!hbi_mon_ok(m)) return HB_ERR_ARG;
     if (m->internal_.busy) return HB_ERR_STATE;
-    rc = hb_mon_parse(payload, len, &info);
+    rc = hbi_mon_parse(payload, len, &info, &m->internal_, &h);
     if (rc != HB_OK) {
         hbi_mon *s = &m->internal_;
         s->st.bad++;
@@ -3769,7 +4087,7 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
             s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, rc, info.why);
         return rc;
     }
-    return hb_mon_arrival(m, &info, now_ms);
+    return hbi_mon_arrive(m, &info, h, now_ms);
 }
 
 /* Moves one due slot on: ALIVE -> SUSPECT -> DEAD. 1 when an OUTAGE began. */
@@ -3909,9 +4227,9 @@ HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now)
         /* silence counts from now, plus as long again as the link was down
            (capped): devices reconnecting with a doubling backoff after the
            same broker outage come back within that */
-        uint32_t grace = now - s->link_down_at;
-        if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+        uint32_t grace = hbi_mon_grace(s, now - s->link_down_at);
         s->link_up = 1;
+        s->freeze = s->link_down_at;
         s->floor = now + grace;
         s->has_floor = 1;
     }
@@ -3999,31 +4317,23 @@ HEARTBEAT_DEF int hb_mon_get_stats(const hb_mon *m, hb_mon_stats *out)
     return HB_OK;
 }
 
+/* Names as arrays of their own (see hbi_mon_w_true): no literal pool. */
+static const char hbi_mon_state_names[5][8] = {
+    "none", "alive", "suspect", "dead", "offline"
+};
+static const char hbi_mon_event_names[10][11] = {
+    "unknown", "new", "alive", "suspect", "dead", "offline", "reboot",
+    "outage", "outage_end", "full"
+};
+
 HEARTBEAT_DEF const char *hb_mon_state_name(int state)
 {
-    switch (state) {
-    case HB_MON_ALIVE: return "alive";
-    case HB_MON_SUSPECT: return "suspect";
-    case HB_MON_DEAD: return "dead";
-    case HB_MON_OFFLINE: return "offline";
-    default: return "none";
-    }
+    return hbi_mon_state_names[state >= HB_MON_ALIVE && state <= HB_MON_OFFLINE ? state : 0];
 }
 
 HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 {
-    switch (type) {
-    case HB_MON_EV_NEW: return "new";
-    case HB_MON_EV_ALIVE: return "alive";
-    case HB_MON_EV_SUSPECT: return "suspect";
-    case HB_MON_EV_DEAD: return "dead";
-    case HB_MON_EV_OFFLINE: return "offline";
-    case HB_MON_EV_REBOOT: return "reboot";
-    case HB_MON_EV_OUTAGE: return "outage";
-    case HB_MON_EV_OUTAGE_END: return "outage_end";
-    case HB_MON_EV_FULL: return "full";
-    default: return "unknown";
-    }
+    return hbi_mon_event_names[type >= HB_MON_EV_NEW && type <= HB_MON_EV_FULL ? type : 0];
 }
 
 #undef HBI_MON_MAGIC
@@ -4038,6 +4348,8 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_F_UP
 #undef HBI_MON_F_SEED
 #undef HBI_MON_F_LRN
+#undef HBI_MON_PREFETCH
+#undef HBI_MON_INLINE
 /* ---- end MONITOR implementation ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)

@@ -10,16 +10,18 @@ hb_buf_size and sizeof for the rows asked on stdin).
      that config and token length; its sizeof(hb_service) for x86-64 too
      (also docs/performance.md's), when this host is x86-64.
   3. The README's speed figures against the tables of docs/performance.md
-     (`make bench`): one beat's ns, the ratios to snprintf, cJSON and Go, the
-     idle hb_poll, the gateway load; and performance.md's own derived
-     figures (its targets table, the million-device load) against its
-     tables.
+     (`make bench`, `make bench-instr`): instructions per beat and per idle
+     hb_poll, the ratios to snprintf and cJSON (round 2), to Go (round 1);
+     and performance.md's own derived figures (its round 1 targets table,
+     the million-device load) against its tables.
   4. The README's Cortex-M4 size figures against the FOOTPRINT table of
      heartbeat.h (`make size`; the footprint-fresh step keeps that table
      current).
   5. No file names a document the repository does not contain: every
      relative markdown link, and every markdown file name or docs/ path
      mentioned in any source or text file, exists.
+  6. Every "the manual's NAME section" in README.md and docs/ names a
+     section of the manual at the top of heartbeat.h.
 
 A quoted figure may round its source (3.7x quotes 3.72x; 9x quotes 9.06x),
 never differ from it. Prints one line a check and
@@ -126,9 +128,49 @@ if rows:
         host_sizeof = int(got[-1])
         if platform.machine() in ("x86_64", "AMD64"):
             for name, text in (("porting.md", PORTING), ("performance.md", PERF)):
-                for sm in re.finditer(r"`sizeof\(hb_service\)`[^.]*?(\d+) bytes on x86-64", text):
+                for sm in re.finditer(r"`sizeof\(hb_service\)`([^.]*?)(\d+) bytes on x86-64", text):
+                    if re.search(r"\bwas\b", sm.group(1)):
+                        continue  # the conditions of a past measurement
+                    sm = re.match(r"(\d+)", sm.group(2))
                     check("%s: sizeof(hb_service) %s bytes on x86-64" % (name, sm.group(1)),
                           int(sm.group(1)) == host_sizeof, "it is %d" % host_sizeof)
+
+# ---- 2b. porting.md's token arithmetic (base64url without padding) --------------
+def b64len(n):
+    return (4 * n + 2) // 3
+
+
+hdr = '{"alg":"ES256","typ":"JWT"}'
+m = find(r'header `\{"alg":"ES256","typ":"JWT"\}`: (\d+) bytes, (\d+) characters', PORTING,
+         "porting.md: the JWT header")
+if m:
+    check("porting.md: the JWT header is %s bytes, %s characters" % m.groups(),
+          int(m.group(1)) == len(hdr) and int(m.group(2)) == b64len(len(hdr)))
+claims0 = '{"iat":1234567890,"exp":1234567890,"aud":""}'
+m = find(r"with 10-digit times: (\d+) bytes plus", PORTING, "porting.md: the claims")
+if m:
+    check("porting.md: the claims are %s bytes plus aud" % m.group(1), int(m.group(1)) == len(claims0))
+sig = {"HS256": 32, "ES256": 64, "RS256": 256}
+m = find(r"HS256 32 bytes → (\d+) characters, ES256 64 → (\d+), RS256 with a\s+2048-bit key 256 → (\d+) "
+         r"\(3072-bit: (\d+), 4096-bit: (\d+)\)", PORTING, "porting.md: the signatures")
+if m:
+    want = [b64len(n) for n in (32, 64, 256, 384, 512)]
+    check("porting.md: signature characters %s" % ", ".join(m.groups()),
+          [int(x) for x in m.groups()] == want, "base64url: %r" % want)
+m = find(r'With `aud = "([^"]*)"`: HS256 (\d+), ES256 (\d+), RS256-2048 (\d+) characters', PORTING,
+         "porting.md: the token lengths")
+if m:
+    aud = m.group(1)
+    body = b64len(len(hdr)) + 1 + b64len(len(claims0) + len(aud)) + 1
+    want = {a: body + b64len(n) for a, n in sig.items()}
+    got = dict(zip(("HS256", "ES256", "RS256"), (int(x) for x in m.groups()[1:])))
+    check("porting.md: token lengths with aud %r are %r" % (aud, got), got == want,
+          "computed %r" % want)
+    for r in rows:
+        for a in sig:
+            if a in r[1]:
+                check("porting.md table: the %s token is %d bytes" % (a, r[3]), r[3] == want[a],
+                      "computed %d" % want[a])
 
 # ---- 3. speed: README and performance.md against performance.md's tables -------
 def perf_row(column, input_label="ASCII"):
@@ -160,27 +202,26 @@ gw6 = re.search(r"\| 10\^6 \| [\d ]+ \| ([\d.]+) \|", PERF)
 if check("performance.md has its tables (beat, idle poll, gateway)",
          None not in (hb, snp, cj, go, memcpy, idle, gw, gw3, gw6)):
     load = float(gw.group(1)) * 1e6 / 1e9 * 100  # ns per instance-second x 10^6
-    m = find(r"costs \*\*([\d.]+) ns\*\*", README, "README: one beat's ns")
+    # The README quotes round 2's table (instructions and same-run ratios)
+    # and round 1's Go ratio (the last run with Go installed).
+    def r2(label):
+        mm = re.search(r"^\| %s \| ([^|]*) \| ([^|]*) \|" % re.escape(label), PERF, re.M)
+        return mm.group(2).strip().strip("*").replace(" ", "").rstrip("×") if mm else None
+    for pat, label, what in (
+            (r"\*\*(\d+) instructions\*\* on x86-64", "instructions, ASCII beat", "ASCII beat"),
+            (r"(\d+) when the id needs\s+every kind of escape", "instructions, hostile beat", "hostile beat"),
+            (r"idle `hb_poll` is (\d+) instructions", "instructions, idle `hb_poll` (with the loop)", "idle hb_poll"),
+            (r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", "ASCII beat vs snprintf, same run", "snprintf ratio"),
+            (r"\*\*([\d.]+)x faster than cJSON\*\*", "ASCII beat vs cJSON, same run", "cJSON ratio")):
+        m = find(pat, README, "README: " + what)
+        src = r2(label)
+        if m and check("performance.md's round 2 table has %r" % label, src is not None):
+            check("README: %s %s (performance.md: %s)" % (what, m.group(1), src),
+                  quotes(m.group(1), float(src)))
+    m = find(r"measured ([\d.]+)x\s+faster than the original Go", README, "README: ratio to Go")
     if m:
-        check("README: one beat %s ns (performance.md: %.1f)" % (m.group(1), hb[0]),
-              quotes(m.group(1), hb[0]))
-    for label, pat, row in (
-            ("snprintf", r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", snp),
-            ("cJSON", r"([\d.]+)x faster than cJSON", cj),
-            ("Go", r"\*\*([\d.]+)x faster than the original Go", go)):
-        m = find(pat, README, "README: ratio to " + label)
-        if m:
-            check("README: %sx faster than %s (performance.md: %.2f)" % (m.group(1), label, row[1]),
-                  quotes(m.group(1), row[1]))
-    m = find(r"idle `hb_poll`\s+costs ([\d.]+) ns", README, "README: idle hb_poll")
-    if m:
-        check("README: idle hb_poll %s ns (performance.md: %s)" % (m.group(1), idle.group(1)),
-              quotes(m.group(1), float(idle.group(1))))
-    m = find(r"10\^6 devices beating every second at about\s+(\d+) % load", README,
-             "README: the gateway load")
-    if m:
-        check("README: 10^6 devices at %s %% load (performance.md's gateway: %.1f %%)"
-              % (m.group(1), load), quotes(m.group(1), load))
+        check("README: %sx faster than Go (performance.md round 1, gcc: %.2f)" % (m.group(1), go[1]),
+              quotes(m.group(1), go[1]))
     m = find(r"beating every second at about (\d+) % load", PERF, "performance.md: the load")
     if m:
         check("performance.md: %s %% load is its 10^6 row (%.1f %%)" % (m.group(1), load),
@@ -227,6 +268,13 @@ if check("heartbeat.h has the FOOTPRINT row for Cortex-M4", fp is not None):
     if m:
         check("README: %s bytes of stack (FOOTPRINT: %d)" % (m.group(1), stack),
               int(m.group(1)) == stack)
+    m = find(r"(\d+) on Cortex-M0, (\d+) on\s+RV32", README, "README: M0 and RV32 stack")
+    if m:
+        m0 = re.search(r"^   Cortex-M0 .* (\d+)$", HEADER, re.M)
+        rv = re.search(r"^   rv32imac .* (\d+)$", HEADER, re.M)
+        check("README: stack %s on M0, %s on RV32 (FOOTPRINT: %s, %s)"
+              % (m.group(1), m.group(2), m0 and m0.group(1), rv and rv.group(1)),
+              m0 is not None and rv is not None and m.groups() == (m0.group(1), rv.group(1)))
 
 # ---- 4b. performance.md's size targets against the FOOTPRINT table ----------
 def fp_row(label):
@@ -298,6 +346,16 @@ for path in sorted(set(files)):
             bad.append("%s names %s" % (path, t))
 check("the %d document names in %d files all exist" % (nrefs, len(files)), not bad,
       "; ".join(bad[:20]))
+
+# ---- 6. pointers to the manual name sections it has ---------------------------
+sections = set(re.findall(r"^   ([A-Z][A-Z0-9 ()_-]+)\n   =+$", HEADER, re.M))
+ptrs = []
+for path in ["README.md"] + sorted("docs/" + n for n in os.listdir("docs") if n.endswith(".md")):
+    for sm in re.finditer(r"manual's ([A-Z][A-Z0-9 ()_-]*[A-Z)])\s+section", read(path)):
+        ptrs.append((path, " ".join(sm.group(1).split())))
+missing = ["%s: %s" % p for p in ptrs if p[1] not in sections]
+check("the %d pointers to a section of the manual name one it has" % len(ptrs),
+      sections and not missing, "; ".join(missing))
 
 print("RESULT: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
