@@ -416,17 +416,17 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   4123    713    0    0   5738   8175       240        120    252
-   Cortex-M4   3915    713    0    0   5474   7779       240        120    224
-   Cortex-M33  3915    713    0    0   5470   7775       240        120    224
-   rv32imac    4505    797    0    0   6186   8887       240        120    256
+   Cortex-M0   3864    644    0    0   5756   8062       240        120    252
+   Cortex-M4   3580    644    0    0   5492   7666       240        120    232
+   Cortex-M33  3580    644    0    0   5488   7662       240        120    232
+   rv32imac    4149    721    0    0   6198   8760       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12239  1161    0    0
-   Cortex-M4  11659  1161    0    0
-   Cortex-M33 11653  1161    0    0
-   rv32imac   12864  1330    0    0
+   Cortex-M0  12365  1287    0    0
+   Cortex-M4  11785  1287    0    0
+   Cortex-M33 11779  1287    0    0
+   rv32imac   13004  1470    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
