@@ -489,10 +489,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12239  1161    0    0
-   Cortex-M4  11659  1161    0    0
-   Cortex-M33 11653  1161    0    0
-   rv32imac   12864  1330    0    0
+   Cortex-M0  12365  1287    0    0
+   Cortex-M4  11785  1287    0    0
+   Cortex-M33 11779  1287    0    0
+   rv32imac   13004  1470    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
