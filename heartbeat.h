@@ -70,14 +70,25 @@
                              even under -Os. The fast code finds the bytes
                              that need escaping 16 at a time with SSE2 where
                              __SSE2__ is defined, 8 at a time with 64-bit
-                             arithmetic elsewhere.
+                             arithmetic elsewhere (one code for big- and
+                             little-endian CPUs). Three escaping paths in
+                             all - SSE2, the 8-byte scan, compact - each
+                             measured (docs/performance.md) and each run
+                             by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
                              without SSE2 (the portable 8-byte scan).
+   HEARTBEAT_NO_SIGN         only where the implementation is: leaves out
+                             the signed beats (SIGNED BEATS; about 2.3 KiB
+                             of code on Cortex-M4); hb_init then refuses
+                             sign_alg with HB_ERR_ARG. Implied by
+                             HEARTBEAT_NO_OPTIONS.
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
-                             fields, unsynced policy); hb_init then refuses
-                             any option field with HB_ERR_ARG. The core
+                             fields, unsynced policy, content_type,
+                             user_props, poll_gap_ms); hb_init then refuses
+                             any option field with HB_ERR_ARG (expiry_s
+                             and hb_beat_props_get stay). The core
                              alone, for the smallest parts (see FOOTPRINT).
    None of them changes the layout of hb_service or hb_config.
 
@@ -98,11 +109,21 @@
      - a retry or an immediate beat is due: sends it (one attempt per call).
    A beat: clock -> token -> JSON into cfg.buf -> publish -> count -> log.
    Any failure sends nothing, is logged at error level with its HB_ERR_*,
-   is counted, and the next attempt is the next grid point (or a retry,
-   with retry_base_ms). hb_poll's answer is exact: sleep that long, call
-   again, and you are on time. You may call earlier (nothing happens) or
-   later (the beat goes late, the grid stays). Call at least once per 2^31
-   ms; the answer never exceeds interval_ms + jitter_ms.
+   is counted, and the next attempt is the next due point (or a retry,
+   with retry_base_ms). The due point of a grid point is the grid point
+   plus that beat's jitter (jitter_ms). Retries: the first one comes
+   retry_base_ms (with rand: half of it fixed, half random) after the
+   failure, each further failure in a row doubles the delay up to
+   retry_max_ms, and a retry never reaches the next due point (when it
+   would, none is scheduled: that beat is the next attempt). The growth
+   carries across grid beats: after a second failed grid beat in a row,
+   its first retry waits the grown delay (up to the cap), not
+   retry_base_ms; a success starts again from retry_base_ms.
+   hb_poll's answer is exact: sleep that long, call again, and you are on
+   time. You may call earlier (nothing happens) or later (the beat goes
+   late, the grid stays). Call at least once per 2^31 ms; the answer never
+   exceeds interval_ms + jitter_ms, even after the tick went backwards
+   (see ROBUSTNESS).
    If you never call hb_poll, nothing is ever sent: there is no timer
    behind your back.
    Default timing is the Go service's time.Ticker: the first beat one
@@ -145,10 +166,52 @@
    powered on together spreads out), jitter_ms + rand (each beat up to
    jitter_ms after its grid point), retry_base_ms/retry_max_ms (retry a
    failed beat with capped exponential backoff, equal jitter when rand is
-   set, never reaching the next grid point), HB_OPT_OFFLINE_ON_STOP
+   set, never reaching the next due point), HB_OPT_OFFLINE_ON_STOP
    (hb_stop publishes one last beat with status "offline").
    hb_offline_message() builds that offline beat into your buffer for the
    MQTT Last Will, so will, birth and beat share one topic and format.
+
+   MQTT 5 PROPERTIES
+   =================
+   The publish callback keeps its signature; an MQTT 5 client reads the
+   properties of the beat it is publishing with hb_beat_props_get(hb),
+   valid only during that call (and after hb_offline_message, for the
+   Will, until the next beat attempt); NULL otherwise:
+     expiry_s        Message Expiry Interval: by default
+                     ceil(1.5 * interval_ms / 1000) s (at least 1), so a
+                     subscriber that was away never receives a beat older
+                     than 1.5 intervals; cfg.expiry_s sets another value,
+                     cfg.expiry_s = HB_EXPIRY_NONE sends none (expiry_s 0).
+                     Zero-initialised means the default, hence the sentinel.
+     content_type    cfg.content_type, default "application/json"
+     payload_format  1 (UTF-8): the JSON writer never emits invalid UTF-8
+     user_props      cfg.user_props[0 .. cfg.n_user_props), default none
+   Map them onto your client's property list (libmosquitto
+   mosquitto_property_add_*, Paho MQTTProperties_add); examples/ do both
+   with --mqtt 5. A 3.1.1 client ignores them. docs/mqtt5.md has the
+   availability convention (retained birth/Will with a session id) the
+   examples follow.
+
+   RECONNECT BACKOFF
+   =================
+   heartbeat.h has no connection, but your reconnect loop needs a delay:
+   hb_backoff_init/next/connected give capped exponential backoff with a
+   random phase: the first delay d0 random in [base, 2 base), then d0,
+   2 d0, 4 d0 ... up to the cap, seeded per device (so the first retry is
+   jittered too), reset only after the session stayed up for stable_ms
+   (use the heartbeat interval). Integer only, caller-owned, no clock
+   reads. Simulated broker restarts of 10^4 devices peak at under twice
+   the mean connect rate whatever the outage (docs/mqtt5.md).
+
+   KEEP-ALIVE STARVATION
+   =====================
+   Your loop serves both hb_poll and the MQTT client's keep-alive. With
+   cfg.poll_gap_ms set (e.g. keepalive_s * 500, half the keep-alive), each
+   gap between two hb_poll calls longer than that counts in
+   stats.poll_gaps, the longest in stats.max_poll_gap_ms, and logs
+   HB_MSG_POLL_GAP at warning level: the broker is about to drop the
+   session (it allows 1.5 keep-alives) and the device will look offline
+   although it runs. The first gap counts from hb_start.
 
    ERRORS
    ======
@@ -167,8 +230,8 @@
      HB_ERR_RANGE    a time Go's MarshalJSON refuses
    Log messages (HB_MSG_*): "failed to serialize heartbeat message",
    "failed to publish heartbeat message", "Heartbeat published successfully"
-   (the Go service's three, exact), plus token, clock, config, missed and
-   retry messages. The detail is a field name, the topic or an error text;
+   (the Go service's three, exact), plus token, clock, config, missed,
+   retry and poll-gap messages. The detail is a field name, the topic or an error text;
    the JWT never reaches the log callback, at any level.
 
    CALLBACK CONTRACTS
@@ -185,16 +248,26 @@
    fields(user, w): add key/value pairs with hb_json_key + a value call.
      Also called by hb_buf_size() (measuring: write your widest values) and
      by hb_offline_message().
-   rand(user): any 32-bit value.
-   From inside a callback you may call hb_poll (it returns the wait and
-   sends nothing: no double send), hb_stop (it stops; the offline beat is
-   skipped because the buffer is in use, and a beat being built - from the
-   clock, token or fields callback - is not published: it counts as a
-   publish failure with HB_ERR_STATE), hb_set_status, hb_get_stats,
-   hb_running. hb_start, hb_beat_now and hb_offline_message return
-   HB_ERR_STATE there. Never call hb_init on a service from inside its own
-   callbacks: hb_init does not read the storage it is given (it is usually
-   uninitialised), so it cannot refuse.
+   rand(user): any 32-bit value. Called by hb_start (the first beat's
+     jitter) and by the beat (each grid point's jitter, retry jitter).
+   Re-entry: while any callback of a service runs, under whichever call
+   (hb_start, hb_poll, hb_beat_now, hb_stop, hb_offline_message, a refused
+   hb_set_status), a call on the same service runs no callback and sends
+   nothing, so nothing recurses:
+     hb_poll         returns the wait (HB_POLL_IDLE once stopped);
+     hb_stop         stops, without the offline beat. A beat not yet
+                     published (from rand, clock, token or fields) is not
+                     sent: it counts as a publish failure with HB_ERR_STATE,
+                     whatever else failed in it. From the rand of hb_start,
+                     hb_start then returns HB_ERR_STATE (stopped);
+     hb_set_status   works; a refused status returns HB_ERR_ARG without
+                     its log line (a log callback cannot recurse);
+     hb_get_stats, hb_running   work;
+     hb_start, hb_beat_now, hb_offline_message   return HB_ERR_STATE.
+   Never call hb_init on a service from inside its own callbacks: hb_init
+   does not read the storage it is given (it is usually uninitialised), so
+   it cannot refuse. Checked, entry point x callback x call, by
+   tests/test_reentry.c.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;
    hb_init copies the config struct itself.
@@ -224,13 +297,31 @@
      with HB_ERR_RANGE, nothing sent.
    - tick late by whole intervals: one beat, the rest counted in missed.
      Polls must come less than 2^31 ms (24.8 days) apart.
-   From inside a callback: hb_poll returns the wait and sends nothing;
-   hb_stop stops without the offline beat, and a beat still being built
-   (clock, token, fields) is not published (fail_publish, HB_ERR_STATE);
-   hb_start, hb_beat_now and hb_offline_message return HB_ERR_STATE;
-   never call hb_init from inside (it cannot tell, so cannot refuse).
-   Checked by tests/test_faults.c, four libFuzzer harnesses (fuzz/) and
-   cppcheck, clang-tidy and gcc -fanalyzer; see docs/robustness.md.
+   - tick goes backwards (the tick should be monotonic; this is what
+     happens when it is not): hb_poll's answer stays at most interval_ms
+     + jitter_ms, because the schedule (grid, due point, retry) moves back
+     with the tick by the excess; the next beat comes within that bound.
+     uptime_ms adds, at each attempt, the ticks since the previous one
+     when that step is forward (a signed 32-bit distance above 0); a step
+     back adds nothing, so uptime_ms never decreases and never jumps by
+     2^32.
+   - uptime_ms in hb_offline_message: the uptime so far while running; 0
+     before hb_start and after hb_stop.
+   - a failed hb_init leaves *hb as it was: a running service runs on with
+     its old config.
+   - hb_init refuses buf_size 0 and a negative min_valid_sec (0 = any
+     time) with HB_ERR_ARG and a log line naming the field.
+   - a token callback that returns 0 with *token NULL and *len 0 sends an
+     empty token ("jwt_token":""); NULL with *len > 0 is HB_ERR_TOKEN.
+   - two errors at once: the arguments are checked before the state
+     (HB_ERR_ARG wins over HB_ERR_STATE), the time before any byte is
+     written (HB_ERR_RANGE wins over HB_ERR_NOSPACE, and a beat with such
+     a time does not ask for a token). A JSON writer's sticky error is the
+     first one and stays the answer.
+   - from inside a callback: see CALLBACK CONTRACTS (re-entry).
+   Checked by tests/test_faults.c, tests/test_reentry.c, four libFuzzer
+   harnesses (fuzz/) and cppcheck, clang-tidy and gcc -fanalyzer; see
+   docs/robustness.md.
 
    JWT SIGNER (HEARTBEAT_MBEDTLS)
    ==============================
@@ -239,6 +330,67 @@
    quarter of its lifetime is left; use it as the token callback:
    cfg.token = hb_jwt_token; cfg.token_user = &jwt. Its own section below
    (search "built-in JWT signer") says what each algorithm needs.
+   For signed beats (SIGNED BEATS) hb_jwt_signer_init makes an hb_jwt that
+   only holds the key, and hb_jwt_sign_beat is the sign callback.
+
+   SIGNED BEATS
+   ============
+   Instead of a bearer JWT in "jwt_token" (which any subscriber can copy
+   and present elsewhere), each beat can carry its own signature and no
+   reusable credential (docs/security.md says what this protects):
+       cfg.sign_alg     = HB_SIGN_ES256;      // or HB_SIGN_HS256
+       cfg.sign_kid     = "dev-7-hb-1";       // the key's id, 1..64 chars
+       cfg.sign         = hb_jwt_sign_beat;   // HEARTBEAT_MBEDTLS, or yours
+       cfg.sign_user    = &jwt;               // hb_jwt_signer_init(&jwt, &jc)
+       cfg.sign_carrier = HB_CARRIER_A;       // or HB_CARRIER_B (MQTT 5)
+       cfg.rand         = my_trng;            // draws the boot_id
+   The JWS header is exactly {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"}.
+   The claims are the beat's JSON as described above, without "jwt_token",
+   with "seq", "boot_id", "uptime_ms" and "interval_ms" always (the options
+   are switched on for you), and, when the clock is synced, "iat" (the
+   timestamp's second) and "exp" = iat + ceil(1.5 * interval in s), before
+   any custom fields. No "aud": a heartbeat never passes as a login token.
+   boot_id: cfg.boot_id_str if given (or the number cfg.boot_id), else 16
+   hex digits of a 64-bit value from two cfg.rand calls, drawn anew at each
+   hb_start (seq and uptime restart there, and (boot_id, seq) must never
+   repeat for a verifier's replay check): give rand a true random source.
+   Carrier A: the payload is the compact JWS B64U(header).B64U(claims).
+   B64U(signature). Carrier B: the payload is the claims JSON and
+   hb_beat_jws() gives, during the publish callback, the detached JWS
+   B64U(header)..B64U(signature) for the MQTT 5 user property "jws". The
+   same signature is valid in both. hb_buf_size() sizes cfg.buf for it
+   (token_len is then ignored).
+   The signer (hb_sign_fn) gets the signing input and writes 64 bytes (ES256,
+   raw r||s) or 32 (HS256). A secure element, PSA or a TPM that needs time
+   answers with a positive number of ms instead ("pending"): hb_poll then
+   returns at most that wait and calls the signer again (again = 1, same
+   input) until it answers 0, then publishes. Each hb_poll call does one
+   slice of the signer's work, never more. While pending, a grid point that
+   comes due is skipped (stats.missed, the grid stays), hb_beat_now and
+   hb_offline_message return HB_ERR_STATE, and hb_stop drops the beat. The
+   offline beat of hb_stop and hb_offline_message must be signed at once:
+   a pending answer there fails them. A signer failure (negative answer)
+   is logged as HB_MSG_SIGN with HB_ERR_CRYPTO and counted in
+   stats.fail_token (the signature takes the token's place). hb_init
+   refuses (HB_ERR_ARG): an unknown sign_alg, no sign, a kid that is empty,
+   over 64 bytes or not printable ASCII without " and \, a carrier other
+   than A or B, cfg.token set (no bearer token in signed beats), no rand
+   when no boot_id is given, sign fields without sign_alg, and signing in a
+   HEARTBEAT_NO_OPTIONS build. Off (sign_alg 0), the Go format is untouched.
+   MQTT 5 (hb_beat_props_get): carrier A's content_type is
+   "application/jwt" unless cfg.content_type says otherwise; carrier B's
+   user properties are "jws" first, then at most 2 of cfg.user_props
+   (hb_init refuses more).
+   The receiving side: hb_mon_beat_signed(&mon, payload, len, jws, jws_len,
+   &sg, now) checks the header (exactly this profile, typ "hb+jwt"), has
+   your sg.verify callback check the signature under the device's key
+   (hb_jwt_verify_beat does it with mbedTLS), then refuses replays without
+   liveness credit: the same boot_id with a seq not above the highest
+   seen, the previous boot's beats, and (after hb_mon_set_wall) beats past
+   exp + sg.leeway_s. They count in stats.replays; bad signatures, headers
+   or typ in stats.bad_sig; neither reaches the detector. A replay of a
+   boot older than the previous one cannot be told from a reboot without
+   a clock: set the wall clock so that exp catches it.
 
    MONITOR (the fleet side, hb_mon_*)
    ==================================
@@ -310,7 +462,8 @@
    ====
    docs/porting.md, docs/message-format.md (+ heartbeat.schema.json),
    docs/design.md, docs/security.md, docs/go-compat.md, docs/robustness.md,
-   docs/performance.md.
+   docs/performance.md, docs/mqtt5.md (MQTT 5, availability, backoff,
+   keep-alive starvation).
 
    PORTING
    =======
@@ -329,10 +482,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
-   Cortex-M4   3377!   653    0    0   4637   6379       176!        96    248
-   Cortex-M33  3377    653    0    0   4637   6379       176!        96    248
-   rv32imac    3815    687    0    0   5213   7243       176!        96    272!
+   Cortex-M0   4124    714    0    0   8570  11234       336        136    280
+   Cortex-M4   3820    714    0    0   8140  10656       336        136    252
+   Cortex-M33  3824    714    0    0   8128  10644       336        136    252
+   rv32imac    4375    797    0    0   9145  12026       336        136    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
@@ -348,21 +501,13 @@
    device side called. monitor: hb_mon_init, _beat, _poll, _link and
    _get, which no device build links (--gc-sections drops them).
    hb_poll stack (options in): the deepest call chain, without your
-   callbacks and libc/libgcc helpers (memcpy, __aeabi_*).
-   ! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;
-   hb_service <= 96; stack <= 256); ? an unbounded stack (see below).
+   callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
+   unbounded stack.
 
-   Targets missed, and why: the core's code is ~3.3 KiB on Cortex-M4, not
-   2 KiB: Go-exact escaping (UTF-8 validation, \u2028, \ufffd), Go's
-   time format from 64-bit seconds with 32-bit division, config
-   validation with a reason for each field, and the log calls do not fit
-   in 2 KiB; HEARTBEAT_NO_OPTIONS is the smallest build. sizeof(hb_service)
-   is 176, not 96, because hb_init copies the whole config (96 bytes on
-   32-bit) so that a config on the stack is safe to drop after hb_init.
-   hb_poll's stack meets 256 bytes on Cortex-M4/M33 and is 276 on M0
-   (fewer registers, bigger frames) and 272 on RV32.
-   x86-64 (gcc 12 -O2, AMD EPYC): one beat 64 ns, idle hb_poll 1.3 ns
-   (make bench; docs/performance.md).
+   HEARTBEAT_NO_OPTIONS is the smallest build. hb_service holds a copy of
+   the whole config, so a config on the stack may be dropped after
+   hb_init. Speed (make bench) and the project's own size and speed
+   targets: docs/performance.md.
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H
@@ -415,8 +560,14 @@ extern "C" {
     X(HB_ERR_CRYPTO,  -7, "cryptographic operation failed")                  \
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
+/* HB_ERR_LAST_, the lowest code, comes from the list itself: the codes are
+   0, -1, -2, ... in list order (checked where the implementation is), so
+   it is one minus the number of entries. */
+#define HBI_ERR_INDEX(name, value, text) HBI_INDEX_##name,
+enum { HB_ERROR_LIST(HBI_ERR_INDEX) HBI_ERR_ENTRIES };
+#undef HBI_ERR_INDEX
 #define HBI_ERR_ENUM(name, value, text) name = (value),
-enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = -8 };
+enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 1 - (int)HBI_ERR_ENTRIES };
 #undef HBI_ERR_ENUM
 
 /* Text for an HB_* code; "unknown error" for anything else. Never NULL. */
@@ -434,6 +585,8 @@ enum { HB_LOG_ERROR = 0, HB_LOG_WARN = 1, HB_LOG_INFO = 2, HB_LOG_DEBUG = 3 };
 #define HB_MSG_CONFIG    "invalid heartbeat config"
 #define HB_MSG_MISSED    "heartbeat missed: poll came late"
 #define HB_MSG_RETRY     "heartbeat retry scheduled"
+#define HB_MSG_POLL_GAP  "heartbeat poll gap over the limit: keep-alive may starve"
+#define HB_MSG_SIGN      "failed to sign heartbeat message"
 
 /* ---- time ---------------------------------------------------------------- */
 typedef struct hb_time {
@@ -469,11 +622,14 @@ typedef uint32_t (*hb_rand_fn)(void *user);
    Writes compact JSON into a caller buffer. The first error is sticky: once
    the buffer overflows (HB_ERR_NOSPACE) or a call is out of order
    (HB_ERR_STATE), every later call does nothing and returns that error, and
-   hb_json_finish reports it. A NULL buffer with size 0 measures: every call
-   succeeds and hb_json_finish gives the length the output would have.
+   hb_json_finish reports it (and leaves an empty string in the buffer;
+   the bytes after it are unspecified). A NULL buffer with size 0
+   measures: every call succeeds and hb_json_finish gives the length the
+   output would have. Nothing is ever written at or past size.
    The output is always NUL-terminated, so it needs length + 1 bytes. */
-typedef struct hb_json {
-    char    *buf;    /* private: use the functions */
+/* The writer's private state (a file-scope tag, as for hb_service). */
+struct hb_json_internal {
+    char    *buf;
     size_t   size;
     size_t   len;
     int      err;
@@ -482,6 +638,11 @@ typedef struct hb_json {
     uint8_t  first;  /* no value written yet at this level */
     uint8_t  key;    /* a key was written, its value is due */
     uint8_t  done;   /* the top-level value is complete */
+};
+
+/* The writer. All members are private: use the functions. */
+typedef struct hb_json {
+    struct hb_json_internal internal_;
 } hb_json;
 
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size);
@@ -531,6 +692,54 @@ enum {
    the beat a serialisation failure; nothing partial is sent. */
 typedef void (*hb_fields_fn)(void *user, hb_json *w);
 
+/* ---- MQTT 5 beat properties ------------------------------------------------
+   What an MQTT 5 publish callback attaches to the beat it is publishing;
+   read them with hb_beat_props_get() from inside the callback. A 3.1.1
+   client ignores them. */
+typedef struct hb_user_prop {
+    const char *key;         /* NUL-terminated UTF-8 */
+    const char *value;       /* value_len bytes of UTF-8 (not NUL-terminated) */
+    size_t      value_len;
+} hb_user_prop;
+
+typedef struct hb_beat_props {
+    uint32_t            expiry_s;      /* MQTT 5 Message Expiry Interval, 0 = none */
+    const char         *content_type;  /* "application/json" (or "application/jwt" for signed beats) */
+    uint8_t             payload_format;/* Payload Format Indicator: 1 = UTF-8 */
+    const hb_user_prop *user_props;    /* may be NULL when n_user_props == 0 */
+    size_t              n_user_props;
+} hb_beat_props;
+
+/* cfg.expiry_s: no Message Expiry Interval at all (0 means the default). */
+#define HB_EXPIRY_NONE UINT32_MAX
+/* ---- end of MQTT 5 beat properties ---- */
+
+/* ---- SIGNED BEATS (declarations) -------------------------------------------
+   cfg.sign_alg != 0 replaces the bearer "jwt_token" by a per-beat JWS of
+   profile "hb+jwt" (manual: SIGNED BEATS). */
+enum { HB_SIGN_NONE = 0, HB_SIGN_HS256 = 1, HB_SIGN_ES256 = 3 }; /* = HB_JWT_* */
+enum {
+    HB_CARRIER_A = 0, /* the MQTT payload is the compact JWS (MQTT 3.1.1 and 5) */
+    HB_CARRIER_B = 1  /* MQTT 5: the payload is the JSON claims, the detached
+                         JWS goes in the user property "jws" */
+};
+#define HB_SIGN_KID_MAX 64   /* bytes of cfg.sign_kid */
+#define HB_SIGN_B_PROPS 2    /* carrier B: at most this many cfg.user_props
+                                besides the "jws" property */
+
+/* Signs one beat: input[0..len) is the JWS signing input (ASCII,
+   BASE64URL(header) "." BASE64URL(claims)); write the signature to sig:
+   64 bytes raw r||s for HB_SIGN_ES256, 32 for HB_SIGN_HS256. again is 0 on
+   the first call for a beat and 1 when the service calls back after a
+   "pending" answer; input and sig are then the same, untouched.
+   Return 0 when sig is written; a positive number of ms ("pending: call me
+   again after that long"; hb_poll returns at most that wait and finishes
+   the beat on a later call); negative on failure. Do one slice of work per
+   call. A call with again == 0 abandons any earlier unfinished job. */
+typedef int (*hb_sign_fn)(void *user, int alg, const char *input, size_t len,
+                          unsigned char *sig, int again);
+/* ---- end SIGNED BEATS ---- */
+
 typedef struct hb_config {
     const char   *topic;        /* MQTT topic; no + or #, UTF-8, <= 65535 bytes */
     uint32_t      interval_ms;  /* 1 .. 2^31-1 */
@@ -552,9 +761,10 @@ typedef struct hb_config {
     /* ---- options: all zero = the Go service's behaviour ---- */
     uint32_t      flags;          /* HB_OPT_* bits */
     uint32_t      retry_base_ms;  /* 0 = no retry: a failed beat waits for the
-                                     next grid point. Else the first retry
+                                     next due point. Else the first retry
                                      comes this long after the failure,
-                                     doubling each time */
+                                     doubling each failure in a row (see
+                                     THE POLL LOOP) */
     uint32_t      retry_max_ms;   /* cap on the retry delay, retry_base_ms ..
                                      interval_ms - 1; 0 = interval/2 */
     uint32_t      jitter_ms;      /* 0 = none; else each beat is sent up to
@@ -567,6 +777,31 @@ typedef struct hb_config {
     hb_fields_fn  fields;         /* custom fields, NULL = none */
     int64_t       min_valid_sec;  /* clock below this counts as unsynced;
                                      0 = any time is accepted */
+    /* ---- MQTT 5 properties and keep-alive starvation ---- */
+    uint32_t      expiry_s;       /* Message Expiry Interval of each beat, s:
+                                     0 = ceil(1.5 * interval_ms / 1000) (at
+                                     least 1); HB_EXPIRY_NONE = none; other
+                                     values as they are */
+    const char   *content_type;   /* NULL = "application/json"; UTF-8,
+                                     1..65535 bytes; must stay valid */
+    const hb_user_prop *user_props; /* User Properties of every beat, NULL =
+                                     none; the array and its strings must
+                                     stay valid */
+    size_t        n_user_props;   /* entries in user_props, 0..255 */
+    uint32_t      poll_gap_ms;    /* 0 = no check; else a gap between two
+                                     hb_poll calls longer than this counts in
+                                     stats.poll_gaps and logs HB_MSG_POLL_GAP
+                                     (set it from your keep-alive, e.g.
+                                     keepalive_s * 500); <= 2^31-1 */
+    /* ---- SIGNED BEATS: all zero = unsigned, the Go format ---- */
+    int           sign_alg;       /* HB_SIGN_NONE, HB_SIGN_ES256, HB_SIGN_HS256 */
+    const char   *sign_kid;       /* "kid" of the header: 1..64 bytes of
+                                     printable ASCII without " and \;
+                                     required when signing */
+    hb_sign_fn    sign;           /* the signer (required when signing):
+                                     yours, or hb_jwt_sign_beat */
+    void         *sign_user;      /* passed to sign; NULL means: pass user */
+    int           sign_carrier;   /* HB_CARRIER_A (0) or HB_CARRIER_B */
 } hb_config;
 
 /* What has happened since hb_start (hb_start resets it). Every beat
@@ -583,6 +818,8 @@ typedef struct hb_stats {
     uint32_t retries;         /* attempts that were retries */
     uint32_t consecutive_failures;
     int      last_error;      /* HB_* of the last attempt */
+    uint32_t poll_gaps;       /* hb_poll gaps over cfg.poll_gap_ms */
+    uint32_t max_poll_gap_ms; /* the longest gap seen (with poll_gap_ms set) */
 } hb_stats;
 
 /* The service's private state: do not touch, use the functions. Declared
@@ -594,15 +831,29 @@ struct hb_service_internal {
     uint32_t      due;      /* grid + this beat's jitter */
     uint32_t      retry_at; /* next retry, when pending & RETRY */
     uint32_t      backoff;  /* current retry delay */
-    uint32_t      init_ms;  /* tick at hb_start, for uptime */
-    uint32_t      last_ms;  /* last tick seen, to count wraps */
-    uint32_t      wraps;    /* uptime's high word */
+    uint32_t      tick;     /* tick of the last attempt, for uptime */
+    uint32_t      up_lo;    /* uptime_ms: low word */
+    uint32_t      up_hi;    /* ... and high word */
     uint32_t      seq;      /* next "seq" value */
     uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
     uint8_t       pending;  /* HBI_PEND_* bits */
-    uint8_t       busy;     /* inside a beat: re-entry guard */
+    uint8_t       busy;     /* a callback of this service is running:
+                               the re-entry guard */
     uint8_t       reserved;
     hb_stats      stats;
+    hb_beat_props props;    /* what hb_beat_props_get hands out */
+    uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
+    uint8_t       props_live; /* props valid: in publish, after offline msg */
+    /* ---- SIGNED BEATS ---- */
+    size_t        sg_in;    /* signing input: buf[sg_in .. sg_end) */
+    size_t        sg_end;
+    size_t        sg_plen;  /* carrier B: the payload's length */
+    const char   *sg_jws;   /* carrier B: the detached JWS of the last beat */
+    size_t        sg_jws_len;
+    hb_user_prop  sg_props[HB_SIGN_B_PROPS + 1]; /* carrier B: "jws" + yours */
+    uint32_t      sg_at;    /* pending signature: ask again at this tick */
+    uint8_t       sg_state; /* 0, or HBI_SG_PENDING */
+    char          boot_hex[17]; /* the generated boot_id */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -642,6 +893,61 @@ HEARTBEAT_DEF int      hb_offline_message(hb_service *hb, uint32_t now_ms,
 /* The buf_size a config needs for tokens of up to token_len bytes of
    base64url (NUL included), with the widest timestamp and counters. */
 HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
+/* The MQTT 5 properties of the beat being published. Valid only during the
+   publish callback (and, after hb_offline_message, for its output until
+   the next beat attempt or hb_offline_message); NULL otherwise. */
+HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb);
+
+/* ---- BACKOFF: reconnect delays for your MQTT client -----------------------
+   Capped exponential backoff with a random phase, for reconnecting, which
+   heartbeat.h does not do itself (it has no connection). Caller-owned,
+   integer only, no clock reads:
+
+       hb_backoff bo;
+       hb_backoff_init(&bo, 250, 8000, cfg.interval_ms, device_id, seed);
+       link lost or connect failed:  retry_at = now + hb_backoff_next(&bo, now);
+       CONNACK accepted:             hb_backoff_connected(&bo, now);
+
+   The first delay d0 is random in [base_ms, 2 * base_ms) (log-uniform),
+   so the first retry is jittered too; after it the delays are d0, 2 d0,
+   4 d0 ... up to max_ms: the k-th retry comes d0 * 2^k after the loss.
+   Whenever the broker comes back, T after a fleet lost it, each device's
+   next attempt falls in [T, 2T) with a nearly flat density (peak 1.44 x
+   its mean): no storm whatever T is. The sequence is reset only when
+   the session stayed up for stable_ms (one heartbeat interval is a good
+   value): a broker that kicks the client right after CONNACK does not get
+   instant reconnects. The random numbers are seeded from the device id
+   and seed, so devices differ even with the same seed. */
+typedef struct hb_backoff {
+    uint32_t base_ms;   /* private: use the functions */
+    uint32_t max_ms;
+    uint32_t stable_ms;
+    uint32_t ceiling;   /* the delay after the next one */
+    uint32_t rng;       /* xorshift32 state, never 0 */
+    uint32_t up_at;     /* tick of the last hb_backoff_connected */
+    uint32_t failures;  /* hb_backoff_next calls since the last reset */
+    uint8_t  up;        /* connected, no failure since */
+    uint8_t  magic;     /* set by hb_backoff_init */
+    uint8_t  reserved[2];
+} hb_backoff;
+
+/* base_ms 1 .. max_ms, max_ms <= 2^31-1, stable_ms <= 2^31-1; device_id
+   may be NULL (seed alone). HB_ERR_ARG otherwise (b untouched). */
+HEARTBEAT_DEF int      hb_backoff_init(hb_backoff *b, uint32_t base_ms,
+                                       uint32_t max_ms, uint32_t stable_ms,
+                                       const char *device_id, uint32_t seed);
+/* The link went down or a connect attempt failed at now_ms: the ms to wait
+   before the next attempt (1 .. max_ms). Starts a new sequence (a new d0)
+   if the session had been up for stable_ms or more, or after reset. 0 for
+   a NULL or uninitialised b. */
+HEARTBEAT_DEF uint32_t hb_backoff_next(hb_backoff *b, uint32_t now_ms);
+/* The connection is up (CONNACK accepted) at now_ms. */
+HEARTBEAT_DEF void     hb_backoff_connected(hb_backoff *b, uint32_t now_ms);
+/* The next failure starts a new sequence (e.g. the user asked to reconnect). */
+HEARTBEAT_DEF void     hb_backoff_reset(hb_backoff *b);
+/* Failures since the last reset (the attempt number of the next retry). */
+HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b);
+/* ---- end of BACKOFF ---- */
 
 /* ---- MONITOR (hb_mon_*) ----------------------------------------------------
    The fleet side: reads the beats of many devices and tells which are
@@ -799,6 +1105,11 @@ typedef struct hb_mon_stats {
     uint32_t alive, suspect, dead, offline; /* devices per state */
     uint32_t outages;
     uint32_t sweeps;      /* slices swept */
+    /* ---- SIGNED BEATS (hb_mon_beat_signed) ---- */
+    uint32_t bad_sig;     /* signed beats whose signature, header or typ
+                             did not verify: ignored */
+    uint32_t replays;     /* verified beats refused as replays: (boot_id,
+                             seq) seen, older, an old boot, or expired */
 } hb_mon_stats;
 
 #define HB_MON_SLICES 64
@@ -889,6 +1200,73 @@ HEARTBEAT_DEF const char *hb_mon_state_name(int state);
 HEARTBEAT_DEF const char *hb_mon_event_name(int type);
 /* ---- end MONITOR ---- */
 
+/* ---- SIGNED BEATS in the monitor -------------------------------------------
+   hb_mon_beat_signed checks a signed beat (carrier A or B) before the
+   detector sees it: the header must be exactly heartbeat.h's
+   {"alg":"ES256"|"HS256","typ":"hb+jwt","kid":"..."}, your verify callback
+   must accept the signature for the device and kid (a key per device, or
+   a lookup), and (boot_id, seq) must be new: same boot_id and seq at or
+   below the highest seen, the previous boot, or (with hb_mon_set_wall) an
+   exp in the past are replays: counted (stats.replays), no liveness credit.
+   A bad signature is counted (stats.bad_sig) and ignored. */
+typedef struct hb_mon_jws {
+    const char          *id;        /* the claims' device_id, raw JSON text */
+    size_t               id_len;
+    int                  id_escaped;/* id holds JSON escapes (hb_mon_unescape) */
+    const char          *kid;       /* the header's kid (plain ASCII) */
+    size_t               kid_len;
+    int                  alg;       /* HB_SIGN_ES256 or HB_SIGN_HS256 */
+    const char          *input;     /* the JWS signing input */
+    size_t               input_len;
+    const unsigned char *sig;       /* raw: 64 bytes r||s, or 32 */
+    size_t               sig_len;
+} hb_mon_jws;
+/* 0 when j->sig is a valid signature of j->input under the key of device
+   j->id named j->kid; anything else rejects the beat. */
+typedef int (*hb_mon_verify_fn)(void *user, const hb_mon_jws *j);
+
+typedef struct hb_mon_sign {
+    hb_mon_verify_fn verify;      /* required */
+    void            *user;
+    char            *scratch;     /* carrier A: the decoded claims; carrier
+                                     B: the rebuilt signing input. Needs
+                                     len (A) or 2 * len + jws_len (B) bytes */
+    size_t           scratch_size;
+    uint32_t         leeway_s;    /* exp tolerance (with hb_mon_set_wall) */
+} hb_mon_sign;
+
+/* A signed beat: carrier A (jws NULL: payload is the compact JWS) or B
+   (payload is the claims JSON, jws the detached JWS of the "jws" user
+   property). HB_OK: credited as hb_mon_beat would; HB_ERR_STATE: a replay
+   (no credit); HB_ERR_CRYPTO: bad header, typ, alg or signature;
+   HB_ERR_ARG: malformed (stats.bad), or no seq/boot_id in the claims;
+   HB_ERR_NOSPACE: scratch too small (counted as bad). */
+HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
+                                     const char *jws, size_t jws_len,
+                                     const hb_mon_sign *sg, uint32_t now_ms);
+#if defined(HEARTBEAT_MBEDTLS)
+/* The verify step with mbedTLS, for your hb_mon_verify_fn once it has found
+   the device's key: key is the HS256 secret, or the ES256 public key (PEM
+   with its NUL counted, or DER). 0 when the signature is valid; HB_ERR_CRYPTO
+   when not; HB_ERR_ARG for a bad key. The ES256 key is parsed on each call
+   (about as costly as the verify itself). */
+HEARTBEAT_DEF int hb_jwt_verify_beat(const hb_mon_jws *j, const unsigned char *key,
+                                     size_t key_len);
+#endif
+/* ---- end SIGNED BEATS in the monitor ---- */
+
+/* ---- SIGNED BEATS (functions) ---- */
+/* Carrier B: the detached JWS (BASE64URL(header) ".." BASE64URL(signature),
+   NUL-terminated) of the beat being published; *len (may be NULL) gets
+   its length. Valid only during the publish callback; NULL otherwise or
+   with carrier A. */
+HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len);
+/* The boot_id string the signed beats carry: cfg.boot_id_str, or the one
+   generated at each hb_start when neither it nor cfg.boot_id is given.
+   NULL when not signing, or when the boot_id is the number cfg.boot_id. */
+HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb);
+/* ---- end SIGNED BEATS ---- */
+
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer (HEARTBEAT_MBEDTLS) -------------------------
    Makes the token for the "jwt_token" field and hands it to the service as
@@ -911,9 +1289,11 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type);
      them (RFC 7518 3.2). The signer keeps its own copy (a key longer than
      64 bytes is kept as its SHA-256, which HMAC treats the same way).
    - HB_JWT_RS256: RSASSA-PKCS1-v1_5 with SHA-256; an RSA private key of
-     2048..4096 bits. RSA blinding needs randomness: cfg.rng is REQUIRED
-     (hb_jwt_init returns HB_ERR_ARG without it). Give it your TRNG, or
-     mbedtls_ctr_drbg_random with its context as rng_user.
+     2048..4096 bits. The signature is deterministic; the private-key
+     operation is blinded against side channels, with cfg.rng when given
+     and otherwise with the same internal generator as ES256 (below), so
+     alg = HB_JWT_RS256 plus a key is a complete config. Pass rng (your
+     TRNG, or mbedtls_ctr_drbg_random) when you have one.
    - HB_JWT_ES256: ECDSA on P-256 with SHA-256, deterministic (RFC 6979),
      so the signature does not depend on any RNG; the signature is the raw
      64-byte r||s that JWS requires, not DER. The scalar multiplication is
@@ -978,8 +1358,9 @@ typedef struct hb_jwt_config {
     int64_t              min_valid_sec; /* clock below this = unsynced, no
                                         token; 0 = HB_JWT_MIN_VALID_DEFAULT.
                                         Set 1 to accept any time after 1970 */
-    hb_jwt_rng_fn        rng;        /* required for RS256 and jti; optional
-                                        for ES256 (blinding); unused by HS256 */
+    hb_jwt_rng_fn        rng;        /* required for jti; optional for RS256
+                                        and ES256 (blinding: NULL = internal
+                                        generator); unused by HS256 */
     void                *rng_user;
 } hb_jwt_config;
 
@@ -1009,7 +1390,7 @@ typedef struct hb_jwt {
    HB_ERR_ARG for a bad config: unknown or unavailable alg, NULL/empty aud,
    NULL clock or buf, buf_size 0, margin + skew >= lifetime, an HS256 key
    under 32 bytes, a key that does not parse, a key of the wrong type or
-   size for alg, RS256 or jti without rng. On failure jwt is zeroed, so
+   size for alg, jti without rng. On failure jwt is zeroed, so
    hb_jwt_free on it is harmless. */
 HEARTBEAT_DEF int    hb_jwt_init(hb_jwt *jwt, const hb_jwt_config *cfg);
 /* An hb_token_fn: cfg.token = hb_jwt_token, cfg.token_user = &jwt.
@@ -1035,6 +1416,21 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg);
    for NULL pointers. dst and src must not overlap. */
 HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
                                    size_t n, size_t *out_len);
+
+/* ---- SIGNED BEATS: the mbedTLS signer for them ----
+   Makes jwt a key holder for signed beats (no token, no clock): of cfg only
+   alg (HB_JWT_HS256 or HB_JWT_ES256), key, key_len, rng and rng_user are
+   read, with the same rules as hb_jwt_init. Then cfg.sign =
+   hb_jwt_sign_beat, cfg.sign_user = &jwt, cfg.sign_alg = the same alg.
+   HB_ERR_ARG for another alg or a bad key. hb_jwt_token on it returns
+   HB_ERR_STATE; hb_jwt_free frees it. */
+HEARTBEAT_DEF int    hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg);
+/* An hb_sign_fn over a jwt from hb_jwt_signer_init (or hb_jwt_init with
+   HS256/ES256): signs at once (never pending). ES256 is deterministic
+   (RFC 6979), raw r||s. Returns 0, or HB_ERR_ARG (alg is not the key's),
+   HB_ERR_STATE (not initialised), HB_ERR_CRYPTO. */
+HEARTBEAT_DEF int    hb_jwt_sign_beat(void *jwt, int alg, const char *input,
+                                      size_t len, unsigned char *sig, int again);
 #endif /* HEARTBEAT_MBEDTLS */
 
 #ifdef __cplusplus
@@ -1065,8 +1461,10 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
 #endif
 #if defined(__GNUC__) || defined(__clang__)
 #  define HBI_NOINLINE __attribute__((noinline))
+#  define HBI_INLINE   __attribute__((always_inline)) inline
 #else
 #  define HBI_NOINLINE
+#  define HBI_INLINE
 #endif
 
 #define HBI_ST_STOPPED  0x53u   /* 'S': init marker too, so a zeroed or */
@@ -1090,6 +1488,13 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
    accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
 #define HBI_SEC_SHIFT   74784816000LL
 
+/* HB_ERR_LAST_ counts on codes 0, -1, -2, ... in list order: each code
+   is minus its index in the list (a compile error otherwise). */
+#define HBI_ERR_CHECK(name, value, text) \
+    typedef char hbi_err_in_order_##name[(value) == -(int)HBI_INDEX_##name ? 1 : -1];
+HB_ERROR_LIST(HBI_ERR_CHECK)
+#undef HBI_ERR_CHECK
+
 HEARTBEAT_DEF const char *hb_strerror(int err)
 {
     switch (err) {
@@ -1102,43 +1507,43 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
 
 /* ---- UTF-8: the same rules as Go's utf8.DecodeRune ---------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0 if
-   the first byte starts no valid sequence: overlongs, surrogates, > U+10FFFF
-   and truncated sequences all count as invalid, one byte at a time. */
-static size_t hbi_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+/* The valid UTF-8 sequence at s (n > 0 bytes available) as
+   (code point << 3) | length, or 0 if the first byte starts no valid
+   sequence: overlongs, surrogates, > U+10FFFF and truncated sequences all
+   count as invalid, one byte at a time. (One return value, no pointer:
+   nothing of the caller's needs to live in memory.) */
+static uint32_t hbi_utf8(const unsigned char *s, size_t n)
 {
-    unsigned c = s[0], lo = 0x80u, hi = 0xBFu;
-    size_t len, k;
-    uint32_t v;
-    if (c < 0x80u) { *cp = c; return 1; }
-    if (c < 0xC2u || c > 0xF4u) return 0;
-    len = c < 0xE0u ? 2u : c < 0xF0u ? 3u : 4u;
-    if (n < len) return 0;
-    if (c == 0xE0u) lo = 0xA0u;
-    else if (c == 0xEDu) hi = 0x9Fu;
-    else if (c == 0xF0u) lo = 0x90u;
-    else if (c == 0xF4u) hi = 0x8Fu;
-    if (s[1] < lo || s[1] > hi) return 0;
-    v = c & (0x7Fu >> len);
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0u) != 0x80u) return 0;
-        v = (v << 6) | (uint32_t)(s[k] & 0x3Fu);
-    }
-    *cp = v;
-    return len;
+    uint32_t c = s[0], v;
+    if (c < 0x80u) return c << 3 | 1u;
+    if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
+        return 0;
+    v = (c << 6 | (s[1] & 0x3Fu));
+    if (c < 0xE0u) return (v & 0x7FFu) << 3 | 2u;
+    /* the second byte's narrower ranges: no overlongs (E0, F0), no
+       surrogates (ED), nothing above U+10FFFF (F4) */
+    if ((c == 0xE0u && s[1] < 0xA0u) || (c == 0xEDu && s[1] > 0x9Fu) ||
+        (c == 0xF0u && s[1] < 0x90u) || (c == 0xF4u && s[1] > 0x8Fu) ||
+        n < 3u || (s[2] & 0xC0u) != 0x80u)
+        return 0;
+    v = v << 6 | (s[2] & 0x3Fu);
+    if (c < 0xF0u) return (v & 0xFFFFu) << 3 | 3u;
+    if (n < 4u || (s[3] & 0xC0u) != 0x80u) return 0;
+    v = v << 6 | (s[3] & 0x3Fu);
+    return (v & 0x1FFFFFu) << 3 | 4u;
 }
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
 static int hbi_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, k;
-    uint32_t cp;
+    size_t i = 0;
+    uint32_t u;
     while (i < n) {
         if (p[i] == 0) return 0;
-        k = hbi_utf8_len(p + i, n - i, &cp);
-        if (k == 0) return 0;
-        i += k;
+        u = hbi_utf8(p + i, n - i);
+        if (u == 0) return 0;
+        i += u & 7u;
     }
     return 1;
 }
@@ -1156,84 +1561,85 @@ static size_t hbi_strnlen(const char *s, size_t max)
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size)
 {
     if (w == NULL) return;
-    w->buf = buf;
-    w->size = buf != NULL ? size : 0;
-    w->len = 0;
-    w->err = HB_OK;
-    w->kinds = 0;
-    w->depth = 0;
-    w->first = 1;
-    w->key = 0;
-    w->done = 0;
+    w->internal_.buf = buf;
+    w->internal_.size = buf != NULL ? size : 0;
+    w->internal_.len = 0;
+    w->internal_.err = HB_OK;
+    w->internal_.kinds = 0;
+    w->internal_.depth = 0;
+    w->internal_.first = 1;
+    w->internal_.key = 0;
+    w->internal_.done = 0;
 }
 
 static void hbi_put(hb_json *w, const char *s, size_t n)
 {
-    if (w->err != HB_OK) return;
-    if (w->buf == NULL) { w->len += n; return; }
+    if (w->internal_.err != HB_OK) return;
+    if (w->internal_.buf == NULL) { w->internal_.len += n; return; }
     /* len < size always holds, so size - len cannot wrap; keeping one byte
        back for the NUL makes the test "n < room". */
-    HB_ASSERT(w->len <= w->size);   /* < once anything was written */
-    if (n >= w->size - w->len) {
-        w->err = HB_ERR_NOSPACE;
+    HB_ASSERT(w->internal_.len <= w->internal_.size);   /* < once anything was written */
+    if (n >= w->internal_.size - w->internal_.len) {
+        w->internal_.err = HB_ERR_NOSPACE;
         return;
     }
-    HB_MEMCPY(w->buf + w->len, s, n);
-    w->len += n;
+    HB_MEMCPY(w->internal_.buf + w->internal_.len, s, n);
+    w->internal_.len += n;
 }
 
 static int hbi_fail(hb_json *w, int err)
 {
-    if (w->err == HB_OK) w->err = err;
-    return w->err;
+    if (w->internal_.err == HB_OK) w->internal_.err = err;
+    return w->internal_.err;
 }
 
 /* Everything due before a value: the state check and the comma. */
 static int hbi_value(hb_json *w)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
-    if (w->done) return hbi_fail(w, HB_ERR_STATE);
-    if (w->depth > 0) {
-        if (w->kinds & (1u << (w->depth - 1u))) {
-            if (!w->key) return hbi_fail(w, HB_ERR_STATE);
-            w->key = 0;
-        } else if (!w->first) {
+    if (w->internal_.err != HB_OK) return w->internal_.err;
+    if (w->internal_.done) return hbi_fail(w, HB_ERR_STATE);
+    if (w->internal_.depth > 0) {
+        if (w->internal_.kinds & (1u << (w->internal_.depth - 1u))) {
+            if (!w->internal_.key) return hbi_fail(w, HB_ERR_STATE);
+            w->internal_.key = 0;
+        } else if (!w->internal_.first) {
             hbi_put(w, ",", 1);
         }
-        w->first = 0;
+        w->internal_.first = 0;
     }
-    return w->err;
+    return w->internal_.err;
 }
 
 static int hbi_after(hb_json *w)
 {
-    if (w->depth == 0) w->done = 1;
-    return w->err;
+    if (w->internal_.depth == 0) w->internal_.done = 1;
+    return w->internal_.err;
 }
 
 static int hbi_begin(hb_json *w, char open, uint32_t is_object)
 {
-    if (hbi_value(w) != HB_OK) return w->err;
-    if (w->depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
+    int rc = hbi_value(w);         /* HB_ERR_ARG for w == NULL */
+    if (rc != HB_OK) return rc;
+    if (w->internal_.depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
     hbi_put(w, &open, 1);
-    if (is_object) w->kinds |= 1u << w->depth;
-    else w->kinds &= ~(1u << w->depth);
-    w->depth++;
-    w->first = 1;
-    return w->err;
+    if (is_object) w->internal_.kinds |= 1u << w->internal_.depth;
+    else w->internal_.kinds &= ~(1u << w->internal_.depth);
+    w->internal_.depth++;
+    w->internal_.first = 1;
+    return w->internal_.err;
 }
 
 static int hbi_end(hb_json *w, char close, uint32_t is_object)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
-    if (w->depth == 0 || w->key ||
-        ((w->kinds >> (w->depth - 1u)) & 1u) != is_object)
+    if (w->internal_.err != HB_OK) return w->internal_.err;
+    if (w->internal_.depth == 0 || w->internal_.key ||
+        ((w->internal_.kinds >> (w->internal_.depth - 1u)) & 1u) != is_object)
         return hbi_fail(w, HB_ERR_STATE);
     hbi_put(w, &close, 1);
-    w->depth--;
-    w->first = 0;
+    w->internal_.depth--;
+    w->internal_.first = 0;
     return hbi_after(w);
 }
 
@@ -1263,10 +1669,16 @@ HEARTBEAT_DEF int hb_json_end_array(hb_json *w)    { return hbi_end(w, ']', 0); 
 #  define HBI_SSE2 0
 #endif
 
+/* Bit c of this map is set when byte c (< 0x80) goes out verbatim: 0x20 ..
+   0x7F but " & < > \ . One table instead of seven compares, so a byte
+   loop keeps few constants live. */
+static const unsigned char hbi_plain_map[16] = {
+    0, 0, 0, 0, 0xBB, 0xFF, 0xFF, 0xAF, 0xFF, 0xFF, 0xFF, 0xEF,
+    0xFF, 0xFF, 0xFF, 0xFF };
+
 static int hbi_plain(unsigned c)
 {
-    return c >= 0x20u && c < 0x80u && c != '"' && c != '\\' && c != '<' &&
-           c != '>' && c != '&';
+    return c < 0x80u && ((hbi_plain_map[c >> 3] >> (c & 7u)) & 1u);
 }
 
 #if HBI_FAST
@@ -1288,85 +1700,162 @@ static uint64_t hbi_care8(uint64_t x)
     return (x | ~ctl | ~qa | ~lg | ~bs) & HBI_HIGHS;
 }
 
+/* The 8 bytes at p as a little-endian number, on any host: the same code
+   for either byte order (compilers make it one load on little-endian). */
+static uint64_t hbi_le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+#if HBI_SSE2
+/* Bit k set: byte k of x needs care. Signed compare: bytes >= 0x80 are
+   negative, so "below 0x20" catches them too; x | 4 == 0x26 is " or &,
+   x | 2 == 0x3E is < or >. */
+static unsigned hbi_care16(__m128i x)
+{
+    const __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5C))),
+        _mm_or_si128(
+            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x04)),
+                           _mm_set1_epi8(0x26)),
+            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x02)),
+                           _mm_set1_epi8(0x3E))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+static __m128i hbi_load16(const unsigned char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* Copies s[0..n) (n >= 16) to o while it scans, 32 bytes a step, and
+   returns the index of the first byte that needs care (or n); the bytes
+   before it are in o. Writes o[0..n) at most (the last step overlaps
+   bytes already found clean). */
+static size_t hbi_copy_scan(char *o, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    __m128i x, y;
+    unsigned b, c;
+    for (; n - i >= 32u; i += 32u) {
+        x = hbi_load16(s + i);
+        y = hbi_load16(s + i + 16u);
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+        _mm_storeu_si128((__m128i *)(void *)(o + i + 16u), y);
+        b = hbi_care16(x);
+        c = hbi_care16(y);
+        if ((b | c) != 0)
+            return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
+    }
+    if (n - i >= 16u) {
+        x = hbi_load16(s + i);
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+        b = hbi_care16(x);
+        if (b != 0) return i + (size_t)__builtin_ctz(b);
+        i += 16u;
+    }
+    if (i < n) {                            /* the tail, overlapping */
+        x = hbi_load16(s + n - 16u);
+        _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
+        b = hbi_care16(x);
+        if (b != 0) return n - 16u + (size_t)__builtin_ctz(b);
+    }
+    return n;
+}
+#endif
+
+/* hbi_skip for n - i >= 8: 8 bytes a step with 64-bit arithmetic. */
+static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
+                                      size_t n)
+{
+    while (n - i >= 8u) {
+        uint64_t m = hbi_care8(hbi_le64(s + i));
+        if (m != 0) {
+            /* byte k of the input is bits 8k..8k+7 on every host: the
+               lowest marked byte is the first. Its high bit, moved to bit
+               0 of the byte and multiplied, leaves k in the top byte. */
+            m = ((m & (0u - m)) >> 7) * 0x0001020304050607ull;
+            return i + (size_t)(m >> 56);
+        }
+        i += 8u;
+        if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
+    }
+    return n;
+}
+
 /* Index of the first byte of s[i..n) that needs care, or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
 #if HBI_SSE2
     if (n - i >= 16u) {
-        const __m128i c20 = _mm_set1_epi8(0x20), c04 = _mm_set1_epi8(0x04),
-                      c26 = _mm_set1_epi8(0x26), c02 = _mm_set1_epi8(0x02),
-                      c3e = _mm_set1_epi8(0x3E), c5c = _mm_set1_epi8(0x5C);
-        size_t last = n - 16u;
-        for (;;) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            /* signed: bytes >= 0x80 are negative, so "below 0x20" too */
-            __m128i m = _mm_or_si128(
-                _mm_or_si128(_mm_cmpgt_epi8(c20, x), _mm_cmpeq_epi8(x, c5c)),
-                _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, c04), c26),
-                             _mm_cmpeq_epi8(_mm_or_si128(x, c02), c3e)));
-            unsigned bits = (unsigned)_mm_movemask_epi8(m);
-            if (bits != 0) return i + (size_t)__builtin_ctz(bits);
-            if (i == last) return n;
-            /* the tail is the last 16 bytes, overlapping bytes found clean */
-            i = last - i > 16u ? i + 16u : last;
+        unsigned b, c;
+        for (; n - i >= 32u; i += 32u) {    /* two steps per check */
+            b = hbi_care16(hbi_load16(s + i));
+            c = hbi_care16(hbi_load16(s + i + 16u));
+            if ((b | c) != 0)
+                return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
         }
+        if (n - i >= 16u) {
+            b = hbi_care16(hbi_load16(s + i));
+            if (b != 0) return i + (size_t)__builtin_ctz(b);
+            i += 16u;
+        }
+        if (i < n) {                        /* the tail, overlapping */
+            b = hbi_care16(hbi_load16(s + n - 16u));
+            if (b != 0) return n - 16u + (size_t)__builtin_ctz(b);
+        }
+        return n;
     }
 #endif
-    while (n - i >= 8u) {
-        uint64_t x, m;
-        HB_MEMCPY(&x, s + i, 8);
-        m = hbi_care8(x);
-        if (m != 0) {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return i + (size_t)(__builtin_ctzll(m) >> 3);
-#else
-            break;      /* it is among these 8: the byte loop finds it */
-#endif
-        }
-        i += 8u;
-        if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
-    }
+    if (n - i >= 8u) return hbi_skip8(s, i, n);
     while (i < n && hbi_plain(s[i])) i++;
     return i;
 }
 #endif /* HBI_FAST */
 
 /* The escape of the byte(s) at s[0..n) (n > 0; s[0] is not plain) into e
-   (6 bytes). Returns its length, and in *adv the input bytes it stands
-   for; 0 means valid UTF-8 that stays verbatim (*adv bytes of it). */
-static size_t hbi_escape(char *e, const unsigned char *s, size_t n,
-                         size_t *adv)
+   (6 bytes), as (input bytes it stands for << 8) | its length; length 0
+   means valid UTF-8 that stays verbatim. Out of line in the compact code
+   (a shorter stack for the byte loop), inlined in the fast code. */
+#if HBI_FAST
+static HBI_INLINE uint32_t hbi_escape(char *e, const unsigned char *s,
+                                      size_t n)
+#else
+static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
+                                        size_t n)
+#endif
 {
     static const char hex[] = "0123456789abcdef";
     unsigned c = s[0];
-    uint32_t cp = 0;
-    size_t k;
-    *adv = 1;
+    uint32_t u, cp;
     if (c >= 0x80u) {
-        k = hbi_utf8_len(s, n, &cp);
-        if (k == 0) {
+        u = hbi_utf8(s, n);
+        if (u == 0) {
             HB_MEMCPY(e, "\\ufffd", 6);  /* each invalid byte, as Go does */
-            return 6;
+            return 1u << 8 | 6u;
         }
-        *adv = k;
-        if (cp != 0x2028u && cp != 0x2029u) return 0;
+        cp = u >> 3;
+        u = (u & 7u) << 8;
+        if (cp != 0x2028u && cp != 0x2029u) return u;
         HB_MEMCPY(e, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
-        return 6;
+        return u | 6u;
     }
     e[0] = '\\';
     switch (c) {
-    case '"':  e[1] = '"';  return 2;
-    case '\\': e[1] = '\\'; return 2;
-    case '\b': e[1] = 'b';  return 2;
-    case '\f': e[1] = 'f';  return 2;
-    case '\n': e[1] = 'n';  return 2;
-    case '\r': e[1] = 'r';  return 2;
-    case '\t': e[1] = 't';  return 2;
+    case '"':  e[1] = '"';  return 1u << 8 | 2u;
+    case '\\': e[1] = '\\'; return 1u << 8 | 2u;
+    case '\b': e[1] = 'b';  return 1u << 8 | 2u;
+    case '\f': e[1] = 'f';  return 1u << 8 | 2u;
+    case '\n': e[1] = 'n';  return 1u << 8 | 2u;
+    case '\r': e[1] = 'r';  return 1u << 8 | 2u;
+    case '\t': e[1] = 't';  return 1u << 8 | 2u;
     default:
         e[1] = 'u'; e[2] = '0'; e[3] = '0';
         e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
-        return 6;
+        return 1u << 8 | 6u;
     }
 }
 
@@ -1377,16 +1866,40 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
     size_t i = 0, run = 0, k, en;
     char e[6];
 #if HBI_FAST
-    i = hbi_skip(s, 0, n);
-    if (w->err == HB_OK && w->buf != NULL) {
-        size_t room = w->size - w->len;     /* >= 1: the NUL's byte */
-        char *o = w->buf + w->len, *o0 = o;
+    if (w->internal_.err == HB_OK && w->internal_.buf != NULL) {
+        size_t room = w->internal_.size - w->internal_.len;     /* >= 1: the NUL's byte */
+        char *o = w->internal_.buf + w->internal_.len, *o0 = o;
+#if HBI_SSE2
+        if (n >= 16u && room > n + 2u) {
+            /* one pass: copy while scanning; a clean string is done */
+            i = hbi_copy_scan(o + 1, s, n);
+            if (i == n) {
+                o[0] = '"';
+                o[n + 1] = '"';
+                w->internal_.len += n + 2u;
+                return;
+            }
+        } else if (n < 16u && room > n + 2u) {
+            /* a short string (a status): copied while it is checked */
+            while (i < n && hbi_plain(s[i])) {
+                o[i + 1] = str[i];
+                i++;
+            }
+            if (i == n) {
+                o[0] = '"';
+                o[n + 1] = '"';
+                w->internal_.len += n + 2u;
+                return;
+            }
+        } else
+#endif
+        i = hbi_skip(s, 0, n);
         if (i == n && room > n + 2u) {
             /* the usual case, nothing to escape: one check, one copy */
             o[0] = '"';
             HB_MEMCPY(o + 1, str, n);
             o[n + 1] = '"';
-            w->len += n + 2u;
+            w->internal_.len += n + 2u;
             return;
         }
         if (room > 2u && n < (room - 2u) / 6u) {
@@ -1397,21 +1910,37 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
             o += i;
             while (i < n) {
                 size_t j;
-                en = hbi_escape(o, s + i, n - i, &k);
-                if (en == 0) {
-                    HB_MEMCPY(o, str + i, k);
+                en = hbi_escape(o, s + i, n - i);
+                k = en >> 8;
+                en &= 0xFFu;
+                if (en == 0) {              /* verbatim UTF-8, 2..4 bytes */
+                    for (j = 0; j < k; j++) o[j] = str[i + j];
                     en = k;
                 }
                 o += en;
                 i += k;
-                if (i < n && !hbi_plain(s[i])) continue;   /* dense escapes */
+                if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
+                /* a clean run: short ones byte by byte, long ones by the
+                   scan (and its copy) */
+#if HBI_SSE2
+                if (n - i >= 16u) {
+                    j = hbi_copy_scan(o, s + i, n - i);
+                    o += j;
+                    i += j;
+                    continue;
+                }
+#endif
+                if (n - i < 16u) {
+                    do *o++ = str[i++]; while (i < n && hbi_plain(s[i]));
+                    continue;
+                }
                 j = hbi_skip(s, i, n);
                 HB_MEMCPY(o, str + i, j - i);
                 o += j - i;
                 i = j;
             }
             *o++ = '"';
-            w->len += (size_t)(o - o0);
+            w->internal_.len += (size_t)(o - o0);
             return;
         }
     }
@@ -1426,7 +1955,9 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
             i++;
             continue;
         }
-        en = hbi_escape(e, s + i, n - i, &k);
+        en = hbi_escape(e, s + i, n - i);
+        k = en >> 8;
+        en &= 0xFFu;
         if (en != 0) {
             hbi_put(w, str + run, i - run);
             hbi_put(w, e, en);
@@ -1441,23 +1972,25 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
 HEARTBEAT_DEF int hb_json_key(hb_json *w, const char *key, size_t len)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
+    if (w->internal_.err != HB_OK) return w->internal_.err;
     if (key == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
-    if (w->depth == 0 || w->key ||
-        !(w->kinds & (1u << (w->depth - 1u))))
+    if (w->internal_.depth == 0 || w->internal_.key ||
+        !(w->internal_.kinds & (1u << (w->internal_.depth - 1u))))
         return hbi_fail(w, HB_ERR_STATE);
-    if (!w->first) hbi_put(w, ",", 1);
-    w->first = 0;
+    if (!w->internal_.first) hbi_put(w, ",", 1);
+    w->internal_.first = 0;
     hbi_string(w, key != NULL ? key : "", len);
     hbi_put(w, ":", 1);
-    w->key = 1;
-    return w->err;
+    w->internal_.key = 1;
+    return w->internal_.err;
 }
 
 HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len)
 {
+    int rc;
     if (w != NULL && s == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_string(w, s != NULL ? s : "", len);
     return hbi_after(w);
 }
@@ -1513,7 +2046,8 @@ static size_t hbi_u64(char *out, uint64_t v)
 HEARTBEAT_DEF int hb_json_uint(hb_json *w, uint64_t v)
 {
     char d[20];
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_put(w, d, hbi_u64(d, v));
     return hbi_after(w);
 }
@@ -1523,7 +2057,8 @@ HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
     char d[21];
     uint64_t m = (uint64_t)v;
     size_t n = 0;
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     if (v < 0) { d[n++] = '-'; m = 0u - m; }
     n += hbi_u64(d + n, m);
     hbi_put(w, d, n);
@@ -1532,7 +2067,8 @@ HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
 
 HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
 {
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     if (v) hbi_put(w, "true", 4);
     else hbi_put(w, "false", 5);
     return hbi_after(w);
@@ -1540,7 +2076,8 @@ HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
 
 HEARTBEAT_DEF int hb_json_null(hb_json *w)
 {
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_put(w, "null", 4);
     return hbi_after(w);
 }
@@ -1549,81 +2086,112 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 {
     if (len != NULL) *len = 0;
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err == HB_OK && (w->depth != 0 || !w->done)) w->err = HB_ERR_STATE;
-    if (w->err != HB_OK) {
-        if (w->buf != NULL && w->size > 0) w->buf[0] = '\0';
-        return w->err;
+    if (w->internal_.err == HB_OK && (w->internal_.depth != 0 || !w->internal_.done)) w->internal_.err = HB_ERR_STATE;
+    if (w->internal_.err != HB_OK) {
+        if (w->internal_.buf != NULL && w->internal_.size > 0) w->internal_.buf[0] = '\0';
+        return w->internal_.err;
     }
-    if (w->buf != NULL) w->buf[w->len] = '\0';
-    if (len != NULL) *len = w->len;
+    if (w->internal_.buf != NULL) w->internal_.buf[w->internal_.len] = '\0';
+    if (len != NULL) *len = w->internal_.len;
     return HB_OK;
 }
 
 /* ---- RFC 3339 as Go's time.Time.MarshalJSON writes it ------------------- */
 
-/* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
-   HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
-static int hbi_time(char *o, const hb_time *t)
+/* HB_OK if Go's MarshalJSON accepts t, else HB_ERR_ARG (nsec) or
+   HB_ERR_RANGE. */
+static int hbi_time_check(const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
-    uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, sod, era, doe, yoe, doy, mp, m;
-    uint64_t s;
     int64_t local;
-    int n;
     if (t->nsec > 999999999u) return HB_ERR_ARG;
     /* Go: the zone's hour must be 0..23 */
-    if (aoff >= 24u * 60u) return HB_ERR_RANGE;
+    if (off <= -24 * 60 || off >= 24 * 60) return HB_ERR_RANGE;
     /* Go: the local year must be 0..9999 (checked before adding the offset
        so that the sum cannot overflow) */
     if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
         return HB_ERR_RANGE;
     local = t->sec + (int64_t)off * 60;
     if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
+    return HB_OK;
+}
+
+#if HBI_FAST
+/* "00" "01" ... "99": two digits per lookup */
+static const char hbi_d2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+#endif
+
+/* v (< 100) as two digits at o; out of line in the compact code, where
+   each call is smaller than the division it stands for */
+#if HBI_FAST
+static void hbi_2(char *o, uint32_t v)
+#else
+static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
+#endif
+{
+#if HBI_FAST
+    HB_MEMCPY(o, hbi_d2 + (size_t)v * 2u, 2);
+#else
+    o[0] = (char)('0' + (char)(v / 10u));
+    o[1] = (char)('0' + (char)(v % 10u));
+#endif
+}
+
+/* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
+   bytes, no NUL). Returns the length. */
+static int hbi_time_fmt(char *o, const hb_time *t)
+{
+    int32_t off = t->utc_offset_min;
+    uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
+    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, hh, ns;
+    uint64_t s;
+    int n;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
        division helper on a Cortex-M). */
-    s = (uint64_t)(local + HBI_SEC_SHIFT);
+    s = (uint64_t)(t->sec + (int64_t)off * 60 + HBI_SEC_SHIFT);
     q = (uint32_t)(s >> 7);
     days = q / 675u;
-    sod = (q % 675u) * 128u + (uint32_t)(s & 127u);
-    /* days since -0400-03-01 to a civil date (H. Hinnant's algorithm) */
-    era = days / 146097u;
-    doe = days - era * 146097u;
-    yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
-    doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
-    mp = (5u * doy + 2u) / 153u;
-    m = mp < 10u ? mp + 3u : mp - 9u;
+    sod = (q - days * 675u) * 128u + (uint32_t)(s & 127u);
+    /* days since -0400-03-01 to a civil date: Neri and Schneider's
+       Euclidean affine functions (2022), 32-bit, no table; checked
+       against Hinnant's algorithm for every day of years 0..9999 */
+    n1 = 4u * days + 3u;
+    c = n1 / 146097u;
+    n2 = (n1 % 146097u) | 3u;           /* 4 * (day of century) + 3 */
+    z = n2 / 1461u;
+    ny = n2 % 1461u / 4u;               /* day of the March-based year */
+    n3 = 2141u * ny + 197913u;
+    j = ny >= 306u;                     /* January or February */
+    y = 100u * c + z + j - 400u;
     /* "YYYY-MM-DDThh:mm:ss" */
-    hbi_digits(o, yoe + era * 400u + (m <= 2u ? 1u : 0u) - 400u, 4);
+    hbi_2(o, y / 100u);
+    hbi_2(o + 2, y % 100u);
     o[4] = '-';
-    hbi_digits(o + 5, m, 2);
+    hbi_2(o + 5, (n3 >> 16) - 12u * j);
     o[7] = '-';
-    hbi_digits(o + 8, doy - (153u * mp + 2u) / 5u + 1u, 2);
+    hbi_2(o + 8, (n3 & 0xFFFFu) / 2141u + 1u);
     o[10] = 'T';
-    hbi_digits(o + 11, sod / 3600u, 2);
+    hh = sod / 3600u;
+    hbi_2(o + 11, hh);
     o[13] = ':';
-    hbi_digits(o + 14, sod / 60u % 60u, 2);
+    sod -= hh * 3600u;
+    hbi_2(o + 14, sod / 60u);
     o[16] = ':';
-    hbi_digits(o + 17, sod % 60u, 2);
+    hbi_2(o + 17, sod % 60u);
     n = 19;
-    if (t->nsec != 0) {              /* Go trims the fraction's zeros */
+    ns = t->nsec;
+    if (ns != 0) {                   /* Go trims the fraction's zeros */
+        uint32_t hi = ns / 100000u, lo = ns % 100000u;   /* 4 + 5 digits */
         o[n] = '.';
-#if HBI_FAST
-        {
-            /* fx / 2^57 is nsec / 10^8, rounded up by less than 2.5e8 / 2^57:
-               too little to reach the next digit for any nsec < 10^9
-               (checked for all of them). Each digit is the integer part;
-               then the fraction times ten. */
-            uint64_t fx = (uint64_t)t->nsec * 1441151881u;
-            int d;
-            for (d = 1; d <= 9; d++) {
-                o[n + d] = (char)('0' + (char)(fx >> 57));
-                fx = (fx & ((1ull << 57) - 1u)) * 10u;
-            }
-        }
-#else
-        hbi_digits(o + n + 1, t->nsec, 9);
-#endif
+        hbi_2(o + n + 1, hi / 100u);
+        hbi_2(o + n + 3, hi % 100u);
+        o[n + 5] = (char)('0' + (char)(lo / 10000u));
+        lo %= 10000u;
+        hbi_2(o + n + 6, lo / 100u);
+        hbi_2(o + n + 8, lo % 100u);
         n += 10;
         while (o[n - 1] == '0') n--;
     }
@@ -1631,12 +2199,20 @@ static int hbi_time(char *o, const hb_time *t)
         o[n++] = 'Z';
     } else {
         o[n] = off < 0 ? '-' : '+';
-        hbi_digits(o + n + 1, aoff / 60u, 2);
+        hbi_2(o + n + 1, aoff / 60u);
         o[n + 3] = ':';
-        hbi_digits(o + n + 4, aoff % 60u, 2);
+        hbi_2(o + n + 4, aoff % 60u);
         n += 6;
     }
     return n;
+}
+
+/* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
+   HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
+static int hbi_time(char *o, const hb_time *t)
+{
+    int rc = hbi_time_check(t);
+    return rc != HB_OK ? rc : hbi_time_fmt(o, t);
 }
 
 HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
@@ -1658,7 +2234,7 @@ HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
     int n;
     if (w == NULL) return HB_ERR_ARG;
     if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
-    if (hbi_value(w) != HB_OK) return w->err;
+    if (hbi_value(w) != HB_OK) return w->internal_.err;
     n = hbi_time(tmp + 1, t);
     if (n < 0) return hbi_fail(w, n);
     tmp[0] = '"';
@@ -1676,27 +2252,84 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
 {
     char *o;
     int n = HB_TIME_MAX;
-    if (w->err != HB_OK) return;
-    if (w->buf != NULL) {
-        if (w->size - w->len < HB_TIME_MAX + 3u) {
-            w->err = HB_ERR_NOSPACE;
+    if (w->internal_.err != HB_OK) return;
+    if (w->internal_.buf != NULL) {
+        if (w->internal_.size - w->internal_.len < HB_TIME_MAX + 3u) {
+            w->internal_.err = HB_ERR_NOSPACE;
             return;
         }
-        o = w->buf + w->len;
-        n = hbi_time(o + 1, t);
-        if (n < 0) {
-            w->err = n;
-            return;
-        }
+        o = w->internal_.buf + w->internal_.len;
+        n = hbi_time_fmt(o + 1, t);     /* hbi_build checked t */
         o[0] = '"';
         o[n + 1] = '"';
     }
-    w->len += (size_t)n + 2u;
+    w->internal_.len += (size_t)n + 2u;
+}
+
+/* ---- base64url (signed beats and the JWT signer) -------------------------- */
+/* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
+#define HBI_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
+
+static const char hbi_b64_alphabet[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* base64url of src[0..n) into dst, no padding, no NUL; returns the length.
+   Each group of 3 input bytes is read before its 4 output bytes are written,
+   so it also works in place when the input sits at the *end* of the output
+   area: src == dst + HBI_B64LEN(n) - n. (Group k writes up to
+   dst + 4k + 3 while the next unread byte is at dst + (E - n) + 3k + 3, and
+   E - n >= number of whole groups.) The token builder and the signed beats rely on this. */
+static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
+{
+    size_t i = 0, o = 0;
+    uint32_t v;
+    for (; n - i >= 3u; i += 3u) {
+        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8 | src[i + 2u];
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+        dst[o++] = hbi_b64_alphabet[(v >> 6) & 63u];
+        dst[o++] = hbi_b64_alphabet[v & 63u];
+    }
+    if (n - i == 1u) {
+        v = (uint32_t)src[i] << 16;
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+    } else if (n - i == 2u) {
+        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8;
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+        dst[o++] = hbi_b64_alphabet[(v >> 6) & 63u];
+    }
+    return o;
 }
 
 /* ---- the service ----------------------------------------------------------- */
 
 typedef struct hb_service_internal hbi_state;
+
+/* ---- SIGNED BEATS: hooks into the service (code after hb_buf_size) ---- */
+#define HBI_SG_PENDING  1u  /* sg_state: a signature is pending */
+#define HBI_SG_SYNC     2u  /* sg_state: hb_stop's offline beat, no pending */
+#define HBI_SIGN_WAIT   1   /* hbi_build: the signer answered "pending" */
+/* HEARTBEAT_NO_SIGN (or HEARTBEAT_NO_OPTIONS) leaves the signed beats'
+   code to dead-code removal, as HBI_OPTIONS does for the options. */
+#if defined(HEARTBEAT_NO_SIGN)
+#  define HBI_SIGN_ON   0
+#else
+#  define HBI_SIGN_ON   HBI_OPTIONS
+#endif
+#define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->sign_alg != 0)
+static const char *hbi_sign_check(const hb_config *c);
+static void   hbi_sign_resolve(hbi_state *s);
+static void   hbi_sign_start(hbi_state *s);
+static void   hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms);
+static size_t hbi_sign_offset(const hbi_state *s, size_t size);
+static int    hbi_sign_begin(hbi_state *s, char *buf, size_t size, size_t *len);
+static int    hbi_sign_resume(hbi_state *s, char *buf);
+static int    hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len);
+static int    hbi_sign_poll(hbi_state *s, uint32_t now);
+static size_t hbi_sign_need(const hb_config *c, size_t n);
+/* ---- end SIGNED BEATS ---- */
 
 static void hbi_log(const hbi_state *s, int level, const char *msg, int err,
                     const char *detail)
@@ -1746,13 +2379,13 @@ static const char *hbi_check(const hb_config *c)
 #ifdef HEARTBEAT_NO_OPTIONS
     if (c->flags != 0 || c->retry_base_ms != 0 || c->retry_max_ms != 0 ||
         c->jitter_ms != 0 || c->rand != NULL || c->fields != NULL ||
-        c->min_valid_sec != 0)
+        c->min_valid_sec != 0 || c->boot_id != 0 || c->boot_id_str != NULL)
         return "options: built with HEARTBEAT_NO_OPTIONS";
 #endif
     if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags";
     if (c->retry_base_ms >= c->interval_ms && c->retry_base_ms != 0)
         return "retry_base_ms";
-    /* a retry never reaches the next grid point, so a cap of an interval
+    /* a retry never reaches the next due point, so a cap of an interval
        or more means nothing; it would also break the signed distances */
     if (c->retry_max_ms != 0 && (c->retry_max_ms < c->retry_base_ms ||
                                  c->retry_max_ms >= c->interval_ms))
@@ -1764,7 +2397,32 @@ static const char *hbi_check(const hb_config *c)
         return "jitter_ms";
     if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
     if (c->min_valid_sec < 0) return "min_valid_sec";
-    return NULL;
+#ifdef HEARTBEAT_NO_OPTIONS
+    if (c->content_type != NULL || c->user_props != NULL ||
+        c->n_user_props != 0 || c->poll_gap_ms != 0)
+        return "options: built with HEARTBEAT_NO_OPTIONS";
+#endif
+    /* MQTT 5 properties: strings the broker would refuse are refused here */
+    if (HBI_OPTIONS && c->content_type != NULL) {
+        n = hbi_strnlen(c->content_type, 65535);
+        if (n == 0 || n > 65535 || !hbi_utf8_valid(c->content_type, n))
+            return "content_type";
+    }
+    if (HBI_OPTIONS && (c->n_user_props > 255 ||
+                        (c->n_user_props != 0 && c->user_props == NULL)))
+        return "n_user_props";
+    for (i = 0; HBI_OPTIONS && i < c->n_user_props; i++) {
+        const hb_user_prop *u = &c->user_props[i];
+        if (u->key == NULL || (u->value == NULL && u->value_len != 0))
+            return "user_props: NULL key or value";
+        n = hbi_strnlen(u->key, 65535);
+        if (n == 0 || n > 65535 || !hbi_utf8_valid(u->key, n) ||
+            u->value_len > 65535 ||
+            (u->value_len != 0 && !hbi_utf8_valid(u->value, u->value_len)))
+            return "user_props: not UTF-8, empty key or over 65535 bytes";
+    }
+    if (HBI_OPTIONS && c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
+    return hbi_sign_check(c);   /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
@@ -1792,6 +2450,21 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
             s->cfg.retry_max_ms = s->cfg.retry_base_ms;
     }
     s->status = s->cfg.status;
+    /* MQTT 5: the properties every beat carries. The default expiry is
+       ceil(1.5 * interval) in seconds, in 32-bit arithmetic: 1.5 * i / 1000
+       = 3 * (i / 2000) + 3 * (i % 2000) / 2000. */
+    if (s->cfg.expiry_s == 0) {
+        uint32_t q = s->cfg.interval_ms / 2000u, r = s->cfg.interval_ms % 2000u;
+        s->props.expiry_s = 3u * q + (3u * r + 1999u) / 2000u;
+    } else {
+        s->props.expiry_s = s->cfg.expiry_s == HB_EXPIRY_NONE ? 0u : s->cfg.expiry_s;
+    }
+    s->props.content_type = s->cfg.content_type != NULL ? s->cfg.content_type
+                                                        : "application/json";
+    s->props.payload_format = 1;   /* the JSON writer emits valid UTF-8 only */
+    s->props.user_props = s->cfg.n_user_props != 0 ? s->cfg.user_props : NULL;
+    s->props.n_user_props = s->cfg.n_user_props;
+    hbi_sign_resolve(s);        /* SIGNED BEATS */
     s->state = HBI_ST_STOPPED;
     return HB_OK;
 }
@@ -1827,14 +2500,17 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     if (s->state == HBI_ST_RUNNING || s->busy) return HB_ERR_STATE;
     HB_MEMSET(&s->stats, 0, sizeof s->stats);
     s->seq = 0;
-    s->init_ms = now_ms;
-    s->last_ms = 0;
-    s->wraps = 0;
+    s->tick = now_ms;
+    s->up_lo = 0;
+    s->up_hi = 0;
     s->pending = 0;
+    s->last_poll = now_ms;
+    s->props_live = 0;
     s->grid = now_ms + s->cfg.interval_ms;
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
     if (!HBI_OPTIONS) return HB_OK;
+    hbi_sign_start(s);          /* SIGNED BEATS: a new boot_id, no pending job */
     if (s->cfg.flags & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
     /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
        first point is one interval away, as Go's time.Ticker does; with it,
@@ -1842,7 +2518,16 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
        powered on together. */
     if (s->cfg.flags & HB_OPT_DESYNC)
         s->grid = now_ms + 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms);
-    s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
+    s->due = s->grid;
+    if (s->cfg.jitter_ms != 0) {
+        /* rand runs with the service already running and under the guard:
+           hb_poll from there gets the wait, hb_stop stops it (and then
+           hb_start reports that with HB_ERR_STATE) */
+        s->busy = 1;
+        s->due += hbi_jitter(s, s->cfg.jitter_ms);
+        s->busy = 0;
+        if (s->state != HBI_ST_RUNNING) return HB_ERR_STATE;
+    }
     return HB_OK;
 }
 
@@ -1851,22 +2536,24 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
 {
     size_t k;
     hbi_put(w, key, n);
-    if (w->err != HB_OK) return;
+    if (w->internal_.err != HB_OK) return;
     k = hbi_ndigits(v);
-    if (w->buf == NULL) {
-        w->len += k;
-    } else if (k >= w->size - w->len) {
-        w->err = HB_ERR_NOSPACE;
+    if (w->internal_.buf == NULL) {
+        w->internal_.len += k;
+    } else if (k >= w->internal_.size - w->internal_.len) {
+        w->internal_.err = HB_ERR_NOSPACE;
     } else {
-        w->len += hbi_u64(w->buf + w->len, v);   /* in place: no copy */
+        w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, v);   /* in place: no copy */
     }
 }
 
 /* Writes the message into w. t == NULL: the clock is not synced. The fixed
    keys go in as raw text: the same bytes the writer's key calls make, with
-   less code on the beat path. */
-static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
-                      const char *status, const char *tok, size_t toklen)
+   less code on the beat path. Inlined into its callers so that the beat's
+   call chain is one frame shorter (hb_poll's stack, FOOTPRINT). */
+static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
+                                 const hb_time *t, const char *status,
+                                 const char *tok, size_t toklen)
 {
     const hb_config *c = &s->cfg;
     const hb_stats *st = &s->stats;
@@ -1880,8 +2567,10 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
     }
     hbi_put(w, ",\"status\":", 10);
     hbi_string(w, status, HB_STRLEN(status));
-    hbi_put(w, ",\"jwt_token\":", 13);
-    hbi_string(w, tok, toklen);
+    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
+        hbi_put(w, ",\"jwt_token\":", 13);
+        hbi_string(w, tok, toklen);
+    }
     if (HBI_OPTIONS) {
         uint32_t f = c->flags;
         if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, s->seq);
@@ -1895,7 +2584,7 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
         }
         if (f & HB_OPT_UPTIME)
             hbi_put_uint(w, ",\"uptime_ms\":", 13,
-                         ((uint64_t)s->wraps << 32) | s->last_ms);
+                         ((uint64_t)s->up_hi << 32) | s->up_lo);
         if (f & HB_OPT_INTERVAL)
             hbi_put_uint(w, ",\"interval_ms\":", 15, c->interval_ms);
         if (f & HB_OPT_HEALTH) {
@@ -1907,20 +2596,22 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
                                               ? -st->last_error
                                               : st->last_error));
         }
+        if (HBI_SIGNING(c) && t != NULL)    /* SIGNED BEATS: iat, exp */
+            hbi_sign_claims(w, t, c->interval_ms);
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
-            w->depth = 1;
-            w->kinds = 1;
-            w->first = 0;
-            w->key = 0;
+            w->internal_.depth = 1;
+            w->internal_.kinds = 1;
+            w->internal_.first = 0;
+            w->internal_.key = 0;
             c->fields(c->user, w);
-            if (w->err == HB_OK && (w->depth != 1 || w->key))
+            if (w->internal_.err == HB_OK && (w->internal_.depth != 1 || w->internal_.key))
                 hbi_fail(w, HB_ERR_STATE);
-            w->depth = 0;
+            w->internal_.depth = 0;
         }
     }
     hbi_put(w, "}", 1);
-    w->done = 1;
+    w->internal_.done = 1;
 }
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
@@ -1933,13 +2624,33 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     const char *tok = "";
     size_t toklen = 0;
     hb_json w;
-    /* uptime (wraps:last_ms): attempts come at least once per interval
-       (< 2^31 ms), so the elapsed ticks wrap at most once between two of
-       them. Not started yet (a Last Will built before hb_start): 0. */
-    if (HBI_OPTIONS && s->state == HBI_ST_RUNNING) {
-        uint32_t elapsed = now - s->init_ms;
-        if (elapsed < s->last_ms) s->wraps++;
-        s->last_ms = elapsed;
+    size_t off = 0;
+    int rc;
+    /* SIGNED BEATS: a pending signature is finished, not rebuilt; nothing
+       else is built meanwhile (hb_offline_message: HB_ERR_STATE) */
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
+        if (!s->busy || buf != s->cfg.buf) return HB_ERR_STATE;
+        s->sg_at = now;
+        return hbi_sign_after(s, buf, hbi_sign_resume(s, buf), len);
+    }
+    /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
+       (hb_start for the first) when that step is forward as a signed
+       32-bit distance; a tick that went backwards adds nothing, so uptime
+       never decreases. Not running (a Last Will built before hb_start or
+       after hb_stop): 0. */
+    if (HBI_OPTIONS) {
+        if (s->state == HBI_ST_RUNNING) {
+            int32_t d = (int32_t)(now - s->tick);
+            s->tick = now;
+            if (d > 0) {
+                uint32_t lo = s->up_lo + (uint32_t)d;
+                s->up_hi += lo < s->up_lo;
+                s->up_lo = lo;
+            }
+        } else {
+            s->up_lo = 0;
+            s->up_hi = 0;
+        }
     }
 
     HB_MEMSET(&t, 0, sizeof t);
@@ -1950,6 +2661,9 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_CLOCK;
         tp = NULL;
     }
+    /* a time Go refuses fails here, before the token is fetched: the
+       beat's error is HB_ERR_RANGE whatever the buffer size */
+    if (tp != NULL && hbi_time_check(tp) != HB_OK) return HB_ERR_RANGE;
     if (s->cfg.token != NULL) {
         tok = NULL;
         if (s->cfg.token(s->cfg.token_user, &tok, &toklen) != 0 ||
@@ -1957,9 +2671,17 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_TOKEN;
         if (tok == NULL) tok = "";
     }
-    hb_json_init(&w, buf, size);
+    if (HBI_SIGNING(&s->cfg)) off = hbi_sign_offset(s, size); /* SIGNED BEATS */
+    hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
-    return hb_json_finish(&w, len);
+    rc = hb_json_finish(&w, len);
+    if (rc != HB_OK || !HBI_SIGNING(&s->cfg)) return rc;
+    /* SIGNED BEATS: begin and after one after the other, not nested, to
+       keep hb_poll's stack */
+    s->sg_at = now;
+    rc = hbi_sign_begin(s, buf, size, len);
+    if (s->sg_end == 0) return HB_ERR_NOSPACE;
+    return hbi_sign_after(s, buf, rc, len);
 }
 
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
@@ -1970,18 +2692,30 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     s->busy = 1;
     rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
                    status != NULL ? status : s->status, &len);
+    if (rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: finished by a later poll */
+        if (s->state == HBI_ST_RUNNING) {
+            s->busy = 0;
+            return HB_OK;
+        }
+        s->sg_state = 0;        /* hb_stop from the signer: not published */
+        rc = HB_OK;
+    }
     s->seq++;
     s->stats.attempts++;
-    if (rc == HB_OK) {
+    if (s->state != HBI_ST_RUNNING) {
+        /* a clock, token or fields callback called hb_stop: nothing goes
+           out after hb_stop, whatever else failed; counted as a publish
+           failure with HB_ERR_STATE */
         sent_fail = 1;
-        /* a clock or token callback that called hb_stop: nothing goes out
-           after hb_stop (counted as a publish failure, HB_ERR_STATE) */
-        if (s->state != HBI_ST_RUNNING)
-            rc = HB_ERR_STATE;
-        else if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
-                                s->cfg.qos) != 0)
+        rc = HB_ERR_STATE;
+    } else if (rc == HB_OK) {
+        sent_fail = 1;
+        s->props_live = 1;          /* hb_beat_props_get: during publish */
+        if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
+                           s->cfg.qos) != 0)
             rc = HB_ERR_PUBLISH;
     }
+    s->props_live = 0;
     s->stats.last_error = rc;
     switch (rc == HB_OK || !sent_fail ? rc : HB_ERR_PUBLISH) {
     case HB_OK:
@@ -1997,6 +2731,10 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     case HB_ERR_TOKEN:
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_TOKEN, rc, NULL);
+        break;
+    case HB_ERR_CRYPTO:         /* SIGNED BEATS: the signer failed */
+        s->stats.fail_token++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_SIGN, rc, NULL);
         break;
     case HB_ERR_PUBLISH:
         s->stats.fail_publish++;
@@ -2032,15 +2770,31 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     return rc;
 }
 
-static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
+/* The answer of hb_poll. On a forward tick the next due point is at most
+   interval + jitter away; farther means the tick went backwards, and the
+   schedule (grid, due point, retry) moves back with it by the excess, so
+   the answer never exceeds interval_ms + jitter_ms. */
+static uint32_t hbi_wait(hbi_state *s, uint32_t now)
 {
-    int32_t d;
+    int32_t d, cap;
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
     if (s->pending & HBI_PEND_NOW) return 0;
     d = (int32_t)(s->due - now);
+    cap = (int32_t)(s->cfg.interval_ms + s->cfg.jitter_ms);
+    if (d > cap) {
+        uint32_t back = (uint32_t)d - (uint32_t)cap;
+        s->grid -= back;
+        s->due -= back;
+        s->retry_at -= back;
+        d = cap;
+    }
     HB_ASSERT(s->busy || d > 0);
     if (s->pending & HBI_PEND_RETRY) {
         int32_t r = (int32_t)(s->retry_at - now);
+        if (r < d) d = r;
+    }
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {   /* SIGNED BEATS */
+        int32_t r = (int32_t)(s->sg_at - now);
         if (r < d) d = r;
     }
     return d > 0 ? (uint32_t)d : 0u;
@@ -2055,11 +2809,14 @@ static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
    that hb_poll's own stack frame stays small. */
 static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
 {
-    uint32_t k = (now - s->grid) / s->cfg.interval_ms;
+    uint32_t late = now - s->grid;
+    /* on time (the usual case): no division */
+    uint32_t k = late < s->cfg.interval_ms ? 0u : late / s->cfg.interval_ms;
     s->busy = 1;
     s->grid += (k + 1u) * s->cfg.interval_ms;
     s->due = s->grid;
-    if (HBI_OPTIONS) s->due += hbi_jitter(s, s->cfg.jitter_ms);
+    if (HBI_OPTIONS && s->cfg.jitter_ms != 0)
+        s->due += hbi_jitter(s, s->cfg.jitter_ms);
     s->pending = 0;
     if (k != 0) {
         s->stats.missed += k;
@@ -2068,17 +2825,50 @@ static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
     s->busy = 0;
 }
 
+/* Keep-alive starvation: a gap between two hb_poll calls over
+   cfg.poll_gap_ms means the caller's loop (which also serves the MQTT
+   client's keep-alive) stalled. Counted and logged, under the busy guard
+   so that a log callback that polls sees no second gap. */
+static HBI_NOINLINE void hbi_poll_gap(hbi_state *s, uint32_t now)
+{
+    uint32_t gap = now - s->last_poll;
+    s->last_poll = now;
+    if ((int32_t)gap <= 0) return;   /* same tick, or a caller's tick went back */
+    if (gap > s->stats.max_poll_gap_ms) s->stats.max_poll_gap_ms = gap;
+    if (gap <= s->cfg.poll_gap_ms) return;
+    s->stats.poll_gaps++;
+    s->busy = 1;
+    hbi_log(s, HB_LOG_WARN, HB_MSG_POLL_GAP, 0, "poll_gap_ms");
+    s->busy = 0;
+}
+
 HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
 {
     hbi_state *s;
+    int32_t d;
     if (hb == NULL) return HB_POLL_IDLE;
     s = &hb->internal_;
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
-    /* The idle path: one wrap-safe comparison (signed distance). Valid as
-       long as polls come less than 2^31 ms apart, which hb_poll's own
-       answer (at most interval + jitter < 2^31) guarantees. */
+    /* The idle path: one wrap-safe comparison (signed distance), nothing
+       pending, and the wait within its bound (else the tick went back:
+       hbi_wait). Valid as long as polls come less than 2^31 ms apart,
+       which hb_poll's own answer (at most interval + jitter < 2^31)
+       guarantees. */
+    d = (int32_t)(s->due - now_ms);
+    if (d > 0 && (s->pending | s->busy | s->sg_state) == 0 &&   /* SIGNED BEATS: sg_state */
+        (uint32_t)d <= s->cfg.interval_ms + s->cfg.jitter_ms &&
+        !(HBI_OPTIONS && s->cfg.poll_gap_ms != 0))
+        return (uint32_t)d;
     if (s->busy) return hbi_wait(s, now_ms);
-    if ((int32_t)(now_ms - s->due) >= 0) {
+    if (HBI_OPTIONS && s->cfg.poll_gap_ms != 0) {
+        hbi_poll_gap(s, now_ms);
+        if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
+    }
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {     /* SIGNED BEATS */
+        if (hbi_sign_poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
+        return hbi_wait(s, now_ms);
+    }
+    if (d <= 0) {
         hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
     } else if (s->pending & HBI_PEND_NOW) {
@@ -2099,6 +2889,9 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (hb == NULL) return;
     s = &hb->internal_;
     if (s->state != HBI_ST_RUNNING) return;
+    /* SIGNED BEATS: a pending beat is dropped; the offline beat must be
+       signed at once (the service stops, nobody polls to finish it) */
+    if (!s->busy) s->sg_state = HBI_SG_SYNC;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
     if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
@@ -2107,12 +2900,14 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     }
     s->state = HBI_ST_STOPPED;
     s->pending = 0;
+    if (!s->busy) s->sg_state = 0;  /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_beat_now(hb_service *hb, uint32_t now_ms)
 {
     if (hb == NULL) return HB_ERR_ARG;
-    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy)
+    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy ||
+        hb->internal_.sg_state != 0)    /* SIGNED BEATS: one beat at a time */
         return HB_ERR_STATE;
     return hbi_attempt(&hb->internal_, now_ms, NULL);
 }
@@ -2121,11 +2916,20 @@ HEARTBEAT_DEF int hb_set_status(hb_service *hb, const char *status)
 {
     const char *why;
     if (hb == NULL) return HB_ERR_ARG;
-    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    /* the argument first (HB_ERR_ARG wins over HB_ERR_STATE); a service
+       that is not initialised has no log to tell */
+    why = status != NULL ? hbi_check_status(status) : NULL;
+    if (!hbi_inited(hb)) return why != NULL ? HB_ERR_ARG : HB_ERR_STATE;
     if (status == NULL) status = hb->internal_.cfg.status;
-    why = hbi_check_status(status);
     if (why != NULL) {
-        hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
+        /* logged under the guard; from inside a callback not logged at
+           all, so a log callback that calls hb_set_status cannot recurse */
+        if (!hb->internal_.busy) {
+            hb->internal_.busy = 1;
+            hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG,
+                    why);
+            hb->internal_.busy = 0;
+        }
         return HB_ERR_ARG;
     }
     hb->internal_.status = status;
@@ -2153,9 +2957,23 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (len != NULL) *len = 0;
     if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
+    /* clock, token and fields run under the guard: no recursion, no beat */
+    hb->internal_.busy = 1;
+    if (hb->internal_.sg_state == 0)         /* SIGNED BEATS: sign at once */
+        hb->internal_.sg_state = HBI_SG_SYNC;
     rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+    if (hb->internal_.sg_state == HBI_SG_SYNC) hb->internal_.sg_state = 0;
+    hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
+    /* its properties (for the Will) stay readable until the next beat */
+    hb->internal_.props_live = (uint8_t)(rc == HB_OK);
     return rc;
+}
+
+HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb)
+{
+    if (!hbi_inited(hb) || !hb->internal_.props_live) return NULL;
+    return &hb->internal_.props;
 }
 
 HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
@@ -2173,6 +2991,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
     s.stats.last_error = HB_ERR_LAST_;
     HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
+    hbi_sign_resolve(&s);                /* SIGNED BEATS: the claims' fields */
     t.sec = HBI_SEC_MAX - 1439LL * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
@@ -2187,10 +3006,106 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
         if (hb_json_finish(&w, &n) != HB_OK) return 0;
         if (n > len) len = n;
     }
+    if (HBI_SIGNING(cfg)) return hbi_sign_need(cfg, len);   /* SIGNED BEATS */
     room = len + 1u;
     return room + token_len < room ? 0 : room + token_len;
 }
 
+/* ---- BACKOFF ---------------------------------------------------------------
+   The k-th retry of an outage comes d0 * 2^k after the link was lost (each
+   delay doubles the time since the loss) until the delay reaches max_ms,
+   with d0 drawn log-uniformly from [base_ms, 2 * base_ms) once per outage.
+   The schedule is then scale-free: whenever the broker comes back, at T
+   after the loss, each device's next attempt falls in [T, 2T) with the
+   density of T * 2^U, U uniform, which peaks at 1/ln 2 = 1.44 times its
+   mean. Equal jitter ([c/2, c] per retry) keeps the fleet's k-th attempts
+   in narrow bands during the ramp: a broker back in the middle of one gets
+   most of the fleet in its first second (3.7 x the mean in the simulation
+   of docs/mqtt5.md), full jitter even more. */
+#define HBI_BO_MAGIC 0xB0u
+
+static uint32_t hbi_bo_rand(hb_backoff *b)
+{
+    uint32_t x = b->rng;            /* xorshift32: never 0 from non-zero */
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    b->rng = x;
+    return x;
+}
+
+HEARTBEAT_DEF int hb_backoff_init(hb_backoff *b, uint32_t base_ms,
+                                  uint32_t max_ms, uint32_t stable_ms,
+                                  const char *device_id, uint32_t seed)
+{
+    uint32_t h;
+    if (b == NULL || base_ms == 0 || max_ms < base_ms ||
+        max_ms > 0x7FFFFFFFu || stable_ms > 0x7FFFFFFFu)
+        return HB_ERR_ARG;
+    h = device_id != NULL ? hbi_phase(device_id, 0xFFFFFFFFu) : 0u;
+    HB_MEMSET(b, 0, sizeof *b);
+    b->base_ms = base_ms;
+    b->max_ms = max_ms;
+    b->stable_ms = stable_ms;
+    b->ceiling = base_ms;
+    /* the seed goes through a multiply so that seeds 1, 2, 3 ... differ in
+       every bit; a zero state would stay zero */
+    b->rng = h ^ (seed * 0x9E3779B9u + 0x7F4A7C15u);
+    if (b->rng == 0) b->rng = 0x9E3779B9u;
+    b->magic = HBI_BO_MAGIC;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF uint32_t hb_backoff_next(hb_backoff *b, uint32_t now_ms)
+{
+    /* 2^(i/16) in 16.16 fixed point, i = 0 .. 16 */
+    static const uint32_t pow2[17] = {
+        65536u, 68438u, 71468u, 74632u, 77936u, 81386u, 84990u, 88752u,
+        92682u, 96785u, 101070u, 105545u, 110218u, 115098u, 120194u,
+        125515u, 131072u };
+    uint32_t delay;
+    if (b == NULL || b->magic != HBI_BO_MAGIC) return 0;
+    /* Reset only after a session that lasted: one kicked right after
+       CONNACK keeps backing off. A tick that went back counts as short. */
+    if (b->up && (int32_t)(now_ms - b->up_at) >= 0 &&
+        now_ms - b->up_at >= b->stable_ms)
+        b->failures = 0;
+    b->up = 0;
+    if (b->failures == 0) {
+        /* d0 = base * 2^u, u uniform in [0, 1): 4 bits pick the table
+           step, 12 more interpolate (piecewise linear in 2^u, within
+           0.2 % of it). 32 x 32 -> 64-bit multiply, no division. */
+        uint32_t r = hbi_bo_rand(b), i = r >> 28, f = (r >> 16) & 0xFFFu;
+        uint32_t m = pow2[i] + (((pow2[i + 1u] - pow2[i]) * f) >> 12);
+        uint64_t d0 = ((uint64_t)b->base_ms * m) >> 16;
+        delay = d0 > b->max_ms ? b->max_ms : (uint32_t)d0;
+        b->ceiling = delay;             /* the second retry: d0 again */
+    } else {
+        delay = b->ceiling;
+        b->ceiling = delay > b->max_ms / 2u ? b->max_ms : delay * 2u;
+    }
+    if (delay == 0) delay = 1;
+    b->failures++;
+    return delay;
+}
+
+HEARTBEAT_DEF void hb_backoff_connected(hb_backoff *b, uint32_t now_ms)
+{
+    if (b == NULL || b->magic != HBI_BO_MAGIC) return;
+    b->up = 1;
+    b->up_at = now_ms;
+}
+
+HEARTBEAT_DEF void hb_backoff_reset(hb_backoff *b)
+{
+    if (b == NULL || b->magic != HBI_BO_MAGIC) return;
+    b->failures = 0;
+}
+
+HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
+{
+    return b != NULL && b->magic == HBI_BO_MAGIC ? b->failures : 0u;
+}
+#undef HBI_BO_MAGIC
+/* ---- end of BACKOFF ---- */
 /* ---- MONITOR (hb_mon_*) implementation ------------------------------------
    Each function stands alone, so a device build that never calls hb_mon_*
    loses all of it to --gc-sections (checked by make size). */
@@ -3737,6 +4652,231 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_MAGIC
 #undef HBI_MON_EMPTY
 #undef HBI_MON_TOMB
+/* ---- SIGNED BEATS in the monitor ---------------------------------------- */
+static int hbi_b64val(unsigned c)
+{
+    if (c >= 'A' && c <= 'Z') return (int)(c - 'A');
+    if (c >= 'a' && c <= 'z') return (int)(c - 'a') + 26;
+    if (c >= '0' && c <= '9') return (int)(c - '0') + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+/* base64url (no padding, canonical: unused low bits zero) of s[0..n) into
+   out; the length, or -1 for bad input or no room. */
+static long hbi_b64dec(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+    size_t i, o = 0;
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    if (n % 4u == 1u) return -1;
+    for (i = 0; i < n; i++) {
+        int v = hbi_b64val((unsigned char)s[i]);
+        if (v < 0) return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6u;
+        if (bits >= 8u) {
+            bits -= 8u;
+            if (o >= cap) return -1;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1u;
+        }
+    }
+    return acc != 0 ? -1 : (long)o;
+}
+
+/* "exp" of the claims' top level (integer), if any. */
+static int hbi_sign_find_exp(const char *p, size_t n, int64_t *exp)
+{
+    hbi_mon_rd r;
+    r.p = p; r.e = p + n; r.why = NULL;
+    hbi_mon_ws(&r);
+    if (r.p >= r.e || *r.p++ != '{') return 0;
+    for (;;) {
+        const char *k;
+        size_t kn;
+        int esc, neg = 0;
+        uint64_t u;
+        hbi_mon_ws(&r);
+        if (hbi_mon_str(&r, &k, &kn, &esc) != 0) return 0;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p++ != ':') return 0;
+        hbi_mon_ws(&r);
+        if (!esc && kn == 3 && hbi_mon_eq(k, "exp", 3)) {
+            if (r.p < r.e && *r.p == '-') { neg = 1; r.p++; }
+            if (hbi_mon_uint(&r, (uint64_t)INT64_MAX, &u, NULL, NULL) != 0) return 0;
+            *exp = neg ? -(int64_t)u : (int64_t)u;
+            return 1;
+        }
+        if (hbi_mon_skip(&r, 1) != 0) return 0;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p != ',') return 0;
+        r.p++;
+    }
+}
+
+HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
+                                     const char *jws, size_t jws_len,
+                                     const hb_mon_sign *sg, uint32_t now_ms)
+{
+    static const char pre[] = "{\"alg\":\"", mid[] = "\",\"typ\":\"hb+jwt\",\"kid\":\"";
+    hbi_mon *s;
+    hb_mon_info info;
+    hb_mon_jws j;
+    unsigned char hdr[160], sig[64];
+    const char *h, *d1, *d2, *end, *claims, *why = NULL;
+    size_t hn, sn, cn, i;
+    long k;
+    int rc, err = HB_ERR_ARG;
+    uint32_t ignored;
+    int64_t exp;
+
+    if (!hbi_mon_ok(m) || sg == NULL || sg->verify == NULL || payload == NULL ||
+        (jws == NULL && jws_len != 0))
+        return HB_ERR_ARG;
+    s = &m->internal_;
+    if (s->busy) return HB_ERR_STATE;
+    if (len > 65536u || jws_len > 65536u) { why = "signed: over 65536 bytes"; goto bad; }
+    /* the three parts: header, claims (A) or none (B), signature */
+    if (jws == NULL) { h = payload; end = payload + len; }
+    else { h = jws; end = jws + jws_len; }
+    d1 = h;
+    while (d1 < end && *d1 != '.') d1++;
+    d2 = d1 < end ? d1 + 1 : end;
+    while (d2 < end && *d2 != '.') d2++;
+    if (d2 >= end || (jws != NULL && d2 != d1 + 1) || (jws == NULL && d2 == d1 + 1)) {
+        why = "signed: not a JWS";
+        goto bad;
+    }
+    for (i = 0; d2 + 1 + i < end; i++)
+        if (d2[1 + i] == '.') { why = "signed: not a JWS"; goto bad; }
+    /* the header: exactly heartbeat.h's, typ hb+jwt */
+    k = hbi_b64dec(h, (size_t)(d1 - h), hdr, sizeof hdr);
+    hn = k < 0 ? 0 : (size_t)k;
+    if (k < 0 || hn < 40u || hn > 39u + HB_SIGN_KID_MAX ||
+        !hbi_mon_eq((const char *)hdr, pre, 8) ||
+        !hbi_mon_eq((const char *)hdr + 13, mid, 24) ||
+        hdr[hn - 2u] != '"' || hdr[hn - 1u] != '}') {
+        why = "signed: header is not hb+jwt";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    if (hbi_mon_eq((const char *)hdr + 8, "ES256", 5)) j.alg = HB_SIGN_ES256;
+    else if (hbi_mon_eq((const char *)hdr + 8, "HS256", 5)) j.alg = HB_SIGN_HS256;
+    else { why = "signed: alg"; err = HB_ERR_CRYPTO; goto badsig; }
+    j.kid = (const char *)hdr + 37;
+    j.kid_len = hn - 39u;
+    for (i = 0; i < j.kid_len; i++) {
+        unsigned ch = (unsigned char)j.kid[i];
+        if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\') {
+            why = "signed: kid";
+            err = HB_ERR_CRYPTO;
+            goto badsig;
+        }
+    }
+    k = hbi_b64dec(d2 + 1, (size_t)(end - d2 - 1), sig, sizeof sig);
+    sn = k < 0 ? 0 : (size_t)k;
+    if (k < 0 || sn != (j.alg == HB_SIGN_ES256 ? 64u : 32u)) {
+        why = "signed: signature length";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    /* the claims and the signing input */
+    if (jws == NULL) {
+        size_t pn = (size_t)(d2 - d1 - 1);
+        if (sg->scratch == NULL || pn / 4u * 3u + 2u > sg->scratch_size) {
+            why = "signed: scratch too small";
+            err = HB_ERR_NOSPACE;
+            goto bad;
+        }
+        k = hbi_b64dec(d1 + 1, pn, (unsigned char *)sg->scratch, sg->scratch_size);
+        if (k < 0) { why = "signed: claims not base64url"; goto bad; }
+        claims = sg->scratch;
+        cn = (size_t)k;
+        j.input = payload;
+        j.input_len = (size_t)(d2 - payload);
+    } else {
+        size_t hl = (size_t)(d1 - h), need = hl + 1u + HBI_B64LEN(len);
+        if (sg->scratch == NULL || len >= 65536u || need > sg->scratch_size) {
+            why = "signed: scratch too small";
+            err = HB_ERR_NOSPACE;
+            goto bad;
+        }
+        HB_MEMCPY(sg->scratch, h, hl);
+        sg->scratch[hl] = '.';
+        hbi_b64url(sg->scratch + hl + 1u, (const unsigned char *)payload, len);
+        claims = payload;
+        cn = len;
+        j.input = sg->scratch;
+        j.input_len = need;
+    }
+    rc = hb_mon_parse(claims, cn, &info);
+    if (rc != HB_OK) { why = info.why; goto bad; }
+    if ((info.flags & (HB_MON_HAS_SEQ | HB_MON_HAS_BOOT)) !=
+        (HB_MON_HAS_SEQ | HB_MON_HAS_BOOT)) {
+        why = "signed: no seq or boot_id";
+        goto bad;
+    }
+    j.id = info.id;
+    j.id_len = info.id_len;
+    j.id_escaped = (info.flags & HB_MON_ID_ESCAPED) != 0;
+    j.sig = sig;
+    j.sig_len = sn;
+    s->busy = 1;                 /* the callback may not re-enter */
+    rc = sg->verify(sg->user, &j);
+    s->busy = 0;
+    if (rc != 0) {
+        why = "signed: bad signature";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    /* replays: expired (when we know the time), or not newer in this boot */
+    if (s->has_wall && hbi_sign_find_exp(claims, cn, &exp) &&
+        (s->wall_base + (int64_t)now_ms) / 1000 > exp + (int64_t)sg->leeway_s)
+        goto replay;
+    {
+        int found;
+        uint32_t coll = 0, idx;
+        int esc = (info.flags & HB_MON_ID_ESCAPED) != 0;
+        idx = hbi_mon_find(s, hb_mon_id_hash(info.id, info.id_len, esc), info.id,
+                           info.id_len, esc, &found, &coll);
+        if (found) {
+            const hb_mon_slot *sl = &s->cfg.slots[idx];
+            /* same boot: only a higher seq is news; a session restart
+               without a new boot_id is not possible for signed beats
+               (hb_start draws a new one) */
+            if (sl->boot == hbi_mon_boot16(info.boot_hash) &&
+                (sl->state & HBI_MON_F_SEQ) && info.seq <= sl->seq)
+                goto replay;
+        }
+    }
+    ignored = s->st.ignored;
+    rc = hb_mon_arrival(m, &info, now_ms);
+    if (rc == HB_OK && s->st.ignored != ignored) {
+        s->st.replays++;         /* the previous boot: arrival ignored it */
+        return HB_ERR_STATE;
+    }
+    return rc;
+replay:
+    s->st.beats++;
+    s->st.ignored++;
+    s->st.replays++;
+    s->now = now_ms;
+    return HB_ERR_STATE;
+badsig:
+    s->st.bad_sig++;
+    s->now = now_ms;
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, err, why);
+    return err;
+bad:
+    s->st.bad++;
+    s->now = now_ms;
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, err, why);
+    return err;
+}
+/* ---- end SIGNED BEATS in the monitor ---- */
+
 #undef HBI_MON_NONE
 #undef HBI_MON_MAXLEN
 #undef HBI_MON_DEPTH
@@ -3749,6 +4889,295 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_PREFETCH
 #undef HBI_MON_INLINE
 /* ---- end MONITOR implementation ---- */
+
+/* ========================================================================
+   ---- SIGNED BEATS ----
+   The claims are the beat as hbi_write makes it (no "jwt_token"; seq,
+   boot_id, uptime_ms, interval_ms forced on; iat/exp when synced). In
+   cfg.buf, the signature's bytes are laid out so that nothing is copied
+   twice and no second buffer is needed:
+     carrier A: [header.claims][.][signature]          all base64url
+     carrier B: [claims JSON][NUL][header.claims][.][signature]
+                then [header][..][signature] over the middle: the detached
+                JWS, while the payload stays the JSON at buf[0].
+   The claims JSON of carrier A is written a quarter of the free room
+   ahead of where its base64url goes and encoded in place (hbi_b64url
+   reads each group before writing it); the raw signature sits at the end
+   of its base64url area and is encoded in place the same way. While the
+   signer answers "pending", everything stays in cfg.buf and hb_poll only
+   calls the signer again.
+   ======================================================================== */
+
+/* The header's JSON is 39 bytes plus the kid:
+   {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"} */
+#define HBI_SIGN_HDR_FIXED 39u
+
+static size_t hbi_sign_siglen(int alg) { return alg == HB_SIGN_ES256 ? 64u : 32u; }
+
+static size_t hbi_sign_hdrlen(const hb_config *c)
+{
+    return HBI_B64LEN(HBI_SIGN_HDR_FIXED + HB_STRLEN(c->sign_kid));
+}
+
+/* The buffer a signed beat with claims of n bytes needs (0: too big). */
+static size_t hbi_sign_need(const hb_config *c, size_t n)
+{
+    size_t sl = HBI_B64LEN(hbi_sign_siglen(c->sign_alg)), need;
+    if (c->sign_kid == NULL || n >= SIZE_MAX / 4u - 1024u) return 0;
+    need = hbi_sign_hdrlen(c) + 1u + HBI_B64LEN(n) + 1u + sl + 1u;
+    if (c->sign_carrier == HB_CARRIER_B) need += n + 1u;
+    return need;
+}
+
+static const char *hbi_sign_check(const hb_config *c)
+{
+    size_t n, i;
+    if (c->sign_alg == HB_SIGN_NONE) {
+        if (c->sign != NULL || c->sign_kid != NULL || c->sign_user != NULL ||
+            c->sign_carrier != 0)
+            return "sign_alg: 0, yet sign fields are set";
+        return NULL;
+    }
+    if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
+    if (!HBI_SIGN_ON) return "sign_alg: built with HEARTBEAT_NO_SIGN";
+    if (c->sign_alg != HB_SIGN_ES256 && c->sign_alg != HB_SIGN_HS256)
+        return "sign_alg";
+    if (c->sign == NULL) return "sign";
+    if (c->sign_kid == NULL) return "sign_kid: NULL";
+    n = hbi_strnlen(c->sign_kid, HB_SIGN_KID_MAX);
+    if (n == 0 || n > HB_SIGN_KID_MAX) return "sign_kid: not 1..64 bytes";
+    for (i = 0; i < n; i++) {
+        unsigned ch = (unsigned char)c->sign_kid[i];
+        if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\')
+            return "sign_kid: not printable ASCII without \" and \\";
+    }
+    if (c->sign_carrier != HB_CARRIER_A && c->sign_carrier != HB_CARRIER_B)
+        return "sign_carrier";
+    if (c->token != NULL) return "token: no bearer token in signed beats";
+    if (c->sign_carrier == HB_CARRIER_B && c->n_user_props > HB_SIGN_B_PROPS)
+        return "n_user_props: at most 2 besides carrier B's jws";
+    if (c->boot_id_str == NULL && c->boot_id == 0 && c->rand == NULL)
+        return "rand: needed to make the boot_id of signed beats";
+    return NULL;
+}
+
+/* Carrier B: the beat's MQTT 5 user properties are "jws" and then yours. */
+static void hbi_sign_props(hbi_state *s)
+{
+    size_t i;
+    s->sg_props[0].key = "jws";
+    s->sg_props[0].value = s->sg_jws;
+    s->sg_props[0].value_len = s->sg_jws_len;
+    for (i = 0; i < s->cfg.n_user_props && i < HB_SIGN_B_PROPS; i++)
+        s->sg_props[i + 1u] = s->cfg.user_props[i];
+    s->props.user_props = s->sg_props;
+    s->props.n_user_props = i + 1u;
+}
+
+/* hb_init's defaults: the claims every signed beat carries, and carrier
+   A's content type. */
+static void hbi_sign_resolve(hbi_state *s)
+{
+    hb_config *c = &s->cfg;
+    if (!HBI_SIGNING(c)) return;
+    if (c->sign_carrier == HB_CARRIER_A && c->content_type == NULL)
+        s->props.content_type = "application/jwt";
+    c->flags |= HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
+    if (c->sign_user == NULL) c->sign_user = c->user;
+    if (c->boot_id_str == NULL && c->boot_id == 0) {
+        HB_MEMSET(s->boot_hex, '0', 16);
+        s->boot_hex[16] = '\0';
+        c->boot_id_str = s->boot_hex;   /* filled by each hb_start */
+    }
+}
+
+/* hb_start: no job pending; a generated boot_id is drawn anew, because seq
+   and uptime_ms restart with each hb_start and (boot_id, seq) must never
+   repeat for a verifier's replay check. */
+static void hbi_sign_start(hbi_state *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint32_t r[2];
+    int i;
+    s->sg_state = 0;
+    s->sg_jws_len = 0;
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.boot_id_str != s->boot_hex) return;
+    r[0] = s->cfg.rand(s->cfg.user);
+    r[1] = s->cfg.rand(s->cfg.user);
+    for (i = 0; i < 16; i++)
+        s->boot_hex[i] = hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];
+    s->boot_hex[16] = '\0';
+}
+
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
+{
+    int64_t v[2];
+    int i;
+    /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
+       the bound only keeps the sum below from overflowing */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+        hbi_fail(w, HB_ERR_RANGE);
+        return;
+    }
+    v[0] = t->sec;
+    /* ceil(1.5 * i / 1000) in 32-bit arithmetic (no 64-bit division on the
+       beat path): 3 * (i / 2000) + ceil(3 * (i % 2000) / 2000) */
+    v[1] = t->sec + (int64_t)(3u * (interval_ms / 2000u) +
+                              (3u * (interval_ms % 2000u) + 1999u) / 2000u);
+    for (i = 0; i < 2; i++) {
+        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
+        if (v[i] < 0) hbi_put(w, "-", 1);
+        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
+                                        : (uint64_t)v[i]);
+    }
+}
+
+/* Where hbi_build writes the claims JSON in a buffer of size bytes. */
+static size_t hbi_sign_offset(const hbi_state *s, size_t size)
+{
+    size_t h = hbi_sign_hdrlen(&s->cfg) + 1u;
+    if (s->cfg.sign_carrier == HB_CARRIER_B) return 0;
+    if (size <= h) return size;             /* no room: the writer fails */
+    return h + (size - h) / 4u;
+}
+
+/* The signer's answer: pending, failed, or done (then the message is put
+   together: carrier A's ".signature", carrier B's detached JWS). */
+static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t sl = hbi_sign_siglen(c->sign_alg), e = s->sg_end, at;
+    const unsigned char *sig =
+        (const unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl;
+    if (rc > 0 && s->busy && s->sg_state != HBI_SG_SYNC) {
+        uint32_t wait = (uint32_t)rc;
+        s->sg_state = HBI_SG_PENDING;
+        s->sg_at += wait < c->interval_ms ? wait : c->interval_ms; /* was now */
+        return HBI_SIGN_WAIT;
+    }
+    s->sg_state = 0;
+    if (rc != 0) {
+        buf[0] = '\0';
+        *len = 0;
+        return HB_ERR_CRYPTO;
+    }
+    if (c->sign_carrier == HB_CARRIER_A) {
+        buf[e] = '.';
+        at = e + 1u + hbi_b64url(buf + e + 1u, sig, sl);
+        buf[at] = '\0';
+        *len = at;
+    } else {
+        at = s->sg_in + hbi_sign_hdrlen(c);
+        buf[at++] = '.';
+        buf[at++] = '.';
+        at += hbi_b64url(buf + at, sig, sl);    /* sig is >= 22 bytes ahead */
+        buf[at] = '\0';
+        s->sg_jws = buf + s->sg_in;
+        s->sg_jws_len = at - s->sg_in;
+        hbi_sign_props(s);
+        *len = s->sg_plen;
+    }
+    return HB_OK;
+}
+
+/* The claims JSON (*len bytes) is at buf + hbi_sign_offset(): make the
+   signing input and ask the signer; its answer is returned. No room:
+   s->sg_end = 0, nothing asked. */
+static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
+                                       size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t n = *len, kl = HB_STRLEN(c->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
+    size_t hl = HBI_B64LEN(hj), b, e, need, sl = c->sign_alg == HB_SIGN_ES256 ? 64u : 32u;
+    /* hbi_sign_offset's answer, from hl (no deeper call: hb_poll's stack) */
+    size_t off = c->sign_carrier == HB_CARRIER_B ? 0u : hl + 1u + (size - hl - 1u) / 4u;
+    char *h;
+    s->sg_jws_len = 0;
+    s->sg_end = 0;
+    need = n >= SIZE_MAX / 4u - 1024u ? 0u
+         : hl + 1u + HBI_B64LEN(n) + 1u + HBI_B64LEN(sl) + 1u +
+           (c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u);   /* = hbi_sign_need */
+    if (need == 0 || need > size) {
+        buf[0] = '\0';
+        *len = 0;
+        return HB_ERR_NOSPACE;
+    }
+    b = c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u;
+    e = b + hl + 1u + HBI_B64LEN(n);
+    if (c->sign_carrier == HB_CARRIER_A) {
+        /* in place: the JSON must lie a group count ahead (it does, given
+           the room checked above; checked again, cheaply) */
+        if (off - (hl + 1u) < (n + 2u) / 3u) {
+            buf[0] = '\0';
+            *len = 0;
+            return HB_ERR_NOSPACE;
+        }
+        hbi_b64url(buf + hl + 1u, (const unsigned char *)buf + off, n);
+    } else {
+        hbi_b64url(buf + b + hl + 1u, (const unsigned char *)buf, n);
+    }
+    /* the header: exact bytes, kid checked by hb_init (no escaping) */
+    h = buf + b + hl - hj;
+    HB_MEMCPY(h, "{\"alg\":\"", 8);
+    HB_MEMCPY(h + 8, c->sign_alg == HB_SIGN_ES256 ? "ES256" : "HS256", 5);
+    HB_MEMCPY(h + 13, "\",\"typ\":\"hb+jwt\",\"kid\":\"", 24);
+    HB_MEMCPY(h + 37, c->sign_kid, kl);
+    HB_MEMCPY(h + 37 + kl, "\"}", 2);
+    hbi_b64url(buf + b, (const unsigned char *)h, hj);
+    buf[b + hl] = '.';
+    s->sg_in = b;
+    s->sg_end = e;
+    s->sg_plen = n;
+    return c->sign(c->sign_user, c->sign_alg, buf + b, e - b,
+                   (unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl, 0);
+}
+
+/* A later poll: the signer again, on the same input; its answer. */
+static HBI_NOINLINE int hbi_sign_resume(hbi_state *s, char *buf)
+{
+    const hb_config *c = &s->cfg;
+    size_t sl = hbi_sign_siglen(c->sign_alg);
+    return c->sign(c->sign_user, c->sign_alg, buf + s->sg_in,
+                   s->sg_end - s->sg_in,
+                   (unsigned char *)buf + s->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
+}
+
+/* hb_poll while a signature is pending: a grid point that comes due
+   meanwhile is skipped (counted in missed; the grid stays). 1 when the
+   signer's wait is over: hb_poll then asks it again (through hbi_attempt,
+   called from hb_poll itself so that the stack stays as deep as a beat's). */
+static HBI_NOINLINE int hbi_sign_poll(hbi_state *s, uint32_t now)
+{
+    if ((int32_t)(now - s->due) >= 0) {
+        hbi_advance(s, now);
+        s->stats.missed++;
+        hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, "signer still busy");
+    }
+    return s->state == HBI_ST_RUNNING && s->sg_state == HBI_SG_PENDING &&
+           (int32_t)(now - s->sg_at) >= 0;
+}
+
+HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
+{
+    const hbi_state *s;
+    if (len != NULL) *len = 0;
+    if (hb == NULL || !hbi_inited(hb)) return NULL;
+    s = &hb->internal_;
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.sign_carrier != HB_CARRIER_B ||
+        !s->props_live || s->sg_jws_len == 0)
+        return NULL;
+    if (len != NULL) *len = s->sg_jws_len;
+    return s->sg_jws;
+}
+
+HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb)
+{
+    if (hb == NULL || !hbi_inited(hb) || !HBI_SIGNING(&hb->internal_.cfg))
+        return NULL;
+    return hb->internal_.cfg.boot_id_str;
+}
+/* ---- end SIGNED BEATS ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer ------------------------------------------- */
@@ -3780,56 +5209,24 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #  define HBI_JWT_HAVE_ES 0
 #endif
 
-/* The internal blinding generator serves ES256, and mbedTLS 3's parser. */
-#if HBI_JWT_HAVE_ES || (HBI_JWT_MBEDTLS3 && HBI_JWT_HAVE_RS)
+/* The internal blinding generator serves RS256, ES256 and mbedTLS 3's
+   parser. */
+#if HBI_JWT_HAVE_ES || HBI_JWT_HAVE_RS
 #  define HBI_JWT_NEED_BLIND 1
 #else
 #  define HBI_JWT_NEED_BLIND 0
 #endif
 
 #define HBI_JWT_MAGIC    0x4A575431u  /* "JWT1" */
+#define HBI_JWT_MAGIC_SG 0x4A575331u  /* "JWS1": hb_jwt_signer_init, no token */
 #define HBI_JWT_SIG_MAX  512u         /* RSA-4096 */
 #define HBI_JWT_RSA_MIN  2048u        /* bits, RFC 7518 3.3 */
 #define HBI_JWT_RSA_MAX  4096u
 #define HBI_JWT_HS_MIN   32u          /* bytes, RFC 7518 3.2 */
 #define HBI_JWT_JTI_BYTES 16u
-/* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
-#define HBI_JWT_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
+#define HBI_JWT_B64LEN(n) HBI_B64LEN(n)
 
 typedef struct hb_jwt_internal hbi_jwt_state;
-
-static const char hbi_jwt_b64_alphabet[65] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* base64url of src[0..n) into dst, no padding, no NUL; returns the length.
-   Each group of 3 input bytes is read before its 4 output bytes are written,
-   so it also works in place when the input sits at the *end* of the output
-   area: src == dst + HBI_JWT_B64LEN(n) - n. (Group k writes up to
-   dst + 4k + 3 while the next unread byte is at dst + (E - n) + 3k + 3, and
-   E - n >= number of whole groups.) The token builder relies on this. */
-static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
-{
-    size_t i = 0, o = 0;
-    uint32_t v;
-    for (; n - i >= 3u; i += 3u) {
-        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8 | src[i + 2u];
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 6) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[v & 63u];
-    }
-    if (n - i == 1u) {
-        v = (uint32_t)src[i] << 16;
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-    } else if (n - i == 2u) {
-        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8;
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 6) & 63u];
-    }
-    return o;
-}
 
 HEARTBEAT_DEF int hb_jwt_b64url(char *dst, size_t size, const void *src,
                                 size_t n, size_t *out_len)
@@ -3852,10 +5249,13 @@ static const mbedtls_md_info_t *hbi_jwt_sha256(void)
 }
 
 #if HBI_JWT_NEED_BLIND
-/* The internal blinding generator for ES256 without cfg.rng: block k is
+/* The internal blinding generator for RS256 and ES256 without cfg.rng:
+   block k is
    SHA-256(seed || counter), the counter never repeats for one signer, and
    the seed is a hash of the private key, unknown to whoever lacks the key.
-   It only blinds the curve arithmetic; the ECDSA nonce is RFC 6979's. */
+   It only blinds the arithmetic (the RSA private-key operation, the curve
+   multiplication); PKCS#1 v1.5 needs no randomness and the ECDSA nonce is
+   RFC 6979's. */
 static int hbi_jwt_blind(void *user, unsigned char *out, size_t len)
 {
     hbi_jwt_state *in = (hbi_jwt_state *)user;
@@ -3970,13 +5370,21 @@ static int hbi_jwt_load_key(hbi_jwt_state *in)
 #endif
 }
 
+/* SIGNED BEATS: the clock of a beat signer, which makes no tokens. */
+static int hbi_jwt_no_clock(void *user, hb_time *now)
+{
+    (void)user;
+    (void)now;
+    return -1;
+}
+
 /* Checks the config and resolves its defaults into in->cfg. */
 static int hbi_jwt_check(hb_jwt_config *c)
 {
     if (c->alg == HB_JWT_HS256) {
         if (c->key_len < HBI_JWT_HS_MIN) return HB_ERR_ARG;
     } else if (c->alg == HB_JWT_RS256) {
-        if (!HBI_JWT_HAVE_RS || c->rng == NULL) return HB_ERR_ARG;
+        if (!HBI_JWT_HAVE_RS) return HB_ERR_ARG;
     } else if (c->alg == HB_JWT_ES256) {
         if (!HBI_JWT_HAVE_ES) return HB_ERR_ARG;
     } else {
@@ -4028,8 +5436,9 @@ HEARTBEAT_DEF void hb_jwt_free(hb_jwt *jwt)
     hbi_jwt_state *in;
     if (jwt == NULL) return;
     in = &jwt->internal_;
-    if (in->magic == HBI_JWT_MAGIC) {
+    if (in->magic == HBI_JWT_MAGIC || in->magic == HBI_JWT_MAGIC_SG)
         mbedtls_pk_free(&in->pk);
+    if (in->magic == HBI_JWT_MAGIC) {
         /* The token is a bearer credential until it expires. */
         mbedtls_platform_zeroize(in->cfg.buf, in->cfg.buf_size);
     }
@@ -4096,11 +5505,10 @@ static int hbi_jwt_put_json(hbi_jwt_state *in, size_t *pos, int claims,
     return HB_OK;
 }
 
-/* Signs buf[0..n) into sig; *sig_len gets the length. */
-static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
+/* Signs msg[0..n) into sig; *sig_len gets the length. */
+static int hbi_jwt_sign(hbi_jwt_state *in, const unsigned char *msg, size_t n,
                         unsigned char *sig, size_t *sig_len)
 {
-    const unsigned char *msg = (const unsigned char *)in->cfg.buf;
     unsigned char hash[32];
     int rc;
     if (in->cfg.alg == HB_JWT_HS256) {
@@ -4111,13 +5519,14 @@ static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
     rc = mbedtls_md(hbi_jwt_sha256(), msg, n, hash);
 #if HBI_JWT_HAVE_RS
     if (rc == 0 && in->cfg.alg == HB_JWT_RS256) {
+        void *ru;
+        hb_jwt_rng_fn rf = hbi_jwt_rng(in, &ru);
 #  if HBI_JWT_MBEDTLS3
         rc = mbedtls_pk_sign(&in->pk, MBEDTLS_MD_SHA256, hash, sizeof hash,
-                             sig, HBI_JWT_SIG_MAX, sig_len,
-                             in->cfg.rng, in->cfg.rng_user);
+                             sig, HBI_JWT_SIG_MAX, sig_len, rf, ru);
 #  else
         rc = mbedtls_pk_sign(&in->pk, MBEDTLS_MD_SHA256, hash, sizeof hash,
-                             sig, sig_len, in->cfg.rng, in->cfg.rng_user);
+                             sig, sig_len, rf, ru);
 #  endif
     }
 #endif
@@ -4197,7 +5606,7 @@ static int hbi_jwt_mint(hbi_jwt_state *in, int64_t now)
     want = c->alg == HB_JWT_HS256 ? 32u
          : c->alg == HB_JWT_ES256 ? 64u : mbedtls_pk_get_len(&in->pk);
     if (c->buf_size - pos < HBI_JWT_B64LEN(want) + 2u) return HB_ERR_NOSPACE;
-    rc = hbi_jwt_sign(in, pos, sig, &sig_len);
+    rc = hbi_jwt_sign(in, (const unsigned char *)c->buf, pos, sig, &sig_len);
     if (rc != 0 || sig_len != want) {
         in->mbedtls_err = rc;
         mbedtls_platform_zeroize(sig, sizeof sig);
@@ -4223,7 +5632,7 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
     if (len != NULL) *len = 0;
     if (jwt == NULL || token == NULL || len == NULL) return HB_ERR_ARG;
     in = &((hb_jwt *)jwt)->internal_;
-    if (in->magic != HBI_JWT_MAGIC) return HB_ERR_STATE;
+    if (in->magic != HBI_JWT_MAGIC) return HB_ERR_STATE;  /* or a beat signer */
     HB_MEMSET(&t, 0, sizeof t);
     if (in->cfg.clock(in->cfg.clock_user, &t) != 0
         || t.sec < in->cfg.min_valid_sec)
@@ -4244,6 +5653,129 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
     *len = in->len;
     return HB_OK;
 }
+
+/* ---- SIGNED BEATS: the mbedTLS beat signer ---- */
+HEARTBEAT_DEF int hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg)
+{
+    hbi_jwt_state *in;
+    int rc;
+    if (jwt == NULL) return HB_ERR_ARG;
+    in = &jwt->internal_;
+    HB_MEMSET(jwt, 0, sizeof *jwt);
+    if (cfg == NULL || (cfg->alg != HB_JWT_HS256 && cfg->alg != HB_JWT_ES256))
+        return HB_ERR_ARG;
+    /* Only the key matters: the token fields get placeholders so that
+       hb_jwt_init's checks (key length, alg availability) apply as is. */
+    in->cfg.alg = cfg->alg;
+    in->cfg.key = cfg->key;
+    in->cfg.key_len = cfg->key_len;
+    in->cfg.rng = cfg->rng;
+    in->cfg.rng_user = cfg->rng_user;
+    in->cfg.aud = "-";
+    in->cfg.clock = hbi_jwt_no_clock;
+    in->cfg.buf = (char *)in->seed;
+    in->cfg.buf_size = 1;
+    rc = hbi_jwt_check(&in->cfg);
+    if (rc == HB_OK) {
+        mbedtls_pk_init(&in->pk);
+        rc = hbi_jwt_load_key(in);
+        if (rc != HB_OK) mbedtls_pk_free(&in->pk);
+    }
+    in->cfg.key = NULL;
+    in->cfg.aud = NULL;
+    in->cfg.clock = NULL;
+    in->cfg.buf = NULL;
+    in->cfg.buf_size = 0;
+    if (rc != HB_OK) {
+        mbedtls_platform_zeroize(jwt, sizeof *jwt);
+        return rc;
+    }
+    in->magic = HBI_JWT_MAGIC_SG;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_jwt_sign_beat(void *jwt, int alg, const char *input,
+                                   size_t len, unsigned char *sig, int again)
+{
+    hbi_jwt_state *in;
+    size_t sl = 0;
+    int rc;
+    (void)again;    /* never pending: each call signs */
+    if (jwt == NULL || input == NULL || sig == NULL) return HB_ERR_ARG;
+    in = &((hb_jwt *)jwt)->internal_;
+    if (in->magic != HBI_JWT_MAGIC && in->magic != HBI_JWT_MAGIC_SG)
+        return HB_ERR_STATE;
+    if (alg != in->cfg.alg || (alg != HB_JWT_HS256 && alg != HB_JWT_ES256))
+        return HB_ERR_ARG;
+    rc = hbi_jwt_sign(in, (const unsigned char *)input, len, sig, &sl);
+    if (rc != 0 || sl != (alg == HB_JWT_ES256 ? 64u : 32u)) {
+        in->mbedtls_err = rc;
+        return HB_ERR_CRYPTO;
+    }
+    return 0;
+}
+HEARTBEAT_DEF int hb_jwt_verify_beat(const hb_mon_jws *j, const unsigned char *key,
+                                     size_t key_len)
+{
+    unsigned char mac[32];
+    unsigned diff = 0;
+    size_t i;
+    if (j == NULL || key == NULL || key_len == 0 || j->input == NULL ||
+        j->sig == NULL)
+        return HB_ERR_ARG;
+    if (j->alg == HB_SIGN_HS256) {
+        if (j->sig_len != 32u || key_len < HBI_JWT_HS_MIN) return HB_ERR_ARG;
+        if (mbedtls_md_hmac(hbi_jwt_sha256(), key, key_len,
+                            (const unsigned char *)j->input, j->input_len, mac))
+            return HB_ERR_CRYPTO;
+        for (i = 0; i < 32u; i++) diff |= (unsigned)(mac[i] ^ j->sig[i]);
+        mbedtls_platform_zeroize(mac, sizeof mac);
+        return diff == 0 ? 0 : HB_ERR_CRYPTO;
+    }
+#if HBI_JWT_HAVE_ES
+    if (j->alg == HB_SIGN_ES256 && j->sig_len == 64u) {
+        mbedtls_pk_context pk;
+        mbedtls_mpi r, s;
+        unsigned char h[32];
+        int rc;
+        mbedtls_pk_init(&pk);
+        rc = mbedtls_pk_parse_public_key(&pk, key, key_len);
+        if (rc != 0 || !mbedtls_pk_can_do(&pk, MBEDTLS_PK_ECDSA)) {
+            mbedtls_pk_free(&pk);
+            return HB_ERR_ARG;
+        }
+        mbedtls_mpi_init(&r);
+        mbedtls_mpi_init(&s);
+        rc = mbedtls_md(hbi_jwt_sha256(), (const unsigned char *)j->input,
+                        j->input_len, h);
+        if (rc == 0) rc = mbedtls_mpi_read_binary(&r, j->sig, 32);
+        if (rc == 0) rc = mbedtls_mpi_read_binary(&s, j->sig + 32, 32);
+        if (rc == 0) {
+#  if HBI_JWT_MBEDTLS3
+            mbedtls_ecp_group grp;
+            mbedtls_ecp_point q;
+            mbedtls_ecp_group_init(&grp);
+            mbedtls_ecp_point_init(&q);
+            rc = mbedtls_ecp_export(mbedtls_pk_ec(pk), &grp, NULL, &q);
+            if (rc == 0 && grp.id != MBEDTLS_ECP_DP_SECP256R1) rc = -1;
+            if (rc == 0) rc = mbedtls_ecdsa_verify(&grp, h, 32, &q, &r, &s);
+            mbedtls_ecp_group_free(&grp);
+            mbedtls_ecp_point_free(&q);
+#  else
+            mbedtls_ecp_keypair *ec = mbedtls_pk_ec(pk);
+            rc = ec->grp.id != MBEDTLS_ECP_DP_SECP256R1 ? -1
+               : mbedtls_ecdsa_verify(&ec->grp, h, 32, &ec->Q, &r, &s);
+#  endif
+        }
+        mbedtls_mpi_free(&r);
+        mbedtls_mpi_free(&s);
+        mbedtls_pk_free(&pk);
+        return rc == 0 ? 0 : HB_ERR_CRYPTO;
+    }
+#endif
+    return HB_ERR_ARG;
+}
+/* ---- end SIGNED BEATS ---- */
 
 HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 {
@@ -4295,6 +5827,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_JWT_HAVE_ES
 #undef HBI_JWT_NEED_BLIND
 #undef HBI_JWT_MAGIC
+#undef HBI_JWT_MAGIC_SG
 #undef HBI_JWT_SIG_MAX
 #undef HBI_JWT_RSA_MIN
 #undef HBI_JWT_RSA_MAX
@@ -4307,10 +5840,18 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_ST_RUNNING
 #undef HBI_PEND_NOW
 #undef HBI_PEND_RETRY
+#undef HBI_SG_PENDING
+#undef HBI_SG_SYNC
+#undef HBI_SIGN_WAIT
+#undef HBI_SIGNING
+#undef HBI_SIGN_ON
+#undef HBI_SIGN_HDR_FIXED
+#undef HBI_B64LEN
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
 #undef HBI_OPTIONS
 #undef HBI_NOINLINE
+#undef HBI_INLINE
 #undef HBI_SEC_MIN
 #undef HBI_SEC_MAX
 #undef HBI_SEC_SHIFT

@@ -9,7 +9,10 @@ SUITE_EXTERN(service);
 SUITE_EXTERN(features);
 SUITE_EXTERN(golden);
 SUITE_EXTERN(faults);
+SUITE_EXTERN(reentry);
+SUITE_EXTERN(mqtt5);
 SUITE_EXTERN(monitor);
+SUITE_EXTERN(sign);
 
 GREATEST_MAIN_DEFS();
 
@@ -22,6 +25,9 @@ int main(int argc, char **argv)
     RUN_SUITE(features);
     RUN_SUITE(golden);
     RUN_SUITE(faults);
+    RUN_SUITE(reentry);
+    RUN_SUITE(mqtt5);
     RUN_SUITE(monitor);
+    RUN_SUITE(sign);
     GREATEST_MAIN_END();
 }
