@@ -482,17 +482,17 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   4124    714    0    0   8570  11234       336        136    280
-   Cortex-M4   3820    714    0    0   8140  10656       336        136    252
-   Cortex-M33  3824    714    0    0   8128  10644       336        136    252
-   rv32imac    4375    797    0    0   9145  12026       336        136    256
+   Cortex-M0   4124    714    0    0   8570  11058       336        136    280
+   Cortex-M4   3820    714    0    0   8140  10480       336        136    252
+   Cortex-M33  3824    714    0    0   8128  10468       336        136    252
+   rv32imac    4375    797    0    0   9145  11873       336        136    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12239  1161    0    0
-   Cortex-M4  11659  1161    0    0
-   Cortex-M33 11653  1161    0    0
-   rv32imac   12864  1330    0    0
+   Cortex-M0  12212  1572    0    0
+   Cortex-M4  11750  1572    0    0
+   Cortex-M33 11756  1572    0    0
+   rv32imac   13130  1774    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
