@@ -662,7 +662,7 @@ static void run_big(uint32_t n)
         hb_mon_get_stats(&m2, &st1);
         (void)st0;
     }
-    printf("\nat %u devices (table %u slots, %.0f %% full):\n", n, cap, 100.0 * n / cap);
+    printf("\nat %u devices (table %u slots, %.0f %% full):\n\n", n, cap, 100.0 * n / cap);
     printf("| measure | value | target |\n|---|---|---|\n");
     printf("| detector state per device (sizeof hb_mon_slot) | %u B | <= 32 B |\n",
            (unsigned)sizeof(hb_mon_slot));
