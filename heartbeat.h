@@ -361,7 +361,7 @@
    Cortex-M0   3854    686    0    0   5762   8199       240        120    248
    Cortex-M4   3566    686    0    0   5486   7791       240        120    232
    Cortex-M33  3566    686    0    0   5486   7791       240        120    232
-   rv32imac    4107    721    0    0   6174   8875       240        120    256
+   rv32imac    4107    721    0    0   6174   8889       240        120    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
