@@ -738,6 +738,36 @@ enum {
    call. A call with again == 0 abandons any earlier unfinished job. */
 typedef int (*hb_sign_fn)(void *user, int alg, const char *input, size_t len,
                           unsigned char *sig, int again);
+/* The signed-beat code, reached only through the table hb_signed_beats
+   hands out: a build that never names hb_signed_beats links none of it
+   (with -ffunction-sections -Wl,--gc-sections, or a static library). */
+struct hb_sign_ops;
+typedef const struct hb_sign_ops *(*hb_sign_ops_fn)(void);
+/* The signing state's private part (do not touch). */
+struct hb_sign_internal {
+    const struct hb_sign_ops *t;  /* hb_init: what ops returned */
+    size_t        sg_in;    /* signing input: buf[sg_in .. sg_end) */
+    size_t        sg_end;
+    size_t        sg_plen;  /* carrier B: the payload's length */
+    const char   *sg_jws;   /* carrier B: the detached JWS of the last beat */
+    size_t        sg_jws_len;
+    hb_user_prop  sg_props[HB_SIGN_B_PROPS + 1]; /* carrier B: "jws" + yours */
+    uint32_t      sg_at;    /* pending signature: ask again at this tick */
+    char          boot_hex[17]; /* the generated boot_id */
+};
+/* Signed beats' settings and state: caller-owned, one per service, set
+   cfg.signing = &it; it must outlive the service (hb_init to the last
+   hb_poll). Zero it, then fill the public fields. */
+typedef struct hb_signing {
+    hb_sign_ops_fn ops;           /* required: hb_signed_beats */
+    int           sign_alg;       /* HB_SIGN_ES256 or HB_SIGN_HS256 */
+    const char   *sign_kid;       /* "kid" of the header: 1..64 bytes of
+                                     printable ASCII without " and \ */
+    hb_sign_fn    sign;           /* the signer: yours, or hb_jwt_sign_beat */
+    void         *sign_user;      /* passed to sign; NULL means: cfg.user */
+    int           sign_carrier;   /* HB_CARRIER_A (0) or HB_CARRIER_B */
+    struct hb_sign_internal internal_; /* private */
+} hb_signing;
 /* ---- end SIGNED BEATS ---- */
 
 typedef struct hb_config {
@@ -782,26 +812,19 @@ typedef struct hb_config {
                                      0 = ceil(1.5 * interval_ms / 1000) (at
                                      least 1); HB_EXPIRY_NONE = none; other
                                      values as they are */
+    uint32_t      poll_gap_ms;    /* 0 = no check; else a gap between two
+                                     hb_poll calls longer than this counts in
+                                     stats.poll_gaps and logs HB_MSG_POLL_GAP
+                                     (set it from your keep-alive, e.g.
+                                     keepalive_s * 500); <= 2^31-1 */
     const char   *content_type;   /* NULL = "application/json"; UTF-8,
                                      1..65535 bytes; must stay valid */
     const hb_user_prop *user_props; /* User Properties of every beat, NULL =
                                      none; the array and its strings must
                                      stay valid */
     size_t        n_user_props;   /* entries in user_props, 0..255 */
-    uint32_t      poll_gap_ms;    /* 0 = no check; else a gap between two
-                                     hb_poll calls longer than this counts in
-                                     stats.poll_gaps and logs HB_MSG_POLL_GAP
-                                     (set it from your keep-alive, e.g.
-                                     keepalive_s * 500); <= 2^31-1 */
-    /* ---- SIGNED BEATS: all zero = unsigned, the Go format ---- */
-    int           sign_alg;       /* HB_SIGN_NONE, HB_SIGN_ES256, HB_SIGN_HS256 */
-    const char   *sign_kid;       /* "kid" of the header: 1..64 bytes of
-                                     printable ASCII without " and \;
-                                     required when signing */
-    hb_sign_fn    sign;           /* the signer (required when signing):
-                                     yours, or hb_jwt_sign_beat */
-    void         *sign_user;      /* passed to sign; NULL means: pass user */
-    int           sign_carrier;   /* HB_CARRIER_A (0) or HB_CARRIER_B */
+    /* ---- SIGNED BEATS: NULL = unsigned, the Go format ---- */
+    hb_signing   *signing;        /* your hb_signing (SIGNED BEATS) */
 } hb_config;
 
 /* What has happened since hb_start (hb_start resets it). Every beat
@@ -839,21 +862,11 @@ struct hb_service_internal {
     uint8_t       pending;  /* HBI_PEND_* bits */
     uint8_t       busy;     /* a callback of this service is running:
                                the re-entry guard */
-    uint8_t       reserved;
+    uint8_t       sg_state; /* SIGNED BEATS: 0, HBI_SG_PENDING or _SYNC */
     hb_stats      stats;
     hb_beat_props props;    /* what hb_beat_props_get hands out */
     uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
     uint8_t       props_live; /* props valid: in publish, after offline msg */
-    /* ---- SIGNED BEATS ---- */
-    size_t        sg_in;    /* signing input: buf[sg_in .. sg_end) */
-    size_t        sg_end;
-    size_t        sg_plen;  /* carrier B: the payload's length */
-    const char   *sg_jws;   /* carrier B: the detached JWS of the last beat */
-    size_t        sg_jws_len;
-    hb_user_prop  sg_props[HB_SIGN_B_PROPS + 1]; /* carrier B: "jws" + yours */
-    uint32_t      sg_at;    /* pending signature: ask again at this tick */
-    uint8_t       sg_state; /* 0, or HBI_SG_PENDING */
-    char          boot_hex[17]; /* the generated boot_id */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -1265,6 +1278,9 @@ HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len);
    generated at each hb_start when neither it nor cfg.boot_id is given.
    NULL when not signing, or when the boot_id is the number cfg.boot_id. */
 HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb);
+/* The signed-beat code: set hb_signing.ops = hb_signed_beats. Naming it is
+   what links that code in. */
+HEARTBEAT_DEF const struct hb_sign_ops *hb_signed_beats(void);
 /* ---- end SIGNED BEATS ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
@@ -2318,17 +2334,22 @@ typedef struct hb_service_internal hbi_state;
 #else
 #  define HBI_SIGN_ON   HBI_OPTIONS
 #endif
-#define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->sign_alg != 0)
-static const char *hbi_sign_check(const hb_config *c);
-static void   hbi_sign_resolve(hbi_state *s);
-static void   hbi_sign_start(hbi_state *s);
-static void   hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms);
-static size_t hbi_sign_offset(const hbi_state *s, size_t size);
-static int    hbi_sign_begin(hbi_state *s, char *buf, size_t size, size_t *len);
-static int    hbi_sign_resume(hbi_state *s, char *buf);
-static int    hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len);
-static int    hbi_sign_poll(hbi_state *s, uint32_t now);
-static size_t hbi_sign_need(const hb_config *c, size_t n);
+#define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->signing != NULL)
+#define HBI_SG(s)       (&(s)->cfg.signing->internal_)
+#define HBI_SGT(c)      ((c)->signing->internal_.t)
+/* The table behind hb_signed_beats: the service calls the signed-beat
+   code only through it, so nothing of it is linked unless named. */
+struct hb_sign_ops {
+    const char *(*check)(const hb_config *c);
+    void   (*resolve)(hbi_state *s, int fill);
+    void   (*start)(hbi_state *s);
+    void   (*claims)(hb_json *w, const hb_time *t, uint32_t interval_ms);
+    size_t (*offset)(const hbi_state *s, size_t size);
+    int    (*build)(hbi_state *s, char *buf, size_t size, size_t *len, uint32_t now);
+    int    (*finish)(hbi_state *s, char *buf, size_t *len, uint32_t now);
+    int    (*poll)(hbi_state *s, uint32_t now);
+    size_t (*need)(const hb_config *c, size_t n);
+};
 /* ---- end SIGNED BEATS ---- */
 
 static void hbi_log(const hbi_state *s, int level, const char *msg, int err,
@@ -2422,7 +2443,15 @@ static const char *hbi_check(const hb_config *c)
             return "user_props: not UTF-8, empty key or over 65535 bytes";
     }
     if (HBI_OPTIONS && c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
-    return hbi_sign_check(c);   /* SIGNED BEATS */
+    if (c->signing != NULL) {   /* SIGNED BEATS: through the table only */
+        const struct hb_sign_ops *t;
+        if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
+        if (!HBI_SIGN_ON) return "signing: built with HEARTBEAT_NO_SIGN";
+        if (c->signing->ops == NULL || (t = c->signing->ops()) == NULL)
+            return "signing: ops NULL (set it to hb_signed_beats)";
+        return t->check(c);
+    }
+    return NULL;
 }
 
 HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
@@ -2464,7 +2493,11 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     s->props.payload_format = 1;   /* the JSON writer emits valid UTF-8 only */
     s->props.user_props = s->cfg.n_user_props != 0 ? s->cfg.user_props : NULL;
     s->props.n_user_props = s->cfg.n_user_props;
-    hbi_sign_resolve(s);        /* SIGNED BEATS */
+    s->sg_state = 0;
+    if (HBI_SIGNING(&s->cfg)) {     /* SIGNED BEATS */
+        HBI_SGT(&s->cfg) = s->cfg.signing->ops();
+        HBI_SGT(&s->cfg)->resolve(s, 1);
+    }
     s->state = HBI_ST_STOPPED;
     return HB_OK;
 }
@@ -2510,7 +2543,8 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
     if (!HBI_OPTIONS) return HB_OK;
-    hbi_sign_start(s);          /* SIGNED BEATS: a new boot_id, no pending job */
+    s->sg_state = 0;            /* SIGNED BEATS: a new boot_id, no pending job */
+    if (HBI_SIGNING(&s->cfg)) HBI_SGT(&s->cfg)->start(s);
     if (s->cfg.flags & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
     /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
        first point is one interval away, as Go's time.Ticker does; with it,
@@ -2597,7 +2631,7 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
                                               : st->last_error));
         }
         if (HBI_SIGNING(c) && t != NULL)    /* SIGNED BEATS: iat, exp */
-            hbi_sign_claims(w, t, c->interval_ms);
+            HBI_SGT(c)->claims(w, t, c->interval_ms);
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
             w->internal_.depth = 1;
@@ -2630,8 +2664,7 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
        else is built meanwhile (hb_offline_message: HB_ERR_STATE) */
     if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
         if (!s->busy || buf != s->cfg.buf) return HB_ERR_STATE;
-        s->sg_at = now;
-        return hbi_sign_after(s, buf, hbi_sign_resume(s, buf), len);
+        return HBI_SGT(&s->cfg)->finish(s, buf, len, now);
     }
     /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
        (hb_start for the first) when that step is forward as a signed
@@ -2671,17 +2704,12 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_TOKEN;
         if (tok == NULL) tok = "";
     }
-    if (HBI_SIGNING(&s->cfg)) off = hbi_sign_offset(s, size); /* SIGNED BEATS */
+    if (HBI_SIGNING(&s->cfg)) off = HBI_SGT(&s->cfg)->offset(s, size); /* SIGNED BEATS */
     hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
     rc = hb_json_finish(&w, len);
     if (rc != HB_OK || !HBI_SIGNING(&s->cfg)) return rc;
-    /* SIGNED BEATS: begin and after one after the other, not nested, to
-       keep hb_poll's stack */
-    s->sg_at = now;
-    rc = hbi_sign_begin(s, buf, size, len);
-    if (s->sg_end == 0) return HB_ERR_NOSPACE;
-    return hbi_sign_after(s, buf, rc, len);
+    return HBI_SGT(&s->cfg)->build(s, buf, size, len, now);  /* SIGNED BEATS */
 }
 
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
@@ -2794,7 +2822,7 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
         if (r < d) d = r;
     }
     if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {   /* SIGNED BEATS */
-        int32_t r = (int32_t)(s->sg_at - now);
+        int32_t r = (int32_t)(HBI_SG(s)->sg_at - now);
         if (r < d) d = r;
     }
     return d > 0 ? (uint32_t)d : 0u;
@@ -2865,7 +2893,7 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
         if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
     }
     if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {     /* SIGNED BEATS */
-        if (hbi_sign_poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
+        if (HBI_SGT(&s->cfg)->poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
         return hbi_wait(s, now_ms);
     }
     if (d <= 0) {
@@ -2991,7 +3019,12 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
     s.stats.last_error = HB_ERR_LAST_;
     HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
-    hbi_sign_resolve(&s);                /* SIGNED BEATS: the claims' fields */
+    if (HBI_SIGNING(cfg)) {              /* SIGNED BEATS: the claims' fields */
+        if (HBI_SGT(cfg) == NULL && cfg->signing->ops != NULL)
+            HBI_SGT(cfg) = cfg->signing->ops();
+        if (HBI_SGT(cfg) == NULL) return 0;
+        HBI_SGT(cfg)->resolve(&s, 0);
+    }
     t.sec = HBI_SEC_MAX - 1439LL * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
@@ -3006,7 +3039,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
         if (hb_json_finish(&w, &n) != HB_OK) return 0;
         if (n > len) len = n;
     }
-    if (HBI_SIGNING(cfg)) return hbi_sign_need(cfg, len);   /* SIGNED BEATS */
+    if (HBI_SIGNING(cfg)) return HBI_SGT(cfg)->need(cfg, len);   /* SIGNED BEATS */
     room = len + 1u;
     return room + token_len < room ? 0 : room + token_len;
 }
@@ -4911,50 +4944,45 @@ bad:
 /* The header's JSON is 39 bytes plus the kid:
    {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"} */
 #define HBI_SIGN_HDR_FIXED 39u
+#define HBI_SIGN_USER(c) \
+    ((c)->signing->sign_user != NULL ? (c)->signing->sign_user : (c)->user)
 
 static size_t hbi_sign_siglen(int alg) { return alg == HB_SIGN_ES256 ? 64u : 32u; }
 
 static size_t hbi_sign_hdrlen(const hb_config *c)
 {
-    return HBI_B64LEN(HBI_SIGN_HDR_FIXED + HB_STRLEN(c->sign_kid));
+    return HBI_B64LEN(HBI_SIGN_HDR_FIXED + HB_STRLEN(c->signing->sign_kid));
 }
 
 /* The buffer a signed beat with claims of n bytes needs (0: too big). */
 static size_t hbi_sign_need(const hb_config *c, size_t n)
 {
-    size_t sl = HBI_B64LEN(hbi_sign_siglen(c->sign_alg)), need;
-    if (c->sign_kid == NULL || n >= SIZE_MAX / 4u - 1024u) return 0;
+    size_t sl = HBI_B64LEN(hbi_sign_siglen(c->signing->sign_alg)), need;
+    if (c->signing->sign_kid == NULL || n >= SIZE_MAX / 4u - 1024u) return 0;
     need = hbi_sign_hdrlen(c) + 1u + HBI_B64LEN(n) + 1u + sl + 1u;
-    if (c->sign_carrier == HB_CARRIER_B) need += n + 1u;
+    if (c->signing->sign_carrier == HB_CARRIER_B) need += n + 1u;
     return need;
 }
 
 static const char *hbi_sign_check(const hb_config *c)
 {
+    const hb_signing *g = c->signing;
     size_t n, i;
-    if (c->sign_alg == HB_SIGN_NONE) {
-        if (c->sign != NULL || c->sign_kid != NULL || c->sign_user != NULL ||
-            c->sign_carrier != 0)
-            return "sign_alg: 0, yet sign fields are set";
-        return NULL;
-    }
-    if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
-    if (!HBI_SIGN_ON) return "sign_alg: built with HEARTBEAT_NO_SIGN";
-    if (c->sign_alg != HB_SIGN_ES256 && c->sign_alg != HB_SIGN_HS256)
+    if (c->signing->sign_alg != HB_SIGN_ES256 && c->signing->sign_alg != HB_SIGN_HS256)
         return "sign_alg";
-    if (c->sign == NULL) return "sign";
-    if (c->sign_kid == NULL) return "sign_kid: NULL";
-    n = hbi_strnlen(c->sign_kid, HB_SIGN_KID_MAX);
+    if (g->sign == NULL) return "sign";
+    if (c->signing->sign_kid == NULL) return "sign_kid: NULL";
+    n = hbi_strnlen(c->signing->sign_kid, HB_SIGN_KID_MAX);
     if (n == 0 || n > HB_SIGN_KID_MAX) return "sign_kid: not 1..64 bytes";
     for (i = 0; i < n; i++) {
-        unsigned ch = (unsigned char)c->sign_kid[i];
+        unsigned ch = (unsigned char)c->signing->sign_kid[i];
         if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\')
             return "sign_kid: not printable ASCII without \" and \\";
     }
-    if (c->sign_carrier != HB_CARRIER_A && c->sign_carrier != HB_CARRIER_B)
+    if (c->signing->sign_carrier != HB_CARRIER_A && c->signing->sign_carrier != HB_CARRIER_B)
         return "sign_carrier";
     if (c->token != NULL) return "token: no bearer token in signed beats";
-    if (c->sign_carrier == HB_CARRIER_B && c->n_user_props > HB_SIGN_B_PROPS)
+    if (c->signing->sign_carrier == HB_CARRIER_B && c->n_user_props > HB_SIGN_B_PROPS)
         return "n_user_props: at most 2 besides carrier B's jws";
     if (c->boot_id_str == NULL && c->boot_id == 0 && c->rand == NULL)
         return "rand: needed to make the boot_id of signed beats";
@@ -4965,29 +4993,31 @@ static const char *hbi_sign_check(const hb_config *c)
 static void hbi_sign_props(hbi_state *s)
 {
     size_t i;
-    s->sg_props[0].key = "jws";
-    s->sg_props[0].value = s->sg_jws;
-    s->sg_props[0].value_len = s->sg_jws_len;
+    HBI_SG(s)->sg_props[0].key = "jws";
+    HBI_SG(s)->sg_props[0].value = HBI_SG(s)->sg_jws;
+    HBI_SG(s)->sg_props[0].value_len = HBI_SG(s)->sg_jws_len;
     for (i = 0; i < s->cfg.n_user_props && i < HB_SIGN_B_PROPS; i++)
-        s->sg_props[i + 1u] = s->cfg.user_props[i];
-    s->props.user_props = s->sg_props;
+        HBI_SG(s)->sg_props[i + 1u] = s->cfg.user_props[i];
+    s->props.user_props = HBI_SG(s)->sg_props;
     s->props.n_user_props = i + 1u;
 }
 
 /* hb_init's defaults: the claims every signed beat carries, and carrier
    A's content type. */
-static void hbi_sign_resolve(hbi_state *s)
+static void hbi_sign_resolve(hbi_state *s, int fill)
 {
+    static const char zeros[] = "0000000000000000";
     hb_config *c = &s->cfg;
-    if (!HBI_SIGNING(c)) return;
-    if (c->sign_carrier == HB_CARRIER_A && c->content_type == NULL)
+    if (c->signing->sign_carrier == HB_CARRIER_A && c->content_type == NULL)
         s->props.content_type = "application/jwt";
     c->flags |= HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
-    if (c->sign_user == NULL) c->sign_user = c->user;
     if (c->boot_id_str == NULL && c->boot_id == 0) {
-        HB_MEMSET(s->boot_hex, '0', 16);
-        s->boot_hex[16] = '\0';
-        c->boot_id_str = s->boot_hex;   /* filled by each hb_start */
+        if (!fill) {                    /* hb_buf_size: a copy, same width */
+            c->boot_id_str = zeros;
+            return;
+        }
+        HB_MEMCPY(HBI_SG(s)->boot_hex, zeros, 17);
+        c->boot_id_str = HBI_SG(s)->boot_hex;   /* filled by each hb_start */
     }
 }
 
@@ -5000,13 +5030,13 @@ static void hbi_sign_start(hbi_state *s)
     uint32_t r[2];
     int i;
     s->sg_state = 0;
-    s->sg_jws_len = 0;
-    if (!HBI_SIGNING(&s->cfg) || s->cfg.boot_id_str != s->boot_hex) return;
+    HBI_SG(s)->sg_jws_len = 0;
+    if (s->cfg.boot_id_str != HBI_SG(s)->boot_hex) return;
     r[0] = s->cfg.rand(s->cfg.user);
     r[1] = s->cfg.rand(s->cfg.user);
     for (i = 0; i < 16; i++)
-        s->boot_hex[i] = hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];
-    s->boot_hex[16] = '\0';
+        HBI_SG(s)->boot_hex[i] = hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];
+    HBI_SG(s)->boot_hex[16] = '\0';
 }
 
 /* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
@@ -5037,7 +5067,7 @@ static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
 static size_t hbi_sign_offset(const hbi_state *s, size_t size)
 {
     size_t h = hbi_sign_hdrlen(&s->cfg) + 1u;
-    if (s->cfg.sign_carrier == HB_CARRIER_B) return 0;
+    if (s->cfg.signing->sign_carrier == HB_CARRIER_B) return 0;
     if (size <= h) return size;             /* no room: the writer fails */
     return h + (size - h) / 4u;
 }
@@ -5047,13 +5077,13 @@ static size_t hbi_sign_offset(const hbi_state *s, size_t size)
 static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
 {
     const hb_config *c = &s->cfg;
-    size_t sl = hbi_sign_siglen(c->sign_alg), e = s->sg_end, at;
+    size_t sl = hbi_sign_siglen(c->signing->sign_alg), e = HBI_SG(s)->sg_end, at;
     const unsigned char *sig =
         (const unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl;
     if (rc > 0 && s->busy && s->sg_state != HBI_SG_SYNC) {
         uint32_t wait = (uint32_t)rc;
         s->sg_state = HBI_SG_PENDING;
-        s->sg_at += wait < c->interval_ms ? wait : c->interval_ms; /* was now */
+        HBI_SG(s)->sg_at += wait < c->interval_ms ? wait : c->interval_ms; /* was now */
         return HBI_SIGN_WAIT;
     }
     s->sg_state = 0;
@@ -5062,50 +5092,50 @@ static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
         *len = 0;
         return HB_ERR_CRYPTO;
     }
-    if (c->sign_carrier == HB_CARRIER_A) {
+    if (c->signing->sign_carrier == HB_CARRIER_A) {
         buf[e] = '.';
         at = e + 1u + hbi_b64url(buf + e + 1u, sig, sl);
         buf[at] = '\0';
         *len = at;
     } else {
-        at = s->sg_in + hbi_sign_hdrlen(c);
+        at = HBI_SG(s)->sg_in + hbi_sign_hdrlen(c);
         buf[at++] = '.';
         buf[at++] = '.';
         at += hbi_b64url(buf + at, sig, sl);    /* sig is >= 22 bytes ahead */
         buf[at] = '\0';
-        s->sg_jws = buf + s->sg_in;
-        s->sg_jws_len = at - s->sg_in;
+        HBI_SG(s)->sg_jws = buf + HBI_SG(s)->sg_in;
+        HBI_SG(s)->sg_jws_len = at - HBI_SG(s)->sg_in;
         hbi_sign_props(s);
-        *len = s->sg_plen;
+        *len = HBI_SG(s)->sg_plen;
     }
     return HB_OK;
 }
 
 /* The claims JSON (*len bytes) is at buf + hbi_sign_offset(): make the
    signing input and ask the signer; its answer is returned. No room:
-   s->sg_end = 0, nothing asked. */
+   HBI_SG(s)->sg_end = 0, nothing asked. */
 static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
                                        size_t *len)
 {
     const hb_config *c = &s->cfg;
-    size_t n = *len, kl = HB_STRLEN(c->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
-    size_t hl = HBI_B64LEN(hj), b, e, need, sl = c->sign_alg == HB_SIGN_ES256 ? 64u : 32u;
+    size_t n = *len, kl = HB_STRLEN(c->signing->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
+    size_t hl = HBI_B64LEN(hj), b, e, need, sl = c->signing->sign_alg == HB_SIGN_ES256 ? 64u : 32u;
     /* hbi_sign_offset's answer, from hl (no deeper call: hb_poll's stack) */
-    size_t off = c->sign_carrier == HB_CARRIER_B ? 0u : hl + 1u + (size - hl - 1u) / 4u;
+    size_t off = c->signing->sign_carrier == HB_CARRIER_B ? 0u : hl + 1u + (size - hl - 1u) / 4u;
     char *h;
-    s->sg_jws_len = 0;
-    s->sg_end = 0;
+    HBI_SG(s)->sg_jws_len = 0;
+    HBI_SG(s)->sg_end = 0;
     need = n >= SIZE_MAX / 4u - 1024u ? 0u
          : hl + 1u + HBI_B64LEN(n) + 1u + HBI_B64LEN(sl) + 1u +
-           (c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u);   /* = hbi_sign_need */
+           (c->signing->sign_carrier == HB_CARRIER_B ? n + 1u : 0u);   /* = hbi_sign_need */
     if (need == 0 || need > size) {
         buf[0] = '\0';
         *len = 0;
         return HB_ERR_NOSPACE;
     }
-    b = c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u;
+    b = c->signing->sign_carrier == HB_CARRIER_B ? n + 1u : 0u;
     e = b + hl + 1u + HBI_B64LEN(n);
-    if (c->sign_carrier == HB_CARRIER_A) {
+    if (c->signing->sign_carrier == HB_CARRIER_A) {
         /* in place: the JSON must lie a group count ahead (it does, given
            the room checked above; checked again, cheaply) */
         if (off - (hl + 1u) < (n + 2u) / 3u) {
@@ -5120,16 +5150,16 @@ static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
     /* the header: exact bytes, kid checked by hb_init (no escaping) */
     h = buf + b + hl - hj;
     HB_MEMCPY(h, "{\"alg\":\"", 8);
-    HB_MEMCPY(h + 8, c->sign_alg == HB_SIGN_ES256 ? "ES256" : "HS256", 5);
+    HB_MEMCPY(h + 8, c->signing->sign_alg == HB_SIGN_ES256 ? "ES256" : "HS256", 5);
     HB_MEMCPY(h + 13, "\",\"typ\":\"hb+jwt\",\"kid\":\"", 24);
-    HB_MEMCPY(h + 37, c->sign_kid, kl);
+    HB_MEMCPY(h + 37, c->signing->sign_kid, kl);
     HB_MEMCPY(h + 37 + kl, "\"}", 2);
     hbi_b64url(buf + b, (const unsigned char *)h, hj);
     buf[b + hl] = '.';
-    s->sg_in = b;
-    s->sg_end = e;
-    s->sg_plen = n;
-    return c->sign(c->sign_user, c->sign_alg, buf + b, e - b,
+    HBI_SG(s)->sg_in = b;
+    HBI_SG(s)->sg_end = e;
+    HBI_SG(s)->sg_plen = n;
+    return c->signing->sign(HBI_SIGN_USER(c), c->signing->sign_alg, buf + b, e - b,
                    (unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl, 0);
 }
 
@@ -5137,10 +5167,10 @@ static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
 static HBI_NOINLINE int hbi_sign_resume(hbi_state *s, char *buf)
 {
     const hb_config *c = &s->cfg;
-    size_t sl = hbi_sign_siglen(c->sign_alg);
-    return c->sign(c->sign_user, c->sign_alg, buf + s->sg_in,
-                   s->sg_end - s->sg_in,
-                   (unsigned char *)buf + s->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
+    size_t sl = hbi_sign_siglen(c->signing->sign_alg);
+    return c->signing->sign(HBI_SIGN_USER(c), c->signing->sign_alg, buf + HBI_SG(s)->sg_in,
+                   HBI_SG(s)->sg_end - HBI_SG(s)->sg_in,
+                   (unsigned char *)buf + HBI_SG(s)->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
 }
 
 /* hb_poll while a signature is pending: a grid point that comes due
@@ -5155,7 +5185,36 @@ static HBI_NOINLINE int hbi_sign_poll(hbi_state *s, uint32_t now)
         hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, "signer still busy");
     }
     return s->state == HBI_ST_RUNNING && s->sg_state == HBI_SG_PENDING &&
-           (int32_t)(now - s->sg_at) >= 0;
+           (int32_t)(now - HBI_SG(s)->sg_at) >= 0;
+}
+
+/* hbi_build's signing, after the claims JSON: begin and after one after
+   the other, not nested, to keep hb_poll's stack. */
+static int hbi_sign_build(hbi_state *s, char *buf, size_t size, size_t *len,
+                          uint32_t now)
+{
+    int rc;
+    HBI_SG(s)->sg_at = now;
+    rc = hbi_sign_begin(s, buf, size, len);
+    if (HBI_SG(s)->sg_end == 0) return HB_ERR_NOSPACE;
+    return hbi_sign_after(s, buf, rc, len);
+}
+
+/* hbi_build with a signature pending: the signer again, not a rebuild. */
+static int hbi_sign_finish(hbi_state *s, char *buf, size_t *len, uint32_t now)
+{
+    HBI_SG(s)->sg_at = now;
+    return hbi_sign_after(s, buf, hbi_sign_resume(s, buf), len);
+}
+
+HEARTBEAT_DEF const struct hb_sign_ops *hb_signed_beats(void)
+{
+    static const struct hb_sign_ops t = {
+        hbi_sign_check, hbi_sign_resolve, hbi_sign_start, hbi_sign_claims,
+        hbi_sign_offset, hbi_sign_build, hbi_sign_finish, hbi_sign_poll,
+        hbi_sign_need
+    };
+    return HBI_SIGN_ON ? &t : NULL; /* NULL: HEARTBEAT_NO_SIGN, _NO_OPTIONS */
 }
 
 HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
@@ -5164,11 +5223,11 @@ HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
     if (len != NULL) *len = 0;
     if (hb == NULL || !hbi_inited(hb)) return NULL;
     s = &hb->internal_;
-    if (!HBI_SIGNING(&s->cfg) || s->cfg.sign_carrier != HB_CARRIER_B ||
-        !s->props_live || s->sg_jws_len == 0)
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.signing->sign_carrier != HB_CARRIER_B ||
+        !s->props_live || HBI_SG(s)->sg_jws_len == 0)
         return NULL;
-    if (len != NULL) *len = s->sg_jws_len;
-    return s->sg_jws;
+    if (len != NULL) *len = HBI_SG(s)->sg_jws_len;
+    return HBI_SG(s)->sg_jws;
 }
 
 HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb)
@@ -5846,6 +5905,9 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_SIGNING
 #undef HBI_SIGN_ON
 #undef HBI_SIGN_HDR_FIXED
+#undef HBI_SIGN_USER
+#undef HBI_SG
+#undef HBI_SGT
 #undef HBI_B64LEN
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL

@@ -124,17 +124,26 @@ static fake f;
 static msign ms;
 static hb_service hb;
 
+/* The caller-owned signing states: one per service, so sign_config hands
+   out the next of a few (tests run at most two signing services at once). */
+static hb_signing sgs[4];
+static unsigned sgs_next;
+
 /* A signed config: ES256, kid "hb-key-1", carrier A, mock signer. */
 static void sign_config(hb_config *c)
 {
+    hb_signing *g = &sgs[sgs_next++ % 4u];
     fake_config(c, &f, sbuf, sizeof sbuf);
     memset(&ms, 0, sizeof ms);
+    memset(g, 0, sizeof *g);
     c->token = NULL;
     c->rand = fake_rand;
-    c->sign_alg = HB_SIGN_ES256;
-    c->sign_kid = "hb-key-1";
-    c->sign = mock_sign;
-    c->sign_user = &ms;
+    c->signing = g;
+    g->ops = hb_signed_beats;
+    g->sign_alg = HB_SIGN_ES256;
+    g->sign_kid = "hb-key-1";
+    g->sign = mock_sign;
+    g->sign_user = &ms;
 }
 
 /* Splits a compact JWS at its dots: the three parts' lengths. */
@@ -204,8 +213,8 @@ TEST hs256_header_and_length(void)
     size_t ha, pa, sa;
     long hn;
     sign_config(&c);
-    c.sign_alg = HB_SIGN_HS256;
-    c.sign_kid = "k";
+    c.signing->sign_alg = HB_SIGN_HS256;
+    c.signing->sign_kid = "k";
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
     ASSERT_ENUM_EQ(HB_OK, hb_start(&hb, 0), hb_strerror);
     hb_poll(&hb, 1000);
@@ -371,7 +380,7 @@ TEST b_detached_same_signature(void)
     /* carrier B, same everything */
     sign_config(&c);
     c.boot_id_str = "0123456789abcdef";
-    c.sign_carrier = HB_CARRIER_B;
+    c.signing->sign_carrier = HB_CARRIER_B;
     c.publish = pub_b;
     jws_svc = &hb2;
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb2, &c), hb_strerror);
@@ -443,7 +452,7 @@ TEST mqtt5_props(void)
     /* carrier B with two of the config's own properties */
     sign_config(&c);
     c.publish = pub_props;
-    c.sign_carrier = HB_CARRIER_B;
+    c.signing->sign_carrier = HB_CARRIER_B;
     c.user_props = mine;
     c.n_user_props = 2;
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
@@ -473,7 +482,7 @@ TEST offline_message_b(void)
     const char *j, *dots;
     const hb_beat_props *p;
     sign_config(&c);
-    c.sign_carrier = HB_CARRIER_B;
+    c.signing->sign_carrier = HB_CARRIER_B;
     c.boot_id_str = "0123456789abcdef";
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
     ASSERT_ENUM_EQ(HB_OK, hb_offline_message(&hb, 0, will, sizeof will, &n),
@@ -514,7 +523,7 @@ TEST buf_size_exact(void)
         size_t need;
         hb_stats st;
         sign_config(&c);
-        c.sign_carrier = carrier;
+        c.signing->sign_carrier = carrier;
         c.device_id = "dev-1";
         f.t.sec = 253402214399LL - 1439LL * 60;    /* the widest timestamp */
         f.t.nsec = 999999999u;
@@ -553,7 +562,7 @@ TEST every_buf_size(void)
         size_t sz, ok_from = 0;
         hb_config c;
         sign_config(&c);
-        c.sign_carrier = carrier;
+        c.signing->sign_carrier = carrier;
         c.boot_id_str = "0123456789abcdef";
         for (sz = 1; sz < 700; sz++) {
             int rc;
@@ -779,26 +788,27 @@ TEST config_checks(void)
     kid65[65] = 0;
 #define BAD(stmt) do { sign_config(&c); stmt; \
         ASSERT_ENUM_EQ(HB_ERR_ARG, hb_init(&hb, &c), hb_strerror); } while (0)
-    BAD(c.sign_alg = 2);                       /* RS256: not per beat */
-    BAD(c.sign_alg = 4);
-    BAD(c.sign = NULL);
-    BAD(c.sign_kid = NULL);
-    BAD(c.sign_kid = "");
-    BAD(c.sign_kid = kid65);
-    BAD(c.sign_kid = "a b");
-    BAD(c.sign_kid = "a\"b");
-    BAD(c.sign_kid = "a\\b");
-    BAD(c.sign_kid = "caf\xc3\xa9");
-    BAD(c.sign_carrier = 2);
+    BAD(c.signing->sign_alg = 2);                       /* RS256: not per beat */
+    BAD(c.signing->sign_alg = 4);
+    BAD(c.signing->sign = NULL);
+    BAD(c.signing->sign_kid = NULL);
+    BAD(c.signing->sign_kid = "");
+    BAD(c.signing->sign_kid = kid65);
+    BAD(c.signing->sign_kid = "a b");
+    BAD(c.signing->sign_kid = "a\"b");
+    BAD(c.signing->sign_kid = "a\\b");
+    BAD(c.signing->sign_kid = "caf\xc3\xa9");
+    BAD(c.signing->sign_carrier = 2);
     BAD(c.token = fake_token);                 /* no bearer token */
     BAD(c.rand = NULL);                        /* boot_id needs randomness */
-    BAD((c.sign_alg = 0));                     /* fields without an alg */
-    BAD((c.sign_alg = 0, c.sign = NULL, c.sign_user = NULL, c.sign_kid = NULL,
-         c.sign_carrier = HB_CARRIER_B));
+    BAD((c.signing->sign_alg = 0));            /* signing without an alg */
+    BAD((c.signing->ops = NULL));              /* no hb_signed_beats */
+    BAD((c.signing->sign_alg = 0, c.signing->sign = NULL, c.signing->sign_user = NULL, c.signing->sign_kid = NULL,
+         c.signing->sign_carrier = HB_CARRIER_B));
 #undef BAD
     sign_config(&c);
     kid65[64] = 0;
-    c.sign_kid = kid65;
+    c.signing->sign_kid = kid65;
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
     /* the unsigned default is untouched: jwt_token still there */
     fake_config(&c, &f, sbuf, sizeof sbuf);
@@ -824,13 +834,13 @@ TEST sign_user_defaults_to_user(void)
 {
     hb_config c;
     sign_config(&c);
-    c.sign = user_sign;
-    c.sign_user = NULL;
+    c.signing->sign = user_sign;
+    c.signing->sign_user = NULL;
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
     hb_start(&hb, 0);
     ASSERT_ENUM_EQ(HB_OK, hb_beat_now(&hb, 0), hb_strerror);
     ASSERT_EQ((void *)&f, user_seen);
-    c.sign_user = &ms;
+    c.signing->sign_user = &ms;
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
     hb_start(&hb, 0);
     ASSERT_ENUM_EQ(HB_OK, hb_beat_now(&hb, 0), hb_strerror);
@@ -903,7 +913,7 @@ static void make_beats(int carrier, uint32_t t0, int n, int restart)
     int i;
     if (!restart) {
         sign_config(&c);
-        c.sign_carrier = carrier;
+        c.signing->sign_carrier = carrier;
         c.publish = pub_keep;
         c.interval_ms = 1000;
         jws_svc = &hb;
@@ -1030,7 +1040,7 @@ TEST monitor_rejects(void)
     mon_setup();
     /* kid the verifier does not know */
     sign_config(&c);
-    c.sign_kid = "other";
+    c.signing->sign_kid = "other";
     c.publish = pub_keep;
     jws_svc = &hb;
     nbeats = 0;
@@ -1166,8 +1176,8 @@ TEST mbedtls_es256_verifies(void)
     }
     /* through the service: the published token verifies */
     sign_config(&c);
-    c.sign = hb_jwt_sign_beat;
-    c.sign_user = &sjwt;
+    c.signing->sign = hb_jwt_sign_beat;
+    c.signing->sign_user = &sjwt;
     ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
     hb_start(&hb, 0);
     hb_poll(&hb, 1000);
@@ -1242,9 +1252,9 @@ TEST mbedtls_monitor(void)
         jc.key_len = skeylen;
         ASSERT_ENUM_EQ(HB_OK, hb_jwt_signer_init(&sjwt, &jc), hb_strerror);
         sign_config(&c);
-        c.sign_alg = jc.alg;
-        c.sign = hb_jwt_sign_beat;
-        c.sign_user = &sjwt;
+        c.signing->sign_alg = jc.alg;
+        c.signing->sign = hb_jwt_sign_beat;
+        c.signing->sign_user = &sjwt;
         c.publish = pub_keep;
         jws_svc = &hb;
         nbeats = 0;

@@ -452,6 +452,7 @@ HBX_FN uint32_t hbx_random(void *user)
 
 #if defined(HEARTBEAT_MBEDTLS)
 static hb_jwt hbx_signer;         /* the key, parsed once */
+static hb_signing hbx_signing;    /* cfg.signing: settings and state */
 #endif
 
 /* --sign: the mbedTLS beat signer and the signed-beat fields of cfg.
@@ -482,12 +483,15 @@ HBX_FN int hbx_sign(hb_config *cfg, const hbx_options *o, char *kid, size_t kid_
     }
     memset(key, 0, sizeof key);          /* the signer keeps its own copy */
     snprintf(kid, kid_size, "%s-hb", o->id);
-    cfg->sign_alg = jc.alg;              /* HB_SIGN_* = HB_JWT_* */
-    cfg->sign_kid = o->kid ? o->kid : kid;
-    cfg->sign = hb_jwt_sign_beat;
-    cfg->sign_user = &hbx_signer;
-    cfg->sign_carrier = o->carrier && !strcmp(o->carrier, "b") ? HB_CARRIER_B
-                                                                : HB_CARRIER_A;
+    memset(&hbx_signing, 0, sizeof hbx_signing);
+    hbx_signing.ops = hb_signed_beats;   /* links the signed-beat code in */
+    hbx_signing.sign_alg = jc.alg;       /* HB_SIGN_* = HB_JWT_* */
+    hbx_signing.sign_kid = o->kid ? o->kid : kid;
+    hbx_signing.sign = hb_jwt_sign_beat;
+    hbx_signing.sign_user = &hbx_signer;
+    hbx_signing.sign_carrier = o->carrier && !strcmp(o->carrier, "b") ? HB_CARRIER_B
+                                                                       : HB_CARRIER_A;
+    cfg->signing = &hbx_signing;
     cfg->rand = hbx_random;              /* draws the boot_id */
     return 0;
 #else

@@ -40,6 +40,7 @@ int main(void)
     static char buf[1024];
     hb_service hb;
     hb_config c;
+    static hb_signing sg;
     memset(&c, 0, sizeof c);
     c.topic = "t";
     c.interval_ms = 10;
@@ -51,9 +52,13 @@ int main(void)
     c.flags = HB_OPT_SEQ;
     c.rand = rnd;
     if (hb_init(&hb, &c) != HB_OK) return 1;
-    c.sign_alg = HB_SIGN_ES256;
-    c.sign_kid = "k";
-    c.sign = sign;
+    memset(&sg, 0, sizeof sg);
+    sg.ops = hb_signed_beats;
+    sg.sign_alg = HB_SIGN_ES256;
+    sg.sign_kid = "k";
+    sg.sign = sign;
+    c.signing = &sg;
     if (hb_init(&hb, &c) != (EXPECT_SIGN ? HB_OK : HB_ERR_ARG)) return 2;
+    if ((hb_signed_beats() != NULL) != EXPECT_SIGN) return 3;
     return 0;
 }

@@ -70,6 +70,7 @@ static void fields(void *user, hb_json *w)
 }
 
 static char buf[1024];
+static hb_signing sg;      /* cfg.signing of the signed example */
 
 /* Signed beats: any signature will do here, the claims are what counts. */
 static int sign(void *user, int alg, const char *in, size_t len,
@@ -191,10 +192,13 @@ int main(void)
 
     /* carrier B: the payload is the signed beat's claims */
     base(&cfg, &e);
-    cfg.sign_alg = HB_SIGN_ES256;
-    cfg.sign_kid = "sensor-0042-hb";
-    cfg.sign = sign;
-    cfg.sign_carrier = HB_CARRIER_B;
+    memset(&sg, 0, sizeof sg);
+    sg.ops = hb_signed_beats;
+    sg.sign_alg = HB_SIGN_ES256;
+    sg.sign_kid = "sensor-0042-hb";
+    sg.sign = sign;
+    sg.sign_carrier = HB_CARRIER_B;
+    cfg.signing = &sg;
     cfg.boot_id_str = "9f86d081884c7d65";
     run("signed-claims", &cfg, &e, 2);
     cfg.flags = HB_OPT_SEND_UNSYNCED;

@@ -164,8 +164,12 @@ static int grab(void *user, int alg, const char *in, size_t len,
 static void service(hb_service *hb, char *buf, size_t size, int alg,
                     hb_sign_fn fn, void *user)
 {
+    static hb_signing sgs[4];   /* one per service: the caller owns it */
+    static unsigned next;
+    hb_signing *g = &sgs[next++ % 4u];
     hb_config c;
     memset(&c, 0, sizeof c);
+    memset(g, 0, sizeof *g);
     c.topic = "devices/dev-7/heartbeat";
     c.interval_ms = 60000;
     c.device_id = "dev-7";
@@ -174,10 +178,14 @@ static void service(hb_service *hb, char *buf, size_t size, int alg,
     c.rand = rnd;
     c.buf = buf;
     c.buf_size = size;
-    c.sign_alg = alg;
-    c.sign_kid = alg ? "dev-7-hb" : NULL;
-    c.sign = fn;
-    c.sign_user = user;
+    if (alg) {
+        g->ops = hb_signed_beats;
+        g->sign_alg = alg;
+        g->sign_kid = "dev-7-hb";
+        g->sign = fn;
+        g->sign_user = user;
+        c.signing = g;
+    }
     if (hb_init(hb, &c) != HB_OK || hb_start(hb, 0) != HB_OK) exit(1);
 }
 

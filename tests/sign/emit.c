@@ -19,6 +19,7 @@
 #include <time.h>
 
 static hb_service hb;
+static hb_signing sg;      /* cfg.signing: caller-owned */
 static int carrier;
 
 static int wall_clock(void *user, hb_time *now)
@@ -114,11 +115,14 @@ int main(int argc, char **argv)
     c.buf = buf;
     c.buf_size = sizeof buf;
     c.flags = HB_OPT_IMMEDIATE;
-    c.sign_alg = jc.alg;            /* HB_SIGN_* = HB_JWT_* */
-    c.sign_kid = argc > 5 ? argv[5] : "dev-7-hb";
-    c.sign = hb_jwt_sign_beat;
-    c.sign_user = &jwt;
-    c.sign_carrier = carrier;
+    memset(&sg, 0, sizeof sg);
+    sg.ops = hb_signed_beats;
+    sg.sign_alg = jc.alg;           /* HB_SIGN_* = HB_JWT_* */
+    sg.sign_kid = argc > 5 ? argv[5] : "dev-7-hb";
+    sg.sign = hb_jwt_sign_beat;
+    sg.sign_user = &jwt;
+    sg.sign_carrier = carrier;
+    c.signing = &sg;
     if (hb_init(&hb, &c) != HB_OK || hb_start(&hb, now) != HB_OK) return 1;
     for (i = 0; i < count; i++, now += 60000u) (void)hb_poll(&hb, now);
     hb_get_stats(&hb, &st);
