@@ -2660,12 +2660,6 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     hb_json w;
     size_t off = 0;
     int rc;
-    /* SIGNED BEATS: a pending signature is finished, not rebuilt; nothing
-       else is built meanwhile (hb_offline_message: HB_ERR_STATE) */
-    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
-        if (!s->busy || buf != s->cfg.buf) return HB_ERR_STATE;
-        return HBI_SGT(&s->cfg)->finish(s, buf, len, now);
-    }
     /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
        (hb_start for the first) when that step is forward as a signed
        32-bit distance; a tick that went backwards adds nothing, so uptime
@@ -2708,8 +2702,7 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
     rc = hb_json_finish(&w, len);
-    if (rc != HB_OK || !HBI_SIGNING(&s->cfg)) return rc;
-    return HBI_SGT(&s->cfg)->build(s, buf, size, len, now);  /* SIGNED BEATS */
+    return rc;  /* SIGNED BEATS: the callers sign, hbi_build's frame gone */
 }
 
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
@@ -2718,8 +2711,16 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     size_t len = 0;
     int rc, sent_fail = 0;
     s->busy = 1;
-    rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
-                   status != NULL ? status : s->status, &len);
+    /* SIGNED BEATS: a pending signature is finished, not rebuilt; the
+       signing runs after hbi_build returned (hb_poll's stack) */
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
+        rc = HBI_SGT(&s->cfg)->finish(s, s->cfg.buf, &len, now);
+    } else {
+        rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
+                       status != NULL ? status : s->status, &len);
+        if (rc == HB_OK && HBI_SIGNING(&s->cfg))
+            rc = HBI_SGT(&s->cfg)->build(s, s->cfg.buf, s->cfg.buf_size, &len, now);
+    }
     if (rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: finished by a later poll */
         if (s->state == HBI_ST_RUNNING) {
             s->busy = 0;
@@ -2987,9 +2988,16 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
     /* clock, token and fields run under the guard: no recursion, no beat */
     hb->internal_.busy = 1;
-    if (hb->internal_.sg_state == 0)         /* SIGNED BEATS: sign at once */
-        hb->internal_.sg_state = HBI_SG_SYNC;
-    rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+    if (hb->internal_.sg_state == HBI_SG_PENDING) {
+        rc = HB_ERR_STATE;          /* SIGNED BEATS: one beat at a time */
+    } else {
+        if (hb->internal_.sg_state == 0)     /* SIGNED BEATS: sign at once */
+            hb->internal_.sg_state = HBI_SG_SYNC;
+        rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+        if (rc == HB_OK && HBI_SIGNING(&hb->internal_.cfg))
+            rc = HBI_SGT(&hb->internal_.cfg)->build(&hb->internal_, buf, size,
+                                                    &n, now_ms);
+    }
     if (hb->internal_.sg_state == HBI_SG_SYNC) hb->internal_.sg_state = 0;
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
