@@ -77,11 +77,12 @@
                              by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
                              without SSE2 (the portable 8-byte scan).
-   HEARTBEAT_NO_SIGN         only where the implementation is: leaves out
-                             the signed beats (SIGNED BEATS; about 2.3 KiB
-                             of code on Cortex-M4); hb_init then refuses
-                             sign_alg with HB_ERR_ARG. Implied by
-                             HEARTBEAT_NO_OPTIONS.
+   HEARTBEAT_NO_SIGN         only where the implementation is: hb_signed_beats
+                             returns NULL and hb_init refuses cfg.signing
+                             with HB_ERR_ARG. Not needed for size: a build
+                             that never names hb_signed_beats links no
+                             signed-beat code anyway (SIGNED BEATS).
+                             Implied by HEARTBEAT_NO_OPTIONS.
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
@@ -338,12 +339,23 @@
    Instead of a bearer JWT in "jwt_token" (which any subscriber can copy
    and present elsewhere), each beat can carry its own signature and no
    reusable credential (docs/security.md says what this protects):
-       cfg.sign_alg     = HB_SIGN_ES256;      // or HB_SIGN_HS256
-       cfg.sign_kid     = "dev-7-hb-1";       // the key's id, 1..64 chars
-       cfg.sign         = hb_jwt_sign_beat;   // HEARTBEAT_MBEDTLS, or yours
-       cfg.sign_user    = &jwt;               // hb_jwt_signer_init(&jwt, &jc)
-       cfg.sign_carrier = HB_CARRIER_A;       // or HB_CARRIER_B (MQTT 5)
-       cfg.rand         = my_trng;            // draws the boot_id
+       static hb_signing sg;                 // yours: settings and state
+       sg.ops          = hb_signed_beats;    // links the signing code in
+       sg.sign_alg     = HB_SIGN_ES256;      // or HB_SIGN_HS256
+       sg.sign_kid     = "dev-7-hb-1";       // the key's id, 1..64 chars
+       sg.sign         = hb_jwt_sign_beat;   // HEARTBEAT_MBEDTLS, or yours
+       sg.sign_user    = &jwt;               // hb_jwt_signer_init(&jwt, &jc)
+       sg.sign_carrier = HB_CARRIER_A;       // or HB_CARRIER_B (MQTT 5)
+       cfg.signing     = &sg;
+       cfg.rand        = my_trng;            // draws the boot_id
+   Pay for what you call: the signed-beat code is reached only through the
+   table hb_signed_beats() returns, so a device build that never names
+   hb_signed_beats links none of it (--gc-sections), and hb_service holds
+   no signing state (cfg.signing is one pointer). The hb_signing is
+   caller-owned: zero it, fill its public fields, give each service its
+   own, and keep it valid and unmoved from hb_init until the service is no
+   longer polled (it holds the pending signature's place, carrier B's
+   detached JWS and the generated boot_id).
    The JWS header is exactly {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"}.
    The claims are the beat's JSON as described above, without "jwt_token",
    with "seq", "boot_id", "uptime_ms" and "interval_ms" always (the options
@@ -372,11 +384,14 @@
    a pending answer there fails them. A signer failure (negative answer)
    is logged as HB_MSG_SIGN with HB_ERR_CRYPTO and counted in
    stats.fail_token (the signature takes the token's place). hb_init
-   refuses (HB_ERR_ARG): an unknown sign_alg, no sign, a kid that is empty,
+   refuses (HB_ERR_ARG): sg.ops NULL (not hb_signed_beats), an unknown
+   sign_alg (0 included: without signing leave cfg.signing NULL), no sign,
+   a kid that is empty,
    over 64 bytes or not printable ASCII without " and \, a carrier other
    than A or B, cfg.token set (no bearer token in signed beats), no rand
-   when no boot_id is given, sign fields without sign_alg, and signing in a
-   HEARTBEAT_NO_OPTIONS build. Off (sign_alg 0), the Go format is untouched.
+   when no boot_id is given, and signing in a HEARTBEAT_NO_OPTIONS or
+   HEARTBEAT_NO_SIGN build. Off (cfg.signing NULL), the Go format is
+   untouched.
    MQTT 5 (hb_beat_props_get): carrier A's content_type is
    "application/jwt" unless cfg.content_type says otherwise; carrier B's
    user properties are "jws" first, then at most 2 of cfg.user_props
@@ -482,17 +497,17 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   4124    714    0    0   8570  11058       336        136    280
-   Cortex-M4   3820    714    0    0   8140  10480       336        136    252
-   Cortex-M33  3824    714    0    0   8128  10468       336        136    252
-   rv32imac    4375    797    0    0   9145  11873       336        136    256
+   Cortex-M0   4007    677    0    0   6165   8665       240        120    244
+   Cortex-M4   3711    677    0    0   5911   8331       240        120    224
+   Cortex-M33  3711    677    0    0   5903   8323       240        120    224
+   rv32imac    4279    757    0    0   6600   9348       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12212  1572    0    0
-   Cortex-M4  11750  1572    0    0
-   Cortex-M33 11756  1572    0    0
-   rv32imac   13130  1774    0    0
+   Cortex-M0  11971  1331    0    0
+   Cortex-M4  11509  1331    0    0
+   Cortex-M33 11515  1331    0    0
+   rv32imac   12870  1514    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -715,7 +730,7 @@ typedef struct hb_beat_props {
 /* ---- end of MQTT 5 beat properties ---- */
 
 /* ---- SIGNED BEATS (declarations) -------------------------------------------
-   cfg.sign_alg != 0 replaces the bearer "jwt_token" by a per-beat JWS of
+   cfg.signing != NULL replaces the bearer "jwt_token" by a per-beat JWS of
    profile "hb+jwt" (manual: SIGNED BEATS). */
 enum { HB_SIGN_NONE = 0, HB_SIGN_HS256 = 1, HB_SIGN_ES256 = 3 }; /* = HB_JWT_* */
 enum {
@@ -723,7 +738,7 @@ enum {
     HB_CARRIER_B = 1  /* MQTT 5: the payload is the JSON claims, the detached
                          JWS goes in the user property "jws" */
 };
-#define HB_SIGN_KID_MAX 64   /* bytes of cfg.sign_kid */
+#define HB_SIGN_KID_MAX 64   /* bytes of hb_signing.sign_kid */
 #define HB_SIGN_B_PROPS 2    /* carrier B: at most this many cfg.user_props
                                 besides the "jws" property */
 
@@ -1436,8 +1451,8 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
 /* ---- SIGNED BEATS: the mbedTLS signer for them ----
    Makes jwt a key holder for signed beats (no token, no clock): of cfg only
    alg (HB_JWT_HS256 or HB_JWT_ES256), key, key_len, rng and rng_user are
-   read, with the same rules as hb_jwt_init. Then cfg.sign =
-   hb_jwt_sign_beat, cfg.sign_user = &jwt, cfg.sign_alg = the same alg.
+   read, with the same rules as hb_jwt_init. Then sg.sign =
+   hb_jwt_sign_beat, sg.sign_user = &jwt, sg.sign_alg = the same alg.
    HB_ERR_ARG for another alg or a bad key. hb_jwt_token on it returns
    HB_ERR_STATE; hb_jwt_free frees it. */
 HEARTBEAT_DEF int    hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg);
