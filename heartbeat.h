@@ -392,6 +392,64 @@
    boot older than the previous one cannot be told from a reboot without
    a clock: set the wall clock so that exp catches it.
 
+   MONITOR (the fleet side, hb_mon_*)
+   ==================================
+   The receiving half: feed it every beat your backend gets and it tells
+   which devices are alive, suspect, dead, offline or rebooted. Your
+   memory (a table of 32-byte hb_mon_slot, optionally a second one of
+   hb_mon_counters), no heap, no threads, no strings in the detector,
+   integer arithmetic on the beat and poll paths:
+
+       static hb_mon_slot slots[1 << 20];   // ~70 % full at most
+       static hb_mon mon;
+       hb_mon_config mc = {0};
+       mc.slots = slots;  mc.capacity = 1 << 20;
+       mc.event = on_event;  mc.user = &app;   // NEW, ALIVE, SUSPECT, DEAD,
+       hb_mon_init(&mon, &mc);                 // OFFLINE, REBOOT, OUTAGE...
+       on each message:  hb_mon_beat(&mon, payload, len, now_ms);
+       in your loop:     sleep_ms = hb_mon_poll(&mon, now_ms);
+       your own broker:  hb_mon_link(&mon, connected, now_ms);
+
+   Each event names a slot index that stays the device's while it is in
+   the table: keep names in a parallel array (store them at NEW, with
+   hb_mon_unescape), and give cfg.same to make lookups exact (otherwise a
+   64-bit hash of the decoded id is the identity: 3e-8 chance of one
+   shared hash among 10^6 devices). hb_mon_get(m, id, len, &dev) reads
+   state, phi, last seen, learned interval and counters.
+   The model (docs/monitor.md has the reasoning and the measurements):
+   - liveness is judged on your monotonic tick only; the device's
+     timestamp is recorded as an offset (hb_mon_set_wall), never used;
+   - only beats new at the device give credit: seq above the last of the
+     boot and session; duplicates and stale beats are counted; with
+     uptime_ms the credit is when the beat was sent, so a queue flushed
+     after a death revives nobody;
+   - phi = -log10(chance an alive device is this silent) with loss_ppm
+     (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
+     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+   - the interval comes from interval_ms, else seq/uptime, else arrival
+     gaps; outliers stay out, so one outage does not teach a long one;
+   - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
+     uptime from 0) is a new session with full credit, not a stale beat;
+   - "offline" of the current boot is OFFLINE at once, the Last Will
+     included (its seq and uptime are old); one from a superseded or
+     unseen boot is ignored (Sparkplug's bdSeq rule);
+   - no verdicts while your link is down, nor for a grace after
+     (reconnect_ms, default: as long as it was down); when over 25 % of
+     the fleet falls silent together, one OUTAGE instead of N deaths.
+   hb_mon_poll sweeps at most poll_budget slots (65536) per call and
+   returns the exact ms to the next possible transition (HB_POLL_IDLE
+   when none); resolution_ms trades that exactness for fewer sweeps of
+   big tables (transitions up to that late, never early).
+   hb_mon_parse reads every beat heartbeat.h writes, in every option
+   combination, Go's escapes included; unknown members are skipped;
+   device_id and status point into the payload (HB_MON_ID_ESCAPED when
+   they hold escapes). Bad input: HB_ERR_ARG with info.why, counted in
+   stats.bad and logged, never a crash (fuzz/fuzz_monitor.c).
+   hb_mon_beat/_arrival/_poll/_link return HB_ERR_STATE from inside the
+   event callback; hb_mon_get is allowed there. Device builds pay
+   nothing: the linker drops the monitor (FOOTPRINT, "monitor" rows).
+   examples/monitor/hb-monitor.c is a complete monitor on libmosquitto.
+
    INSTALLING
    ==========
    Copying heartbeat.h is enough. `make install PREFIX=...` installs it with
@@ -429,10 +487,19 @@
    Cortex-M33  3824    714    0    0   8128  10644       336        136    252
    rv32imac    4375    797    0    0   9145  12026       336        136    256
 
+              monitor (hb_mon_*, tests/embedded/ref_mon.c)
+   target      text    ro data  bss
+   Cortex-M0  12365  1287    0    0
+   Cortex-M4  11785  1287    0    0
+   Cortex-M33 11779  1287    0    0
+   rv32imac   13004  1470    0    0
+
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
    HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled
-   in (the fleet options); all API: every public function called.
+   in (the fleet options); all API: every public function of the
+   device side called. monitor: hb_mon_init, _beat, _poll, _link and
+   _get, which no device build links (--gc-sections drops them).
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
@@ -3058,6 +3125,13 @@ HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
 
 static const char hbi_mon_msg_bad[] = "heartbeat monitor: bad beat ignored";
 static const char hbi_mon_msg_full[] = "heartbeat monitor: table full, beat not stored";
+/* Words the device side also uses, as arrays of their own: a string
+   literal shared with device code would pull this whole block's literal
+   pool into every device build (the linker keeps a merged pool whole). */
+static const char hbi_mon_w_true[] = "true";
+static const char hbi_mon_w_false[] = "false";
+static const char hbi_mon_w_null[] = "null";
+static const char hbi_mon_w_offline[] = "offline";
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define HBI_MON_INLINE static inline __attribute__((always_inline))
@@ -3461,9 +3535,9 @@ static int hbi_mon_skip(hbi_mon_rd *r, int depth)
     if (r->p >= r->e) return hbi_mon_fail(r, "truncated");
     switch (*r->p) {
     case '"': return hbi_mon_str(r, &s, &n, &esc);
-    case 't': return hbi_mon_lit(r, "true", 4);
-    case 'f': return hbi_mon_lit(r, "false", 5);
-    case 'n': return hbi_mon_lit(r, "null", 4);
+    case 't': return hbi_mon_lit(r, hbi_mon_w_true, 4);
+    case 'f': return hbi_mon_lit(r, hbi_mon_w_false, 5);
+    case 'n': return hbi_mon_lit(r, hbi_mon_w_null, 4);
     case '{': case '[': {
         char close = *r->p == '{' ? '}' : ']';
         int obj = close == '}';
@@ -3620,7 +3694,7 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     HBI_MON_SKIP(",\"status\":");
     if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
     in->flags |= HB_MON_HAS_STATUS;
-    if (hb_mon_id_equal(in->status, in->status_len, esc, "offline", 7))
+    if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
         in->flags |= HB_MON_OFFLINE_STATUS;
     if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
     HBI_MON_SKIP(",\"jwt_token\":");
@@ -3708,7 +3782,7 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             bit = HB_MON_HAS_STATUS;
             if (info->flags & bit) goto twice;
             if (hbi_mon_str(&r, &info->status, &info->status_len, &vesc) != 0) goto bad;
-            if (hb_mon_id_equal(info->status, info->status_len, vesc, "offline", 7))
+            if (hb_mon_id_equal(info->status, info->status_len, vesc, hbi_mon_w_offline, 7))
                 info->flags |= HB_MON_OFFLINE_STATUS;
         } else if (HBI_MON_KEY("timestamp")) {
             bit = HB_MON_HAS_TIME;
@@ -3754,9 +3828,9 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             info->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, vesc));
         } else if (HBI_MON_KEY("clock_synced")) {
             if (r.p < r.e && *r.p == 'f') {
-                if (hbi_mon_lit(&r, "false", 5) != 0) goto bad;
+                if (hbi_mon_lit(&r, hbi_mon_w_false, 5) != 0) goto bad;
                 info->flags |= HB_MON_UNSYNCED;
-            } else if (hbi_mon_lit(&r, "true", 4) != 0) {
+            } else if (hbi_mon_lit(&r, hbi_mon_w_true, 4) != 0) {
                 goto bad;
             }
         } else if (hbi_mon_skip(&r, 1) != 0) {
@@ -4556,31 +4630,23 @@ HEARTBEAT_DEF int hb_mon_get_stats(const hb_mon *m, hb_mon_stats *out)
     return HB_OK;
 }
 
+/* Names as arrays of their own (see hbi_mon_w_true): no literal pool. */
+static const char hbi_mon_state_names[5][8] = {
+    "none", "alive", "suspect", "dead", "offline"
+};
+static const char hbi_mon_event_names[10][11] = {
+    "unknown", "new", "alive", "suspect", "dead", "offline", "reboot",
+    "outage", "outage_end", "full"
+};
+
 HEARTBEAT_DEF const char *hb_mon_state_name(int state)
 {
-    switch (state) {
-    case HB_MON_ALIVE: return "alive";
-    case HB_MON_SUSPECT: return "suspect";
-    case HB_MON_DEAD: return "dead";
-    case HB_MON_OFFLINE: return "offline";
-    default: return "none";
-    }
+    return hbi_mon_state_names[state >= HB_MON_ALIVE && state <= HB_MON_OFFLINE ? state : 0];
 }
 
 HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 {
-    switch (type) {
-    case HB_MON_EV_NEW: return "new";
-    case HB_MON_EV_ALIVE: return "alive";
-    case HB_MON_EV_SUSPECT: return "suspect";
-    case HB_MON_EV_DEAD: return "dead";
-    case HB_MON_EV_OFFLINE: return "offline";
-    case HB_MON_EV_REBOOT: return "reboot";
-    case HB_MON_EV_OUTAGE: return "outage";
-    case HB_MON_EV_OUTAGE_END: return "outage_end";
-    case HB_MON_EV_FULL: return "full";
-    default: return "unknown";
-    }
+    return hbi_mon_event_names[type >= HB_MON_EV_NEW && type <= HB_MON_EV_FULL ? type : 0];
 }
 
 #undef HBI_MON_MAGIC

@@ -10,6 +10,8 @@
 #            (every HB_OPT_* option is a run-time flag, so their code paths
 #            are all in hb_poll and counted here)
 #   all API  tests/embedded/ref_all.c: every public function, every option
+#   monitor  tests/embedded/ref_mon.c: the fleet monitor's own size (hb_mon_*),
+#            which the two above never link
 # "text" includes read-only data (the error strings, tables), as size(1)
 # counts it; "ro" is that read-only part alone. The struct sizes come from
 # tests/embedded/sizeof.c; the stack of hb_poll from -fstack-usage and
@@ -99,6 +101,8 @@ table=$out/table.txt
 targets=$out/targets.txt
 : > "$targets"
 : > "$table"
+mon_table=$out/mon_table.txt
+: > "$mon_table"
 # measure NAME LABEL CC "CPU FLAGS" "LIBS" HOOKS(0/1)
 measure() {
     name=$1 label=$2 cc=$3 cpu=$4 libs=$5 hooks=$6
@@ -126,7 +130,7 @@ measure() {
         -Wl,--no-warn-rwx-segments -Wl,-Map,"$d/ref_core.map" -o "$d/ref_core.elf" \
         "$d/ref_min.o" "$d/core_min.o" $extra $libs -lgcc || return 1
     "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/sizeof.c" -o "$d/sizeof.o" || return 1
-    for r in min all; do
+    for r in min all mon; do
         "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/ref_$r.c" -o "$d/ref_$r.o" || return 1
         "$cc" $cpu -nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,ref_main \
             -Wl,--no-warn-rwx-segments \
@@ -139,6 +143,8 @@ measure() {
     ot=$1
     set -- $(map_bytes "$d/ref_all.map" "$d/core.o")
     at=$1 aro=$2 ada=$3 abs=$4
+    set -- $(map_bytes "$d/ref_mon.map" "$d/core.o")
+    printf '%-10s %5s %5s %4s %4s\n' "$label" "$1" "$2" "$3" "$4" >> "$mon_table"
     svc=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_service)
     cfg=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_config)
     "$PYTHON" "$here/tools/stack-depth.py" hb_poll "$d/core.ci" > "$d/stack.txt"
@@ -187,10 +193,16 @@ ver() { command -v "$1" >/dev/null 2>&1 && "$1" -dumpversion || echo "-"; }
     echo "target      text    ro data  bss     text   text hb_service hb_config  stack"
     cat "$table"
     echo
+    echo "           monitor (hb_mon_*, tests/embedded/ref_mon.c)"
+    echo "target      text    ro data  bss"
+    cat "$mon_table"
+    echo
     echo "text includes ro (read-only data: strings, tables). core alone: a"
     echo "program calling hb_init, hb_start, hb_poll, hb_stop, built with"
     echo "HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled"
-    echo "in (the fleet options); all API: every public function called."
+    echo "in (the fleet options); all API: every public function of the"
+    echo "device side called. monitor: hb_mon_init, _beat, _poll, _link and"
+    echo "_get, which no device build links (--gc-sections drops them)."
     echo "hb_poll stack (options in): the deepest call chain, without your"
     echo "callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an"
     echo "unbounded stack."
