@@ -1,7 +1,10 @@
 # heartbeat.h — build, test and measure. `make demo`, `make test`.
 #
-# Variables you may set (or put in config.mk): CC, CXX, CFLAGS, BUILD.
-# REQUIRE_ALL=1 turns every "optional part missing" skip into a failure.
+# Variables you may set (or put in config.mk): CC, CXX, CFLAGS, BUILD, CLANG.
+# REQUIRE_ALL=1 turns every "optional part missing" skip into a failure;
+# WITHOUT=all (or WITHOUT="part ...") makes tests/need.sh report those
+# optional parts missing, to run the skip paths. docs/testing.md explains
+# the steps.
 
 CC      ?= cc
 CXX     ?= c++
@@ -17,7 +20,8 @@ GREATEST := $(BUILD)/greatest/greatest.h
 DEPS     := $(HEADER) Makefile $(wildcard mk/*.mk)
 
 # Each part of `make test` is a step: a target check-NAME that records its
-# result through tests/step.sh. The mk/*.mk fragments add their own steps.
+# result through tests/step.sh, and asks tests/need.sh for any optional
+# part first. The mk/*.mk fragments add their own steps.
 TEST_STEPS :=
 export RESULTS_DIR := $(BUILD)/results
 export LOGS_DIR := $(BUILD)/logs
@@ -29,56 +33,64 @@ $(GREATEST): tests/get-greatest.sh
 	@tests/get-greatest.sh $@
 
 # ---- unit tests (greatest) -------------------------------------------------
-# The suites of the unit binary (tests/test_NAME.c each); tests/main.c runs them.
-UNIT_SUITES := json time service features golden faults
+# The suites of the unit binary (tests/test_NAME.c each); tests/main.c runs
+# them. A plain list: add a suite by appending its NAME.
+UNIT_SUITES := json time service features golden faults reentry mqtt5 monitor
 UNIT_SRC := tests/main.c $(patsubst %,tests/test_%.c,$(UNIT_SUITES))
 UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 
-$(BUILD)/test_unit: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
+# The builds of the unit binary. $(BUILD)/test_unit is CC with CFLAGS; each
+# NAME below is $(BUILD)/test_unit_NAME, made by the same rule (further
+# down) with these per-build variables, all optional:
+#   UNIT_CC_NAME    the compiler (default $(CC))
+#   UNIT_FLAGS_NAME added to CFLAGS
+#   UNIT_NEED_NAME  optional parts (tests/need.sh names) the build needs
+#   UNIT_RUN_NAME   a command that runs the binary (an emulator, valgrind)
+#   UNIT_ENV_NAME   environment for the run
+# and each one is the step unit-NAME of `make test`.
+# UNIT_VARIANTS: the same suites with each escaping/time path forced (the
+# portable 8-byte scan without SSE2, the compact byte-at-a-time code, -Os
+# with the fast code, a trapping HB_ASSERT). Edit this list to add or
+# remove a path; give a new one its UNIT_FLAGS_NAME.
+UNIT_VARIANTS := nosimd compact fastos assert
+UNIT_FLAGS_nosimd  := -O2 -DHEARTBEAT_NO_SIMD
+UNIT_FLAGS_compact := -O2 -DHEARTBEAT_COMPACT
+UNIT_FLAGS_fastos  := -Os -DHEARTBEAT_FAST
+UNIT_FLAGS_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'
 
-$(BUILD)/test_unit_clang: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
-	@mkdir -p $(@D)
-	clang $(CFLAGS) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
-
-$(BUILD)/test_unit_san: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
-	  -fno-omit-frame-pointer -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
-
-# The same suites with each escaping/time path forced: the portable 8-byte
-# scan (no SSE2), the compact byte-at-a-time code, and -Os with the fast code.
-$(BUILD)/test_unit_%: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(VARIANT_$*) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
-VARIANT_nosimd  := -O2 -DHEARTBEAT_NO_SIMD
-VARIANT_compact := -O2 -DHEARTBEAT_COMPACT
-VARIANT_fastos  := -Os -DHEARTBEAT_FAST
-VARIANT_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'
-
-TEST_STEPS += unit unit-clang unit-asan-ubsan unit-valgrind unit-variants
-check-unit-variants:
-	@tests/step.sh unit-variants 'p=0; f=0; for v in nosimd compact fastos assert; do \
-	  if $(MAKE) -s $(BUILD)/test_unit_$$v && $(BUILD)/test_unit_$$v > $(BUILD)/test_unit_$$v.log 2>&1; \
-	  then p=$$((p+1)); else f=$$((f+1)); cat $(BUILD)/test_unit_$$v.log; fi; \
-	  echo "$$v: $$(tail -1 $(BUILD)/test_unit_$$v.log)"; done; \
-	  echo "RESULT: $$p passed, $$f failed"; [ $$f = 0 ]' 
-check-unit:
-	@tests/step.sh unit '$(MAKE) -s $(BUILD)/test_unit && $(BUILD)/test_unit'
-check-unit-clang:
-	@tests/step.sh unit-clang '$(MAKE) -s $(BUILD)/test_unit_clang && $(BUILD)/test_unit_clang'
-check-unit-asan-ubsan:
-	@tests/step.sh unit-asan-ubsan '$(MAKE) -s $(BUILD)/test_unit_san && \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test_unit_san'
-check-unit-valgrind:
-	@tests/step.sh unit-valgrind 'if ! command -v valgrind >/dev/null; then \
-	  echo "valgrind not installed: apt-get install valgrind"; exit 77; fi; \
-	  $(MAKE) -s $(BUILD)/test_unit && \
-	  valgrind -q --error-exitcode=9 --leak-check=full $(BUILD)/test_unit'
+CLANG ?= clang
+UNIT_CC_clang   = $(CLANG)
+UNIT_NEED_clang := clang
+UNIT_FLAGS_san  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                   -fno-omit-frame-pointer
+UNIT_ENV_san    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+# unit-valgrind: the plain binary under valgrind (no build of its own)
+UNIT_NEED_valgrind := valgrind
+UNIT_RUN_valgrind  := valgrind -q --error-exitcode=9 --leak-check=full
 
 # ---- fragments from each area (compile matrix, examples, embedded, ...) ----
 include $(sort $(wildcard mk/*.mk))
+
+# ---- the unit builds: one rule, one step each (after the fragments, so a
+# fragment may add to UNIT_VARIANTS too) ----------------------------------------
+UNIT_BUILDS := clang san $(UNIT_VARIANTS)
+UNIT_BINS   := $(BUILD)/test_unit $(addprefix $(BUILD)/test_unit_,$(UNIT_BUILDS))
+
+$(UNIT_BINS): $(BUILD)/test_unit%: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
+	@mkdir -p $(@D)
+	$(or $(UNIT_CC$*),$(CC)) $(CFLAGS) $(UNIT_FLAGS$*) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
+
+TEST_STEPS := unit $(addprefix unit-,$(UNIT_BUILDS)) unit-valgrind $(TEST_STEPS)
+# unit-NAME: build $(BUILD)/test_unit_NAME (test_unit for valgrind) and run it
+UNIT_BIN = $(BUILD)/test_unit$(if $(filter valgrind,$*),,_$*)
+check-unit:
+	@tests/step.sh unit '$(MAKE) -s $(BUILD)/test_unit && $(BUILD)/test_unit'
+$(addprefix check-unit-,$(UNIT_BUILDS) valgrind): check-unit-%:
+	@tests/step.sh unit-$* '$(if $(UNIT_NEED_$*),tests/need.sh $(UNIT_NEED_$*) && )\
+	  $(MAKE) -s $(UNIT_BIN) && $(UNIT_ENV_$*) $(UNIT_RUN_$*) $(UNIT_BIN)'
+# every forced path at once (each is its own step in make test)
+check-unit-variants: $(addprefix check-unit-,$(UNIT_VARIANTS))
+.PHONY: check-unit-variants
 
 # ---- the whole suite -------------------------------------------------------
 test:

@@ -70,7 +70,11 @@
                              even under -Os. The fast code finds the bytes
                              that need escaping 16 at a time with SSE2 where
                              __SSE2__ is defined, 8 at a time with 64-bit
-                             arithmetic elsewhere.
+                             arithmetic elsewhere (one code for big- and
+                             little-endian CPUs). Three escaping paths in
+                             all - SSE2, the 8-byte scan, compact - each
+                             measured (docs/performance.md) and each run
+                             by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
                              without SSE2 (the portable 8-byte scan).
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
@@ -98,11 +102,21 @@
      - a retry or an immediate beat is due: sends it (one attempt per call).
    A beat: clock -> token -> JSON into cfg.buf -> publish -> count -> log.
    Any failure sends nothing, is logged at error level with its HB_ERR_*,
-   is counted, and the next attempt is the next grid point (or a retry,
-   with retry_base_ms). hb_poll's answer is exact: sleep that long, call
-   again, and you are on time. You may call earlier (nothing happens) or
-   later (the beat goes late, the grid stays). Call at least once per 2^31
-   ms; the answer never exceeds interval_ms + jitter_ms.
+   is counted, and the next attempt is the next due point (or a retry,
+   with retry_base_ms). The due point of a grid point is the grid point
+   plus that beat's jitter (jitter_ms). Retries: the first one comes
+   retry_base_ms (with rand: half of it fixed, half random) after the
+   failure, each further failure in a row doubles the delay up to
+   retry_max_ms, and a retry never reaches the next due point (when it
+   would, none is scheduled: that beat is the next attempt). The growth
+   carries across grid beats: after a second failed grid beat in a row,
+   its first retry waits the grown delay (up to the cap), not
+   retry_base_ms; a success starts again from retry_base_ms.
+   hb_poll's answer is exact: sleep that long, call again, and you are on
+   time. You may call earlier (nothing happens) or later (the beat goes
+   late, the grid stays). Call at least once per 2^31 ms; the answer never
+   exceeds interval_ms + jitter_ms, even after the tick went backwards
+   (see ROBUSTNESS).
    If you never call hb_poll, nothing is ever sent: there is no timer
    behind your back.
    Default timing is the Go service's time.Ticker: the first beat one
@@ -145,10 +159,51 @@
    powered on together spreads out), jitter_ms + rand (each beat up to
    jitter_ms after its grid point), retry_base_ms/retry_max_ms (retry a
    failed beat with capped exponential backoff, equal jitter when rand is
-   set, never reaching the next grid point), HB_OPT_OFFLINE_ON_STOP
+   set, never reaching the next due point), HB_OPT_OFFLINE_ON_STOP
    (hb_stop publishes one last beat with status "offline").
    hb_offline_message() builds that offline beat into your buffer for the
    MQTT Last Will, so will, birth and beat share one topic and format.
+
+   MQTT 5 PROPERTIES
+   =================
+   The publish callback keeps its signature; an MQTT 5 client reads the
+   properties of the beat it is publishing with hb_beat_props_get(hb),
+   valid only during that call (and after hb_offline_message, for the
+   Will, until the next beat attempt); NULL otherwise:
+     expiry_s        Message Expiry Interval: by default
+                     ceil(1.5 * interval_ms / 1000) s (at least 1), so a
+                     subscriber that was away never receives a beat older
+                     than 1.5 intervals; cfg.expiry_s sets another value,
+                     cfg.expiry_s = HB_EXPIRY_NONE sends none (expiry_s 0).
+                     Zero-initialised means the default, hence the sentinel.
+     content_type    cfg.content_type, default "application/json"
+     payload_format  1 (UTF-8): the JSON writer never emits invalid UTF-8
+     user_props      cfg.user_props[0 .. cfg.n_user_props), default none
+   Map them onto your client's property list (libmosquitto
+   mosquitto_property_add_*, Paho MQTTProperties_add); examples/ do both
+   with --mqtt 5. A 3.1.1 client ignores them. docs/mqtt5.md has the
+   availability convention (retained birth/Will with a session id) the
+   examples follow.
+
+   RECONNECT BACKOFF
+   =================
+   heartbeat.h has no connection, but your reconnect loop needs a delay:
+   hb_backoff_init/next/connected give capped exponential backoff with
+   equal jitter (each delay in [c/2, c]), seeded per device, the first
+   retry jittered too, and reset only after the session stayed up for
+   stable_ms (use the heartbeat interval). Integer only, caller-owned, no
+   clock reads. A simulated broker restart with 10^4 devices peaks at
+   under twice the mean connect rate (docs/mqtt5.md).
+
+   KEEP-ALIVE STARVATION
+   =====================
+   Your loop serves both hb_poll and the MQTT client's keep-alive. With
+   cfg.poll_gap_ms set (e.g. keepalive_s * 500, half the keep-alive), each
+   gap between two hb_poll calls longer than that counts in
+   stats.poll_gaps, the longest in stats.max_poll_gap_ms, and logs
+   HB_MSG_POLL_GAP at warning level: the broker is about to drop the
+   session (it allows 1.5 keep-alives) and the device will look offline
+   although it runs. The first gap counts from hb_start.
 
    ERRORS
    ======
@@ -167,8 +222,8 @@
      HB_ERR_RANGE    a time Go's MarshalJSON refuses
    Log messages (HB_MSG_*): "failed to serialize heartbeat message",
    "failed to publish heartbeat message", "Heartbeat published successfully"
-   (the Go service's three, exact), plus token, clock, config, missed and
-   retry messages. The detail is a field name, the topic or an error text;
+   (the Go service's three, exact), plus token, clock, config, missed,
+   retry and poll-gap messages. The detail is a field name, the topic or an error text;
    the JWT never reaches the log callback, at any level.
 
    CALLBACK CONTRACTS
@@ -185,16 +240,26 @@
    fields(user, w): add key/value pairs with hb_json_key + a value call.
      Also called by hb_buf_size() (measuring: write your widest values) and
      by hb_offline_message().
-   rand(user): any 32-bit value.
-   From inside a callback you may call hb_poll (it returns the wait and
-   sends nothing: no double send), hb_stop (it stops; the offline beat is
-   skipped because the buffer is in use, and a beat being built - from the
-   clock, token or fields callback - is not published: it counts as a
-   publish failure with HB_ERR_STATE), hb_set_status, hb_get_stats,
-   hb_running. hb_start, hb_beat_now and hb_offline_message return
-   HB_ERR_STATE there. Never call hb_init on a service from inside its own
-   callbacks: hb_init does not read the storage it is given (it is usually
-   uninitialised), so it cannot refuse.
+   rand(user): any 32-bit value. Called by hb_start (the first beat's
+     jitter) and by the beat (each grid point's jitter, retry jitter).
+   Re-entry: while any callback of a service runs, under whichever call
+   (hb_start, hb_poll, hb_beat_now, hb_stop, hb_offline_message, a refused
+   hb_set_status), a call on the same service runs no callback and sends
+   nothing, so nothing recurses:
+     hb_poll         returns the wait (HB_POLL_IDLE once stopped);
+     hb_stop         stops, without the offline beat. A beat not yet
+                     published (from rand, clock, token or fields) is not
+                     sent: it counts as a publish failure with HB_ERR_STATE,
+                     whatever else failed in it. From the rand of hb_start,
+                     hb_start then returns HB_ERR_STATE (stopped);
+     hb_set_status   works; a refused status returns HB_ERR_ARG without
+                     its log line (a log callback cannot recurse);
+     hb_get_stats, hb_running   work;
+     hb_start, hb_beat_now, hb_offline_message   return HB_ERR_STATE.
+   Never call hb_init on a service from inside its own callbacks: hb_init
+   does not read the storage it is given (it is usually uninitialised), so
+   it cannot refuse. Checked, entry point x callback x call, by
+   tests/test_reentry.c.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;
    hb_init copies the config struct itself.
@@ -224,13 +289,31 @@
      with HB_ERR_RANGE, nothing sent.
    - tick late by whole intervals: one beat, the rest counted in missed.
      Polls must come less than 2^31 ms (24.8 days) apart.
-   From inside a callback: hb_poll returns the wait and sends nothing;
-   hb_stop stops without the offline beat, and a beat still being built
-   (clock, token, fields) is not published (fail_publish, HB_ERR_STATE);
-   hb_start, hb_beat_now and hb_offline_message return HB_ERR_STATE;
-   never call hb_init from inside (it cannot tell, so cannot refuse).
-   Checked by tests/test_faults.c, four libFuzzer harnesses (fuzz/) and
-   cppcheck, clang-tidy and gcc -fanalyzer; see docs/robustness.md.
+   - tick goes backwards (the tick should be monotonic; this is what
+     happens when it is not): hb_poll's answer stays at most interval_ms
+     + jitter_ms, because the schedule (grid, due point, retry) moves back
+     with the tick by the excess; the next beat comes within that bound.
+     uptime_ms adds, at each attempt, the ticks since the previous one
+     when that step is forward (a signed 32-bit distance above 0); a step
+     back adds nothing, so uptime_ms never decreases and never jumps by
+     2^32.
+   - uptime_ms in hb_offline_message: the uptime so far while running; 0
+     before hb_start and after hb_stop.
+   - a failed hb_init leaves *hb as it was: a running service runs on with
+     its old config.
+   - hb_init refuses buf_size 0 and a negative min_valid_sec (0 = any
+     time) with HB_ERR_ARG and a log line naming the field.
+   - a token callback that returns 0 with *token NULL and *len 0 sends an
+     empty token ("jwt_token":""); NULL with *len > 0 is HB_ERR_TOKEN.
+   - two errors at once: the arguments are checked before the state
+     (HB_ERR_ARG wins over HB_ERR_STATE), the time before any byte is
+     written (HB_ERR_RANGE wins over HB_ERR_NOSPACE, and a beat with such
+     a time does not ask for a token). A JSON writer's sticky error is the
+     first one and stays the answer.
+   - from inside a callback: see CALLBACK CONTRACTS (re-entry).
+   Checked by tests/test_faults.c, tests/test_reentry.c, four libFuzzer
+   harnesses (fuzz/) and cppcheck, clang-tidy and gcc -fanalyzer; see
+   docs/robustness.md.
 
    JWT SIGNER (HEARTBEAT_MBEDTLS)
    ==============================
@@ -252,7 +335,8 @@
    ====
    docs/porting.md, docs/message-format.md (+ heartbeat.schema.json),
    docs/design.md, docs/security.md, docs/go-compat.md, docs/robustness.md,
-   docs/performance.md.
+   docs/performance.md, docs/mqtt5.md (MQTT 5, availability, backoff,
+   keep-alive starvation).
 
    PORTING
    =======
@@ -271,31 +355,23 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3513!   653    0    0   4759   6611       176!        96    276!
-   Cortex-M4   3377!   653    0    0   4637   6379       176!        96    248
-   Cortex-M33  3377    653    0    0   4637   6379       176!        96    248
-   rv32imac    3815    687    0    0   5213   7221       176!        96    272!
+   Cortex-M0   3513    653    0    0   4759   6611       176         96    276
+   Cortex-M4   3377    653    0    0   4637   6379       176         96    248
+   Cortex-M33  3377    653    0    0   4637   6379       176         96    248
+   rv32imac    3815    687    0    0   5213   7221       176         96    272
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
    HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled
    in (the fleet options); all API: every public function called.
    hb_poll stack (options in): the deepest call chain, without your
-   callbacks and libc/libgcc helpers (memcpy, __aeabi_*).
-   ! marks a figure over its target (text <= 2048 on M4, <= 3072 on M0;
-   hb_service <= 96; stack <= 256); ? an unbounded stack (see below).
+   callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
+   unbounded stack.
 
-   Targets missed, and why: the core's code is ~3.3 KiB on Cortex-M4, not
-   2 KiB: Go-exact escaping (UTF-8 validation, \u2028, \ufffd), Go's
-   time format from 64-bit seconds with 32-bit division, config
-   validation with a reason for each field, and the log calls do not fit
-   in 2 KiB; HEARTBEAT_NO_OPTIONS is the smallest build. sizeof(hb_service)
-   is 176, not 96, because hb_init copies the whole config (96 bytes on
-   32-bit) so that a config on the stack is safe to drop after hb_init.
-   hb_poll's stack meets 256 bytes on Cortex-M4/M33 and is 276 on M0
-   (fewer registers, bigger frames) and 272 on RV32.
-   x86-64 (gcc 12 -O2, AMD EPYC): one beat 64 ns, idle hb_poll 1.3 ns
-   (make bench; docs/performance.md).
+   HEARTBEAT_NO_OPTIONS is the smallest build. hb_service holds a copy of
+   the whole config, so a config on the stack may be dropped after
+   hb_init. Speed (make bench) and the project's own size and speed
+   targets: docs/performance.md.
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H
@@ -348,9 +424,13 @@ extern "C" {
     X(HB_ERR_CRYPTO,  -7, "cryptographic operation failed")                  \
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
+/* HB_ERR_LAST_, the lowest code, comes from the list itself: the codes are
+   0, -1, -2, ... in list order, so it is minus the number of errors. */
 #define HBI_ERR_ENUM(name, value, text) name = (value),
-enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = -8 };
+#define HBI_ERR_COUNT(name, value, text) - ((value) != 0)
+enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 0 HB_ERROR_LIST(HBI_ERR_COUNT) };
 #undef HBI_ERR_ENUM
+#undef HBI_ERR_COUNT
 
 /* Text for an HB_* code; "unknown error" for anything else. Never NULL. */
 HEARTBEAT_DEF const char *hb_strerror(int err);
@@ -367,6 +447,7 @@ enum { HB_LOG_ERROR = 0, HB_LOG_WARN = 1, HB_LOG_INFO = 2, HB_LOG_DEBUG = 3 };
 #define HB_MSG_CONFIG    "invalid heartbeat config"
 #define HB_MSG_MISSED    "heartbeat missed: poll came late"
 #define HB_MSG_RETRY     "heartbeat retry scheduled"
+#define HB_MSG_POLL_GAP  "heartbeat poll gap over the limit: keep-alive may starve"
 
 /* ---- time ---------------------------------------------------------------- */
 typedef struct hb_time {
@@ -405,8 +486,9 @@ typedef uint32_t (*hb_rand_fn)(void *user);
    hb_json_finish reports it. A NULL buffer with size 0 measures: every call
    succeeds and hb_json_finish gives the length the output would have.
    The output is always NUL-terminated, so it needs length + 1 bytes. */
-typedef struct hb_json {
-    char    *buf;    /* private: use the functions */
+/* The writer's private state (a file-scope tag, as for hb_service). */
+struct hb_json_internal {
+    char    *buf;
     size_t   size;
     size_t   len;
     int      err;
@@ -415,6 +497,11 @@ typedef struct hb_json {
     uint8_t  first;  /* no value written yet at this level */
     uint8_t  key;    /* a key was written, its value is due */
     uint8_t  done;   /* the top-level value is complete */
+};
+
+/* The writer. All members are private: use the functions. */
+typedef struct hb_json {
+    struct hb_json_internal internal_;
 } hb_json;
 
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size);
@@ -464,6 +551,28 @@ enum {
    the beat a serialisation failure; nothing partial is sent. */
 typedef void (*hb_fields_fn)(void *user, hb_json *w);
 
+/* ---- MQTT 5 beat properties ------------------------------------------------
+   What an MQTT 5 publish callback attaches to the beat it is publishing;
+   read them with hb_beat_props_get() from inside the callback. A 3.1.1
+   client ignores them. */
+typedef struct hb_user_prop {
+    const char *key;         /* NUL-terminated UTF-8 */
+    const char *value;       /* value_len bytes of UTF-8 (not NUL-terminated) */
+    size_t      value_len;
+} hb_user_prop;
+
+typedef struct hb_beat_props {
+    uint32_t            expiry_s;      /* MQTT 5 Message Expiry Interval, 0 = none */
+    const char         *content_type;  /* "application/json" (or "application/jwt" for signed beats) */
+    uint8_t             payload_format;/* Payload Format Indicator: 1 = UTF-8 */
+    const hb_user_prop *user_props;    /* may be NULL when n_user_props == 0 */
+    size_t              n_user_props;
+} hb_beat_props;
+
+/* cfg.expiry_s: no Message Expiry Interval at all (0 means the default). */
+#define HB_EXPIRY_NONE UINT32_MAX
+/* ---- end of MQTT 5 beat properties ---- */
+
 typedef struct hb_config {
     const char   *topic;        /* MQTT topic; no + or #, UTF-8, <= 65535 bytes */
     uint32_t      interval_ms;  /* 1 .. 2^31-1 */
@@ -485,9 +594,10 @@ typedef struct hb_config {
     /* ---- options: all zero = the Go service's behaviour ---- */
     uint32_t      flags;          /* HB_OPT_* bits */
     uint32_t      retry_base_ms;  /* 0 = no retry: a failed beat waits for the
-                                     next grid point. Else the first retry
+                                     next due point. Else the first retry
                                      comes this long after the failure,
-                                     doubling each time */
+                                     doubling each failure in a row (see
+                                     THE POLL LOOP) */
     uint32_t      retry_max_ms;   /* cap on the retry delay, retry_base_ms ..
                                      interval_ms - 1; 0 = interval/2 */
     uint32_t      jitter_ms;      /* 0 = none; else each beat is sent up to
@@ -500,6 +610,22 @@ typedef struct hb_config {
     hb_fields_fn  fields;         /* custom fields, NULL = none */
     int64_t       min_valid_sec;  /* clock below this counts as unsynced;
                                      0 = any time is accepted */
+    /* ---- MQTT 5 properties and keep-alive starvation ---- */
+    uint32_t      expiry_s;       /* Message Expiry Interval of each beat, s:
+                                     0 = ceil(1.5 * interval_ms / 1000) (at
+                                     least 1); HB_EXPIRY_NONE = none; other
+                                     values as they are */
+    const char   *content_type;   /* NULL = "application/json"; UTF-8,
+                                     1..65535 bytes; must stay valid */
+    const hb_user_prop *user_props; /* User Properties of every beat, NULL =
+                                     none; the array and its strings must
+                                     stay valid */
+    size_t        n_user_props;   /* entries in user_props, 0..255 */
+    uint32_t      poll_gap_ms;    /* 0 = no check; else a gap between two
+                                     hb_poll calls longer than this counts in
+                                     stats.poll_gaps and logs HB_MSG_POLL_GAP
+                                     (set it from your keep-alive, e.g.
+                                     keepalive_s * 500); <= 2^31-1 */
 } hb_config;
 
 /* What has happened since hb_start (hb_start resets it). Every beat
@@ -516,6 +642,8 @@ typedef struct hb_stats {
     uint32_t retries;         /* attempts that were retries */
     uint32_t consecutive_failures;
     int      last_error;      /* HB_* of the last attempt */
+    uint32_t poll_gaps;       /* hb_poll gaps over cfg.poll_gap_ms */
+    uint32_t max_poll_gap_ms; /* the longest gap seen (with poll_gap_ms set) */
 } hb_stats;
 
 /* The service's private state: do not touch, use the functions. Declared
@@ -527,15 +655,19 @@ struct hb_service_internal {
     uint32_t      due;      /* grid + this beat's jitter */
     uint32_t      retry_at; /* next retry, when pending & RETRY */
     uint32_t      backoff;  /* current retry delay */
-    uint32_t      init_ms;  /* tick at hb_start, for uptime */
-    uint32_t      last_ms;  /* last tick seen, to count wraps */
-    uint32_t      wraps;    /* uptime's high word */
+    uint32_t      tick;     /* tick of the last attempt, for uptime */
+    uint32_t      up_lo;    /* uptime_ms: low word */
+    uint32_t      up_hi;    /* ... and high word */
     uint32_t      seq;      /* next "seq" value */
     uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
     uint8_t       pending;  /* HBI_PEND_* bits */
-    uint8_t       busy;     /* inside a beat: re-entry guard */
+    uint8_t       busy;     /* a callback of this service is running:
+                               the re-entry guard */
     uint8_t       reserved;
     hb_stats      stats;
+    hb_beat_props props;    /* what hb_beat_props_get hands out */
+    uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
+    uint8_t       props_live; /* props valid: in publish, after offline msg */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -575,6 +707,298 @@ HEARTBEAT_DEF int      hb_offline_message(hb_service *hb, uint32_t now_ms,
 /* The buf_size a config needs for tokens of up to token_len bytes of
    base64url (NUL included), with the widest timestamp and counters. */
 HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
+/* The MQTT 5 properties of the beat being published. Valid only during the
+   publish callback (and, after hb_offline_message, for its output until
+   the next beat attempt or hb_offline_message); NULL otherwise. */
+HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb);
+
+/* ---- BACKOFF: reconnect delays for your MQTT client -----------------------
+   Capped exponential backoff with "equal jitter" for reconnecting, which
+   heartbeat.h does not do itself (it has no connection). Caller-owned,
+   integer only, no clock reads:
+
+       hb_backoff bo;
+       hb_backoff_init(&bo, 500, 30000, cfg.interval_ms, device_id, seed);
+       link lost or connect failed:  retry_at = now + hb_backoff_next(&bo, now);
+       CONNACK accepted:             hb_backoff_connected(&bo, now);
+
+   Each delay is drawn from [c/2, c], c = the ceiling, which starts at
+   base_ms and doubles after each failure up to max_ms. The first retry is
+   jittered too, so a fleet that lost its broker together does not come
+   back together. The ceiling is reset only when the session stayed up for
+   stable_ms (one heartbeat interval is a good value): a broker that kicks
+   the client right after CONNACK does not get a storm of instant
+   reconnects. The random sequence is seeded from the device id and seed,
+   so devices differ even when their seeds do not. */
+typedef struct hb_backoff {
+    uint32_t base_ms;   /* private: use the functions */
+    uint32_t max_ms;
+    uint32_t stable_ms;
+    uint32_t ceiling;   /* current ceiling, base_ms .. max_ms */
+    uint32_t rng;       /* xorshift32 state, never 0 */
+    uint32_t up_at;     /* tick of the last hb_backoff_connected */
+    uint32_t failures;  /* hb_backoff_next calls since the last reset */
+    uint8_t  up;        /* connected, no failure since */
+    uint8_t  magic;     /* set by hb_backoff_init */
+    uint8_t  reserved[2];
+} hb_backoff;
+
+/* base_ms 1 .. max_ms, max_ms <= 2^31-1, stable_ms <= 2^31-1; device_id
+   may be NULL (seed alone). HB_ERR_ARG otherwise (b untouched). */
+HEARTBEAT_DEF int      hb_backoff_init(hb_backoff *b, uint32_t base_ms,
+                                       uint32_t max_ms, uint32_t stable_ms,
+                                       const char *device_id, uint32_t seed);
+/* The link went down or a connect attempt failed at now_ms: the ms to wait
+   before the next attempt (1 .. max_ms). Resets first if the session had
+   been up for stable_ms or more. 0 for a NULL or uninitialised b. */
+HEARTBEAT_DEF uint32_t hb_backoff_next(hb_backoff *b, uint32_t now_ms);
+/* The connection is up (CONNACK accepted) at now_ms. */
+HEARTBEAT_DEF void     hb_backoff_connected(hb_backoff *b, uint32_t now_ms);
+/* Back to the first ceiling at once (e.g. the user asked to reconnect). */
+HEARTBEAT_DEF void     hb_backoff_reset(hb_backoff *b);
+/* Failures since the last reset (the attempt number of the next retry). */
+HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b);
+/* ---- end of BACKOFF ---- */
+
+/* ---- MONITOR (hb_mon_*) ----------------------------------------------------
+   The fleet side: reads the beats of many devices and tells which are
+   alive, suspect, dead, offline or rebooted. Caller-owned tables, no heap,
+   no threads, integer arithmetic on the beat and poll paths. The manual's
+   MONITOR section explains the model; in short:
+
+       static hb_mon_slot slots[1 << 16];
+       static hb_mon mon;
+       hb_mon_config mc = {0};
+       mc.slots = slots;  mc.capacity = 1 << 16;
+       mc.event = on_event;  mc.user = &app;
+       hb_mon_init(&mon, &mc);
+       ... on each MQTT message: hb_mon_beat(&mon, payload, len, now_ms);
+       ... in the loop: wait = hb_mon_poll(&mon, now_ms);
+       ... own broker link: hb_mon_link(&mon, 0 or 1, now_ms);
+*/
+
+/* Device states (hb_mon_device.state, hb_mon_event.state/prev). */
+enum {
+    HB_MON_NONE = 0,     /* empty slot / not known */
+    HB_MON_ALIVE = 1,
+    HB_MON_SUSPECT = 2,  /* phi >= suspect_phi: beats are overdue */
+    HB_MON_DEAD = 3,     /* phi >= dead_phi */
+    HB_MON_OFFLINE = 4   /* said "offline" (hb_stop or its Last Will) */
+};
+
+/* Events (hb_mon_event.type). */
+enum {
+    HB_MON_EV_NEW = 1,        /* first beat of a device; slot assigned */
+    HB_MON_EV_ALIVE = 2,      /* recovered: SUSPECT/DEAD/OFFLINE -> ALIVE */
+    HB_MON_EV_SUSPECT = 3,
+    HB_MON_EV_DEAD = 4,
+    HB_MON_EV_OFFLINE = 5,    /* status "offline" of the current boot */
+    HB_MON_EV_REBOOT = 6,     /* a new boot_id (or, without boot_id, a new
+                                 session: seq back to 0) */
+    HB_MON_EV_OUTAGE = 7,     /* a share of the fleet fell silent at once */
+    HB_MON_EV_OUTAGE_END = 8,
+    HB_MON_EV_FULL = 9        /* a new device did not fit; slot is UINT32_MAX */
+};
+
+/* hb_mon_info.flags: which members a beat had. */
+enum {
+    HB_MON_HAS_TIME = 1u << 0,     /* "timestamp" -> time_ms */
+    HB_MON_HAS_STATUS = 1u << 1,
+    HB_MON_HAS_SEQ = 1u << 2,
+    HB_MON_HAS_BOOT = 1u << 3,     /* "boot_id", number or string */
+    HB_MON_HAS_UPTIME = 1u << 4,
+    HB_MON_HAS_INTERVAL = 1u << 5,
+    HB_MON_ID_ESCAPED = 1u << 6,   /* id holds JSON escapes (\u003c, \") */
+    HB_MON_OFFLINE_STATUS = 1u << 7, /* status is exactly "offline" */
+    HB_MON_UNSYNCED = 1u << 8      /* "clock_synced":false */
+};
+
+/* One parsed beat. Pointers point into the payload (not copied, not
+   NUL-terminated); id and status are the raw JSON text between the quotes. */
+typedef struct hb_mon_info {
+    const char *id;          /* device_id, raw (see HB_MON_ID_ESCAPED) */
+    size_t      id_len;
+    const char *status;      /* raw */
+    size_t      status_len;
+    int64_t     time_ms;     /* "timestamp" as Unix ms (device wall clock) */
+    uint64_t    uptime_ms;
+    uint32_t    seq;
+    uint32_t    interval_ms;
+    uint32_t    boot_hash;   /* 32-bit hash of boot_id (a number hashes as
+                                its digits, a string as its decoded bytes) */
+    uint32_t    flags;       /* HB_MON_HAS_* and friends */
+    const char *why;         /* hb_mon_parse's reason on failure, else NULL */
+} hb_mon_info;
+
+/* Detector state of one device: 32 bytes, no strings. Private. */
+typedef struct hb_mon_slot {
+    uint64_t id_hash;   /* 0 empty, 1 deleted, else the 64-bit id hash */
+    uint32_t last;      /* receiver tick of the latest liveness credit */
+    uint32_t due;       /* receiver tick of the next possible transition */
+    uint32_t seq;       /* highest seq of the session */
+    uint32_t anchor;    /* receiver tick minus device uptime (session start) */
+    uint16_t mean;      /* learned interval, 11-bit mantissa, 5-bit exponent */
+    uint8_t  dev;       /* mean absolute deviation / mean, in 1/256 */
+    uint8_t  state;     /* HB_MON_* in bits 0-2, private flags above */
+    uint16_t boot;      /* 16-bit hash of the current boot_id, 0 none */
+    uint16_t prev_boot; /* ... of the boot before it */
+} hb_mon_slot;
+
+/* Optional per-device counters, a second array of capacity entries. */
+typedef struct hb_mon_counters {
+    uint32_t beats;      /* beats of this device that reached the detector */
+    uint32_t lost;       /* seq gaps (a reorder within 32 is taken back) */
+    uint32_t dups;       /* the same seq again (QoS 1 redelivery) */
+    uint32_t stale;      /* older than the latest: no liveness credit */
+    uint32_t reboots;
+    uint32_t deaths;     /* DEAD verdicts */
+    uint32_t window;     /* private: seqs seen below the latest (bit i = seq-1-i) */
+    int32_t  clock_offset_ms; /* device timestamp - receiver wall clock
+                                 (hb_mon_set_wall), clamped to +-2^31 ms */
+} hb_mon_counters;
+
+/* An event: the slot index is stable while the device stays in the table,
+   so keep names or anything else in a parallel array of capacity entries. */
+typedef struct hb_mon_event {
+    int                type;   /* HB_MON_EV_* */
+    uint32_t           slot;   /* UINT32_MAX for OUTAGE, OUTAGE_END, FULL */
+    int                state;  /* the device's state after the event */
+    int                prev;   /* ... and before it */
+    uint32_t           now_ms;
+    uint32_t           count;  /* OUTAGE: silent devices; else 0 */
+    const hb_mon_info *info;   /* the beat behind it; NULL from hb_mon_poll */
+} hb_mon_event;
+
+typedef void (*hb_mon_event_fn)(void *user, const hb_mon_event *ev);
+/* Optional exact id check: 1 when the device in `slot` is the one whose id
+   is (id, len), raw JSON text when escaped != 0 (hb_mon_id_equal helps). */
+typedef int (*hb_mon_same_fn)(void *user, uint32_t slot, const char *id,
+                              size_t len, int escaped);
+
+typedef struct hb_mon_config {
+    hb_mon_slot     *slots;       /* caller-owned, capacity entries, required */
+    uint32_t         capacity;    /* 1 .. 2^31; keep the fleet under ~70 % */
+    hb_mon_counters *counters;    /* optional, capacity entries */
+    uint32_t         default_interval_ms; /* beats without interval_ms until
+                                     learned; 0 = 30000; 1 .. 2^28 */
+    uint32_t         suspect_phi; /* in 1/100; 0 = 200 (one beat missed) */
+    uint32_t         dead_phi;    /* in 1/100; 0 = 600 (three in a row) */
+    uint32_t         loss_ppm;    /* assumed beat loss; 0 = 10000 (1 %) */
+    uint32_t         pause_ms;    /* acceptable pause added to every
+                                     deadline; 0 = none */
+    uint32_t         outage_permille; /* silent share that is an OUTAGE;
+                                     0 = 250; 1000 = never */
+    uint32_t         outage_min;  /* fewest live devices for an OUTAGE; 0 = 8 */
+    uint32_t         outage_max_ms; /* an OUTAGE ends at the latest after
+                                     this; 0 = 10 x default_interval_ms */
+    uint32_t         resolution_ms; /* a slice of the table is swept at most
+                                     this often; 0 = exact */
+    uint32_t         poll_budget; /* slots one hb_mon_poll sweeps at most;
+                                     0 = 65536 */
+    hb_mon_event_fn  event;       /* optional */
+    hb_mon_same_fn   same;        /* optional: exact ids (see MONITOR) */
+    hb_log_fn        log;         /* optional: bad input, FULL */
+    void            *user;
+} hb_mon_config;
+
+typedef struct hb_mon_stats {
+    uint32_t beats;       /* hb_mon_beat/arrival calls */
+    uint32_t bad;         /* payloads hb_mon_parse refused */
+    uint32_t full;        /* beats of devices that did not fit */
+    uint32_t ignored;     /* stale, duplicate, older boot: no credit */
+    uint32_t collisions;  /* 64-bit hash equal, `same` said different */
+    uint32_t devices;     /* slots in use */
+    uint32_t alive, suspect, dead, offline; /* devices per state */
+    uint32_t outages;
+    uint32_t sweeps;      /* slices swept */
+} hb_mon_stats;
+
+#define HB_MON_SLICES 64
+struct hb_mon_internal {
+    hb_mon_config cfg;
+    hb_mon_stats  st;
+    uint32_t now;           /* latest tick seen */
+    uint32_t floor;         /* link up / outage end: a virtual beat for all */
+    uint32_t outage_start, outage_live, outage_back;
+    uint32_t slice_len;
+    uint32_t cursor;
+    uint32_t ks, kd;        /* suspect/dead span in mean intervals, Q8 */
+    uint32_t l100;          /* phi per mean interval of silence, in 1/100 */
+    uint32_t link_down_at;
+    uint32_t epoch;         /* end of the latest OUTAGE */
+    uint32_t fresh_suspect; /* SUSPECT devices heard from since epoch */
+    int64_t  wall_base;     /* Unix ms at tick 0 (hb_mon_set_wall) */
+    uint64_t active;        /* bit k: slice k may hold a due device */
+    uint32_t slice_due[HB_MON_SLICES];
+    uint32_t slice_swept[HB_MON_SLICES];
+    uint8_t  link_up, has_floor, outage, busy, has_wall, magic, has_epoch;
+};
+typedef struct hb_mon {
+    struct hb_mon_internal internal_;
+} hb_mon;
+
+/* One device as hb_mon_get reports it. */
+typedef struct hb_mon_device {
+    uint32_t        slot;
+    int             state;     /* HB_MON_* */
+    uint32_t        phi;       /* in 1/100, at the latest tick seen */
+    uint32_t        last_ms;   /* tick of the latest liveness credit */
+    uint32_t        silent_ms; /* latest tick seen - last_ms */
+    uint32_t        seq;
+    uint32_t        mean_ms;   /* learned interval */
+    uint32_t        dev_ms;    /* its mean absolute deviation */
+    uint32_t        due_ms;    /* tick of the next possible transition */
+    int             has_counters;
+    hb_mon_counters counters;
+} hb_mon_device;
+
+/* Validates cfg and clears the table. HB_ERR_ARG for a bad field (logged). */
+HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg);
+/* Reads one beat. HB_OK, or HB_ERR_ARG with info->why set: not an object,
+   bad JSON, a known member of the wrong type or range, no device_id,
+   nesting over 16, over 65536 bytes. Unknown members are skipped. */
+HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info);
+/* Parse + arrival. Bad input: counted (stats.bad), logged, HB_ERR_ARG. */
+HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
+                              uint32_t now_ms);
+/* Update only, for a beat you parsed yourself (id, id_len, flags and the
+   members flagged present). HB_ERR_NOSPACE: table full (FULL event);
+   HB_ERR_STATE from inside an event callback. */
+HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *info,
+                                 uint32_t now_ms);
+/* Reports due transitions; returns the ms until the next possible one
+   (0 = call again now: work was left for the next call), HB_POLL_IDLE when
+   none can happen until the next beat or hb_mon_link. */
+HEARTBEAT_DEF uint32_t hb_mon_poll(hb_mon *m, uint32_t now_ms);
+/* Your own broker connection went down (up = 0) or came back (1): no
+   verdicts while down, and silence is counted from the moment it is up. */
+HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now_ms);
+/* Your wall clock: unix_ms is the Unix time at tick now_ms. Used only for
+   the counters' clock_offset_ms. */
+HEARTBEAT_DEF int hb_mon_set_wall(hb_mon *m, int64_t unix_ms, uint32_t now_ms);
+/* Looks a device up by its (decoded) id. HB_ERR_ARG if not known. */
+HEARTBEAT_DEF int hb_mon_get(const hb_mon *m, const char *id, size_t len,
+                             hb_mon_device *out);
+/* The same by slot index. HB_ERR_ARG for an empty or out-of-range slot. */
+HEARTBEAT_DEF int hb_mon_get_slot(const hb_mon *m, uint32_t slot,
+                                  hb_mon_device *out);
+/* Forgets a device (its slot may be reused by a later NEW). */
+HEARTBEAT_DEF int hb_mon_forget(hb_mon *m, uint32_t slot);
+HEARTBEAT_DEF int hb_mon_get_stats(const hb_mon *m, hb_mon_stats *out);
+/* The 64-bit hash the table uses for an id (decoded bytes; raw JSON text
+   with escaped != 0). Never 0 or 1. For sharding: hash % N. */
+HEARTBEAT_DEF uint64_t hb_mon_id_hash(const char *id, size_t len, int escaped);
+/* Decodes a raw JSON string (id or status) into buf, NUL-terminated.
+   *out_len gets the length. HB_ERR_NOSPACE, HB_ERR_ARG for bad escapes. */
+HEARTBEAT_DEF int hb_mon_unescape(const char *raw, size_t len, int escaped,
+                                  char *buf, size_t size, size_t *out_len);
+/* 1 when the raw id (escaped or not) decodes to plain[0..plain_len). */
+HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
+                                  const char *plain, size_t plain_len);
+/* Names for printing: "alive", "new", ... never NULL. */
+HEARTBEAT_DEF const char *hb_mon_state_name(int state);
+HEARTBEAT_DEF const char *hb_mon_event_name(int type);
+/* ---- end MONITOR ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer (HEARTBEAT_MBEDTLS) -------------------------
@@ -598,9 +1022,11 @@ HEARTBEAT_DEF size_t   hb_buf_size(const hb_config *cfg, size_t token_len);
      them (RFC 7518 3.2). The signer keeps its own copy (a key longer than
      64 bytes is kept as its SHA-256, which HMAC treats the same way).
    - HB_JWT_RS256: RSASSA-PKCS1-v1_5 with SHA-256; an RSA private key of
-     2048..4096 bits. RSA blinding needs randomness: cfg.rng is REQUIRED
-     (hb_jwt_init returns HB_ERR_ARG without it). Give it your TRNG, or
-     mbedtls_ctr_drbg_random with its context as rng_user.
+     2048..4096 bits. The signature is deterministic; the private-key
+     operation is blinded against side channels, with cfg.rng when given
+     and otherwise with the same internal generator as ES256 (below), so
+     alg = HB_JWT_RS256 plus a key is a complete config. Pass rng (your
+     TRNG, or mbedtls_ctr_drbg_random) when you have one.
    - HB_JWT_ES256: ECDSA on P-256 with SHA-256, deterministic (RFC 6979),
      so the signature does not depend on any RNG; the signature is the raw
      64-byte r||s that JWS requires, not DER. The scalar multiplication is
@@ -665,8 +1091,9 @@ typedef struct hb_jwt_config {
     int64_t              min_valid_sec; /* clock below this = unsynced, no
                                         token; 0 = HB_JWT_MIN_VALID_DEFAULT.
                                         Set 1 to accept any time after 1970 */
-    hb_jwt_rng_fn        rng;        /* required for RS256 and jti; optional
-                                        for ES256 (blinding); unused by HS256 */
+    hb_jwt_rng_fn        rng;        /* required for jti; optional for RS256
+                                        and ES256 (blinding: NULL = internal
+                                        generator); unused by HS256 */
     void                *rng_user;
 } hb_jwt_config;
 
@@ -696,7 +1123,7 @@ typedef struct hb_jwt {
    HB_ERR_ARG for a bad config: unknown or unavailable alg, NULL/empty aud,
    NULL clock or buf, buf_size 0, margin + skew >= lifetime, an HS256 key
    under 32 bytes, a key that does not parse, a key of the wrong type or
-   size for alg, RS256 or jti without rng. On failure jwt is zeroed, so
+   size for alg, jti without rng. On failure jwt is zeroed, so
    hb_jwt_free on it is harmless. */
 HEARTBEAT_DEF int    hb_jwt_init(hb_jwt *jwt, const hb_jwt_config *cfg);
 /* An hb_token_fn: cfg.token = hb_jwt_token, cfg.token_user = &jwt.
@@ -777,6 +1204,14 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
    accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
 #define HBI_SEC_SHIFT   74784816000LL
 
+/* HB_ERR_LAST_ counts on codes 0, -1, -2, ...: distinct (the case labels
+   below) and summing to 0 + -1 + ... + HB_ERR_LAST_, so nothing is skipped. */
+#define HBI_ERR_SUM(name, value, text) + (value)
+typedef char hbi_err_codes_contiguous[
+    (0 HB_ERROR_LIST(HBI_ERR_SUM)) == -(HB_ERR_LAST_ * (HB_ERR_LAST_ - 1)) / 2
+    ? 1 : -1];
+#undef HBI_ERR_SUM
+
 HEARTBEAT_DEF const char *hb_strerror(int err)
 {
     switch (err) {
@@ -843,84 +1278,85 @@ static size_t hbi_strnlen(const char *s, size_t max)
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size)
 {
     if (w == NULL) return;
-    w->buf = buf;
-    w->size = buf != NULL ? size : 0;
-    w->len = 0;
-    w->err = HB_OK;
-    w->kinds = 0;
-    w->depth = 0;
-    w->first = 1;
-    w->key = 0;
-    w->done = 0;
+    w->internal_.buf = buf;
+    w->internal_.size = buf != NULL ? size : 0;
+    w->internal_.len = 0;
+    w->internal_.err = HB_OK;
+    w->internal_.kinds = 0;
+    w->internal_.depth = 0;
+    w->internal_.first = 1;
+    w->internal_.key = 0;
+    w->internal_.done = 0;
 }
 
 static void hbi_put(hb_json *w, const char *s, size_t n)
 {
-    if (w->err != HB_OK) return;
-    if (w->buf == NULL) { w->len += n; return; }
+    if (w->internal_.err != HB_OK) return;
+    if (w->internal_.buf == NULL) { w->internal_.len += n; return; }
     /* len < size always holds, so size - len cannot wrap; keeping one byte
        back for the NUL makes the test "n < room". */
-    HB_ASSERT(w->len <= w->size);   /* < once anything was written */
-    if (n >= w->size - w->len) {
-        w->err = HB_ERR_NOSPACE;
+    HB_ASSERT(w->internal_.len <= w->internal_.size);   /* < once anything was written */
+    if (n >= w->internal_.size - w->internal_.len) {
+        w->internal_.err = HB_ERR_NOSPACE;
         return;
     }
-    HB_MEMCPY(w->buf + w->len, s, n);
-    w->len += n;
+    HB_MEMCPY(w->internal_.buf + w->internal_.len, s, n);
+    w->internal_.len += n;
 }
 
 static int hbi_fail(hb_json *w, int err)
 {
-    if (w->err == HB_OK) w->err = err;
-    return w->err;
+    if (w->internal_.err == HB_OK) w->internal_.err = err;
+    return w->internal_.err;
 }
 
 /* Everything due before a value: the state check and the comma. */
 static int hbi_value(hb_json *w)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
-    if (w->done) return hbi_fail(w, HB_ERR_STATE);
-    if (w->depth > 0) {
-        if (w->kinds & (1u << (w->depth - 1u))) {
-            if (!w->key) return hbi_fail(w, HB_ERR_STATE);
-            w->key = 0;
-        } else if (!w->first) {
+    if (w->internal_.err != HB_OK) return w->internal_.err;
+    if (w->internal_.done) return hbi_fail(w, HB_ERR_STATE);
+    if (w->internal_.depth > 0) {
+        if (w->internal_.kinds & (1u << (w->internal_.depth - 1u))) {
+            if (!w->internal_.key) return hbi_fail(w, HB_ERR_STATE);
+            w->internal_.key = 0;
+        } else if (!w->internal_.first) {
             hbi_put(w, ",", 1);
         }
-        w->first = 0;
+        w->internal_.first = 0;
     }
-    return w->err;
+    return w->internal_.err;
 }
 
 static int hbi_after(hb_json *w)
 {
-    if (w->depth == 0) w->done = 1;
-    return w->err;
+    if (w->internal_.depth == 0) w->internal_.done = 1;
+    return w->internal_.err;
 }
 
 static int hbi_begin(hb_json *w, char open, uint32_t is_object)
 {
-    if (hbi_value(w) != HB_OK) return w->err;
-    if (w->depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
+    int rc = hbi_value(w);         /* HB_ERR_ARG for w == NULL */
+    if (rc != HB_OK) return rc;
+    if (w->internal_.depth >= HBI_MAX_DEPTH) return hbi_fail(w, HB_ERR_STATE);
     hbi_put(w, &open, 1);
-    if (is_object) w->kinds |= 1u << w->depth;
-    else w->kinds &= ~(1u << w->depth);
-    w->depth++;
-    w->first = 1;
-    return w->err;
+    if (is_object) w->internal_.kinds |= 1u << w->internal_.depth;
+    else w->internal_.kinds &= ~(1u << w->internal_.depth);
+    w->internal_.depth++;
+    w->internal_.first = 1;
+    return w->internal_.err;
 }
 
 static int hbi_end(hb_json *w, char close, uint32_t is_object)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
-    if (w->depth == 0 || w->key ||
-        ((w->kinds >> (w->depth - 1u)) & 1u) != is_object)
+    if (w->internal_.err != HB_OK) return w->internal_.err;
+    if (w->internal_.depth == 0 || w->internal_.key ||
+        ((w->internal_.kinds >> (w->internal_.depth - 1u)) & 1u) != is_object)
         return hbi_fail(w, HB_ERR_STATE);
     hbi_put(w, &close, 1);
-    w->depth--;
-    w->first = 0;
+    w->internal_.depth--;
+    w->internal_.first = 0;
     return hbi_after(w);
 }
 
@@ -975,6 +1411,15 @@ static uint64_t hbi_care8(uint64_t x)
     return (x | ~ctl | ~qa | ~lg | ~bs) & HBI_HIGHS;
 }
 
+/* The 8 bytes at p as a little-endian number, on any host: the same code
+   for either byte order (compilers make it one load on little-endian). */
+static uint64_t hbi_le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
 /* Index of the first byte of s[i..n) that needs care, or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
@@ -1000,16 +1445,13 @@ static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
     }
 #endif
     while (n - i >= 8u) {
-        uint64_t x, m;
-        HB_MEMCPY(&x, s + i, 8);
-        m = hbi_care8(x);
+        uint64_t m = hbi_care8(hbi_le64(s + i));
         if (m != 0) {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return i + (size_t)(__builtin_ctzll(m) >> 3);
-#else
-            break;      /* it is among these 8: the byte loop finds it */
-#endif
+            /* byte k of the input is bits 8k..8k+7 on every host: the
+               lowest marked byte is the first. Its high bit, moved to bit
+               0 of the byte and multiplied, leaves k in the top byte. */
+            m = ((m & (0u - m)) >> 7) * 0x0001020304050607ull;
+            return i + (size_t)(m >> 56);
         }
         i += 8u;
         if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
@@ -1065,15 +1507,15 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
     char e[6];
 #if HBI_FAST
     i = hbi_skip(s, 0, n);
-    if (w->err == HB_OK && w->buf != NULL) {
-        size_t room = w->size - w->len;     /* >= 1: the NUL's byte */
-        char *o = w->buf + w->len, *o0 = o;
+    if (w->internal_.err == HB_OK && w->internal_.buf != NULL) {
+        size_t room = w->internal_.size - w->internal_.len;     /* >= 1: the NUL's byte */
+        char *o = w->internal_.buf + w->internal_.len, *o0 = o;
         if (i == n && room > n + 2u) {
             /* the usual case, nothing to escape: one check, one copy */
             o[0] = '"';
             HB_MEMCPY(o + 1, str, n);
             o[n + 1] = '"';
-            w->len += n + 2u;
+            w->internal_.len += n + 2u;
             return;
         }
         if (room > 2u && n < (room - 2u) / 6u) {
@@ -1098,7 +1540,7 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
                 i = j;
             }
             *o++ = '"';
-            w->len += (size_t)(o - o0);
+            w->internal_.len += (size_t)(o - o0);
             return;
         }
     }
@@ -1128,23 +1570,25 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
 HEARTBEAT_DEF int hb_json_key(hb_json *w, const char *key, size_t len)
 {
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err != HB_OK) return w->err;
+    if (w->internal_.err != HB_OK) return w->internal_.err;
     if (key == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
-    if (w->depth == 0 || w->key ||
-        !(w->kinds & (1u << (w->depth - 1u))))
+    if (w->internal_.depth == 0 || w->internal_.key ||
+        !(w->internal_.kinds & (1u << (w->internal_.depth - 1u))))
         return hbi_fail(w, HB_ERR_STATE);
-    if (!w->first) hbi_put(w, ",", 1);
-    w->first = 0;
+    if (!w->internal_.first) hbi_put(w, ",", 1);
+    w->internal_.first = 0;
     hbi_string(w, key != NULL ? key : "", len);
     hbi_put(w, ":", 1);
-    w->key = 1;
-    return w->err;
+    w->internal_.key = 1;
+    return w->internal_.err;
 }
 
 HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len)
 {
+    int rc;
     if (w != NULL && s == NULL && len != 0) return hbi_fail(w, HB_ERR_ARG);
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_string(w, s != NULL ? s : "", len);
     return hbi_after(w);
 }
@@ -1200,7 +1644,8 @@ static size_t hbi_u64(char *out, uint64_t v)
 HEARTBEAT_DEF int hb_json_uint(hb_json *w, uint64_t v)
 {
     char d[20];
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_put(w, d, hbi_u64(d, v));
     return hbi_after(w);
 }
@@ -1210,7 +1655,8 @@ HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
     char d[21];
     uint64_t m = (uint64_t)v;
     size_t n = 0;
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     if (v < 0) { d[n++] = '-'; m = 0u - m; }
     n += hbi_u64(d + n, m);
     hbi_put(w, d, n);
@@ -1219,7 +1665,8 @@ HEARTBEAT_DEF int hb_json_int(hb_json *w, int64_t v)
 
 HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
 {
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     if (v) hbi_put(w, "true", 4);
     else hbi_put(w, "false", 5);
     return hbi_after(w);
@@ -1227,7 +1674,8 @@ HEARTBEAT_DEF int hb_json_bool(hb_json *w, int v)
 
 HEARTBEAT_DEF int hb_json_null(hb_json *w)
 {
-    if (hbi_value(w) != HB_OK) return w != NULL ? w->err : HB_ERR_ARG;
+    int rc = hbi_value(w);
+    if (rc != HB_OK) return rc;
     hbi_put(w, "null", 4);
     return hbi_after(w);
 }
@@ -1236,13 +1684,13 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 {
     if (len != NULL) *len = 0;
     if (w == NULL) return HB_ERR_ARG;
-    if (w->err == HB_OK && (w->depth != 0 || !w->done)) w->err = HB_ERR_STATE;
-    if (w->err != HB_OK) {
-        if (w->buf != NULL && w->size > 0) w->buf[0] = '\0';
-        return w->err;
+    if (w->internal_.err == HB_OK && (w->internal_.depth != 0 || !w->internal_.done)) w->internal_.err = HB_ERR_STATE;
+    if (w->internal_.err != HB_OK) {
+        if (w->internal_.buf != NULL && w->internal_.size > 0) w->internal_.buf[0] = '\0';
+        return w->internal_.err;
     }
-    if (w->buf != NULL) w->buf[w->len] = '\0';
-    if (len != NULL) *len = w->len;
+    if (w->internal_.buf != NULL) w->internal_.buf[w->internal_.len] = '\0';
+    if (len != NULL) *len = w->internal_.len;
     return HB_OK;
 }
 
@@ -1250,6 +1698,24 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
    HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
+/* HB_OK if Go's MarshalJSON accepts t, else HB_ERR_ARG (nsec) or
+   HB_ERR_RANGE. */
+static int hbi_time_check(const hb_time *t)
+{
+    int32_t off = t->utc_offset_min;
+    int64_t local;
+    if (t->nsec > 999999999u) return HB_ERR_ARG;
+    /* Go: the zone's hour must be 0..23 */
+    if (off <= -24 * 60 || off >= 24 * 60) return HB_ERR_RANGE;
+    /* Go: the local year must be 0..9999 (checked before adding the offset
+       so that the sum cannot overflow) */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
+        return HB_ERR_RANGE;
+    local = t->sec + (int64_t)off * 60;
+    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
+    return HB_OK;
+}
+
 static int hbi_time(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
@@ -1257,16 +1723,9 @@ static int hbi_time(char *o, const hb_time *t)
     uint32_t q, days, sod, era, doe, yoe, doy, mp, m;
     uint64_t s;
     int64_t local;
-    int n;
-    if (t->nsec > 999999999u) return HB_ERR_ARG;
-    /* Go: the zone's hour must be 0..23 */
-    if (aoff >= 24u * 60u) return HB_ERR_RANGE;
-    /* Go: the local year must be 0..9999 (checked before adding the offset
-       so that the sum cannot overflow) */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
-        return HB_ERR_RANGE;
+    int n = hbi_time_check(t);
+    if (n != HB_OK) return n;
     local = t->sec + (int64_t)off * 60;
-    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
        division helper on a Cortex-M). */
     s = (uint64_t)(local + HBI_SEC_SHIFT);
@@ -1345,7 +1804,7 @@ HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
     int n;
     if (w == NULL) return HB_ERR_ARG;
     if (t == NULL) return hbi_fail(w, HB_ERR_ARG);
-    if (hbi_value(w) != HB_OK) return w->err;
+    if (hbi_value(w) != HB_OK) return w->internal_.err;
     n = hbi_time(tmp + 1, t);
     if (n < 0) return hbi_fail(w, n);
     tmp[0] = '"';
@@ -1363,22 +1822,22 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
 {
     char *o;
     int n = HB_TIME_MAX;
-    if (w->err != HB_OK) return;
-    if (w->buf != NULL) {
-        if (w->size - w->len < HB_TIME_MAX + 3u) {
-            w->err = HB_ERR_NOSPACE;
+    if (w->internal_.err != HB_OK) return;
+    if (w->internal_.buf != NULL) {
+        if (w->internal_.size - w->internal_.len < HB_TIME_MAX + 3u) {
+            w->internal_.err = HB_ERR_NOSPACE;
             return;
         }
-        o = w->buf + w->len;
+        o = w->internal_.buf + w->internal_.len;
         n = hbi_time(o + 1, t);
         if (n < 0) {
-            w->err = n;
+            w->internal_.err = n;
             return;
         }
         o[0] = '"';
         o[n + 1] = '"';
     }
-    w->len += (size_t)n + 2u;
+    w->internal_.len += (size_t)n + 2u;
 }
 
 /* ---- the service ----------------------------------------------------------- */
@@ -1433,13 +1892,13 @@ static const char *hbi_check(const hb_config *c)
 #ifdef HEARTBEAT_NO_OPTIONS
     if (c->flags != 0 || c->retry_base_ms != 0 || c->retry_max_ms != 0 ||
         c->jitter_ms != 0 || c->rand != NULL || c->fields != NULL ||
-        c->min_valid_sec != 0)
+        c->min_valid_sec != 0 || c->boot_id != 0 || c->boot_id_str != NULL)
         return "options: built with HEARTBEAT_NO_OPTIONS";
 #endif
     if (c->flags & ~(uint32_t)HBI_OPT_ALL) return "flags";
     if (c->retry_base_ms >= c->interval_ms && c->retry_base_ms != 0)
         return "retry_base_ms";
-    /* a retry never reaches the next grid point, so a cap of an interval
+    /* a retry never reaches the next due point, so a cap of an interval
        or more means nothing; it would also break the signed distances */
     if (c->retry_max_ms != 0 && (c->retry_max_ms < c->retry_base_ms ||
                                  c->retry_max_ms >= c->interval_ms))
@@ -1451,6 +1910,28 @@ static const char *hbi_check(const hb_config *c)
         return "jitter_ms";
     if (c->jitter_ms != 0 && c->rand == NULL) return "rand";
     if (c->min_valid_sec < 0) return "min_valid_sec";
+    /* MQTT 5 properties: strings the broker would refuse are refused here */
+    if (c->content_type != NULL) {
+        n = hbi_strnlen(c->content_type, 65535);
+        if (n == 0 || n > 65535 || !hbi_utf8_valid(c->content_type, n))
+            return "content_type";
+    }
+    if (c->n_user_props > 255 || (c->n_user_props != 0 && c->user_props == NULL))
+        return "n_user_props";
+    for (i = 0; i < c->n_user_props; i++) {
+        const hb_user_prop *u = &c->user_props[i];
+        if (u->key == NULL || (u->value == NULL && u->value_len != 0))
+            return "user_props: NULL key or value";
+        n = hbi_strnlen(u->key, 65535);
+        if (n == 0 || n > 65535 || !hbi_utf8_valid(u->key, n) ||
+            u->value_len > 65535 ||
+            (u->value_len != 0 && !hbi_utf8_valid(u->value, u->value_len)))
+            return "user_props: not UTF-8, empty key or over 65535 bytes";
+    }
+    if (c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
+#ifdef HEARTBEAT_NO_OPTIONS
+    if (c->poll_gap_ms != 0) return "options: built with HEARTBEAT_NO_OPTIONS";
+#endif
     return NULL;
 }
 
@@ -1479,6 +1960,20 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
             s->cfg.retry_max_ms = s->cfg.retry_base_ms;
     }
     s->status = s->cfg.status;
+    /* MQTT 5: the properties every beat carries. The default expiry is
+       ceil(1.5 * interval) in seconds, in 32-bit arithmetic: 1.5 * i / 1000
+       = 3 * (i / 2000) + 3 * (i % 2000) / 2000. */
+    if (s->cfg.expiry_s == 0) {
+        uint32_t q = s->cfg.interval_ms / 2000u, r = s->cfg.interval_ms % 2000u;
+        s->props.expiry_s = 3u * q + (3u * r + 1999u) / 2000u;
+    } else {
+        s->props.expiry_s = s->cfg.expiry_s == HB_EXPIRY_NONE ? 0u : s->cfg.expiry_s;
+    }
+    s->props.content_type = s->cfg.content_type != NULL ? s->cfg.content_type
+                                                        : "application/json";
+    s->props.payload_format = 1;   /* the JSON writer emits valid UTF-8 only */
+    s->props.user_props = s->cfg.n_user_props != 0 ? s->cfg.user_props : NULL;
+    s->props.n_user_props = s->cfg.n_user_props;
     s->state = HBI_ST_STOPPED;
     return HB_OK;
 }
@@ -1514,10 +2009,12 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     if (s->state == HBI_ST_RUNNING || s->busy) return HB_ERR_STATE;
     HB_MEMSET(&s->stats, 0, sizeof s->stats);
     s->seq = 0;
-    s->init_ms = now_ms;
-    s->last_ms = 0;
-    s->wraps = 0;
+    s->tick = now_ms;
+    s->up_lo = 0;
+    s->up_hi = 0;
     s->pending = 0;
+    s->last_poll = now_ms;
+    s->props_live = 0;
     s->grid = now_ms + s->cfg.interval_ms;
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
@@ -1529,7 +2026,16 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
        powered on together. */
     if (s->cfg.flags & HB_OPT_DESYNC)
         s->grid = now_ms + 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms);
-    s->due = s->grid + hbi_jitter(s, s->cfg.jitter_ms);
+    s->due = s->grid;
+    if (s->cfg.jitter_ms != 0) {
+        /* rand runs with the service already running and under the guard:
+           hb_poll from there gets the wait, hb_stop stops it (and then
+           hb_start reports that with HB_ERR_STATE) */
+        s->busy = 1;
+        s->due += hbi_jitter(s, s->cfg.jitter_ms);
+        s->busy = 0;
+        if (s->state != HBI_ST_RUNNING) return HB_ERR_STATE;
+    }
     return HB_OK;
 }
 
@@ -1538,14 +2044,14 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
 {
     size_t k;
     hbi_put(w, key, n);
-    if (w->err != HB_OK) return;
+    if (w->internal_.err != HB_OK) return;
     k = hbi_ndigits(v);
-    if (w->buf == NULL) {
-        w->len += k;
-    } else if (k >= w->size - w->len) {
-        w->err = HB_ERR_NOSPACE;
+    if (w->internal_.buf == NULL) {
+        w->internal_.len += k;
+    } else if (k >= w->internal_.size - w->internal_.len) {
+        w->internal_.err = HB_ERR_NOSPACE;
     } else {
-        w->len += hbi_u64(w->buf + w->len, v);   /* in place: no copy */
+        w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, v);   /* in place: no copy */
     }
 }
 
@@ -1582,7 +2088,7 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
         }
         if (f & HB_OPT_UPTIME)
             hbi_put_uint(w, ",\"uptime_ms\":", 13,
-                         ((uint64_t)s->wraps << 32) | s->last_ms);
+                         ((uint64_t)s->up_hi << 32) | s->up_lo);
         if (f & HB_OPT_INTERVAL)
             hbi_put_uint(w, ",\"interval_ms\":", 15, c->interval_ms);
         if (f & HB_OPT_HEALTH) {
@@ -1596,18 +2102,18 @@ static void hbi_write(const hbi_state *s, hb_json *w, const hb_time *t,
         }
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
-            w->depth = 1;
-            w->kinds = 1;
-            w->first = 0;
-            w->key = 0;
+            w->internal_.depth = 1;
+            w->internal_.kinds = 1;
+            w->internal_.first = 0;
+            w->internal_.key = 0;
             c->fields(c->user, w);
-            if (w->err == HB_OK && (w->depth != 1 || w->key))
+            if (w->internal_.err == HB_OK && (w->internal_.depth != 1 || w->internal_.key))
                 hbi_fail(w, HB_ERR_STATE);
-            w->depth = 0;
+            w->internal_.depth = 0;
         }
     }
     hbi_put(w, "}", 1);
-    w->done = 1;
+    w->internal_.done = 1;
 }
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
@@ -1620,13 +2126,24 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     const char *tok = "";
     size_t toklen = 0;
     hb_json w;
-    /* uptime (wraps:last_ms): attempts come at least once per interval
-       (< 2^31 ms), so the elapsed ticks wrap at most once between two of
-       them. Not started yet (a Last Will built before hb_start): 0. */
-    if (HBI_OPTIONS && s->state == HBI_ST_RUNNING) {
-        uint32_t elapsed = now - s->init_ms;
-        if (elapsed < s->last_ms) s->wraps++;
-        s->last_ms = elapsed;
+    /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
+       (hb_start for the first) when that step is forward as a signed
+       32-bit distance; a tick that went backwards adds nothing, so uptime
+       never decreases. Not running (a Last Will built before hb_start or
+       after hb_stop): 0. */
+    if (HBI_OPTIONS) {
+        if (s->state == HBI_ST_RUNNING) {
+            int32_t d = (int32_t)(now - s->tick);
+            s->tick = now;
+            if (d > 0) {
+                uint32_t lo = s->up_lo + (uint32_t)d;
+                s->up_hi += lo < s->up_lo;
+                s->up_lo = lo;
+            }
+        } else {
+            s->up_lo = 0;
+            s->up_hi = 0;
+        }
     }
 
     HB_MEMSET(&t, 0, sizeof t);
@@ -1637,6 +2154,9 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_CLOCK;
         tp = NULL;
     }
+    /* a time Go refuses fails here, before the token is fetched: the
+       beat's error is HB_ERR_RANGE whatever the buffer size */
+    if (tp != NULL && hbi_time_check(tp) != HB_OK) return HB_ERR_RANGE;
     if (s->cfg.token != NULL) {
         tok = NULL;
         if (s->cfg.token(s->cfg.token_user, &tok, &toklen) != 0 ||
@@ -1659,16 +2179,20 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
                    status != NULL ? status : s->status, &len);
     s->seq++;
     s->stats.attempts++;
-    if (rc == HB_OK) {
+    if (s->state != HBI_ST_RUNNING) {
+        /* a clock, token or fields callback called hb_stop: nothing goes
+           out after hb_stop, whatever else failed; counted as a publish
+           failure with HB_ERR_STATE */
         sent_fail = 1;
-        /* a clock or token callback that called hb_stop: nothing goes out
-           after hb_stop (counted as a publish failure, HB_ERR_STATE) */
-        if (s->state != HBI_ST_RUNNING)
-            rc = HB_ERR_STATE;
-        else if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
-                                s->cfg.qos) != 0)
+        rc = HB_ERR_STATE;
+    } else if (rc == HB_OK) {
+        sent_fail = 1;
+        s->props_live = 1;          /* hb_beat_props_get: during publish */
+        if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
+                           s->cfg.qos) != 0)
             rc = HB_ERR_PUBLISH;
     }
+    s->props_live = 0;
     s->stats.last_error = rc;
     switch (rc == HB_OK || !sent_fail ? rc : HB_ERR_PUBLISH) {
     case HB_OK:
@@ -1719,12 +2243,24 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     return rc;
 }
 
-static uint32_t hbi_wait(const hbi_state *s, uint32_t now)
+/* The answer of hb_poll. On a forward tick the next due point is at most
+   interval + jitter away; farther means the tick went backwards, and the
+   schedule (grid, due point, retry) moves back with it by the excess, so
+   the answer never exceeds interval_ms + jitter_ms. */
+static uint32_t hbi_wait(hbi_state *s, uint32_t now)
 {
-    int32_t d;
+    int32_t d, cap;
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
     if (s->pending & HBI_PEND_NOW) return 0;
     d = (int32_t)(s->due - now);
+    cap = (int32_t)(s->cfg.interval_ms + s->cfg.jitter_ms);
+    if (d > cap) {
+        uint32_t back = (uint32_t)d - (uint32_t)cap;
+        s->grid -= back;
+        s->due -= back;
+        s->retry_at -= back;
+        d = cap;
+    }
     HB_ASSERT(s->busy || d > 0);
     if (s->pending & HBI_PEND_RETRY) {
         int32_t r = (int32_t)(s->retry_at - now);
@@ -1755,6 +2291,23 @@ static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
     s->busy = 0;
 }
 
+/* Keep-alive starvation: a gap between two hb_poll calls over
+   cfg.poll_gap_ms means the caller's loop (which also serves the MQTT
+   client's keep-alive) stalled. Counted and logged, under the busy guard
+   so that a log callback that polls sees no second gap. */
+static HBI_NOINLINE void hbi_poll_gap(hbi_state *s, uint32_t now)
+{
+    uint32_t gap = now - s->last_poll;
+    s->last_poll = now;
+    if ((int32_t)gap <= 0) return;   /* same tick, or a caller's tick went back */
+    if (gap > s->stats.max_poll_gap_ms) s->stats.max_poll_gap_ms = gap;
+    if (gap <= s->cfg.poll_gap_ms) return;
+    s->stats.poll_gaps++;
+    s->busy = 1;
+    hbi_log(s, HB_LOG_WARN, HB_MSG_POLL_GAP, 0, "poll_gap_ms");
+    s->busy = 0;
+}
+
 HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
 {
     hbi_state *s;
@@ -1765,6 +2318,10 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
        long as polls come less than 2^31 ms apart, which hb_poll's own
        answer (at most interval + jitter < 2^31) guarantees. */
     if (s->busy) return hbi_wait(s, now_ms);
+    if (HBI_OPTIONS && s->cfg.poll_gap_ms != 0) {
+        hbi_poll_gap(s, now_ms);
+        if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
+    }
     if ((int32_t)(now_ms - s->due) >= 0) {
         hbi_advance(s, now_ms);
         if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
@@ -1808,11 +2365,20 @@ HEARTBEAT_DEF int hb_set_status(hb_service *hb, const char *status)
 {
     const char *why;
     if (hb == NULL) return HB_ERR_ARG;
-    if (!hbi_inited(hb)) return HB_ERR_STATE;
+    /* the argument first (HB_ERR_ARG wins over HB_ERR_STATE); a service
+       that is not initialised has no log to tell */
+    why = status != NULL ? hbi_check_status(status) : NULL;
+    if (!hbi_inited(hb)) return why != NULL ? HB_ERR_ARG : HB_ERR_STATE;
     if (status == NULL) status = hb->internal_.cfg.status;
-    why = hbi_check_status(status);
     if (why != NULL) {
-        hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
+        /* logged under the guard; from inside a callback not logged at
+           all, so a log callback that calls hb_set_status cannot recurse */
+        if (!hb->internal_.busy) {
+            hb->internal_.busy = 1;
+            hbi_log(&hb->internal_, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG,
+                    why);
+            hb->internal_.busy = 0;
+        }
         return HB_ERR_ARG;
     }
     hb->internal_.status = status;
@@ -1840,9 +2406,20 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (len != NULL) *len = 0;
     if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
+    /* clock, token and fields run under the guard: no recursion, no beat */
+    hb->internal_.busy = 1;
     rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+    hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
+    /* its properties (for the Will) stay readable until the next beat */
+    hb->internal_.props_live = (uint8_t)(rc == HB_OK);
     return rc;
+}
+
+HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb)
+{
+    if (!hbi_inited(hb) || !hb->internal_.props_live) return NULL;
+    return &hb->internal_.props;
 }
 
 HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
@@ -1878,6 +2455,1425 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     return room + token_len < room ? 0 : room + token_len;
 }
 
+/* ---- BACKOFF ---------------------------------------------------------------
+   Equal jitter: half the ceiling fixed, half random, so the spread of a
+   fleet's retries is never less than c/2 wide, and never starts at 0 (full
+   jitter puts a triangle's peak, twice its mean, right at the broker's
+   return). See docs/mqtt5.md for the simulated restart of 10^4 devices. */
+#define HBI_BO_MAGIC 0xB0u
+
+static uint32_t hbi_bo_rand(hb_backoff *b)
+{
+    uint32_t x = b->rng;            /* xorshift32: never 0 from non-zero */
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    b->rng = x;
+    return x;
+}
+
+HEARTBEAT_DEF int hb_backoff_init(hb_backoff *b, uint32_t base_ms,
+                                  uint32_t max_ms, uint32_t stable_ms,
+                                  const char *device_id, uint32_t seed)
+{
+    uint32_t h;
+    if (b == NULL || base_ms == 0 || max_ms < base_ms ||
+        max_ms > 0x7FFFFFFFu || stable_ms > 0x7FFFFFFFu)
+        return HB_ERR_ARG;
+    h = device_id != NULL ? hbi_phase(device_id, 0xFFFFFFFFu) : 0u;
+    HB_MEMSET(b, 0, sizeof *b);
+    b->base_ms = base_ms;
+    b->max_ms = max_ms;
+    b->stable_ms = stable_ms;
+    b->ceiling = base_ms;
+    /* the seed goes through a multiply so that seeds 1, 2, 3 ... differ in
+       every bit; a zero state would stay zero */
+    b->rng = h ^ (seed * 0x9E3779B9u + 0x7F4A7C15u);
+    if (b->rng == 0) b->rng = 0x9E3779B9u;
+    b->magic = HBI_BO_MAGIC;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF uint32_t hb_backoff_next(hb_backoff *b, uint32_t now_ms)
+{
+    uint32_t c, half, delay;
+    if (b == NULL || b->magic != HBI_BO_MAGIC) return 0;
+    /* Reset only after a session that lasted: one kicked right after
+       CONNACK keeps backing off. A tick that went back counts as short. */
+    if (b->up && (int32_t)(now_ms - b->up_at) >= 0 &&
+        now_ms - b->up_at >= b->stable_ms) {
+        b->ceiling = b->base_ms;
+        b->failures = 0;
+    }
+    b->up = 0;
+    c = b->ceiling;
+    half = c / 2u;
+    delay = half + hbi_bo_rand(b) % (c - half + 1u);   /* [c/2, c] */
+    if (delay == 0) delay = 1;
+    b->ceiling = c > b->max_ms / 2u ? b->max_ms : c * 2u;
+    b->failures++;
+    return delay;
+}
+
+HEARTBEAT_DEF void hb_backoff_connected(hb_backoff *b, uint32_t now_ms)
+{
+    if (b == NULL || b->magic != HBI_BO_MAGIC) return;
+    b->up = 1;
+    b->up_at = now_ms;
+}
+
+HEARTBEAT_DEF void hb_backoff_reset(hb_backoff *b)
+{
+    if (b == NULL || b->magic != HBI_BO_MAGIC) return;
+    b->ceiling = b->base_ms;
+    b->failures = 0;
+}
+
+HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
+{
+    return b != NULL && b->magic == HBI_BO_MAGIC ? b->failures : 0u;
+}
+#undef HBI_BO_MAGIC
+/* ---- end of BACKOFF ---- */
+/* ---- MONITOR (hb_mon_*) implementation ------------------------------------
+   Each function stands alone, so a device build that never calls hb_mon_*
+   loses all of it to --gc-sections (checked by make size). */
+
+#define HBI_MON_MAGIC   0x4Du
+#define HBI_MON_EMPTY   0u
+#define HBI_MON_TOMB    1u
+#define HBI_MON_NONE    0xFFFFFFFFu
+#define HBI_MON_MAXLEN  65536u
+#define HBI_MON_DEPTH   16
+#define HBI_MON_MAXIV   (1u << 28)   /* longest interval the detector models */
+#define HBI_MON_STMASK  0x07u
+#define HBI_MON_F_SEQ   0x08u        /* the session has a seq */
+#define HBI_MON_F_UP    0x10u        /* anchor is valid (uptime seen) */
+#define HBI_MON_F_SEED  0x20u        /* mean comes from the sender's interval_ms */
+#define HBI_MON_F_LRN   0x40u        /* at least one interval sample */
+
+static const char hbi_mon_msg_bad[] = "heartbeat monitor: bad beat ignored";
+static const char hbi_mon_msg_full[] = "heartbeat monitor: table full, beat not stored";
+
+/* ---- the id hash: 8 bytes at a time, any alignment, any endianness ------ */
+typedef struct hbi_mon_hs { uint64_t h, w; uint64_t len; unsigned n; } hbi_mon_hs;
+
+static uint64_t hbi_mon_rotl(uint64_t x, unsigned r)
+{
+    return (x << r) | (x >> (64u - r));
+}
+static void hbi_mon_mix(hbi_mon_hs *s, uint64_t w)
+{
+    w *= 0x87C37B91114253D5ULL;
+    w = hbi_mon_rotl(w, 31);
+    w *= 0x4CF5AD432745937FULL;
+    s->h ^= w;
+    s->h = hbi_mon_rotl(s->h, 27) * 5u + 0x52DCE729u;
+}
+static uint64_t hbi_mon_fmix(uint64_t h)
+{
+    h ^= h >> 33; h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33; h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h;
+}
+static void hbi_mon_hbyte(hbi_mon_hs *s, unsigned char b)
+{
+    s->w |= (uint64_t)b << (8u * s->n);
+    s->len++;
+    if (++s->n == 8u) { hbi_mon_mix(s, s->w); s->w = 0; s->n = 0; }
+}
+static uint64_t hbi_mon_hend(hbi_mon_hs *s)
+{
+    uint64_t h;
+    if (s->n != 0) hbi_mon_mix(s, s->w);
+    h = hbi_mon_fmix(s->h ^ s->len);
+    return h < 2u ? h + 2u : h;   /* 0 and 1 mark empty and deleted slots */
+}
+
+/* ---- JSON string decoding (the escapes Go writes, and all others) ------- */
+typedef void (*hbi_mon_sink)(void *ctx, unsigned char b);
+
+static int hbi_mon_hex4(const char *p, uint32_t *v)
+{
+    int i;
+    *v = 0;
+    for (i = 0; i < 4; i++) {
+        unsigned c = (unsigned char)p[i], d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10u;
+        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10u;
+        else return -1;
+        *v = *v * 16u + d;
+    }
+    return 0;
+}
+
+static void hbi_mon_utf8(hbi_mon_sink put, void *ctx, uint32_t cp)
+{
+    if (cp < 0x80u) {
+        put(ctx, (unsigned char)cp);
+    } else if (cp < 0x800u) {
+        put(ctx, (unsigned char)(0xC0u | (cp >> 6)));
+        put(ctx, (unsigned char)(0x80u | (cp & 0x3Fu)));
+    } else if (cp < 0x10000u) {
+        put(ctx, (unsigned char)(0xE0u | (cp >> 12)));
+        put(ctx, (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu)));
+        put(ctx, (unsigned char)(0x80u | (cp & 0x3Fu)));
+    } else {
+        put(ctx, (unsigned char)(0xF0u | (cp >> 18)));
+        put(ctx, (unsigned char)(0x80u | ((cp >> 12) & 0x3Fu)));
+        put(ctx, (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu)));
+        put(ctx, (unsigned char)(0x80u | (cp & 0x3Fu)));
+    }
+}
+
+/* Decodes raw JSON string text (no quotes) into put(). A lone surrogate
+   becomes U+FFFD, as Go's decoder does. -1 for a bad escape. */
+static int hbi_mon_decode(const char *raw, size_t n, hbi_mon_sink put, void *ctx)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)raw[i];
+        uint32_t cp, lo;
+        if (c != '\\') { put(ctx, c); i++; continue; }
+        if (i + 1 >= n) return -1;
+        c = (unsigned char)raw[i + 1];
+        i += 2;
+        switch (c) {
+        case '"': case '\\': case '/': put(ctx, c); continue;
+        case 'b': put(ctx, '\b'); continue;
+        case 'f': put(ctx, '\f'); continue;
+        case 'n': put(ctx, '\n'); continue;
+        case 'r': put(ctx, '\r'); continue;
+        case 't': put(ctx, '\t'); continue;
+        case 'u': break;
+        default: return -1;
+        }
+        if (n - i < 4 || hbi_mon_hex4(raw + i, &cp) != 0) return -1;
+        i += 4;
+        if (cp >= 0xD800u && cp < 0xDC00u && n - i >= 6 && raw[i] == '\\' &&
+            raw[i + 1] == 'u' && hbi_mon_hex4(raw + i + 2, &lo) == 0 &&
+            lo >= 0xDC00u && lo < 0xE000u) {
+            cp = 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u);
+            i += 6;
+        } else if (cp >= 0xD800u && cp < 0xE000u) {
+            cp = 0xFFFDu;
+        }
+        hbi_mon_utf8(put, ctx, cp);
+    }
+    return 0;
+}
+
+static void hbi_mon_hsink(void *ctx, unsigned char b)
+{
+    hbi_mon_hbyte((hbi_mon_hs *)ctx, b);
+}
+
+HEARTBEAT_DEF uint64_t hb_mon_id_hash(const char *id, size_t len, int escaped)
+{
+    hbi_mon_hs s;
+    const unsigned char *p = (const unsigned char *)id;
+    s.h = 0x243F6A8885A308D3ULL; s.w = 0; s.len = 0; s.n = 0;
+    if (id == NULL) len = 0;
+    if (escaped) {
+        /* a bad escape hashes the raw text: such an id cannot come from
+           hb_mon_parse, which refuses it */
+        if (hbi_mon_decode(id, len, hbi_mon_hsink, &s) != 0) {
+            s.h = 0x243F6A8885A308D3ULL; s.w = 0; s.len = 0; s.n = 0;
+            escaped = 0;
+        } else {
+            return hbi_mon_hend(&s);
+        }
+    }
+    while (len >= 8u) {
+        uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+                     (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+                     (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+                     (uint64_t)p[7] << 56;
+        hbi_mon_mix(&s, w);
+        s.len += 8u;
+        p += 8;
+        len -= 8u;
+    }
+    while (len-- > 0) hbi_mon_hbyte(&s, *p++);
+    return hbi_mon_hend(&s);
+}
+
+typedef struct hbi_mon_buf { char *b; size_t size, len; } hbi_mon_buf;
+static void hbi_mon_bsink(void *ctx, unsigned char c)
+{
+    hbi_mon_buf *o = (hbi_mon_buf *)ctx;
+    if (o->b != NULL && o->len + 1u < o->size) o->b[o->len] = (char)c;
+    o->len++;
+}
+
+HEARTBEAT_DEF int hb_mon_unescape(const char *raw, size_t len, int escaped,
+                                  char *buf, size_t size, size_t *out_len)
+{
+    hbi_mon_buf o;
+    if (out_len != NULL) *out_len = 0;
+    if ((raw == NULL && len != 0) || buf == NULL || size == 0) return HB_ERR_ARG;
+    o.b = buf; o.size = size; o.len = 0;
+    if (escaped) {
+        if (hbi_mon_decode(raw, len, hbi_mon_bsink, &o) != 0) {
+            buf[0] = '\0';
+            return HB_ERR_ARG;
+        }
+    } else {
+        o.len = len;
+        if (len < size) HB_MEMCPY(buf, raw, len);
+    }
+    if (o.len >= size) { buf[0] = '\0'; return HB_ERR_NOSPACE; }
+    buf[o.len] = '\0';
+    if (out_len != NULL) *out_len = o.len;
+    return HB_OK;
+}
+
+static int hbi_mon_eq(const char *a, const char *b, size_t n)
+{
+    while (n-- > 0) if (*a++ != *b++) return 0;
+    return 1;
+}
+
+typedef struct hbi_mon_cmp { const char *p; size_t n, i; int diff; } hbi_mon_cmp;
+static void hbi_mon_csink(void *ctx, unsigned char c)
+{
+    hbi_mon_cmp *k = (hbi_mon_cmp *)ctx;
+    if (k->i >= k->n || (unsigned char)k->p[k->i] != c) k->diff = 1;
+    k->i++;
+}
+
+HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
+                                  const char *plain, size_t plain_len)
+{
+    hbi_mon_cmp k;
+    if ((raw == NULL && len != 0) || (plain == NULL && plain_len != 0)) return 0;
+    if (!escaped)
+        return len == plain_len && hbi_mon_eq(raw, plain, len);
+    k.p = plain; k.n = plain_len; k.i = 0; k.diff = 0;
+    if (hbi_mon_decode(raw, len, hbi_mon_csink, &k) != 0) return 0;
+    return !k.diff && k.i == plain_len;
+}
+
+/* ---- the reader --------------------------------------------------------- */
+typedef struct hbi_mon_rd { const char *p, *e; const char *why; } hbi_mon_rd;
+
+static void hbi_mon_ws(hbi_mon_rd *r)
+{
+    while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' ||
+                           *r->p == '\r'))
+        r->p++;
+}
+
+static int hbi_mon_fail(hbi_mon_rd *r, const char *why)
+{
+    if (r->why == NULL) r->why = why;
+    return -1;
+}
+
+/* A string at r->p: *s and *n get the raw text, *esc whether it has escapes. */
+static int hbi_mon_str(hbi_mon_rd *r, const char **s, size_t *n, int *esc)
+{
+    const char *p;
+    if (r->p >= r->e || *r->p != '"') return hbi_mon_fail(r, "expected a string");
+    p = ++r->p;
+    *esc = 0;
+    while (r->p < r->e) {
+        unsigned char c = (unsigned char)*r->p;
+        if (c == '"') {
+            *s = p;
+            *n = (size_t)(r->p - p);
+            r->p++;
+            return 0;
+        }
+        if (c < 0x20u) return hbi_mon_fail(r, "control character in a string");
+        if (c == '\\') {
+            uint32_t v;
+            *esc = 1;
+            if (r->e - r->p < 2) break;
+            c = (unsigned char)r->p[1];
+            if (c == 'u') {
+                if (r->e - r->p < 6 || hbi_mon_hex4(r->p + 2, &v) != 0)
+                    return hbi_mon_fail(r, "bad \\u escape");
+                r->p += 6;
+                continue;
+            }
+            if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' &&
+                c != 'n' && c != 'r' && c != 't')
+                return hbi_mon_fail(r, "bad escape");
+            r->p += 2;
+            continue;
+        }
+        r->p++;
+    }
+    return hbi_mon_fail(r, "unterminated string");
+}
+
+static int hbi_mon_digit(const hbi_mon_rd *r)
+{
+    return r->p < r->e && *r->p >= '0' && *r->p <= '9';
+}
+
+/* Any JSON number. */
+static int hbi_mon_num(hbi_mon_rd *r)
+{
+    if (r->p < r->e && *r->p == '-') r->p++;
+    if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "bad number");
+    if (*r->p == '0') r->p++;
+    else while (hbi_mon_digit(r)) r->p++;
+    if (r->p < r->e && *r->p == '.') {
+        r->p++;
+        if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "bad number");
+        while (hbi_mon_digit(r)) r->p++;
+    }
+    if (r->p < r->e && (*r->p == 'e' || *r->p == 'E')) {
+        r->p++;
+        if (r->p < r->e && (*r->p == '+' || *r->p == '-')) r->p++;
+        if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "bad number");
+        while (hbi_mon_digit(r)) r->p++;
+    }
+    return 0;
+}
+
+/* An unsigned integer member: digits only, no sign, fraction or exponent,
+   at most max. *txt and *tn get its text (for hashing a numeric boot_id). */
+static int hbi_mon_uint(hbi_mon_rd *r, uint64_t max, uint64_t *v,
+                        const char **txt, size_t *tn)
+{
+    uint64_t x = 0;
+    const char *p = r->p;
+    if (!hbi_mon_digit(r)) return hbi_mon_fail(r, "expected an unsigned integer");
+    if (*r->p == '0' && r->p + 1 < r->e && r->p[1] >= '0' && r->p[1] <= '9')
+        return hbi_mon_fail(r, "leading zero");
+    while (hbi_mon_digit(r)) {
+        unsigned d = (unsigned)(*r->p - '0');
+        if (x > (max - d) / 10u) return hbi_mon_fail(r, "integer out of range");
+        x = x * 10u + d;
+        r->p++;
+    }
+    if (r->p < r->e && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+        return hbi_mon_fail(r, "expected an unsigned integer");
+    *v = x;
+    if (txt != NULL) { *txt = p; *tn = (size_t)(r->p - p); }
+    return 0;
+}
+
+static int hbi_mon_lit(hbi_mon_rd *r, const char *w, size_t n)
+{
+    if ((size_t)(r->e - r->p) < n || !hbi_mon_eq(r->p, w, n))
+        return hbi_mon_fail(r, "bad literal");
+    r->p += n;
+    return 0;
+}
+
+static int hbi_mon_skip(hbi_mon_rd *r, int depth)
+{
+    const char *s;
+    size_t n;
+    int esc;
+    hbi_mon_ws(r);
+    if (r->p >= r->e) return hbi_mon_fail(r, "truncated");
+    switch (*r->p) {
+    case '"': return hbi_mon_str(r, &s, &n, &esc);
+    case 't': return hbi_mon_lit(r, "true", 4);
+    case 'f': return hbi_mon_lit(r, "false", 5);
+    case 'n': return hbi_mon_lit(r, "null", 4);
+    case '{': case '[': {
+        char close = *r->p == '{' ? '}' : ']';
+        int obj = close == '}';
+        if (depth >= HBI_MON_DEPTH) return hbi_mon_fail(r, "nested too deep");
+        r->p++;
+        hbi_mon_ws(r);
+        if (r->p < r->e && *r->p == close) { r->p++; return 0; }
+        for (;;) {
+            if (obj) {
+                hbi_mon_ws(r);
+                if (hbi_mon_str(r, &s, &n, &esc) != 0) return -1;
+                hbi_mon_ws(r);
+                if (r->p >= r->e || *r->p != ':') return hbi_mon_fail(r, "expected ':'");
+                r->p++;
+            }
+            if (hbi_mon_skip(r, depth + 1) != 0) return -1;
+            hbi_mon_ws(r);
+            if (r->p >= r->e) return hbi_mon_fail(r, "truncated");
+            if (*r->p == ',') { r->p++; continue; }
+            if (*r->p == close) { r->p++; return 0; }
+            return hbi_mon_fail(r, "expected ',' or a closing bracket");
+        }
+    }
+    default: return hbi_mon_num(r);
+    }
+}
+
+/* "2026-11-27T19:53:22.123456789Z" or "...+05:30" (Go's form) to Unix ms. */
+static int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
+{
+    unsigned j;
+    *v = 0;
+    for (j = 0; j < k; j++) {
+        unsigned c = (unsigned char)s[i + j];
+        if (c < '0' || c > '9') return -1;
+        *v = *v * 10 + (int32_t)(c - '0');
+    }
+    return 0;
+}
+
+static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
+{
+    static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
+    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy;
+    int64_t days;
+    size_t i = 19;
+    unsigned nd = 0;
+    int sign = 0, leap;
+    if (n < 20 || hbi_mon_dd(s, 0, 4, &y) || s[4] != '-' ||
+        hbi_mon_dd(s, 5, 2, &mo) || s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) ||
+        s[10] != 'T' || hbi_mon_dd(s, 11, 2, &h) || s[13] != ':' ||
+        hbi_mon_dd(s, 14, 2, &mi) || s[16] != ':' || hbi_mon_dd(s, 17, 2, &sec))
+        return -1;
+    if (s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
+            if (nd < 3) frac = frac * 10 + (s[i] - '0');
+            nd++;
+            i++;
+        }
+        if (nd == 0 || nd > 9) return -1;
+        while (nd < 3) { frac *= 10; nd++; }
+    }
+    if (i >= n) return -1;
+    if (s[i] == 'Z') {
+        i++;
+    } else if (s[i] == '+' || s[i] == '-') {
+        sign = s[i] == '-' ? -1 : 1;
+        if (n - i < 6 || hbi_mon_dd(s, i + 1, 2, &oh) || s[i + 3] != ':' ||
+            hbi_mon_dd(s, i + 4, 2, &om))
+            return -1;
+        i += 6;
+    } else {
+        return -1;
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (i != n || mo < 1 || mo > 12 || d < 1 ||
+        d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
+        sec > 59 || oh > 23 || om > 59)
+        return -1;
+    /* days since 1970-01-01 of a proleptic Gregorian date (years 0..9999) */
+    y -= mo <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    days = (int64_t)era * 146097 + (int64_t)yoe * 365 + yoe / 4 - yoe / 100 +
+           doy - 719468;
+    *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) -
+           (int64_t)sign * (oh * 3600 + om * 60)) * 1000 + frac;
+    return 0;
+}
+
+static uint32_t hbi_mon_boot32(uint64_t h)
+{
+    uint32_t b = (uint32_t)(h ^ (h >> 32));
+    return b != 0 ? b : 1u;
+}
+
+HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *info)
+{
+    hbi_mon_rd r;
+    int have_id = 0;
+    if (info == NULL) return HB_ERR_ARG;
+    HB_MEMSET(info, 0, sizeof *info);
+    if (payload == NULL) { info->why = "no payload"; return HB_ERR_ARG; }
+    if (len > HBI_MON_MAXLEN) { info->why = "over 65536 bytes"; return HB_ERR_ARG; }
+    r.p = payload; r.e = payload + len; r.why = NULL;
+    hbi_mon_ws(&r);
+    if (r.p >= r.e || *r.p != '{') { info->why = "not a JSON object"; return HB_ERR_ARG; }
+    r.p++;
+    hbi_mon_ws(&r);
+    if (r.p < r.e && *r.p == '}') {
+        r.p++;
+    } else for (;;) {
+        const char *k, *v;
+        size_t kn, vn;
+        int kesc, vesc;
+        uint64_t u;
+        uint32_t bit = 0;
+        hbi_mon_ws(&r);
+        if (hbi_mon_str(&r, &k, &kn, &kesc) != 0) goto bad;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p != ':') { hbi_mon_fail(&r, "expected ':'"); goto bad; }
+        r.p++;
+        hbi_mon_ws(&r);
+        if (kesc) kn = 0;   /* the writer never escapes a key: unknown */
+#define HBI_MON_KEY(lit) (kn == sizeof(lit) - 1u && hbi_mon_eq(k, lit, kn))
+        if (HBI_MON_KEY("device_id")) {
+            if (have_id) { hbi_mon_fail(&r, "device_id twice"); goto bad; }
+            if (hbi_mon_str(&r, &info->id, &info->id_len, &vesc) != 0) goto bad;
+            if (vesc) info->flags |= HB_MON_ID_ESCAPED;
+            have_id = 1;
+        } else if (HBI_MON_KEY("status")) {
+            bit = HB_MON_HAS_STATUS;
+            if (info->flags & bit) goto twice;
+            if (hbi_mon_str(&r, &info->status, &info->status_len, &vesc) != 0) goto bad;
+            if (hb_mon_id_equal(info->status, info->status_len, vesc, "offline", 7))
+                info->flags |= HB_MON_OFFLINE_STATUS;
+        } else if (HBI_MON_KEY("timestamp")) {
+            bit = HB_MON_HAS_TIME;
+            if (info->flags & bit) goto twice;
+            if (hbi_mon_str(&r, &v, &vn, &vesc) != 0) goto bad;
+            if (vesc || hbi_mon_time(v, vn, &info->time_ms) != 0) {
+                hbi_mon_fail(&r, "timestamp: not RFC 3339");
+                goto bad;
+            }
+        } else if (HBI_MON_KEY("seq")) {
+            bit = HB_MON_HAS_SEQ;
+            if (info->flags & bit) goto twice;
+            if (hbi_mon_uint(&r, 0xFFFFFFFFu, &u, NULL, NULL) != 0) goto bad;
+            info->seq = (uint32_t)u;
+        } else if (HBI_MON_KEY("uptime_ms")) {
+            bit = HB_MON_HAS_UPTIME;
+            if (info->flags & bit) goto twice;
+            if (hbi_mon_uint(&r, UINT64_MAX, &info->uptime_ms, NULL, NULL) != 0) goto bad;
+        } else if (HBI_MON_KEY("interval_ms")) {
+            bit = HB_MON_HAS_INTERVAL;
+            if (info->flags & bit) goto twice;
+            if (hbi_mon_uint(&r, 0x7FFFFFFFu, &u, NULL, NULL) != 0) goto bad;
+            if (u == 0) { hbi_mon_fail(&r, "interval_ms: 0"); goto bad; }
+            info->interval_ms = (uint32_t)u;
+        } else if (HBI_MON_KEY("boot_id")) {
+            bit = HB_MON_HAS_BOOT;
+            if (info->flags & bit) goto twice;
+            if (r.p < r.e && *r.p == '"') {
+                if (hbi_mon_str(&r, &v, &vn, &vesc) != 0) goto bad;
+                if (vesc) {
+                    hbi_mon_buf o;
+                    o.b = NULL; o.size = 0; o.len = 0;
+                    if (hbi_mon_decode(v, vn, hbi_mon_bsink, &o) != 0) {
+                        hbi_mon_fail(&r, "boot_id: bad escape");
+                        goto bad;
+                    }
+                }
+            } else if (hbi_mon_uint(&r, UINT64_MAX, &u, &v, &vn) != 0) {
+                goto bad;
+            } else {
+                vesc = 0;
+            }
+            info->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, vesc));
+        } else if (HBI_MON_KEY("clock_synced")) {
+            if (r.p < r.e && *r.p == 'f') {
+                if (hbi_mon_lit(&r, "false", 5) != 0) goto bad;
+                info->flags |= HB_MON_UNSYNCED;
+            } else if (hbi_mon_lit(&r, "true", 4) != 0) {
+                goto bad;
+            }
+        } else if (hbi_mon_skip(&r, 1) != 0) {
+            goto bad;
+        }
+#undef HBI_MON_KEY
+        info->flags |= bit;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e) { hbi_mon_fail(&r, "truncated"); goto bad; }
+        if (*r.p == ',') { r.p++; continue; }
+        if (*r.p == '}') { r.p++; break; }
+        hbi_mon_fail(&r, "expected ',' or '}'");
+        goto bad;
+twice:
+        hbi_mon_fail(&r, "a member twice");
+        goto bad;
+    }
+    hbi_mon_ws(&r);
+    if (r.p != r.e) { hbi_mon_fail(&r, "data after the object"); goto bad; }
+    if (!have_id) { hbi_mon_fail(&r, "no device_id"); goto bad; }
+    return HB_OK;
+bad:
+    {
+        const char *why = r.why != NULL ? r.why : "bad JSON";
+        HB_MEMSET(info, 0, sizeof *info);
+        info->why = why;
+    }
+    return HB_ERR_ARG;
+}
+
+/* ---- the detector ------------------------------------------------------- */
+typedef struct hb_mon_internal hbi_mon;
+
+/* The learned interval in 16 bits: an 11-bit mantissa and a 5-bit shift,
+   exact below 2048 ms and within 0.05 % above. */
+static uint32_t hbi_mon_dec(uint16_t v)
+{
+    return (uint32_t)(v & 0x7FFu) << (v >> 11);
+}
+static uint16_t hbi_mon_enc(uint32_t x)
+{
+    unsigned e = 0;
+    uint32_t m;
+    if (x > HBI_MON_MAXIV) x = HBI_MON_MAXIV;
+    if (x == 0) x = 1;
+    while ((x >> e) > 0x7FFu) e++;
+    m = e ? (x + (1u << (e - 1u))) >> e : x;
+    if (m > 0x7FFu) { e++; m = (x + (1u << (e - 1u))) >> e; }
+    return (uint16_t)((e << 11) | m);
+}
+
+static uint32_t hbi_mon_mad(const hb_mon_slot *sl)
+{
+    return (uint32_t)(((uint64_t)hbi_mon_dec(sl->mean) * sl->dev) >> 8);
+}
+
+/* Allowance for jitter: the acceptable pause plus four mean absolute
+   deviations (about five standard deviations of a normal jitter), at
+   least an eighth of the interval. */
+static uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
+{
+    uint32_t m = hbi_mon_dec(sl->mean), j = 4u * hbi_mon_mad(sl);
+    if (j < m / 8u) j = m / 8u;
+    return j + s->cfg.pause_ms;
+}
+
+/* ms from the last credit until phi reaches k (Q8 multiples of the mean). */
+static uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
+{
+    uint64_t v = hbi_mon_margin(s, sl) +
+                 (((uint64_t)hbi_mon_dec(sl->mean) * k) >> 8);
+    return v > 0x3FFFFFFFu ? 0x3FFFFFFFu : (uint32_t)v;
+}
+
+static uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
+{
+    if (s->has_floor && (int32_t)(s->floor - sl->last) > 0) return s->floor;
+    return sl->last;
+}
+
+static int hbi_mon_state(const hb_mon_slot *sl) { return sl->state & HBI_MON_STMASK; }
+
+static void hbi_mon_count(hbi_mon *s, int st, int d)
+{
+    uint32_t *c = st == HB_MON_ALIVE ? &s->st.alive : st == HB_MON_SUSPECT
+                ? &s->st.suspect : st == HB_MON_DEAD ? &s->st.dead
+                : st == HB_MON_OFFLINE ? &s->st.offline : NULL;
+    if (c != NULL) *c = (uint32_t)((int32_t)*c + d);
+}
+
+/* Heard from since the latest OUTAGE ended: only such devices can start
+   another one, so a fleet that stays silent through an OUTAGE is then
+   convicted, not held in OUTAGE after OUTAGE. */
+static int hbi_mon_fresh(const hbi_mon *s, uint32_t last)
+{
+    return !s->has_epoch || (int32_t)(last - s->epoch) >= 0;
+}
+
+/* olast: the slot's last credit before this change (it may have moved). */
+static void hbi_mon_set(hbi_mon *s, hb_mon_slot *sl, int st, uint32_t olast)
+{
+    int old = hbi_mon_state(sl);
+    if (old == HB_MON_SUSPECT && hbi_mon_fresh(s, olast) && s->fresh_suspect > 0)
+        s->fresh_suspect--;
+    if (st == HB_MON_SUSPECT && hbi_mon_fresh(s, sl->last)) s->fresh_suspect++;
+    hbi_mon_count(s, old, -1);
+    hbi_mon_count(s, st, 1);
+    sl->state = (uint8_t)((sl->state & ~HBI_MON_STMASK) | (unsigned)st);
+}
+
+static void hbi_mon_emit(hbi_mon *s, int type, uint32_t slot, int prev,
+                         int st, uint32_t now, uint32_t count,
+                         const hb_mon_info *info)
+{
+    hb_mon_event ev;
+    if (s->cfg.event == NULL) return;
+    ev.type = type; ev.slot = slot; ev.prev = prev; ev.state = st;
+    ev.now_ms = now; ev.count = count; ev.info = info;
+    s->cfg.event(s->cfg.user, &ev);
+}
+
+/* A slice may now hold a transition at `due`. */
+static void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
+{
+    uint32_t k = idx / s->slice_len;
+    uint64_t bit = (uint64_t)1 << k;
+    if (!(s->active & bit) || (int32_t)(due - s->slice_due[k]) < 0) {
+        s->slice_due[k] = due;
+        s->active |= bit;
+    }
+}
+
+/* Sets the next deadline of an ALIVE or SUSPECT slot. */
+static void hbi_mon_arm(hbi_mon *s, uint32_t idx)
+{
+    hb_mon_slot *sl = &s->cfg.slots[idx];
+    int st = hbi_mon_state(sl);
+    if (st != HB_MON_ALIVE && st != HB_MON_SUSPECT) return;
+    sl->due = hbi_mon_base(s, sl) +
+              hbi_mon_span(s, sl, st == HB_MON_ALIVE ? s->ks : s->kd);
+    hbi_mon_mark(s, idx, sl->due);
+}
+
+static void hbi_mon_end_outage(hbi_mon *s, uint32_t now)
+{
+    uint32_t grace = now - s->outage_start;
+    if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+    s->outage = 0;
+    s->epoch = now;
+    s->has_epoch = 1;
+    s->fresh_suspect = 0;
+    s->floor = now + grace;
+    s->has_floor = 1;
+    hbi_mon_emit(s, HB_MON_EV_OUTAGE_END, HBI_MON_NONE, 0, 0, now,
+                 s->outage_back, NULL);
+}
+
+HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
+{
+    hbi_mon *s;
+    const char *why = NULL;
+    uint32_t l100, q, d, r;
+    static const uint16_t log10x100[10] = { 0, 0, 30, 48, 60, 70, 78, 85, 90, 95 };
+    if (cfg == NULL) return HB_ERR_ARG;
+    if (m == NULL) why = "m";
+    else if (cfg->slots == NULL) why = "slots";
+    else if (cfg->capacity == 0 || cfg->capacity > 0x80000000u) why = "capacity";
+    else if (cfg->default_interval_ms > HBI_MON_MAXIV) why = "default_interval_ms";
+    else if (cfg->loss_ppm >= 1000000u) why = "loss_ppm";
+    else if (cfg->outage_permille > 1000u) why = "outage_permille";
+    else if (cfg->pause_ms > HBI_MON_MAXIV) why = "pause_ms";
+    else if (cfg->suspect_phi > 100000u || cfg->dead_phi > 100000u) why = "phi";
+    else if (cfg->dead_phi != 0 && cfg->dead_phi < (cfg->suspect_phi ? cfg->suspect_phi : 200u))
+        why = "dead_phi below suspect_phi";
+    else if (cfg->outage_max_ms > 0x3FFFFFFFu || cfg->resolution_ms > 0x3FFFFFFFu)
+        why = "outage_max_ms/resolution_ms";
+    if (why != NULL) {
+        if (cfg->log != NULL)
+            cfg->log(cfg->user, HB_LOG_ERROR, HB_MSG_CONFIG, HB_ERR_ARG, why);
+        return HB_ERR_ARG;
+    }
+    s = &m->internal_;
+    HB_MEMSET(s, 0, sizeof *s);
+    HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
+    if (s->cfg.default_interval_ms == 0) s->cfg.default_interval_ms = 30000u;
+    if (s->cfg.suspect_phi == 0) s->cfg.suspect_phi = 200u;
+    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 600u;
+    if (s->cfg.dead_phi < s->cfg.suspect_phi) s->cfg.dead_phi = s->cfg.suspect_phi;
+    if (s->cfg.loss_ppm == 0) s->cfg.loss_ppm = 10000u;
+    if (s->cfg.outage_permille == 0) s->cfg.outage_permille = 250u;
+    if (s->cfg.outage_min == 0) s->cfg.outage_min = 8u;
+    if (s->cfg.outage_max_ms == 0) {
+        uint64_t o = (uint64_t)s->cfg.default_interval_ms * 10u;
+        s->cfg.outage_max_ms = o > 0x3FFFFFFFu ? 0x3FFFFFFFu : (uint32_t)o;
+    }
+    if (s->cfg.poll_budget == 0) s->cfg.poll_budget = 65536u;
+    /* phi = -log10(P(silent this long | alive)) with independent loss p:
+       every missed beat multiplies P by p, so phi grows by -log10(p) per
+       mean interval of silence past the jitter margin. 100 * -log10(p),
+       in integers: whole decades plus a table for the leading digit. */
+    q = 1000000u / s->cfg.loss_ppm;          /* 1/p, >= 1 */
+    for (d = 0, r = q; r >= 10u; r /= 10u) d++;
+    l100 = d * 100u + log10x100[r];
+    if (l100 == 0) l100 = 1;                  /* p near 1: phi barely rises */
+    s->l100 = l100;
+    s->ks = (uint32_t)(((uint64_t)s->cfg.suspect_phi * 256u) / l100);
+    s->kd = (uint32_t)(((uint64_t)s->cfg.dead_phi * 256u) / l100);
+    if (s->ks > 65536u) s->ks = 65536u;
+    if (s->kd > 65536u) s->kd = 65536u;
+    s->slice_len = (uint32_t)(((uint64_t)cfg->capacity + HB_MON_SLICES - 1u) / HB_MON_SLICES);
+    HB_MEMSET(s->cfg.slots, 0, (size_t)cfg->capacity * sizeof *cfg->slots);
+    if (s->cfg.counters != NULL)
+        HB_MEMSET(s->cfg.counters, 0, (size_t)cfg->capacity * sizeof *cfg->counters);
+    s->link_up = 1;
+    s->magic = HBI_MON_MAGIC;
+    return HB_OK;
+}
+
+static int hbi_mon_ok(const hb_mon *m)
+{
+    return m != NULL && m->internal_.magic == HBI_MON_MAGIC;
+}
+
+/* The slot of hash h (exact with cfg.same), or where it would go. */
+static uint32_t hbi_mon_find(const hbi_mon *s, uint64_t h, const char *id,
+                             size_t len, int esc, int *found, uint32_t *coll)
+{
+    uint32_t cap = s->cfg.capacity, n, tomb = HBI_MON_NONE;
+    uint32_t i = (uint32_t)(((h >> 32) * (uint64_t)cap) >> 32);
+    *found = 0;
+    for (n = 0; n < cap; n++) {
+        uint64_t x = s->cfg.slots[i].id_hash;
+        if (x == HBI_MON_EMPTY) return tomb != HBI_MON_NONE ? tomb : i;
+        if (x == HBI_MON_TOMB) {
+            if (tomb == HBI_MON_NONE) tomb = i;
+        } else if (x == h) {
+            if (s->cfg.same == NULL || s->cfg.same(s->cfg.user, i, id, len, esc)) {
+                *found = 1;
+                return i;
+            }
+            if (coll != NULL) (*coll)++;
+        }
+        if (++i == cap) i = 0;
+    }
+    return tomb;
+}
+
+static uint16_t hbi_mon_boot16(uint32_t b)
+{
+    uint16_t v = (uint16_t)(b ^ (b >> 16));
+    return v != 0 ? v : 1u;
+}
+
+/* One interval sample (ms per beat, on the sender's clock where known). */
+static void hbi_mon_learn(hb_mon_slot *sl, uint32_t x)
+{
+    uint32_t m = hbi_mon_dec(sl->mean), mad, diff;
+    int seeded = (sl->state & HBI_MON_F_SEED) != 0;
+    if (!(sl->state & HBI_MON_F_LRN)) {
+        sl->state |= HBI_MON_F_LRN;
+        if (!seeded) {
+            sl->mean = hbi_mon_enc(x < 10u ? 10u : x);
+            return;
+        }
+    }
+    if (x < m / 2u || x > m + m / 2u) {
+        /* an outlier (a burst, an outage the seq did not show): kept out of
+           the deviation; it moves an unseeded mean by 1/32 only, clamped,
+           so one long silence cannot teach a long interval */
+        if (!seeded) {
+            uint32_t c = x < m / 2u ? m / 2u : x > 2u * m ? 2u * m : x;
+            int64_t nm = (int64_t)m + ((int64_t)c - (int64_t)m) / 32;
+            sl->mean = hbi_mon_enc((uint32_t)nm);
+        }
+        return;
+    }
+    if (!seeded) {
+        m = (uint32_t)((int64_t)m + ((int64_t)x - (int64_t)m) / 8);
+        if (m == 0) m = 1;
+        sl->mean = hbi_mon_enc(m);
+        m = hbi_mon_dec(sl->mean);
+    }
+    diff = x > m ? x - m : m - x;
+    mad = (uint32_t)(((uint64_t)m * sl->dev) >> 8);
+    mad = (uint32_t)((int64_t)mad + ((int64_t)diff - (int64_t)mad) / 4);
+    {
+        uint64_t rel = ((uint64_t)mad << 8) / m;
+        sl->dev = (uint8_t)(rel > 255u ? 255u : rel);
+    }
+}
+
+/* A new session: seq, anchor and interval sampling start over. */
+static void hbi_mon_session(hb_mon_slot *sl, const hb_mon_info *in, uint32_t now)
+{
+    sl->state &= (uint8_t)~(HBI_MON_F_SEQ | HBI_MON_F_UP);
+    if (in->flags & HB_MON_HAS_SEQ) { sl->seq = in->seq; sl->state |= HBI_MON_F_SEQ; }
+    if (in->flags & HB_MON_HAS_UPTIME) {
+        sl->anchor = now - (uint32_t)in->uptime_ms;
+        sl->state |= HBI_MON_F_UP;
+    }
+}
+
+static void hbi_mon_seq_window(hb_mon_counters *c, uint32_t gap)
+{
+    if (c == NULL) return;
+    c->lost += gap - 1u;
+    c->window = gap >= 32u ? (gap == 32u ? 1u << 31 : 0u)
+                           : (c->window << gap) | (1u << (gap - 1u));
+}
+
+HEARTBEAT_DEF int hb_mon_arrival(hb_mon *m, const hb_mon_info *in, uint32_t now)
+{
+    hbi_mon *s;
+    hb_mon_slot *sl;
+    hb_mon_counters *c;
+    uint32_t idx, credit, old_last, old_seq = 0, tol, mean;
+    uint64_t h;
+    int found, esc, prev, fresh_session = 0, had_seq, offline;
+    if (!hbi_mon_ok(m) || in == NULL || (in->id == NULL && in->id_len != 0))
+        return HB_ERR_ARG;
+    s = &m->internal_;
+    if (s->busy) return HB_ERR_STATE;
+    s->busy = 1;
+    s->now = now;
+    s->st.beats++;
+    esc = (in->flags & HB_MON_ID_ESCAPED) != 0;
+    offline = (in->flags & HB_MON_OFFLINE_STATUS) != 0;
+    h = hb_mon_id_hash(in->id, in->id_len, esc);
+    idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
+
+    if (!found) {
+        uint32_t cap = s->cfg.capacity, limit = cap - cap / 16u;
+        int st = offline ? HB_MON_OFFLINE : HB_MON_ALIVE;
+        if (idx == HBI_MON_NONE || s->st.devices >= limit) {
+            s->st.full++;
+            if (s->cfg.log != NULL)
+                s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_full,
+                           HB_ERR_NOSPACE, NULL);
+            hbi_mon_emit(s, HB_MON_EV_FULL, HBI_MON_NONE, 0, 0, now, 0, in);
+            s->busy = 0;
+            return HB_ERR_NOSPACE;
+        }
+        sl = &s->cfg.slots[idx];
+        HB_MEMSET(sl, 0, sizeof *sl);
+        sl->id_hash = h;
+        sl->last = now;
+        sl->mean = hbi_mon_enc((in->flags & HB_MON_HAS_INTERVAL)
+                               ? in->interval_ms : s->cfg.default_interval_ms);
+        sl->dev = 16u;   /* 1/16 of the interval until learned */
+        if (in->flags & HB_MON_HAS_INTERVAL) sl->state |= HBI_MON_F_SEED;
+        if (in->flags & HB_MON_HAS_BOOT) sl->boot = hbi_mon_boot16(in->boot_hash);
+        hbi_mon_session(sl, in, now);
+        if (s->cfg.counters != NULL) {
+            c = &s->cfg.counters[idx];
+            HB_MEMSET(c, 0, sizeof *c);
+            c->beats = 1;
+        }
+        s->st.devices++;
+        hbi_mon_count(s, st, 1);
+        sl->state = (uint8_t)(sl->state | (unsigned)st);
+        hbi_mon_arm(s, idx);
+        hbi_mon_emit(s, HB_MON_EV_NEW, idx, HB_MON_NONE, st, now, 0, in);
+        goto out;
+    }
+
+    sl = &s->cfg.slots[idx];
+    c = s->cfg.counters != NULL ? &s->cfg.counters[idx] : NULL;
+    if (c != NULL) {
+        c->beats++;
+        if ((in->flags & HB_MON_HAS_TIME) && s->has_wall) {
+            int64_t off = in->time_ms - (s->wall_base + (int64_t)now);
+            c->clock_offset_ms = off > INT32_MAX ? INT32_MAX
+                               : off < INT32_MIN ? INT32_MIN : (int32_t)off;
+        }
+    }
+    prev = hbi_mon_state(sl);
+    mean = hbi_mon_dec(sl->mean);
+    tol = mean / 4u;
+
+    /* boots: the current one, the one before it (ignored: a late message of
+       a superseded boot), or a new one (REBOOT, unless it says offline: an
+       offline from a boot never seen alive is a late Will, as Sparkplug
+       ignores an NDEATH whose bdSeq does not match) */
+    if (in->flags & HB_MON_HAS_BOOT) {
+        uint16_t b = hbi_mon_boot16(in->boot_hash);
+        if (sl->boot == 0) {
+            sl->boot = b;
+        } else if (b != sl->boot) {
+            if (b == sl->prev_boot || offline) goto ignore;
+            sl->prev_boot = sl->boot;
+            sl->boot = b;
+            hbi_mon_session(sl, in, now);
+            fresh_session = 2;
+        }
+    }
+    had_seq = (sl->state & HBI_MON_F_SEQ) != 0;
+    old_seq = sl->seq;
+
+    /* the same session? uptime tells: the session a beat belongs to started
+       at (arrival - uptime), never before the anchor of the current one */
+    if (!fresh_session && (in->flags & HB_MON_HAS_UPTIME) &&
+        (sl->state & HBI_MON_F_UP)) {
+        int32_t d = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->anchor);
+        if (d < -(int32_t)tol) {
+            if (offline) goto ignore;       /* an earlier session's offline */
+            goto stale;
+        }
+    }
+
+    if (offline) {
+        /* the current boot's own offline (hb_stop or its Will, built at
+           connect time, so its seq and uptime may be old): at once */
+        if (prev != HB_MON_OFFLINE) {
+            hbi_mon_set(s, sl, HB_MON_OFFLINE, sl->last);
+            hbi_mon_emit(s, HB_MON_EV_OFFLINE, idx, prev, HB_MON_OFFLINE, now, 0, in);
+        }
+        goto out;
+    }
+
+    if (!fresh_session && (in->flags & HB_MON_HAS_SEQ)) {
+        if (!had_seq) {
+            sl->seq = in->seq;
+            sl->state |= HBI_MON_F_SEQ;
+        } else if (in->seq > sl->seq) {
+            hbi_mon_seq_window(c, in->seq - sl->seq);
+            sl->seq = in->seq;
+        } else {
+            int restart;
+            if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
+                /* a session that started after our latest credit */
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)tol;
+            else
+                restart = in->seq == 0 || in->seq + 64u < sl->seq;
+            if (!restart) goto stale;
+            hbi_mon_session(sl, in, now);
+            fresh_session = 1;
+        }
+    }
+    if (fresh_session == 1 && !(in->flags & HB_MON_HAS_BOOT) && sl->boot == 0)
+        fresh_session = 2;    /* no boot_id: a new session may be a reboot */
+
+    /* liveness credit: on the sender's clock when it gives uptime, so a
+       late or queued beat is credited when it was sent, not received */
+    old_last = sl->last;
+    credit = now;
+    if (in->flags & HB_MON_HAS_UPTIME) {
+        uint32_t a = now - (uint32_t)in->uptime_ms;
+        if (!(sl->state & HBI_MON_F_UP)) {
+            sl->anchor = a;
+            sl->state |= HBI_MON_F_UP;
+        } else {
+            /* the anchor is the smallest delay seen; it may creep later by
+               1/64 interval per beat to follow a device clock that runs
+               slow, never by a queue's delay at once */
+            int32_t d = (int32_t)(a - sl->anchor);
+            uint32_t creep = mean >> 6;
+            if (d < 0) sl->anchor = a;
+            else sl->anchor += (uint32_t)d < creep ? (uint32_t)d : creep;
+        }
+        credit = sl->anchor + (uint32_t)in->uptime_ms;
+    }
+    if (in->flags & HB_MON_HAS_INTERVAL) {
+        uint32_t iv = in->interval_ms > HBI_MON_MAXIV ? HBI_MON_MAXIV : in->interval_ms;
+        if (!(sl->state & HBI_MON_F_SEED) || hbi_mon_dec(sl->mean) != hbi_mon_dec(hbi_mon_enc(iv))) {
+            sl->mean = hbi_mon_enc(iv);
+            sl->state |= HBI_MON_F_SEED;
+        }
+    }
+    if (!fresh_session && (int32_t)(credit - old_last) > 0) {
+        uint32_t n = 1;
+        if ((in->flags & HB_MON_HAS_SEQ) && had_seq && in->seq > old_seq)
+            n = in->seq - old_seq;
+        hbi_mon_learn(sl, (credit - old_last) / n);
+    }
+    if (fresh_session || (int32_t)(credit - sl->last) > 0) sl->last = credit;
+    if (fresh_session == 2) {
+        if (c != NULL) c->reboots++;
+        if (prev != HB_MON_ALIVE) hbi_mon_set(s, sl, HB_MON_ALIVE, old_last);
+        hbi_mon_emit(s, HB_MON_EV_REBOOT, idx, prev, HB_MON_ALIVE, now, 0, in);
+        prev = HB_MON_ALIVE;
+    }
+    if (s->outage && (int32_t)(old_last - s->outage_start) < 0 &&
+        (int32_t)(sl->last - s->outage_start) >= 0)
+        s->outage_back++;
+    /* back to ALIVE only if this credit makes it alive now: a queued beat
+       from long ago does not revive a dead device */
+    if (prev != HB_MON_ALIVE &&
+        (int32_t)(now - (hbi_mon_base(s, sl) + hbi_mon_span(s, sl, s->ks))) < 0) {
+        hbi_mon_set(s, sl, HB_MON_ALIVE, old_last);
+        hbi_mon_emit(s, HB_MON_EV_ALIVE, idx, prev, HB_MON_ALIVE, now, 0, in);
+    }
+    hbi_mon_arm(s, idx);
+    if (s->outage && (uint64_t)s->outage_back * 1000u >=
+        (uint64_t)s->outage_live * (1000u - s->cfg.outage_permille))
+        hbi_mon_end_outage(s, now);
+    goto out;
+
+stale:
+    if (c != NULL) {
+        uint32_t d = sl->seq - in->seq;
+        if ((in->flags & HB_MON_HAS_SEQ) && d == 0) {
+            c->dups++;
+        } else if ((in->flags & HB_MON_HAS_SEQ) && d <= 32u && d > 0) {
+            uint32_t bit = 1u << (d - 1u);
+            if (c->window & bit) {
+                c->dups++;
+            } else {
+                c->window |= bit;        /* a reorder: not lost after all */
+                if (c->lost > 0) c->lost--;
+                c->stale++;
+            }
+        } else {
+            c->stale++;
+        }
+    }
+    s->st.ignored++;
+    goto out;
+ignore:
+    if (c != NULL) c->stale++;
+    s->st.ignored++;
+out:
+    s->busy = 0;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
+                              uint32_t now_ms)
+{
+    hb_mon_info info;
+    int rc;
+    if (!hbi_mon_ok(m)) return HB_ERR_ARG;
+    if (m->internal_.busy) return HB_ERR_STATE;
+    rc = hb_mon_parse(payload, len, &info);
+    if (rc != HB_OK) {
+        hbi_mon *s = &m->internal_;
+        s->st.bad++;
+        s->now = now_ms;
+        if (s->cfg.log != NULL)
+            s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, rc, info.why);
+        return rc;
+    }
+    return hb_mon_arrival(m, &info, now_ms);
+}
+
+/* Moves one due slot on: ALIVE -> SUSPECT -> DEAD. 1 when an OUTAGE began. */
+static int hbi_mon_due(hbi_mon *s, uint32_t idx, uint32_t now)
+{
+    hb_mon_slot *sl = &s->cfg.slots[idx];
+    for (;;) {
+        int st = hbi_mon_state(sl);
+        uint32_t base = hbi_mon_base(s, sl), due;
+        due = base + hbi_mon_span(s, sl, st == HB_MON_ALIVE ? s->ks : s->kd);
+        sl->due = due;
+        if ((int32_t)(now - due) < 0) return 0;
+        if (st == HB_MON_ALIVE) {
+            uint32_t live;
+            hbi_mon_set(s, sl, HB_MON_SUSPECT, sl->last);
+            hbi_mon_emit(s, HB_MON_EV_SUSPECT, idx, HB_MON_ALIVE, HB_MON_SUSPECT, now, 0, NULL);
+            live = s->st.alive + s->st.suspect;
+            if (s->cfg.outage_permille < 1000u && live >= s->cfg.outage_min &&
+                (uint64_t)s->fresh_suspect * 1000u > (uint64_t)s->cfg.outage_permille * live) {
+                s->outage = 1;
+                s->outage_start = now;
+                s->outage_live = live;
+                s->outage_back = 0;
+                s->st.outages++;
+                hbi_mon_emit(s, HB_MON_EV_OUTAGE, HBI_MON_NONE, 0, 0, now, s->fresh_suspect, NULL);
+                sl->due = base + hbi_mon_span(s, sl, s->kd);
+                return 1;
+            }
+            continue;
+        }
+        hbi_mon_set(s, sl, HB_MON_DEAD, sl->last);
+        if (s->cfg.counters != NULL) s->cfg.counters[idx].deaths++;
+        hbi_mon_emit(s, HB_MON_EV_DEAD, idx, HB_MON_SUSPECT, HB_MON_DEAD, now, 0, NULL);
+        return 0;
+    }
+}
+
+/* Sweeps slice k: moves the due slots and learns the slice's next due. */
+static void hbi_mon_sweep(hbi_mon *s, uint32_t k, uint32_t now)
+{
+    uint32_t lo = k * s->slice_len, hi = lo + s->slice_len, i, best = 0;
+    uint64_t bit = (uint64_t)1 << k;
+    int any = 0;
+    hb_mon_slot *slots = s->cfg.slots;
+    if (hi > s->cfg.capacity) hi = s->cfg.capacity;
+    s->st.sweeps++;
+    for (i = lo; i < hi; i++) {
+        hb_mon_slot *sl = &slots[i];
+        unsigned st = sl->state & HBI_MON_STMASK;
+        if (st != HB_MON_ALIVE && st != HB_MON_SUSPECT) continue;
+        if ((int32_t)(now - sl->due) >= 0) {
+            if (hbi_mon_due(s, i, now)) {
+                /* an OUTAGE began: the rest waits for its end */
+                s->slice_due[k] = now;
+                s->slice_swept[k] = now;
+                s->active |= bit;
+                return;
+            }
+            st = sl->state & HBI_MON_STMASK;
+            if (st != HB_MON_ALIVE && st != HB_MON_SUSPECT) continue;
+        }
+        if (!any || (int32_t)(sl->due - best) < 0) best = sl->due;
+        any = 1;
+    }
+    s->slice_swept[k] = now;
+    s->slice_due[k] = best;
+    if (any) s->active |= bit; else s->active &= ~bit;
+}
+
+/* When slice k is next worth a look. */
+static uint32_t hbi_mon_slice_at(const hbi_mon *s, uint32_t k)
+{
+    uint32_t t = s->slice_due[k];
+    if (s->cfg.resolution_ms != 0) {
+        uint32_t r = s->slice_swept[k] + s->cfg.resolution_ms;
+        if ((int32_t)(r - t) > 0) t = r;
+    }
+    return t;
+}
+
+HEARTBEAT_DEF uint32_t hb_mon_poll(hb_mon *m, uint32_t now)
+{
+    hbi_mon *s;
+    uint32_t k, n, start, used = 0, best = HB_POLL_IDLE;
+    int more = 0;
+    if (!hbi_mon_ok(m)) return HB_POLL_IDLE;
+    s = &m->internal_;
+    if (s->busy) return 0;
+    s->busy = 1;
+    s->now = now;
+    if (s->has_floor && (int32_t)(now - s->floor) > 0x3FFFFFFF) s->has_floor = 0;
+    if (!s->link_up) goto idle;
+    if (s->outage) {
+        uint32_t end = s->outage_start + s->cfg.outage_max_ms;
+        if ((int32_t)(now - end) < 0) { best = end - now; goto done; }
+        hbi_mon_end_outage(s, now);
+    }
+    for (n = 0, start = s->cursor; n < HB_MON_SLICES && !s->outage; n++) {
+        k = (start + n) % HB_MON_SLICES;
+        if (!(s->active & ((uint64_t)1 << k))) continue;
+        if ((int32_t)(now - hbi_mon_slice_at(s, k)) < 0) continue;
+        if (used != 0 && used + s->slice_len > s->cfg.poll_budget) { more = 1; break; }
+        hbi_mon_sweep(s, k, now);
+        used += s->slice_len;
+        s->cursor = (k + 1u) % HB_MON_SLICES;
+    }
+    if (s->outage) {
+        best = s->cfg.outage_max_ms;
+        goto done;
+    }
+    if (more) { best = 0; goto done; }
+    for (k = 0; k < HB_MON_SLICES; k++) {
+        int32_t d;
+        if (!(s->active & ((uint64_t)1 << k))) continue;
+        d = (int32_t)(hbi_mon_slice_at(s, k) - now);
+        if (d <= 0) { best = 0; break; }
+        if ((uint32_t)d < best) best = (uint32_t)d;
+    }
+    goto done;
+idle:
+    best = HB_POLL_IDLE;
+done:
+    s->busy = 0;
+    return best;
+}
+
+HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now)
+{
+    hbi_mon *s;
+    if (!hbi_mon_ok(m)) return HB_ERR_ARG;
+    s = &m->internal_;
+    if (s->busy) return HB_ERR_STATE;
+    s->now = now;
+    if (!up) {
+        if (s->link_up) { s->link_up = 0; s->link_down_at = now; }
+    } else if (!s->link_up) {
+        /* silence counts from now, plus as long again as the link was down
+           (capped): devices reconnecting with a doubling backoff after the
+           same broker outage come back within that */
+        uint32_t grace = now - s->link_down_at;
+        if (grace > s->cfg.outage_max_ms) grace = s->cfg.outage_max_ms;
+        s->link_up = 1;
+        s->floor = now + grace;
+        s->has_floor = 1;
+    }
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_mon_set_wall(hb_mon *m, int64_t unix_ms, uint32_t now)
+{
+    if (!hbi_mon_ok(m)) return HB_ERR_ARG;
+    m->internal_.wall_base = unix_ms - (int64_t)now;
+    m->internal_.has_wall = 1;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_mon_get_slot(const hb_mon *m, uint32_t slot, hb_mon_device *out)
+{
+    const hbi_mon *s;
+    const hb_mon_slot *sl;
+    uint32_t mean, margin, silent;
+    int st;
+    if (out != NULL) HB_MEMSET(out, 0, sizeof *out);
+    if (!hbi_mon_ok(m) || out == NULL) return HB_ERR_ARG;
+    s = &m->internal_;
+    if (slot >= s->cfg.capacity) return HB_ERR_ARG;
+    sl = &s->cfg.slots[slot];
+    st = hbi_mon_state(sl);
+    if (sl->id_hash < 2u || st == HB_MON_NONE) return HB_ERR_ARG;
+    mean = hbi_mon_dec(sl->mean);
+    margin = hbi_mon_margin(s, sl);
+    silent = s->now - hbi_mon_base(s, sl);
+    if ((int32_t)silent < 0) silent = 0;
+    out->slot = slot;
+    out->state = st;
+    out->last_ms = sl->last;
+    out->silent_ms = s->now - sl->last;
+    out->seq = sl->seq;
+    out->mean_ms = mean;
+    out->dev_ms = hbi_mon_mad(sl);
+    out->due_ms = sl->due;
+    if (silent > margin) {
+        uint64_t phi = ((uint64_t)(silent - margin) * s->l100) / mean;
+        out->phi = phi > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)phi;
+    }
+    if (s->cfg.counters != NULL) {
+        out->has_counters = 1;
+        out->counters = s->cfg.counters[slot];
+    }
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_mon_get(const hb_mon *m, const char *id, size_t len,
+                             hb_mon_device *out)
+{
+    uint32_t idx;
+    int found;
+    if (out != NULL) HB_MEMSET(out, 0, sizeof *out);
+    if (!hbi_mon_ok(m) || out == NULL || (id == NULL && len != 0)) return HB_ERR_ARG;
+    idx = hbi_mon_find(&m->internal_, hb_mon_id_hash(id, len, 0), id, len, 0,
+                       &found, NULL);
+    if (!found) return HB_ERR_ARG;
+    return hb_mon_get_slot(m, idx, out);
+}
+
+HEARTBEAT_DEF int hb_mon_forget(hb_mon *m, uint32_t slot)
+{
+    hbi_mon *s;
+    hb_mon_slot *sl;
+    if (!hbi_mon_ok(m)) return HB_ERR_ARG;
+    s = &m->internal_;
+    if (s->busy) return HB_ERR_STATE;
+    if (slot >= s->cfg.capacity) return HB_ERR_ARG;
+    sl = &s->cfg.slots[slot];
+    if (sl->id_hash < 2u) return HB_ERR_ARG;
+    hbi_mon_set(s, sl, HB_MON_NONE, sl->last);
+    HB_MEMSET(sl, 0, sizeof *sl);
+    sl->id_hash = HBI_MON_TOMB;
+    s->st.devices--;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_mon_get_stats(const hb_mon *m, hb_mon_stats *out)
+{
+    if (!hbi_mon_ok(m) || out == NULL) return HB_ERR_ARG;
+    *out = m->internal_.st;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF const char *hb_mon_state_name(int state)
+{
+    switch (state) {
+    case HB_MON_ALIVE: return "alive";
+    case HB_MON_SUSPECT: return "suspect";
+    case HB_MON_DEAD: return "dead";
+    case HB_MON_OFFLINE: return "offline";
+    default: return "none";
+    }
+}
+
+HEARTBEAT_DEF const char *hb_mon_event_name(int type)
+{
+    switch (type) {
+    case HB_MON_EV_NEW: return "new";
+    case HB_MON_EV_ALIVE: return "alive";
+    case HB_MON_EV_SUSPECT: return "suspect";
+    case HB_MON_EV_DEAD: return "dead";
+    case HB_MON_EV_OFFLINE: return "offline";
+    case HB_MON_EV_REBOOT: return "reboot";
+    case HB_MON_EV_OUTAGE: return "outage";
+    case HB_MON_EV_OUTAGE_END: return "outage_end";
+    case HB_MON_EV_FULL: return "full";
+    default: return "unknown";
+    }
+}
+
+#undef HBI_MON_MAGIC
+#undef HBI_MON_EMPTY
+#undef HBI_MON_TOMB
+#undef HBI_MON_NONE
+#undef HBI_MON_MAXLEN
+#undef HBI_MON_DEPTH
+#undef HBI_MON_MAXIV
+#undef HBI_MON_STMASK
+#undef HBI_MON_F_SEQ
+#undef HBI_MON_F_UP
+#undef HBI_MON_F_SEED
+#undef HBI_MON_F_LRN
+/* ---- end MONITOR implementation ---- */
+
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer ------------------------------------------- */
 #include <mbedtls/md.h>
@@ -1908,8 +3904,9 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
 #  define HBI_JWT_HAVE_ES 0
 #endif
 
-/* The internal blinding generator serves ES256, and mbedTLS 3's parser. */
-#if HBI_JWT_HAVE_ES || (HBI_JWT_MBEDTLS3 && HBI_JWT_HAVE_RS)
+/* The internal blinding generator serves RS256, ES256 and mbedTLS 3's
+   parser. */
+#if HBI_JWT_HAVE_ES || HBI_JWT_HAVE_RS
 #  define HBI_JWT_NEED_BLIND 1
 #else
 #  define HBI_JWT_NEED_BLIND 0
@@ -1980,10 +3977,13 @@ static const mbedtls_md_info_t *hbi_jwt_sha256(void)
 }
 
 #if HBI_JWT_NEED_BLIND
-/* The internal blinding generator for ES256 without cfg.rng: block k is
+/* The internal blinding generator for RS256 and ES256 without cfg.rng:
+   block k is
    SHA-256(seed || counter), the counter never repeats for one signer, and
    the seed is a hash of the private key, unknown to whoever lacks the key.
-   It only blinds the curve arithmetic; the ECDSA nonce is RFC 6979's. */
+   It only blinds the arithmetic (the RSA private-key operation, the curve
+   multiplication); PKCS#1 v1.5 needs no randomness and the ECDSA nonce is
+   RFC 6979's. */
 static int hbi_jwt_blind(void *user, unsigned char *out, size_t len)
 {
     hbi_jwt_state *in = (hbi_jwt_state *)user;
@@ -2104,7 +4104,7 @@ static int hbi_jwt_check(hb_jwt_config *c)
     if (c->alg == HB_JWT_HS256) {
         if (c->key_len < HBI_JWT_HS_MIN) return HB_ERR_ARG;
     } else if (c->alg == HB_JWT_RS256) {
-        if (!HBI_JWT_HAVE_RS || c->rng == NULL) return HB_ERR_ARG;
+        if (!HBI_JWT_HAVE_RS) return HB_ERR_ARG;
     } else if (c->alg == HB_JWT_ES256) {
         if (!HBI_JWT_HAVE_ES) return HB_ERR_ARG;
     } else {
@@ -2239,13 +4239,14 @@ static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
     rc = mbedtls_md(hbi_jwt_sha256(), msg, n, hash);
 #if HBI_JWT_HAVE_RS
     if (rc == 0 && in->cfg.alg == HB_JWT_RS256) {
+        void *ru;
+        hb_jwt_rng_fn rf = hbi_jwt_rng(in, &ru);
 #  if HBI_JWT_MBEDTLS3
         rc = mbedtls_pk_sign(&in->pk, MBEDTLS_MD_SHA256, hash, sizeof hash,
-                             sig, HBI_JWT_SIG_MAX, sig_len,
-                             in->cfg.rng, in->cfg.rng_user);
+                             sig, HBI_JWT_SIG_MAX, sig_len, rf, ru);
 #  else
         rc = mbedtls_pk_sign(&in->pk, MBEDTLS_MD_SHA256, hash, sizeof hash,
-                             sig, sig_len, in->cfg.rng, in->cfg.rng_user);
+                             sig, sig_len, rf, ru);
 #  endif
     }
 #endif

@@ -10,10 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_OUT:-build/bench}
 case $out in /*) ;; *) out=$top/$out ;; esac
-if ! command -v valgrind >/dev/null 2>&1; then
-    echo "valgrind not installed: apt-get install valgrind"
-    exit 77
-fi
+"$top/tests/need.sh" valgrind || exit $?
 dir=$out/callgrind
 rm -rf "$dir"
 mkdir -p "$dir"

@@ -25,8 +25,8 @@ for a in "$@"; do
     [ "$a" = --quick ] && goargs=-quick
 done
 
-if [ -z "$GO" ] || ! command -v "$GO" >/dev/null 2>&1; then
-    echo "missing not installed (Debian: golang-go, or golang-1.23-go from bookworm-backports)" > "$gofile"
+if ! why=$(GO=$GO "$top/tests/need.sh" go); then
+    echo "missing not installed (${why#skipped: })" > "$gofile"
 elif ! (cd "$top/bench/go" &&
         GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod \
         GOCACHE="$out/go-cache" "$GO" build -o "$out/bench_go" .) > "$out/go-build.log" 2>&1; then

@@ -47,12 +47,23 @@ static int demo_token(void *user, const char **token, size_t *len)
     return 0;
 }
 
+static const char *level_name(int level)
+{
+    switch (level) {
+    case HB_LOG_ERROR: return "error";
+    case HB_LOG_WARN:  return "warn";
+    case HB_LOG_INFO:  return "info";
+    case HB_LOG_DEBUG: return "debug";
+    default:           return "log";
+    }
+}
+
 static void print_log(void *user, int level, const char *msg, int err,
                       const char *detail)
 {
     (void)user;
     (void)detail;  /* never the token: safe to print, but keep it short */
-    fprintf(stderr, "[%d] %s%s%s\n", level, msg, err ? ": " : "",
+    fprintf(stderr, "%s: %s%s%s\n", level_name(level), msg, err ? ": " : "",
             err ? hb_strerror(err) : "");
 }
 

@@ -1,6 +1,6 @@
 /* fuzz/fuzz_config.c — arbitrary hb_config field values. Checks:
-   - hb_init returns HB_OK exactly when the documented rules (API.md and
-     the field comments, restated here) accept the config, else HB_ERR_ARG
+   - hb_init returns HB_OK exactly when the documented rules (the manual in
+     heartbeat.h and the field comments, restated here) accept the config, else HB_ERR_ARG
      with an HB_MSG_CONFIG log line when there is a log callback;
    - when it is OK, a caller that sleeps exactly what hb_poll answers (and
      is sometimes late) sees: at most one attempt per poll, each message

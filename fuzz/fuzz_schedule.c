@@ -143,9 +143,10 @@ static int model_attempt(model *m, uint32_t now, int offline)
     int rc = R.clock_fail ? HB_ERR_CLOCK : R.token_fail ? HB_ERR_TOKEN
            : R.publish_fail ? HB_ERR_PUBLISH : HB_OK;
     /* hb_stop from a callback that runs while the message is built
-       (clock, token, fields): nothing goes out after hb_stop; the built
-       beat counts as a publish failure with HB_ERR_STATE */
-    if (R.stopped_inside && (rc == HB_OK || rc == HB_ERR_PUBLISH) &&
+       (clock, token, fields): nothing goes out after hb_stop; the beat
+       counts as a publish failure with HB_ERR_STATE, whatever else failed
+       after the stop (e.g. the clock callback stopped, then failed) */
+    if (R.stopped_inside &&
         (R.re_where == RE_CLOCK || R.re_where == RE_TOKEN ||
          R.re_where == RE_FIELDS))
         rc = HB_ERR_STATE;

@@ -1,5 +1,5 @@
 # Static analysis of heartbeat.h with the implementation enabled. Steps of
-# `make test` (each skipped, exit 77, when its tool is not installed):
+# `make test` (each declares its tools through tests/need.sh):
 #
 #   cppcheck    cppcheck --enable=warning,portability,performance on
 #               tests/analysis/impl.c (the implementation as one TU), all
@@ -7,8 +7,8 @@
 #               fails.
 #   clang-tidy  clang-analyzer-*, bugprone-*, cert-* on the same TU, with
 #               heartbeat.h in the header filter; warnings are errors.
-#               cppcheck and clang-tidy run once more with -DHEARTBEAT_MBEDTLS
-#               (the JWT signer) when libmbedtls-dev is installed.
+#   cppcheck-mbedtls, clang-tidy-mbedtls  the same with -DHEARTBEAT_MBEDTLS
+#               (the JWT signer; needs libmbedtls-dev too).
 #   fanalyzer   gcc -fanalyzer on a build of the unit tests (every file of
 #               the unit binary), -Werror.
 #
@@ -27,34 +27,28 @@ CLANG_TIDY ?= clang-tidy
 FANALYZER_CC ?= gcc
 TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,cert-*,-bugprone-easily-swappable-parameters
 ANALYSIS_TU := tests/analysis/impl.c
-# the mbedTLS signer too, where mbedTLS is installed (libmbedtls-dev)
-ANALYSIS_MBEDTLS := $(if $(wildcard /usr/include/mbedtls/version.h),-DHEARTBEAT_MBEDTLS)
+ANALYSIS_ENV := CPPCHECK='$(CPPCHECK)' CLANG_TIDY='$(CLANG_TIDY)'
 
-TEST_STEPS += cppcheck clang-tidy fanalyzer
+TEST_STEPS += cppcheck cppcheck-mbedtls clang-tidy clang-tidy-mbedtls fanalyzer
 
 check-cppcheck:
-	@tests/step.sh cppcheck 'if ! command -v $(CPPCHECK) >/dev/null; then \
-	  echo "cppcheck not installed: apt-get install cppcheck"; exit 77; fi; \
-	  $(CPPCHECK) --version && \
-	  for d in "" $(ANALYSIS_MBEDTLS); do \
-	    $(CPPCHECK) --enable=warning,portability,performance --error-exitcode=1 \
-	      --std=c99 --inline-suppr --force -q -I. $$d $(ANALYSIS_TU) || exit 1; \
-	    echo "cppcheck $$d: no findings"; done'
-
+	@tests/step.sh cppcheck 'tests/need.sh cppcheck && \
+	  $(ANALYSIS_ENV) tests/analysis/cppcheck.sh $(ANALYSIS_TU)'
+check-cppcheck-mbedtls:
+	@tests/step.sh cppcheck-mbedtls 'tests/need.sh cppcheck mbedtls && \
+	  $(ANALYSIS_ENV) tests/analysis/cppcheck.sh $(ANALYSIS_TU) -DHEARTBEAT_MBEDTLS'
 check-clang-tidy:
-	@tests/step.sh clang-tidy 'if ! command -v $(CLANG_TIDY) >/dev/null; then \
-	  echo "clang-tidy not installed: apt-get install clang-tidy"; exit 77; fi; \
-	  for d in "" $(ANALYSIS_MBEDTLS); do \
-	    $(CLANG_TIDY) --quiet --checks="$(TIDY_CHECKS)" --warnings-as-errors="*" \
-	      --header-filter=".*heartbeat\.h" $(ANALYSIS_TU) -- -std=c99 -I. $$d || exit 1; \
-	    echo "clang-tidy $$d: no findings"; done'
+	@tests/step.sh clang-tidy 'tests/need.sh clang-tidy && \
+	  $(ANALYSIS_ENV) tests/analysis/clang-tidy.sh $(ANALYSIS_TU) "$(TIDY_CHECKS)"'
+check-clang-tidy-mbedtls:
+	@tests/step.sh clang-tidy-mbedtls 'tests/need.sh clang-tidy mbedtls && \
+	  $(ANALYSIS_ENV) tests/analysis/clang-tidy.sh $(ANALYSIS_TU) "$(TIDY_CHECKS)" -DHEARTBEAT_MBEDTLS'
 
 $(BUILD)/fanalyzer/%.o: tests/%.c $(UNIT_HDR) $(DEPS) $(GREATEST)
 	@mkdir -p $(@D)
 	$(FANALYZER_CC) $(CFLAGS) -fanalyzer -I. -I$(BUILD)/greatest -Itests -c -o $@ $<
 
 check-fanalyzer:
-	@tests/step.sh fanalyzer 'if ! $(FANALYZER_CC) -fanalyzer -x c -c /dev/null -o /dev/null 2>/dev/null; then \
-	  echo "$(FANALYZER_CC) has no -fanalyzer (needs GCC 10 or later): apt-get install gcc"; exit 77; fi; \
+	@tests/step.sh fanalyzer 'FANALYZER_CC=$(FANALYZER_CC) tests/need.sh fanalyzer && \
 	  $(MAKE) -s $(patsubst tests/%.c,$(BUILD)/fanalyzer/%.o,$(UNIT_SRC)) && \
 	  echo "gcc -fanalyzer: no findings in $(words $(UNIT_SRC)) files"'

@@ -18,9 +18,11 @@ BENCH_HB     ?= .
 BENCH_OUT    ?= $(BUILD)/bench
 BENCH_CFLAGS ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic -Werror
 BENCH_ARGS   ?=
-BENCH_CJSON  := $(if $(wildcard /usr/include/cjson/cJSON.h),-lcjson,)
-BENCH_DEFS   := $(if $(BENCH_CJSON),,-DBENCH_NO_CJSON) \
-                $(if $(wildcard /usr/include/valgrind/callgrind.h),-DBENCH_CALLGRIND,)
+# The optional columns, asked of tests/need.sh like every optional part
+# (WITHOUT=cjson leaves the cJSON column out).
+BENCH_CJSON   = $(shell CC='$(CC)' tests/need.sh cjson >/dev/null && echo -lcjson)
+BENCH_CG      = $(shell tests/need.sh valgrind >/dev/null && echo -DBENCH_CALLGRIND)
+BENCH_DEFS    = $(if $(BENCH_CJSON),,-DBENCH_NO_CJSON) $(BENCH_CG)
 
 .PHONY: bench bench-instr
 
@@ -34,7 +36,7 @@ bench: $(BENCH_OUT)/bench
 	@BENCH_OUT="$(BENCH_OUT)" $(if $(GO),GO="$(GO)") bench/run.sh $(BENCH_ARGS)
 
 bench-instr: $(BENCH_OUT)/bench
-	@BENCH_OUT="$(BENCH_OUT)" bench/instr.sh
+	@tests/need.sh valgrind && BENCH_OUT="$(BENCH_OUT)" bench/instr.sh
 
 TEST_STEPS += bench-smoke
 check-bench-smoke:

@@ -9,14 +9,5 @@
 MQTT_HOST ?=
 MQTT_PORT ?=
 demo:
-	@mode=all; [ -n "$(MQTT_HOST)" ] && mode=client; \
-	if why=$$(tests/integration/need.sh $$mode '$(CC)' mosquitto); then \
-	  $(MAKE) -s $(BUILD)/hb-mosquitto && \
-	  MQTT_HOST='$(MQTT_HOST)' MQTT_PORT='$(MQTT_PORT)' BUILD='$(BUILD)' \
-	    /usr/bin/python3 tests/integration/demo.py; \
-	else \
-	  echo "demo: no MQTT demo here ($$why)."; \
-	  echo "demo: for the real one: apt-get install mosquitto mosquitto-clients libmosquitto-dev"; \
-	  echo "demo: meanwhile, the stdout superloop:"; \
-	  $(MAKE) -s $(BUILD)/superloop_stdout && $(BUILD)/superloop_stdout; \
-	fi
+	@MAKE='$(MAKE)' BUILD='$(BUILD)' MQTT_HOST='$(MQTT_HOST)' MQTT_PORT='$(MQTT_PORT)' \
+	  tests/integration/demo.sh

@@ -4,7 +4,9 @@
 #                                                     CMake package config
 # Steps of `make test`: install (pkg-config and find_package consumers),
 # cmake-subdir (add_subdirectory consumer), metadata (PlatformIO, Arduino,
-# ESP-IDF and Zephyr files parse and agree with heartbeat.h).
+# ESP-IDF and Zephyr files parse and agree with heartbeat.h),
+# metadata-zephyr-mbedtls (zephyr/heartbeat.c with the JWT signer),
+# metadata-cmake (the ESP-IDF and Zephyr CMake entry points against stubs).
 
 PREFIX       ?= /usr/local
 INCLUDEDIR   ?= $(PREFIX)/include
@@ -49,10 +51,20 @@ uninstall:
 
 .PHONY: uninstall
 
-TEST_STEPS += install cmake-subdir metadata
+TEST_STEPS += install cmake-subdir metadata metadata-zephyr-mbedtls metadata-cmake
 check-install:
-	@tests/step.sh install 'CC="$(CC)" BUILD="$(BUILD)" MAKE="$(MAKE)" tests/install/check-install.sh'
+	@tests/step.sh install 'tests/need.sh cmake pkg-config && \
+	  CC="$(CC)" BUILD="$(BUILD)" MAKE="$(MAKE)" tests/install/check-install.sh'
 check-cmake-subdir:
-	@tests/step.sh cmake-subdir 'CC="$(CC)" BUILD="$(BUILD)" tests/install/check-cmake-subdir.sh'
+	@tests/step.sh cmake-subdir 'tests/need.sh cmake && \
+	  CC="$(CC)" BUILD="$(BUILD)" tests/install/check-cmake-subdir.sh'
 check-metadata:
-	@tests/step.sh metadata 'BUILD="$(BUILD)" CC="$(CC)" /usr/bin/python3 tests/install/check-metadata.py'
+	@tests/step.sh metadata 'tests/need.sh python3 yaml && \
+	  BUILD="$(BUILD)" CC="$(CC)" /usr/bin/python3 tests/install/check-metadata.py'
+check-metadata-zephyr-mbedtls:
+	@tests/step.sh metadata-zephyr-mbedtls 'CC="$(CC)" tests/need.sh mbedtls && \
+	  $(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -DHEARTBEAT_MBEDTLS \
+	    -c zephyr/heartbeat.c -o $(BUILD)/zephyr-heartbeat-mbedtls.o'
+check-metadata-cmake:
+	@tests/step.sh metadata-cmake 'tests/need.sh cmake && \
+	  BUILD="$(BUILD)" tests/install/check-build-sim.sh'

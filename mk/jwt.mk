@@ -7,8 +7,8 @@
 #                      tree (include/ + library/libmbedcrypto.a, e.g. built
 #                      with `make -C library libmbedcrypto.a`)
 #
-# Steps of `make test` (each exits 77, naming the Debian package, when an
-# optional part is missing):
+# Steps of `make test` (each declares its optional parts through
+# tests/need.sh):
 #   jwt           SUITE(jwt) (greatest): base64url, refresh, every error path
 #   jwt-verify    tokens checked by PyJWT (python3-jwt, python3-cryptography),
 #                 which must also reject tampered, wrong-key and DER tokens
@@ -22,7 +22,7 @@ JWT_LIBS   ?= -lmbedcrypto
 JWT_DEPS   := $(DEPS)
 JWT_KEYS   := $(BUILD)/jwt/keys
 JWT_SUITE  := tests/jwt/main.c tests/test_jwt.c
-JWT_NEED    = CC='$(CC)' JWT_LIBS='$(JWT_LIBS)' tests/jwt/need.sh
+JWT_NEED    = CC='$(CC)' tests/need.sh
 
 $(BUILD)/test_jwt: $(JWT_SUITE) $(JWT_DEPS) $(GREATEST)
 	@mkdir -p $(@D)
@@ -30,7 +30,7 @@ $(BUILD)/test_jwt: $(JWT_SUITE) $(JWT_DEPS) $(GREATEST)
 
 $(BUILD)/test_jwt_san: $(JWT_SUITE) $(JWT_DEPS) $(GREATEST)
 	@mkdir -p $(@D)
-	clang $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	$(CLANG) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer -DHEARTBEAT_MBEDTLS -I. -I$(BUILD)/greatest -Itests \
 	  -o $@ $(JWT_SUITE) $(JWT_LIBS)
 
@@ -56,6 +56,7 @@ bench-jwt: $(BUILD)/bench_jwt $(JWT_KEYS)/done
 
 jwt-mbedtls3: $(GREATEST) $(JWT_KEYS)/done
 	@test -n "$(MBEDTLS3_DIR)" || { echo "set MBEDTLS3_DIR to an mbedTLS 3.x tree"; exit 2; }
+	@tests/need.sh openssl
 	MBEDTLS3_DIR='$(MBEDTLS3_DIR)' GREATEST_INC='$(BUILD)/greatest' \
 	  tests/jwt/matrix.sh $(BUILD)/jwt/matrix3
 	HB_JWT_KEYS=$(JWT_KEYS) $(BUILD)/jwt/matrix3/gcc-mbedtls3-suite

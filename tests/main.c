@@ -9,6 +9,9 @@ SUITE_EXTERN(service);
 SUITE_EXTERN(features);
 SUITE_EXTERN(golden);
 SUITE_EXTERN(faults);
+SUITE_EXTERN(reentry);
+SUITE_EXTERN(mqtt5);
+SUITE_EXTERN(monitor);
 
 GREATEST_MAIN_DEFS();
 
@@ -21,5 +24,8 @@ int main(int argc, char **argv)
     RUN_SUITE(features);
     RUN_SUITE(golden);
     RUN_SUITE(faults);
+    RUN_SUITE(reentry);
+    RUN_SUITE(mqtt5);
+    RUN_SUITE(monitor);
     GREATEST_MAIN_END();
 }

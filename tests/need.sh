@@ -11,7 +11,7 @@
 #
 # The parts (name: what is checked — Debian package):
 #   python3      /usr/bin/python3 — python3
-#   mosquitto    the broker (mosquitto, also in /usr/sbin) — mosquitto
+#   mosquitto    the broker and mosquitto_passwd (also in /usr/sbin) — mosquitto
 #   mqtt-clients mosquitto_sub and mosquitto_pub — mosquitto-clients
 #   libmosquitto mosquitto.h, -lmosquitto — libmosquitto-dev
 #   paho         MQTTClient.h, -lpaho-mqtt3cs — libpaho-mqtt-dev
@@ -23,7 +23,8 @@
 #   jose         Python jose — python3-jose
 #   jsonschema   Python jsonschema — python3-jsonschema
 #   yaml         Python yaml — python3-yaml
-#   clang        clang — clang
+#   clang        clang and clang++ — clang
+#   fanalyzer    gcc -fanalyzer (GCC 10 or later) — gcc
 #   libfuzzer    clang -fsanitize=fuzzer links — libclang-rt-14-dev
 #   valgrind     valgrind — valgrind
 #   cmake        cmake — cmake
@@ -38,22 +39,24 @@
 #   qemu-user    qemu-ppc and qemu-arm (user mode) — qemu-user
 #   ppc          powerpc-linux-gnu-gcc — gcc-powerpc-linux-gnu
 #   rv32         riscv64-unknown-elf-gcc — gcc-riscv64-unknown-elf
-#   go           Go 1.23 — golang-1.23-go (bookworm-backports)
+#   go           Go: $GO, else /usr/lib/go-1.23/bin/go or go on PATH —
+#                golang-1.23-go (bookworm-backports)
 #   frama-c      frama-c with Eva and WP — frama-c-base
 #   why3         why3 — why3
 #   z3           z3 — z3
 #   cvc4         cvc4 — cvc4
 #   cvc5         cvc5 — cvc5
 #
-# Tools can be overridden as elsewhere in the build: CC, CLANG, ARM_CC,
-# RV_CC, PPC_CC, QEMU_ARM, GO.
+# Tools can be overridden as elsewhere in the build: CC, CLANG, CLANGXX,
+# ARM_CC, RV_CC, PPC_CC, QEMU_ARM, GO, CPPCHECK, CLANG_TIDY, FANALYZER_CC.
 CC=${CC:-cc}
 CLANG=${CLANG:-clang}
 ARM_CC=${ARM_CC:-arm-none-eabi-gcc}
 RV_CC=${RV_CC:-riscv64-unknown-elf-gcc}
 PPC_CC=${PPC_CC:-powerpc-linux-gnu-gcc}
 QEMU_ARM=${QEMU_ARM:-qemu-system-arm}
-GO=${GO:-/usr/lib/go-1.23/bin/go}
+GO=${GO:-}
+FANALYZER_CC=${FANALYZER_CC:-gcc}
 PY=/usr/bin/python3
 
 missing_parts=""
@@ -71,7 +74,7 @@ have_c() {
 check() {
     case $1 in
     python3)      pkgs=python3;             [ -x $PY ] ;;
-    mosquitto)    pkgs=mosquitto;           have_cmd mosquitto ;;
+    mosquitto)    pkgs=mosquitto;           have_cmd mosquitto && have_cmd mosquitto_passwd ;;
     mqtt-clients) pkgs=mosquitto-clients;   have_cmd mosquitto_sub && have_cmd mosquitto_pub ;;
     libmosquitto) pkgs=libmosquitto-dev;    have_c mosquitto.h -lmosquitto ;;
     paho)         pkgs=libpaho-mqtt-dev;    have_c MQTTClient.h -lpaho-mqtt3cs ;;
@@ -83,7 +86,8 @@ check() {
     jose)         pkgs=python3-jose;        have_py jose ;;
     jsonschema)   pkgs=python3-jsonschema;  have_py jsonschema ;;
     yaml)         pkgs=python3-yaml;        have_py yaml ;;
-    clang)        pkgs=clang;               have_cmd "$CLANG" ;;
+    clang)        pkgs=clang;               have_cmd "$CLANG" && have_cmd "${CLANGXX:-clang++}" ;;
+    fanalyzer)    pkgs=gcc;                 "$FANALYZER_CC" -fanalyzer -x c -c /dev/null -o /dev/null >/dev/null 2>&1 ;;
     libfuzzer)    pkgs="clang libclang-rt-14-dev"
                   have_cmd "$CLANG" &&
                   printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' |
@@ -91,8 +95,8 @@ check() {
     valgrind)     pkgs=valgrind;            have_cmd valgrind ;;
     cmake)        pkgs=cmake;               have_cmd cmake ;;
     pkg-config)   pkgs=pkg-config;          have_cmd pkg-config ;;
-    cppcheck)     pkgs=cppcheck;            have_cmd cppcheck ;;
-    clang-tidy)   pkgs=clang-tidy;          have_cmd clang-tidy ;;
+    cppcheck)     pkgs=cppcheck;            have_cmd "${CPPCHECK:-cppcheck}" ;;
+    clang-tidy)   pkgs=clang-tidy;          have_cmd "${CLANG_TIDY:-clang-tidy}" ;;
     dot)          pkgs=graphviz;            have_cmd "${DOT:-dot}" ;;
     gnuplot)      pkgs=gnuplot-nox;         have_cmd gnuplot ;;
     arm)          pkgs=gcc-arm-none-eabi;   have_cmd "$ARM_CC" ;;
@@ -105,7 +109,9 @@ check() {
                   printf '#include <stdio.h>\nint main(void) { return 0; }\n' |
                       "$PPC_CC" -x c - -o /dev/null >/dev/null 2>&1 ;;
     rv32)         pkgs=gcc-riscv64-unknown-elf; have_cmd "$RV_CC" ;;
-    go)           pkgs=golang-1.23-go/bookworm-backports; [ -x "$GO" ] || have_cmd "$GO" ;;
+    go)           pkgs=golang-1.23-go/bookworm-backports
+                  if [ -n "$GO" ]; then [ -x "$GO" ] || have_cmd "$GO"
+                  else [ -x /usr/lib/go-1.23/bin/go ] || have_cmd go; fi ;;
     frama-c)      pkgs=frama-c-base;        have_cmd frama-c ;;
     why3)         pkgs=why3;                have_cmd why3 ;;
     z3)           pkgs=z3;                  have_cmd z3 ;;

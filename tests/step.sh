@@ -3,7 +3,9 @@
 #
 # The command's output is shown and kept in build/logs/NAME.log. Its result
 # goes to build/results/NAME as "passed failed skipped":
-#   - a greatest runner's "Pass: P, fail: F, skip: S." line counts P/F/S;
+#   - each greatest runner's "Pass: P, fail: F, skip: S." line counts P/F/S
+#     (summed: a step that runs several builds of a suite counts each check
+#     once per build);
 #   - a script may print "RESULT: P passed, F failed" lines (summed);
 #   - otherwise exit 0 is one pass, any other exit one failure;
 #   - exit 77 means "skipped: an optional part is missing" (the command says
@@ -31,7 +33,7 @@ if [ $rc -eq 77 ]; then
 fi
 counts=$(awk '
     /^Pass: [0-9]+, fail: [0-9]+, skip: [0-9]+\./ {
-        gsub(/[^0-9 ]/, " "); split($0, a, " "); gp = a[1]; gf = a[2]; gs = a[3]; g = 1 }
+        gsub(/[^0-9 ]/, " "); split($0, a, " "); gp += a[1]; gf += a[2]; gs += a[3]; g = 1 }
     /^RESULT: [0-9]+ passed, [0-9]+ failed/ { rp += $2; rf += $4; r = 1 }
     END {
         if (g) print gp + rp, gf + rf, gs;

@@ -573,7 +573,7 @@ TEST bad_config(void)
     BAD((c.refresh_margin_s = 3000, c.skew_s = 600));
     BAD((c.lifetime_s = 10, c.skew_s = 10));
     BAD((c.jti = 1, c.rng = NULL));
-    BAD((c.alg = HB_JWT_RS256, c.rng = NULL));
+    BAD((c.alg = HB_JWT_RS256, c.rng = NULL, c.jti = 1));
 #undef BAD
     /* buf is checked by init (hb_jwt_buf_size works without one) */
     hs_cfg(&c);
@@ -763,6 +763,38 @@ TEST es256_is_deterministic_and_raw(void)
     PASS();
 }
 
+TEST rs256_without_rng_uses_internal_blinding(void)
+{
+    /* PKCS#1 v1.5 is deterministic: the caller's rng and the internal
+       blinding generator give the same token, and alg + key is enough */
+    char first[1024], hdr[256], cl[256];
+    hb_jwt j;
+    hb_jwt_config c;
+    const char *t;
+    size_t n, sl;
+    int pass;
+    int calls;
+    reset();
+    LOAD("rsa.p8.pem");
+    for (pass = 0; pass < 3; pass++) {
+        base_cfg(&c, HB_JWT_RS256);
+        rng.s = 7000u + (uint32_t)pass;
+        if (pass == 2) c.rng = NULL;
+        calls = rng.calls;
+        ASSERT_ENUM_EQ(HB_OK, hb_jwt_init(&j, &c), str_err);
+        ASSERT(hb_jwt_buf_size(&c) > 0);
+        ASSERT_ENUM_EQ(HB_OK, hb_jwt_token(&j, &t, &n), str_err);
+        ASSERT_EQ(0, split(t, hdr, cl, &sl));
+        ASSERT_EQ(256, sl);                     /* RSA-2048 */
+        if (pass == 2) ASSERT_EQ(calls, rng.calls);   /* not the caller's */
+        else ASSERT(rng.calls > calls);                /* the caller's */
+        if (pass == 0) strcpy(first, t);
+        else ASSERT_STR_EQ(first, t);
+        hb_jwt_free(&j);
+    }
+    PASS();
+}
+
 TEST hs256_long_key_is_hashed(void)
 {
     /* HMAC: a key longer than the 64-byte block acts as its SHA-256. */
@@ -886,6 +918,7 @@ SUITE(jwt)
     RUN_TEST(every_key_format_loads);
     RUN_TEST(signing_failure_via_failing_rng);
     RUN_TEST(es256_is_deterministic_and_raw);
+    RUN_TEST(rs256_without_rng_uses_internal_blinding);
     RUN_TEST(hs256_long_key_is_hashed);
     RUN_TEST(feeds_the_service);
 }

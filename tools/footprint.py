@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """tools/footprint.py FOOTPRINT_TXT [--check] — put `make size`'s table into
-heartbeat.h's FOOTPRINT section (between "make size:" and the line after
-"! marks"), or with --check only say whether it is up to date (exit 1 if
-not). `make footprint` rewrites it; `make test` checks it."""
+heartbeat.h's FOOTPRINT section (from "make size:" to the line that ends
+the table's notes, "unbounded stack."), or with --check only say whether
+it is up to date (exit 1 if not). `make footprint` rewrites it; `make test` checks it."""
 import sys
 
 def main():
@@ -11,7 +11,11 @@ def main():
     src = open("heartbeat.h").read().split("\n")
     try:
         a = next(i for i, l in enumerate(src) if l.startswith("   make size:"))
-        b = next(i for i in range(a, len(src)) if src[i].startswith("   ! marks")) + 1
+        b = next(i for i in range(a, len(src))
+                 if src[i].startswith("   unbounded stack.")
+                 or src[i].startswith("   ! marks"))  # the old layout
+        if src[b].startswith("   ! marks"):
+            b += 1
     except StopIteration:
         print("footprint: no table in heartbeat.h's FOOTPRINT section")
         return 1

@@ -1,5 +1,6 @@
-/* Written only against ../shared/API.md: the names and meanings it states,
-   nothing else. Exits 0 when the library behaves as API.md says. */
+/* Written only against the public API as the manual at the top of
+   heartbeat.h documents it: the names and meanings it states, nothing else.
+   Exits 0 when the library behaves as the manual says. */
 #include <stdio.h>
 #include <string.h>
 #define HEARTBEAT_IMPLEMENTATION

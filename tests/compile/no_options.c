@@ -54,5 +54,7 @@ int main(void)
     REFUSED(rand, rnd);
     REFUSED(fields, fields);
     REFUSED(min_valid_sec, 1);
+    REFUSED(boot_id, 7);
+    REFUSED(boot_id_str, "boot-7");
     return bad ? 4 : 0;
 }

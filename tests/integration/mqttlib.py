@@ -283,11 +283,12 @@ class Device:
 
 def make_tls_files(d):
     """A throwaway CA and a server certificate for 127.0.0.1 (IP SAN) in d,
-    made with the openssl command; returns (ca, cert, key, other_ca) or None
-    when openssl is missing. other_ca is a second CA that did not sign it."""
+    made with the openssl command (the step declares it through
+    tests/need.sh); returns (ca, cert, key, other_ca). other_ca is a second
+    CA that did not sign it."""
     openssl = find_exe("openssl")
     if not openssl:
-        return None
+        raise RuntimeError("openssl not found")
     os.makedirs(d, exist_ok=True)
     p = lambda n: os.path.join(d, n)  # noqa: E731
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]

@@ -5,7 +5,7 @@
      ALG      HS256, RS256 or ES256
      KEYFILE  the secret (HS256) or the private key, PEM or DER
      -o       add OFFSET_S seconds to the wall clock (negative: the past)
-     -j       add a random "jti";  -n  no rng (ES256 uses its internal one)
+     -j       add a random "jti";  -n  no rng (RS256/ES256 use the internal one)
    The rng is mbedTLS's CTR_DRBG seeded from its entropy collector, the way
    a program on a full OS would do it. Exit 0 and the token on stdout, or
    exit 1 with the HB_ERR_* text on stderr. */

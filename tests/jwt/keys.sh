@@ -4,10 +4,6 @@
 # second run is fast; `make clean` removes them with the build directory.
 set -eu
 dir=${1:-build/jwt/keys}
-if ! command -v openssl >/dev/null 2>&1; then
-    echo "openssl CLI not found: apt-get install openssl"
-    exit 77
-fi
 mkdir -p "$dir"
 cd "$dir"
 [ -f done ] && exit 0

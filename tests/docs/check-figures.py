@@ -1,0 +1,301 @@
+#!/usr/bin/python3
+"""tests/docs/check-figures.py BUF_SIZE — the docs-figures step: the figures
+the docs quote agree with where they come from, and the docs name only
+documents that exist. BUF_SIZE is tests/docs/buf_size.c built (it prints
+hb_buf_size and sizeof for the rows asked on stdin).
+
+  1. README quotes: every README code block marked "<!-- quote: FILE -->"
+     appears verbatim in FILE (which make test compiles).
+  2. docs/porting.md's size table: each row is what hb_buf_size returns for
+     that config and token length; its sizeof(hb_service) for x86-64 too
+     (also docs/performance.md's), when this host is x86-64.
+  3. The README's speed figures against the tables of docs/performance.md
+     (`make bench`): one beat's ns, the ratios to snprintf, cJSON and Go, the
+     idle hb_poll, the gateway load; and performance.md's own derived
+     figures (its targets table, the million-device load) against its
+     tables.
+  4. The README's Cortex-M4 size figures against the FOOTPRINT table of
+     heartbeat.h (`make size`; the footprint-fresh step keeps that table
+     current).
+  5. No file names a document the repository does not contain: every
+     relative markdown link, and every markdown file name or docs/ path
+     mentioned in any source or text file, exists.
+
+A quoted figure may round its source (3.7x quotes 3.72x; 9x quotes 9.06x),
+never differ from it. Prints one line a check and
+"RESULT: P passed, F failed".
+"""
+import os
+import platform
+import re
+import subprocess
+import sys
+
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
+    return ok
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def quotes(value_text, source_value):
+    """value_text (as the doc writes it, e.g. "3.7" or "9") is source_value
+    rounded to the doc's precision."""
+    decimals = len(value_text.split(".")[1]) if "." in value_text else 0
+    return abs(round(source_value, decimals) - float(value_text)) < 1e-9
+
+
+def find(pattern, text, what):
+    m = re.search(pattern, text, re.S)
+    if not m:
+        check("found " + what, False, "no match for %r" % pattern)
+    return m
+
+
+README = read("README.md")
+PERF = read("docs/performance.md")
+PORTING = read("docs/porting.md")
+HEADER = read("heartbeat.h")
+
+# ---- 1. README quotes --------------------------------------------------------
+nquotes = 0
+for m in re.finditer(r"<!-- quote: (\S+) -->\s*```[a-z]*\n(.*?)```", README, re.S):
+    path, block = m.group(1), m.group(2)
+    nquotes += 1
+    try:
+        src = read(path)
+    except OSError:
+        check("README quote from %s" % path, False, "no such file")
+        continue
+    check("README quote from %s (%d lines) is in the file" % (path, block.count("\n")),
+          block in src)
+check("README has quoted blocks", nquotes > 0)
+
+# ---- 2. porting.md's size table against hb_buf_size ---------------------------
+buf_size = sys.argv[1]
+rows = []
+in_table = False
+prev_opts = None
+for line in PORTING.splitlines():
+    if line.startswith("| config | token | `hb_buf_size` |"):
+        in_table = True
+        continue
+    if in_table:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if set(cells[0]) <= set("-"):
+            continue
+        config, token, size = cells
+        if config.startswith("default"):
+            opts = "default"
+        elif config == "the same":
+            opts = prev_opts
+        else:
+            opts = ",".join(re.findall(r"`([A-Z_]+)`", config))
+        prev_opts = opts
+        tm = re.search(r"(\d+) bytes", token)
+        tok = int(tm.group(1)) if tm else 0
+        rows.append((config, token, opts, tok, int(size)))
+m = re.search(r'Figures for `device_id = "([^"]+)"`', PORTING)
+check("porting.md names the device_id of its size table", m is not None)
+device_id = m.group(1) if m else "sensor-0042"
+check("porting.md has a size table", len(rows) >= 4, "%d rows" % len(rows))
+if rows:
+    inp = "".join("%s %s %d\n" % (device_id, r[2], r[3]) for r in rows) + "sizeof hb_service 0\n"
+    out = subprocess.run([buf_size], input=inp, capture_output=True, text=True)
+    got = out.stdout.split()
+    check("buf_size ran", out.returncode == 0 and len(got) == len(rows) + 1,
+          out.stderr.strip())
+    if len(got) == len(rows) + 1:
+        for r, g in zip(rows, got):
+            check("porting.md: %s, %s: %d is hb_buf_size" % (r[0], r[1], r[4]),
+                  int(g) == r[4], "hb_buf_size returns %s" % g)
+        host_sizeof = int(got[-1])
+        if platform.machine() in ("x86_64", "AMD64"):
+            for name, text in (("porting.md", PORTING), ("performance.md", PERF)):
+                for sm in re.finditer(r"`sizeof\(hb_service\)`[^.]*?(\d+) bytes on x86-64", text):
+                    check("%s: sizeof(hb_service) %s bytes on x86-64" % (name, sm.group(1)),
+                          int(sm.group(1)) == host_sizeof, "it is %d" % host_sizeof)
+
+# ---- 3. speed: README and performance.md against performance.md's tables -------
+def perf_row(column, input_label="ASCII"):
+    """(median, ratio) of a column in table 1 for an input."""
+    sect = PERF.split("### 1.")[1].split("###")[0]
+    cur = None
+    for line in sect.splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells[0]:
+            cur = cells[0]
+        if cur and cur.startswith(input_label) and column in cells[1]:
+            med = float(cells[2].strip("*"))
+            ratio = float(cells[5].strip("*×x"))
+            return med, ratio
+    return None
+
+
+hb = perf_row("heartbeat.h")
+snp = perf_row("snprintf")
+cj = perf_row("cJSON")
+go = perf_row("Go")
+memcpy = perf_row("memcpy")
+idle = re.search(r"\| idle `hb_poll` \(nothing due\) \| ([\d.]+) \|", PERF)
+gw = re.search(r"\| 10\^6 \| [\d ]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|", PERF)
+gw3 = re.search(r"\| 10\^3 \| [\d ]+ \| ([\d.]+) \|", PERF)
+gw6 = re.search(r"\| 10\^6 \| [\d ]+ \| ([\d.]+) \|", PERF)
+if check("performance.md has its tables (beat, idle poll, gateway)",
+         None not in (hb, snp, cj, go, memcpy, idle, gw, gw3, gw6)):
+    load = float(gw.group(1)) * 1e6 / 1e9 * 100  # ns per instance-second x 10^6
+    m = find(r"costs \*\*([\d.]+) ns\*\*", README, "README: one beat's ns")
+    if m:
+        check("README: one beat %s ns (performance.md: %.1f)" % (m.group(1), hb[0]),
+              quotes(m.group(1), hb[0]))
+    for label, pat, row in (
+            ("snprintf", r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", snp),
+            ("cJSON", r"([\d.]+)x faster than cJSON", cj),
+            ("Go", r"\*\*([\d.]+)x faster than the original Go", go)):
+        m = find(pat, README, "README: ratio to " + label)
+        if m:
+            check("README: %sx faster than %s (performance.md: %.2f)" % (m.group(1), label, row[1]),
+                  quotes(m.group(1), row[1]))
+    m = find(r"idle `hb_poll`\s+costs ([\d.]+) ns", README, "README: idle hb_poll")
+    if m:
+        check("README: idle hb_poll %s ns (performance.md: %s)" % (m.group(1), idle.group(1)),
+              quotes(m.group(1), float(idle.group(1))))
+    m = find(r"10\^6 devices beating every second at about\s+(\d+) % load", README,
+             "README: the gateway load")
+    if m:
+        check("README: 10^6 devices at %s %% load (performance.md's gateway: %.1f %%)"
+              % (m.group(1), load), quotes(m.group(1), load))
+    m = find(r"beating every second at about (\d+) % load", PERF, "performance.md: the load")
+    if m:
+        check("performance.md: %s %% load is its 10^6 row (%.1f %%)" % (m.group(1), load),
+              quotes(m.group(1), load))
+    m = find(r"Go's marshal \| \*\*missed: ([\d.]+)× \(gcc\)", PERF, "performance.md: Go target")
+    if m:
+        check("performance.md targets: Go %s× is table 1's" % m.group(1), quotes(m.group(1), go[1]))
+    m = find(r"faster than snprintf \| met: ([\d.]+)× \(gcc\)", PERF, "performance.md: snprintf target")
+    if m:
+        check("performance.md targets: snprintf %s× is table 1's" % m.group(1),
+              quotes(m.group(1), snp[1]))
+    m = find(r"memcpy floor \| \*\*missed: (\d+)×", PERF, "performance.md: memcpy target")
+    if m:
+        check("performance.md targets: %s× the memcpy floor is table 1's (%.1f)"
+              % (m.group(1), hb[0] / memcpy[0]), quotes(m.group(1), hb[0] / memcpy[0]))
+    m = find(r"idle `hb_poll` ≤ 3 ns \| met: ([\d.]+) ns \(gcc\)", PERF, "performance.md: idle target")
+    if m:
+        check("performance.md targets: idle %s ns is table 2's" % m.group(1),
+              quotes(m.group(1), float(idle.group(1))))
+    m = find(r"flat to 10\^5; \+(\d+) % at 10\^6", PERF, "performance.md: gateway growth")
+    if m:
+        growth = (float(gw6.group(1)) / float(gw3.group(1)) - 1) * 100
+        check("performance.md targets: +%s %% at 10^6 is table 3's (%.1f %%)" % (m.group(1), growth),
+              quotes(m.group(1), growth))
+
+# ---- 4. README's Cortex-M4 sizes against the FOOTPRINT table ------------------
+fp = re.search(r"^   Cortex-M4\s+(\d+)\S*\s+\d+\s+\d+\s+\d+\s+(\d+)\S*\s+\d+\S*\s+(\d+)\S*\s+\d+\s+(\d+)",
+               HEADER, re.M)
+if check("heartbeat.h has the FOOTPRINT row for Cortex-M4", fp is not None):
+    core, opts, svc, stack = (int(x) for x in fp.groups())
+    m = find(r"([\d.]+) KiB of code for the core", README, "README: core KiB")
+    if m:
+        check("README: core %s KiB (FOOTPRINT: %d bytes)" % (m.group(1), core),
+              quotes(m.group(1), core / 1024.0))
+    m = find(r"([\d.]+) KiB with every option", README, "README: options KiB")
+    if m:
+        check("README: every option %s KiB (FOOTPRINT: %d bytes)" % (m.group(1), opts),
+              quotes(m.group(1), opts / 1024.0))
+    m = find(r"the (\d+)-byte `hb_service`", README, "README: hb_service size")
+    if m:
+        check("README: %s-byte hb_service (FOOTPRINT: %d)" % (m.group(1), svc),
+              int(m.group(1)) == svc)
+    m = find(r"at most (\d+) bytes of\s+stack", README, "README: stack")
+    if m:
+        check("README: %s bytes of stack (FOOTPRINT: %d)" % (m.group(1), stack),
+              int(m.group(1)) == stack)
+
+# ---- 4b. performance.md's size targets against the FOOTPRINT table ----------
+def fp_row(label):
+    m = re.search(r"^   %s\s+(\d+)\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+(\d+)\s+\d+\s+(\d+)" % label,
+                  HEADER, re.M)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+rows = {lab: fp_row(lab) for lab in ("Cortex-M0", "Cortex-M4", "Cortex-M33", "rv32imac")}
+if check("heartbeat.h's FOOTPRINT table has all four rows", None not in rows.values()):
+    for pat, val, what in (
+            (r"Cortex-M4 \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][0], "M4 core"),
+            (r"Cortex-M0 \| \*\*missed: (\d+) bytes", rows["Cortex-M0"][0], "M0 core"),
+            (r"on 32-bit targets \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][1], "hb_service"),
+            (r"met on Cortex-M4 and M33 \((\d+) bytes\)", rows["Cortex-M4"][2], "M4 stack"),
+            (r"missed on M0 \((\d+)\)", rows["Cortex-M0"][2], "M0 stack"),
+            (r"rv32imac \((\d+)\)\*\*", rows["rv32imac"][2], "rv32 stack")):
+        m = find(pat, PERF, "performance.md: " + what)
+        if m:
+            check("performance.md size targets: %s %s is the FOOTPRINT table's (%d)"
+                  % (what, m.group(1), val), int(m.group(1)) == val)
+    check("performance.md: the M4 and M33 stack are the same figure",
+          rows["Cortex-M4"][2] == rows["Cortex-M33"][2])
+
+# ---- 5. no file names a document the repository does not contain ------------
+SKIP_DIRS = {".git", "build", "corpus", "node_modules"}
+TEXT_EXT = (".md", ".h", ".c", ".py", ".sh", ".mk", ".txt", ".go", ".cmake", ".in",
+            ".json", ".yml", ".properties", ".dot")
+files = []
+for root, dirs, names in os.walk("."):
+    dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+    for n in names:
+        if n.endswith(TEXT_EXT) or n in ("Makefile", "Kconfig", "CMakeLists.txt", "run"):
+            files.append(os.path.normpath(os.path.join(root, n)))
+files.append(".ci/run")
+link_re = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+name_re = re.compile(r"(?<![\w/.$-])((?:\.\./|[\w.-]+/)*[\w-]+\.md|docs/[\w.-]+\.\w+)(?![\w/])")
+# a bare name ("porting.md") may name a document anywhere in the repository
+basenames = set()
+for root, dirs, names in os.walk("."):
+    dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+    basenames.update(names)
+bad = []
+nrefs = 0
+for path in sorted(set(files)):
+    try:
+        text = read(path)
+    except (OSError, UnicodeDecodeError):
+        continue
+    here = os.path.dirname(path)
+    refs = set()
+    if path.endswith(".md"):
+        for t in link_re.findall(text):
+            if re.match(r"[a-z]+:", t) or t.startswith("#"):
+                continue
+            refs.add(t.split("#")[0])
+    for t in name_re.findall(text):
+        refs.add(t)
+    for t in refs:
+        if not t:
+            continue
+        nrefs += 1
+        cands = [os.path.normpath(os.path.join(here, t)), os.path.normpath(t)]
+        if "/" not in t and t in basenames:
+            continue
+        if not any(os.path.exists(c) for c in cands):
+            bad.append("%s names %s" % (path, t))
+check("the %d document names in %d files all exist" % (nrefs, len(files)), not bad,
+      "; ".join(bad[:20]))
+
+print("RESULT: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)

@@ -1,0 +1,773 @@
+/* tests/test_monitor.c — the fleet monitor (hb_mon_*): golden event logs.
+   Each test plays a scripted trace of beats, polls and link changes on
+   simulated time and compares the exact log of events with the expected
+   text. Times in the expected logs follow from the model in the manual
+   (MONITOR): with a seeded interval m and a learned jitter below m/32,
+   the margin is m/8, SUSPECT comes at last + m/8 + m and DEAD at
+   last + m/8 + 3m. */
+#include <stdio.h>
+#include <string.h>
+#include "heartbeat.h"
+#include "greatest.h"
+#include "fakes.h"
+
+#define ASSERT_ERR(exp, got) ASSERT_ENUM_EQ((exp), (got), hb_strerror)
+
+#define CAP 64
+static hb_mon_slot slots[CAP];
+static hb_mon_counters counters[CAP];
+static char names[CAP][32];
+static hb_mon mon;
+static hb_mon_config mc;
+static char elog[4096];
+static size_t elog_len;
+static int same_calls, same_lie;
+
+static void on_event(void *user, const hb_mon_event *ev)
+{
+    char line[128];
+    int n;
+    (void)user;
+    if (ev->type == HB_MON_EV_NEW && ev->slot < CAP) {
+        size_t len = 0;
+        if (hb_mon_unescape(ev->info->id, ev->info->id_len,
+                            (ev->info->flags & HB_MON_ID_ESCAPED) != 0,
+                            names[ev->slot], sizeof names[ev->slot], &len) != HB_OK)
+            strcpy(names[ev->slot], "?");
+    }
+    if (ev->slot < CAP)
+        n = snprintf(line, sizeof line, "%u %s %s\n", (unsigned)ev->now_ms,
+                     hb_mon_event_name(ev->type), names[ev->slot]);
+    else
+        n = snprintf(line, sizeof line, "%u %s %u\n", (unsigned)ev->now_ms,
+                     hb_mon_event_name(ev->type), (unsigned)ev->count);
+    if (n > 0 && elog_len + (size_t)n < sizeof elog) {
+        memcpy(elog + elog_len, line, (size_t)n + 1);
+        elog_len += (size_t)n;
+    }
+}
+
+/* exact ids: compare with the name kept at NEW */
+static int same_id(void *user, uint32_t slot, const char *id, size_t len, int esc)
+{
+    (void)user;
+    same_calls++;
+    if (same_lie) return 0;
+    return hb_mon_id_equal(id, len, esc, names[slot], strlen(names[slot]));
+}
+
+static void setup(void *unused)
+{
+    (void)unused;
+    memset(&mc, 0, sizeof mc);
+    memset(names, 0, sizeof names);
+    mc.slots = slots;
+    mc.capacity = CAP;
+    mc.counters = counters;
+    mc.default_interval_ms = 1000;
+    mc.event = on_event;
+    mc.same = same_id;
+    elog[0] = '\0';
+    elog_len = 0;
+    same_calls = 0;
+    same_lie = 0;
+}
+
+/* A beat as heartbeat.h writes it with seq, boot_id, uptime_ms and
+   interval_ms; a negative value leaves that member out. */
+static int beat(const char *id, long seq, long boot, long up, long iv,
+                const char *status, uint32_t now)
+{
+    char p[512];
+    int n = snprintf(p, sizeof p,
+                     "{\"device_id\":\"%s\",\"timestamp\":\"2026-11-27T19:53:22.5Z\","
+                     "\"status\":\"%s\",\"jwt_token\":\"\"", id, status);
+    if (seq >= 0) n += snprintf(p + n, sizeof p - (size_t)n, ",\"seq\":%ld", seq);
+    if (boot >= 0) n += snprintf(p + n, sizeof p - (size_t)n, ",\"boot_id\":%ld", boot);
+    if (up >= 0) n += snprintf(p + n, sizeof p - (size_t)n, ",\"uptime_ms\":%ld", up);
+    if (iv >= 0) n += snprintf(p + n, sizeof p - (size_t)n, ",\"interval_ms\":%ld", iv);
+    n += snprintf(p + n, sizeof p - (size_t)n, "}");
+    return hb_mon_beat(&mon, p, (size_t)n, now);
+}
+
+/* Polls every ms over [from, to]: transitions come exactly when due. */
+static void run(uint32_t from, uint32_t to)
+{
+    uint32_t t;
+    for (t = from; t <= to; t++) hb_mon_poll(&mon, t);
+}
+
+static hb_mon_device dev(const char *id)
+{
+    hb_mon_device d;
+    memset(&d, 0, sizeof d);
+    hb_mon_get(&mon, id, strlen(id), &d);
+    return d;
+}
+
+TEST sizes_meet_targets(void)
+{
+    ASSERT(sizeof(hb_mon_slot) <= 32);
+    ASSERT_EQ(32, (int)sizeof(hb_mon_counters));
+    PASS();
+}
+
+TEST golden_suspect_dead_alive_exact_times(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 10000; t += 1000)
+        ASSERT_ERR(HB_OK, beat("a", (long)t / 1000, 7, (long)t, 1000, "alive", t));
+    /* the answer is exact: SUSPECT is due at 10000 + 125 + 1000 */
+    ASSERT_EQ(1125u, hb_mon_poll(&mon, 10000));
+    ASSERT_EQ(1u, hb_mon_poll(&mon, 11124));
+    ASSERT_STR_EQ("0 new a\n", elog);
+    ASSERT_EQ(2000u, hb_mon_poll(&mon, 11125));
+    run(11126, 14000);
+    ASSERT_ERR(HB_OK, beat("a", 14, 7, 14000, 1000, "alive", 14000));
+    ASSERT_STR_EQ("0 new a\n11125 suspect a\n13125 dead a\n14000 alive a\n", elog);
+    ASSERT_EQ(3u, dev("a").counters.lost);
+    ASSERT_EQ(1u, dev("a").counters.deaths);
+    ASSERT_EQ(1000u, dev("a").mean_ms);
+    PASS();
+}
+
+TEST golden_phi_reading(void)
+{
+    hb_mon_device d;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_ERR(HB_OK, beat("a", 0, 1, 0, 1000, "alive", 0));
+    ASSERT_ERR(HB_OK, beat("a", 1, 1, 1000, 1000, "alive", 1000));
+    hb_mon_poll(&mon, 1000);
+    d = dev("a");
+    ASSERT_EQ(0u, d.phi);
+    /* phi = 2 per mean interval of silence past the margin (1 % loss) */
+    hb_mon_poll(&mon, 1000 + 250 + 1000);
+    d = dev("a");
+    ASSERT_EQ(HB_MON_SUSPECT, d.state);
+    ASSERT(d.phi >= 200 && d.phi <= 215);
+    PASS();
+}
+
+TEST golden_stale_and_duplicate_give_no_credit(void)
+{
+    uint32_t t;
+    hb_mon_device d;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000)
+        beat("q", (long)t / 1000, 3, (long)t, 1000, "alive", t);
+    /* a reconnect: the broker redelivers seq 1..5 (QoS 1) */
+    for (t = 1; t <= 5; t++) beat("q", (long)t, 3, (long)t * 1000, 1000, "alive", 5600);
+    /* a stale seq 2 without uptime: still no credit */
+    beat("q", 2, 3, -1, 1000, "alive", 5700);
+    run(5600, 9000);
+    ASSERT_STR_EQ("0 new q\n6125 suspect q\n8125 dead q\n", elog);
+    d = dev("q");
+    ASSERT_EQ(6u, d.counters.dups);
+    ASSERT_EQ(0u, d.counters.lost);
+    ASSERT_EQ(5u, d.seq);
+    PASS();
+}
+
+TEST golden_queued_beats_of_a_dead_device_do_not_revive_it(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000)
+        beat("z", (long)t / 1000, 3, (long)t, 1000, "alive", t);
+    run(5001, 9000);
+    /* a bridge flushes five beats it had queued (never seen: seq 6..10),
+       all at once, long after the device died (scylladb#8488) */
+    for (t = 6; t <= 10; t++) beat("z", (long)t, 3, (long)t * 1000, 1000, "alive", 20000);
+    run(20000, 20100);
+    ASSERT_STR_EQ("0 new z\n6125 suspect z\n8125 dead z\n", elog);
+    ASSERT_EQ(10u, dev("z").seq);
+    PASS();
+}
+
+TEST golden_reorder_is_not_lost(void)
+{
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    beat("r", 0, 1, 0, 1000, "alive", 0);
+    beat("r", 1, 1, 1000, 1000, "alive", 1000);
+    beat("r", 3, 1, 3000, 1000, "alive", 3000);
+    ASSERT_EQ(1u, dev("r").counters.lost);
+    beat("r", 2, 1, 2000, 1000, "alive", 3010);   /* late, within the window */
+    ASSERT_EQ(0u, dev("r").counters.lost);
+    beat("r", 2, 1, 2000, 1000, "alive", 3020);   /* and now a duplicate */
+    ASSERT_EQ(1u, dev("r").counters.dups);
+    beat("r", 7, 1, 7000, 1000, "alive", 7000);
+    ASSERT_EQ(3u, dev("r").counters.lost);
+    PASS();
+}
+
+TEST golden_reboot_and_late_beat_of_the_old_boot(void)
+{
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    beat("b", 40, 111, 40000, 1000, "alive", 0);
+    beat("b", 41, 111, 41000, 1000, "alive", 1000);
+    beat("b", 0, 222, 0, 1000, "alive", 1500);           /* rebooted */
+    beat("b", 42, 111, 42000, 1000, "alive", 1600);      /* late, old boot */
+    beat("b", 1, 222, 1000, 1000, "alive", 2500);
+    run(2500, 3000);
+    ASSERT_STR_EQ("0 new b\n1500 reboot b\n", elog);
+    ASSERT_EQ(1u, dev("b").counters.reboots);
+    ASSERT_EQ(1u, dev("b").seq);
+    ASSERT_EQ(HB_MON_ALIVE, dev("b").state);
+    PASS();
+}
+
+TEST golden_reboot_of_a_dead_device(void)
+{
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    beat("b", 5, 111, 5000, 1000, "alive", 0);
+    run(0, 4000);
+    beat("b", 0, 222, 0, 1000, "alive", 4000);
+    /* one beat only: the jitter allowance is still the initial 1/16 of
+       the interval, times four (248 ms) */
+    ASSERT_STR_EQ("0 new b\n1248 suspect b\n3248 dead b\n4000 reboot b\n", elog);
+    ASSERT_EQ(HB_MON_ALIVE, dev("b").state);
+    PASS();
+}
+
+TEST golden_session_restart_in_one_boot_is_not_stale(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 50000; t += 1000)
+        beat("s", (long)t / 1000, 9, (long)t, 1000, "alive", t);
+    /* hb_stop + hb_start in the same boot: seq and uptime from 0 again */
+    for (t = 50500; t <= 60500; t += 1000)
+        beat("s", (long)(t - 50500) / 1000, 9, (long)(t - 50500), 1000, "alive", t);
+    run(50000, 61000);
+    ASSERT_STR_EQ("0 new s\n", elog);
+    ASSERT_EQ(10u, dev("s").seq);
+    ASSERT_EQ(0u, dev("s").counters.reboots);
+    ASSERT_EQ(0u, dev("s").counters.stale + dev("s").counters.dups);
+    PASS();
+}
+
+TEST golden_restart_without_boot_id_is_a_reboot(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 10000; t += 1000) beat("n", (long)t / 1000, -1, -1, -1, "alive", t);
+    beat("n", 0, -1, -1, -1, "alive", 10300);   /* the process restarted */
+    beat("n", 1, -1, -1, -1, "alive", 11300);
+    ASSERT_STR_EQ("0 new n\n10300 reboot n\n", elog);
+    ASSERT_EQ(1u, dev("n").seq);
+    PASS();
+}
+
+TEST golden_offline_and_the_will(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    /* the Will is built at connect time: seq 0, uptime 0, boot 5 */
+    for (t = 0; t <= 10000; t += 1000)
+        beat("w", (long)t / 1000, 5, (long)t, 1000, "alive", t);
+    beat("w", 0, 5, 0, 1000, "offline", 10200);    /* the Will fires */
+    run(10200, 20000);                              /* no SUSPECT, no DEAD */
+    beat("w", 0, 6, 0, 1000, "alive", 20000);       /* back, new boot */
+    beat("w", 0, 5, 0, 1000, "offline", 20100);    /* late Will, old boot */
+    beat("w", 0, 7, 0, 1000, "offline", 20200);    /* Will of an unseen boot */
+    beat("w", 1, 6, 1000, 1000, "alive", 21000);
+    beat("w", 2, 6, 1500, 1000, "offline", 21500); /* hb_stop: at once */
+    ASSERT_STR_EQ("0 new w\n10200 offline w\n20000 reboot w\n21500 offline w\n", elog);
+    ASSERT_EQ(2u, dev("w").counters.stale);
+    PASS();
+}
+
+TEST golden_offline_of_an_earlier_session_is_ignored(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 10000; t += 1000)
+        beat("o", (long)t / 1000, 5, (long)t, 1000, "alive", t);
+    beat("o", 11, 5, 10500, 1000, "offline", 10500);      /* hb_stop */
+    for (t = 11000; t <= 15000; t += 1000)                 /* hb_start */
+        beat("o", (long)(t - 11000) / 1000, 5, (long)(t - 11000), 1000, "alive", t);
+    beat("o", 11, 5, 10500, 1000, "offline", 15100);      /* redelivered */
+    run(15100, 16000);
+    ASSERT_STR_EQ("0 new o\n10500 offline o\n11000 alive o\n", elog);
+    PASS();
+}
+
+TEST golden_link_down_convicts_nobody(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000) {
+        beat("l1", (long)t / 1000, 1, (long)t, 1000, "alive", t);
+        beat("l2", (long)t / 1000, 1, (long)t, 1000, "alive", t + 10);
+    }
+    ASSERT_ERR(HB_OK, hb_mon_link(&mon, 0, 5500));
+    ASSERT_EQ(HB_POLL_IDLE, hb_mon_poll(&mon, 9000));
+    run(5500, 25000);
+    /* up at 25000 after 19.5 s down: silence counts from 25000 plus the
+       time it was down, capped at outage_max_ms (10 x 1000): 35000 for
+       every device, even l1, which beat in the meantime */
+    ASSERT_ERR(HB_OK, hb_mon_link(&mon, 1, 25000));
+    beat("l1", 25, 1, 25000, 1000, "alive", 25100);
+    run(25000, 48000);
+    ASSERT_STR_EQ("0 new l1\n10 new l2\n"
+                  "36125 suspect l2\n36125 suspect l1\n"
+                  "38125 dead l2\n38125 dead l1\n", elog);
+    PASS();
+}
+
+TEST golden_outage_instead_of_many_deaths(void)
+{
+    char id[16];
+    uint32_t t;
+    int i;
+    hb_mon_stats st;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000)
+        for (i = 0; i < 20; i++) {
+            snprintf(id, sizeof id, "d%02d", i);
+            beat(id, (long)t / 1000, 1, (long)t, 1000, "alive", t + (uint32_t)i);
+        }
+    /* after 5000 the first 10 fall silent together, the rest go on; at
+       12000 they are back */
+    for (t = 5001; t <= 25000; t++) {
+        i = (int)(t % 1000);
+        if (i < 20 && t >= 6000 && (i >= 10 || t >= 12000)) {
+            snprintf(id, sizeof id, "d%02d", i);
+            beat(id, (long)t / 1000, 1, (long)(t - (uint32_t)i), 1000, "alive", t);
+        }
+        hb_mon_poll(&mon, t);
+    }
+    ASSERT_ERR(HB_OK, hb_mon_get_stats(&mon, &st));
+    ASSERT_EQ(1u, st.outages);
+    ASSERT_EQ(0u, st.dead);
+    /* 6 of 20 silent is over 25 %: one OUTAGE, no SUSPECT after it, and
+       the end when 15 (75 % of the 20 live at its start) beat again */
+    ASSERT_STR_EQ("19 new d19\n6125 suspect d00\n6126 suspect d01\n"
+                  "6127 suspect d02\n6128 suspect d03\n6129 suspect d04\n"
+                  "6130 suspect d05\n6130 outage 6\n12000 alive d00\n"
+                  "12001 alive d01\n12002 alive d02\n12003 alive d03\n"
+                  "12004 alive d04\n12004 outage_end 15\n12005 alive d05\n",
+                  strstr(elog, "19 new d19"));
+    PASS();
+}
+
+TEST golden_outage_ends_and_real_deaths_are_then_convicted(void)
+{
+    char id[16];
+    int i;
+    mc.outage_max_ms = 4000;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (i = 0; i < 10; i++) {
+        snprintf(id, sizeof id, "d%d", i);
+        beat(id, 0, 1, 0, 1000, "alive", 0);
+    }
+    run(0, 30000);   /* all silent for good: one OUTAGE, then the deaths */
+    /* 3 of 10 silent: OUTAGE; it ends after outage_max_ms (4000) with
+       none back; the grace is as long as it lasted, so SUSPECT comes at
+       5248 + 4000 + 1248 and DEAD at 9248 + 3248, and no second OUTAGE:
+       these devices have not been heard since the first */
+    ASSERT_STR_EQ("1248 suspect d3\n1248 suspect d5\n1248 suspect d8\n"
+                  "1248 outage 3\n5248 outage_end 0\n"
+                  "10496 suspect d0\n10496 suspect d2\n10496 suspect d6\n"
+                  "10496 suspect d7\n10496 suspect d9\n10496 suspect d4\n"
+                  "10496 suspect d1\n12496 dead d3\n12496 dead d5\n"
+                  "12496 dead d8\n12496 dead d0\n12496 dead d2\n12496 dead d6\n"
+                  "12496 dead d7\n12496 dead d9\n12496 dead d4\n12496 dead d1\n",
+                  strstr(elog, "1248 suspect"));
+    PASS();
+}
+
+TEST golden_full_table(void)
+{
+    hb_mon_stats st;
+    mc.capacity = 4;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_ERR(HB_OK, beat("f1", 0, -1, -1, -1, "alive", 0));
+    ASSERT_ERR(HB_OK, beat("f2", 0, -1, -1, -1, "alive", 0));
+    ASSERT_ERR(HB_OK, beat("f3", 0, -1, -1, -1, "alive", 0));
+    ASSERT_ERR(HB_OK, beat("f4", 0, -1, -1, -1, "alive", 0));
+    ASSERT_ERR(HB_ERR_NOSPACE, beat("f5", 0, -1, -1, -1, "alive", 7));
+    ASSERT_ERR(HB_OK, beat("f1", 1, -1, -1, -1, "alive", 8));
+    ASSERT(strstr(elog, "7 full 0\n") != NULL);
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(1u, st.full);
+    ASSERT_EQ(4u, st.devices);
+    PASS();
+}
+
+TEST golden_no_seq_beats_learn_from_arrivals(void)
+{
+    uint32_t t;
+    mc.default_interval_ms = 30000;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 20000; t += 2000) beat("g", -1, -1, -1, -1, "alive", t);
+    ASSERT_EQ(2000u, dev("g").mean_ms);
+    run(20000, 30000);
+    /* 2000 + 250 after the last beat, 6000 + 250 for DEAD */
+    ASSERT_STR_EQ("0 new g\n22250 suspect g\n26250 dead g\n", elog);
+    PASS();
+}
+
+TEST golden_one_outage_does_not_teach_a_long_interval(void)
+{
+    uint32_t t;
+    mc.default_interval_ms = 1000;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 10000; t += 1000) beat("x", (long)t / 1000, -1, -1, -1, "alive", t);
+    beat("x", 60, -1, -1, -1, "alive", 60000);   /* seq shows 49 lost */
+    ASSERT_EQ(1000u, dev("x").mean_ms);
+    beat("x", -1, -1, -1, -1, "alive", 61000);
+    beat("x", -1, -1, -1, -1, "alive", 121000);  /* no seq: an outlier */
+    ASSERT(dev("x").mean_ms <= 1100u);
+    PASS();
+}
+
+TEST golden_bounded_poll_slices(void)
+{
+    static hb_mon_slot big[4096];
+    char id[16];
+    int i;
+    uint32_t r;
+    hb_mon_stats st;
+    mc.slots = big;
+    mc.capacity = 4096;
+    mc.counters = NULL;
+    mc.same = NULL;
+    mc.event = NULL;
+    mc.poll_budget = 64;          /* one slice of 64 slots per call */
+    mc.outage_permille = 1000;    /* never an outage */
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (i = 0; i < 2000; i++) {
+        snprintf(id, sizeof id, "dev-%d", i);
+        beat(id, 0, -1, -1, 1000, "alive", 0);
+    }
+    r = hb_mon_poll(&mon, 5000);
+    ASSERT_EQ(0u, r);              /* work left */
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(1u, st.sweeps);
+    for (i = 0; i < 200 && r == 0; i++) r = hb_mon_poll(&mon, 5000);
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(HB_POLL_IDLE, r);
+    ASSERT_EQ(2000u, st.dead);
+    ASSERT(st.sweeps <= 64u + 1u);
+    PASS();
+}
+
+/* With resolution_ms a slice is swept at most that often: every
+   transition comes at or after its exact time and at most resolution_ms
+   later, with fewer sweeps. */
+static uint32_t ev_at[2][512];
+static int ev_run;
+static void on_time(void *user, const hb_mon_event *ev)
+{
+    (void)user;
+    if (ev->slot < 512 && ev->type == HB_MON_EV_DEAD) ev_at[ev_run][ev->slot] = ev->now_ms;
+}
+
+TEST golden_resolution_limits_sweeps(void)
+{
+    static hb_mon_slot big[512];
+    char id[16];
+    hb_mon_stats st[2];
+    uint32_t t;
+    int i;
+    mc.slots = big;
+    mc.capacity = 512;
+    mc.counters = NULL;
+    mc.same = NULL;
+    mc.event = on_time;
+    mc.outage_permille = 1000;
+    for (ev_run = 0; ev_run < 2; ev_run++) {
+        mc.resolution_ms = ev_run ? 500 : 0;
+        ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+        for (t = 0; t < 20000; t++) {
+            if (t < 5000 && t % 10 == 0) {
+                snprintf(id, sizeof id, "dev-%u", (unsigned)(t / 10) % 300);
+                beat(id, -1, -1, -1, 1000, "alive", t);
+            }
+            hb_mon_poll(&mon, t);
+        }
+        hb_mon_get_stats(&mon, &st[ev_run]);
+        ASSERT_EQ(300u, st[ev_run].dead);
+    }
+    for (i = 0; i < 512; i++) {
+        ASSERT(ev_at[1][i] >= ev_at[0][i]);
+        ASSERT(ev_at[1][i] <= ev_at[0][i] + 500u);
+    }
+    ASSERT(st[1].sweeps < st[0].sweeps);
+    PASS();
+}
+
+TEST exact_ids_with_same_callback(void)
+{
+    hb_mon_stats st;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    beat("c", 0, -1, -1, -1, "alive", 0);
+    ASSERT_EQ(0, same_calls);
+    beat("c", 1, -1, -1, -1, "alive", 100);
+    ASSERT_EQ(1, same_calls);
+    /* a callback that says "another device": treated as a hash collision,
+       the beat goes to a slot of its own */
+    same_lie = 1;
+    beat("c", 2, -1, -1, -1, "alive", 200);
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(1u, st.collisions);
+    ASSERT_EQ(2u, st.devices);
+    PASS();
+}
+
+TEST escaped_ids_hash_as_decoded(void)
+{
+    static const char p[] =
+        "{\"device_id\":\"a\\u003cb\\u003e\\u0026\\\"\\u2028\",\"status\":\"alive\",\"jwt_token\":\"\"}";
+    hb_mon_device d;
+    const char plain[] = "a<b>&\"\xe2\x80\xa8";
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_ERR(HB_OK, hb_mon_beat(&mon, p, sizeof p - 1, 0));
+    ASSERT_ERR(HB_OK, hb_mon_get(&mon, plain, sizeof plain - 1, &d));
+    ASSERT_STR_EQ(plain, names[d.slot]);
+    ASSERT_EQ(hb_mon_id_hash(plain, sizeof plain - 1, 0),
+              hb_mon_id_hash(p + 14, strlen("a\\u003cb\\u003e\\u0026\\\"\\u2028"), 1));
+    PASS();
+}
+
+TEST clock_offset_is_recorded_not_used(void)
+{
+    hb_mon_device d;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    /* the beat's timestamp is 2026-11-27T19:53:22.5Z = 1795809202500 ms;
+       the receiver's wall clock reads 1795809202000 at tick 2000 */
+    ASSERT_ERR(HB_OK, hb_mon_set_wall(&mon, INT64_C(1795809201000), 1000));
+    beat("k", 0, 1, 0, 1000, "alive", 1000);
+    beat("k", 1, 1, 1000, 1000, "alive", 2000);
+    d = dev("k");
+    ASSERT_EQ(500, d.counters.clock_offset_ms);
+    PASS();
+}
+
+/* ---- the reader against the writer, every option combination ---------- */
+
+static fake wf;
+static char wbuf[1024];
+
+static void boot_fields(void *user, hb_json *w)
+{
+    (void)user;
+    hb_json_key(w, "extra", 5);
+    hb_json_begin_object(w);
+    hb_json_key(w, "seq", 3);            /* nested: not the beat's seq */
+    hb_json_uint(w, 999);
+    hb_json_key(w, "list", 4);
+    hb_json_begin_array(w);
+    hb_json_null(w); hb_json_bool(w, 1); hb_json_int(w, -5);
+    hb_json_string(w, "x\"y", 3);
+    hb_json_end_array(w);
+    hb_json_end_object(w);
+}
+
+TEST parse_reads_every_writer_option(void)
+{
+    uint32_t flags;
+    int with_str, sync, fields, checked = 0;
+    for (flags = 0; flags < 0x200u; flags++)
+        for (with_str = 0; with_str < 2; with_str++)
+            for (sync = 0; sync < 2; sync++)
+                for (fields = 0; fields < 2; fields++) {
+        hb_config c;
+        hb_service s;
+        hb_mon_info in;
+        char id[64];
+        size_t len;
+        fake_config(&c, &wf, wbuf, sizeof wbuf);
+        c.flags = flags;
+        c.device_id = "dev<7>&\"\x01\xff";
+        c.boot_id = 123456u;
+        c.boot_id_str = with_str ? "b<oot>" : NULL;
+        c.fields = fields ? boot_fields : NULL;
+        wf.clock_fail = !sync;
+        if (!sync) c.flags |= HB_OPT_SEND_UNSYNCED;
+        if (hb_init(&s, &c) != HB_OK) FAILm("hb_init");
+        hb_start(&s, 100);
+        wf.now = 5100;
+        hb_poll(&s, 5100);
+        if (wf.pub_calls == 0) continue;
+        ASSERT_ERR(HB_OK, hb_mon_parse(wf.last, wf.last_len, &in));
+        ASSERT(in.flags & HB_MON_ID_ESCAPED);
+        ASSERT_ERR(HB_OK, hb_mon_unescape(in.id, in.id_len, 1, id, sizeof id, &len));
+        ASSERT_MEM_EQ("dev<7>&\"\x01\xef\xbf\xbd", id, len);
+        ASSERT_EQ(!!(c.flags & HB_OPT_SEQ), !!(in.flags & HB_MON_HAS_SEQ));
+        ASSERT_EQ(!!(c.flags & HB_OPT_BOOT_ID), !!(in.flags & HB_MON_HAS_BOOT));
+        ASSERT_EQ(!!(c.flags & HB_OPT_UPTIME), !!(in.flags & HB_MON_HAS_UPTIME));
+        ASSERT_EQ(!!(c.flags & HB_OPT_INTERVAL), !!(in.flags & HB_MON_HAS_INTERVAL));
+        ASSERT_EQ(sync, !!(in.flags & HB_MON_HAS_TIME));
+        ASSERT_EQ(!sync, !!(in.flags & HB_MON_UNSYNCED));
+        if (in.flags & HB_MON_HAS_SEQ) ASSERT_EQ(0u, in.seq);
+        if (in.flags & HB_MON_HAS_UPTIME) ASSERT_EQ(5000u, (uint32_t)in.uptime_ms);
+        if (in.flags & HB_MON_HAS_INTERVAL) ASSERT_EQ(c.interval_ms, in.interval_ms);
+        if (in.flags & HB_MON_HAS_BOOT)
+            ASSERT_EQ(with_str ? (uint32_t)(hb_mon_id_hash("b<oot>", 6, 0) ^
+                                            (hb_mon_id_hash("b<oot>", 6, 0) >> 32))
+                               : (uint32_t)(hb_mon_id_hash("123456", 6, 0) ^
+                                            (hb_mon_id_hash("123456", 6, 0) >> 32)),
+                      in.boot_hash);
+        if (sync) {
+            /* fake clock: the writer's time, as Unix ms */
+            ASSERT_EQ((int64_t)wf.t.sec * 1000 + wf.t.nsec / 1000000, in.time_ms);
+        }
+        ASSERT_EQ(0, !!(in.flags & HB_MON_OFFLINE_STATUS));
+        checked++;
+    }
+    ASSERT(checked >= 4 * 0x200);
+    PASS();
+}
+
+TEST parse_offline_message_of_the_writer(void)
+{
+    hb_config c;
+    hb_service s;
+    hb_mon_info in;
+    char will[512];
+    size_t len;
+    fake_config(&c, &wf, wbuf, sizeof wbuf);
+    c.flags = HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME;
+    ASSERT_ERR(HB_OK, hb_init(&s, &c));
+    ASSERT_ERR(HB_OK, hb_offline_message(&s, 0, will, sizeof will, &len));
+    ASSERT_ERR(HB_OK, hb_mon_parse(will, len, &in));
+    ASSERT(in.flags & HB_MON_OFFLINE_STATUS);
+    ASSERT(in.flags & HB_MON_HAS_SEQ);
+    PASS();
+}
+
+TEST parse_times_with_offsets(void)
+{
+    hb_mon_info in;
+    static const char a[] = "{\"device_id\":\"x\",\"timestamp\":\"1970-01-01T05:30:00+05:30\"}";
+    static const char b[] = "{\"device_id\":\"x\",\"timestamp\":\"2000-02-29T00:00:00.1-01:00\"}";
+    static const char c[] = "{\"device_id\":\"x\",\"timestamp\":\"0000-01-01T00:00:00Z\"}";
+    ASSERT_ERR(HB_OK, hb_mon_parse(a, sizeof a - 1, &in));
+    ASSERT_EQ(0, in.time_ms);
+    ASSERT_ERR(HB_OK, hb_mon_parse(b, sizeof b - 1, &in));
+    ASSERT_EQ(INT64_C(951786000100), in.time_ms);
+    ASSERT_ERR(HB_OK, hb_mon_parse(c, sizeof c - 1, &in));
+    ASSERT_EQ(INT64_C(-62167219200000), in.time_ms);
+    PASS();
+}
+
+TEST parse_refuses_bad_input(void)
+{
+    static const char *const bad[] = {
+        "", "[]", "{", "{}", "{\"device_id\":1}", "{\"device_id\":\"a\"",
+        "{\"device_id\":\"a\"} x", "{\"device_id\":\"a\",\"seq\":-1}",
+        "{\"device_id\":\"a\",\"seq\":1.5}", "{\"device_id\":\"a\",\"seq\":4294967296}",
+        "{\"device_id\":\"a\",\"seq\":01}", "{\"device_id\":\"a\",\"interval_ms\":0}",
+        "{\"device_id\":\"a\",\"timestamp\":\"2026-13-01T00:00:00Z\"}",
+        "{\"device_id\":\"a\",\"timestamp\":\"2026-02-29T00:00:00Z\"}",
+        "{\"device_id\":\"a\",\"timestamp\":\"2026-01-01 00:00:00Z\"}",
+        "{\"device_id\":\"a\\x\"}", "{\"device_id\":\"a\\u12\"}",
+        "{\"device_id\":\"a\",\"device_id\":\"b\"}", "{\"device_id\":\"a\",\"seq\":1,\"seq\":2}",
+        "{\"device_id\":\"a\",\"x\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]}",
+        "{\"device_id\":\"a\",\"x\":tru}", "{\"device_id\":\"a\",\"x\":1e}",
+        "{\"device_id\":\"a\",\"clock_synced\":0}", "{\"device_id\":\"a\" \"x\":1}",
+        "{\"device_id\":\"a\tb\"}", "{\"device_id\":\"a\",}",
+    };
+    size_t i;
+    hb_mon_stats st;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        hb_mon_info in;
+        if (hb_mon_parse(bad[i], strlen(bad[i]), &in) != HB_ERR_ARG) {
+            fprintf(stderr, "accepted: %s\n", bad[i]);
+            FAIL();
+        }
+        ASSERT(in.why != NULL);
+        ASSERT_ERR(HB_ERR_ARG, hb_mon_beat(&mon, bad[i], strlen(bad[i]), 0));
+    }
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ((uint32_t)(sizeof bad / sizeof bad[0]), st.bad);
+    ASSERT_EQ(0u, st.devices);
+    PASS();
+}
+
+TEST parse_skips_unknown_members(void)
+{
+    static const char p[] = " { \"x\" : { \"a\" : [ 1 , -2.5e+3 , true , null , \"s\\n\" ] } ,"
+                            " \"device_id\" : \"d\" , \"status\" : \"offline\" , \"y\" : false } ";
+    hb_mon_info in;
+    ASSERT_ERR(HB_OK, hb_mon_parse(p, sizeof p - 1, &in));
+    ASSERT_EQ(1u, (unsigned)in.id_len);
+    ASSERT(in.flags & HB_MON_OFFLINE_STATUS);
+    PASS();
+}
+
+TEST config_is_validated(void)
+{
+    hb_mon_config c = mc;
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_init(&mon, NULL));
+    c.slots = NULL;
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_init(&mon, &c));
+    c = mc; c.capacity = 0;
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_init(&mon, &c));
+    c = mc; c.loss_ppm = 1000000;
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_init(&mon, &c));
+    c = mc; c.suspect_phi = 700; c.dead_phi = 600;
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_init(&mon, &c));
+    c = mc; c.outage_permille = 1001;
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_init(&mon, &c));
+    memset(&mon, 0, sizeof mon);
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_beat(&mon, "{}", 2, 0));
+    ASSERT_EQ(HB_POLL_IDLE, hb_mon_poll(&mon, 0));
+    PASS();
+}
+
+static void reenter(void *user, const hb_mon_event *ev)
+{
+    (void)ev;
+    *(int *)user = hb_mon_beat(&mon, "{\"device_id\":\"r\"}", 16, 0);
+}
+
+TEST no_reentry_from_the_event_callback(void)
+{
+    int rc = 0;
+    mc.event = reenter;
+    mc.user = &rc;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_ERR(HB_OK, hb_mon_beat(&mon, "{\"device_id\":\"q\"}", 17, 0));
+    ASSERT_ERR(HB_ERR_STATE, rc);
+    PASS();
+}
+
+SUITE(monitor)
+{
+    SET_SETUP(setup, NULL);
+    RUN_TEST(sizes_meet_targets);
+    RUN_TEST(golden_suspect_dead_alive_exact_times);
+    RUN_TEST(golden_phi_reading);
+    RUN_TEST(golden_stale_and_duplicate_give_no_credit);
+    RUN_TEST(golden_queued_beats_of_a_dead_device_do_not_revive_it);
+    RUN_TEST(golden_reorder_is_not_lost);
+    RUN_TEST(golden_reboot_and_late_beat_of_the_old_boot);
+    RUN_TEST(golden_reboot_of_a_dead_device);
+    RUN_TEST(golden_session_restart_in_one_boot_is_not_stale);
+    RUN_TEST(golden_restart_without_boot_id_is_a_reboot);
+    RUN_TEST(golden_offline_and_the_will);
+    RUN_TEST(golden_offline_of_an_earlier_session_is_ignored);
+    RUN_TEST(golden_link_down_convicts_nobody);
+    RUN_TEST(golden_outage_instead_of_many_deaths);
+    RUN_TEST(golden_outage_ends_and_real_deaths_are_then_convicted);
+    RUN_TEST(golden_full_table);
+    RUN_TEST(golden_no_seq_beats_learn_from_arrivals);
+    RUN_TEST(golden_one_outage_does_not_teach_a_long_interval);
+    RUN_TEST(golden_bounded_poll_slices);
+    RUN_TEST(golden_resolution_limits_sweeps);
+    RUN_TEST(exact_ids_with_same_callback);
+    RUN_TEST(escaped_ids_hash_as_decoded);
+    RUN_TEST(clock_offset_is_recorded_not_used);
+    RUN_TEST(parse_reads_every_writer_option);
+    RUN_TEST(parse_offline_message_of_the_writer);
+    RUN_TEST(parse_times_with_offsets);
+    RUN_TEST(parse_refuses_bad_input);
+    RUN_TEST(parse_skips_unknown_members);
+    RUN_TEST(config_is_validated);
+    RUN_TEST(no_reentry_from_the_event_callback);
+}
