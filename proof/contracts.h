@@ -39,29 +39,29 @@ size_t pv_strlen(const char *s);
    at all was written (an empty buffer that is not done). */
 /*@ predicate hbw_ok(hb_json *w) =
       \valid(w) &&
-      (w->buf == \null ==> w->size == 0) &&
-      (w->buf != \null ==>
-         w->len <= w->size &&
-         \valid(w->buf + (0 .. w->size - 1)) &&
-         \separated(w, w->buf + (0 .. w->size - 1)) &&
-         (w->err == HB_OK ==>
-            w->len < w->size || (w->size == 0 && w->done == 0)));
+      (w->internal_.buf == \null ==> w->internal_.size == 0) &&
+      (w->internal_.buf != \null ==>
+         w->internal_.len <= w->internal_.size &&
+         \valid(w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+         \separated(w, w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+         (w->internal_.err == HB_OK ==>
+            w->internal_.len < w->internal_.size || (w->internal_.size == 0 && w->internal_.done == 0)));
 */
 
 /* hbi_put: the one place the writer copies bytes. It writes only inside
    [buf + old len, buf + size - 1): one byte always stays for the NUL. */
 /*@ requires hbw_ok(w);
     requires \valid_read(s + (0 .. n - 1));
-    requires w->buf != \null ==> \separated(s + (0 .. n - 1), w->buf + (0 .. w->size - 1));
-    requires w->buf != \null ==> \separated(s + (0 .. n - 1), w);
-    assigns w->len, w->err,
-            w->buf[\at(w->len, Pre) .. \at(w->size, Pre) - 2];
+    requires w->internal_.buf != \null ==> \separated(s + (0 .. n - 1), w->internal_.buf + (0 .. w->internal_.size - 1));
+    requires w->internal_.buf != \null ==> \separated(s + (0 .. n - 1), w);
+    assigns w->internal_.len, w->internal_.err,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
     ensures hbw_ok(w);
-    ensures w->buf == \old(w->buf) && w->size == \old(w->size);
-    ensures w->done == \old(w->done) && w->depth == \old(w->depth);
-    ensures \old(w->err) != HB_OK ==> w->err == \old(w->err) && w->len == \old(w->len);
-    ensures w->err == HB_OK || w->err == \old(w->err) || w->err == HB_ERR_NOSPACE;
-    ensures w->buf != \null && w->err == HB_OK ==> w->len == \old(w->len) + n && w->len < w->size;
+    ensures w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+    ensures w->internal_.done == \old(w->internal_.done) && w->internal_.depth == \old(w->internal_.depth);
+    ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err) && w->internal_.len == \old(w->internal_.len);
+    ensures w->internal_.err == HB_OK || w->internal_.err == \old(w->internal_.err) || w->internal_.err == HB_ERR_NOSPACE;
+    ensures w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len == \old(w->internal_.len) + n && w->internal_.len < w->internal_.size;
 */
 static void hbi_put(hb_json *w, const char *s, size_t n);
 
@@ -69,9 +69,9 @@ static void hbi_put(hb_json *w, const char *s, size_t n);
     requires buf != \null ==> \valid(buf + (0 .. size - 1)) && \separated(w, buf + (0 .. size - 1));
     assigns *w;
     ensures hbw_ok(w);
-    ensures w->len == 0 && w->err == HB_OK && w->depth == 0 && w->done == 0;
-    ensures w->buf == buf;
-    ensures buf != \null ==> w->size == size;
+    ensures w->internal_.len == 0 && w->internal_.err == HB_OK && w->internal_.depth == 0 && w->internal_.done == 0;
+    ensures w->internal_.buf == buf;
+    ensures buf != \null ==> w->internal_.size == size;
 */
 HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size);
 
@@ -79,69 +79,30 @@ HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size);
    buffer; on error the buffer (if any room) starts with a NUL. */
 /*@ requires w == \null || hbw_ok(w);
     requires len != \null ==> \valid(len) && (w != \null ==> \separated(len, w) &&
-                (w->buf != \null ==> \separated(len, w->buf + (0 .. w->size - 1))));
-    assigns *len, w->err, w->buf[0 .. w->size - 1];
+                (w->internal_.buf != \null ==> \separated(len, w->internal_.buf + (0 .. w->internal_.size - 1))));
+    assigns *len, w->internal_.err, w->internal_.buf[0 .. w->internal_.size - 1];
     ensures w != \null ==> hbw_ok(w);
-    ensures w != \null && \result == HB_OK && w->buf != \null ==>
-              w->len < w->size && w->buf[w->len] == '\0';
-    ensures w != \null && \result == HB_OK && len != \null ==> *len == w->len;
-    ensures w != \null && \result != HB_OK && w->buf != \null && w->size > 0 ==>
-              w->buf[0] == '\0';
+    ensures w != \null && \result == HB_OK && w->internal_.buf != \null ==>
+              w->internal_.len < w->internal_.size && w->internal_.buf[w->internal_.len] == '\0';
+    ensures w != \null && \result == HB_OK && len != \null ==> *len == w->internal_.len;
+    ensures w != \null && \result != HB_OK && w->internal_.buf != \null && w->internal_.size > 0 ==>
+              w->internal_.buf[0] == '\0';
 */
 HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len);
 
-/* ---- wrap-safe tick comparisons ----------------------------------------
-   On a 2^32 ms tick, "a is at or after b" is the signed distance
-   (int32_t)(a - b) >= 0: true exactly when a is reached from b by going
-   forward less than 2^31 ms, whatever the wrap. */
-/*@ logic integer hb_fwd(integer a, integer b) =
-      (a - b + 4294967296) % 4294967296;
-    lemma hb_euclid: \forall integer d, i; 0 <= d && 0 < i ==>
-      d == (d / i) * i + d % i && 0 <= d % i < i;
-*/
+/* ---- the scheduler ---------------------------------------------------- */
 
-/* hbi_wait: hb_poll's answer. Given the scheduler's invariant (the due
-   point and a pending retry lie at most interval + jitter ahead, retries
-   before the due point), the answer is at most interval + jitter, or
-   HB_POLL_IDLE when stopped. */
-/*@ requires \valid_read(s);
-    requires 0 < s->cfg.interval_ms <= 0x7FFFFFFF;
-    requires s->cfg.jitter_ms <= 0x7FFFFFFF - s->cfg.interval_ms;
-    requires s->state == 0x52 && s->busy == 0 && (s->pending & 1) == 0 ==>
-      (int32_t)(uint32_t)(s->due - now) <= s->cfg.interval_ms + s->cfg.jitter_ms;
-    assigns \nothing;
-    ensures s->state != 0x52 ==> \result == HB_POLL_IDLE;
-    ensures s->state == 0x52 ==> \result <= 0x7FFFFFFF;
-    ensures s->state == 0x52 && s->busy == 0 ==>
-      \result <= s->cfg.interval_ms + s->cfg.jitter_ms;
-*/
-static uint32_t hbi_wait(const struct hb_service_internal *s, uint32_t now);
-
-/* The callbacks that the scheduler calls are assumed not to write into the
-   service (no re-entry: re-entry is covered by the unit tests). */
-/*@ assigns \nothing;
-    ensures \result <= max;
-*/
-static uint32_t hbi_jitter(const struct hb_service_internal *s, uint32_t max);
-/*@ assigns \nothing; */
-static void hbi_log(const struct hb_service_internal *s, int level,
-                    const char *msg, int err, const char *detail);
-
-/* The grid: hbi_advance moves the grid forward by a whole, positive number
-   of intervals, to the first point strictly after now, and sets the due
-   point to that grid point plus at most jitter_ms. */
+/* hbi_wait: hb_poll's answer. Whatever the state's ticks (any values,
+   any wrap), the answer is HB_POLL_IDLE when stopped and otherwise at most
+   interval + jitter; a due point further ahead than that is pulled back
+   (grid, due and retry together, so the grid keeps its phase). */
 /*@ requires \valid(s);
     requires 0 < s->cfg.interval_ms <= 0x7FFFFFFF;
     requires s->cfg.jitter_ms <= 0x7FFFFFFF - s->cfg.interval_ms;
-    requires hb_fwd(now, s->grid) < 2147483648;
-    assigns s->busy, s->grid, s->due, s->pending, s->stats.missed;
-    ensures \exists integer k; 1 <= k <= 2147483648 &&
-              s->grid == (\old(s->grid) + k * s->cfg.interval_ms) % 4294967296;
-    ensures 1 <= hb_fwd(s->grid, now) <= s->cfg.interval_ms;
-    ensures hb_fwd(s->due, s->grid) <= s->cfg.jitter_ms;
-    ensures s->due == (s->grid + hb_fwd(s->due, s->grid)) % 4294967296;
-    ensures 1 <= hb_fwd(s->due, now) <= s->cfg.interval_ms + s->cfg.jitter_ms;
+    assigns s->grid, s->due, s->retry_at;
+    ensures s->state != 0x52 ==> \result == HB_POLL_IDLE;
+    ensures s->state == 0x52 ==> \result <= s->cfg.interval_ms + s->cfg.jitter_ms;
 */
-static void hbi_advance(struct hb_service_internal *s, uint32_t now);
+static uint32_t hbi_wait(struct hb_service_internal *s, uint32_t now);
 
 #endif
