@@ -47,19 +47,24 @@ say "why3 config detect: provers $provers (Why3 $(why3 --version 2>/dev/null | s
 # -U__SSE2__: Frama-C has no model of the SSE2 intrinsics; the portable
 # 8-byte scan is analysed instead (see docs/robustness.md).
 cpp="-I$hdir -I$here -U__SSE2__"
+# Frama-C's preprocessor puts -I. first: run from $out, where no other
+# heartbeat.h can be found before the one under test.
+cd "$out" || exit 1
 fail=0
 start=$(date +%s)
 
 # ---- 1. Eva -------------------------------------------------------------
 EVA_OPTS="-eva-slevel 200 -eva-auto-loop-unroll 24 \
  -eva-domains cvalue,octagon,equality,symbolic-locations -eva-octagon-through-calls \
- -eva-partition-value pv_size -eva-partition-value pv_mode \
+ -eva-partition-value pv_size -eva-partition-value pv_mode -eva-split-return full \
  -eva-msg-key=-initial-state,-final-states -eva-no-show-progress"
 eva_alarms=0
 eva_ok=0
 eva_bad=0
 # driver:extra-cpp-flags, one run each (the escaper's compile-time paths)
-for d in ${PV_EVA:-time:}; do
+EVA_DRIVERS="time:"
+for d in ${PV_EVA:-$EVA_DRIVERS}; do
+    [ "$d" = none ] && continue
     drv=${d%%:*}
     flags=$(echo "${d#*:}" | tr , ' ')
     tag=$drv${flags:+-$(echo "$flags" | tr -d ' -' )}
@@ -73,7 +78,6 @@ for d in ${PV_EVA:-time:}; do
     fns=$(sed -n 's/^ *\([0-9]* functions analyzed (out of [0-9]*)\).*/\1/p' "$log" | tail -1)
     asserts=$(grep -E "^ +(Assertions|Preconditions) " "$log" | tr -s ' ' | tr '\n' ';')
     say "eva $tag: $n alarms, $fns, statements covered $cov; $asserts"
-    if [ $rc -ne 0 ] || [ "$n" != 0 ] || grep -qE "^ +(Assertions|Preconditions) +[0-9]+ valid +[1-9]|invalid +[1-9]" "$log" && false; then :; fi
     unk=$(grep -E "^ +(Assertions|Preconditions) " "$log" | awk '{ u += $4; i += $6 } END { print u + i + 0 }')
     if [ $rc -ne 0 ] || [ "$n" != 0 ] || [ "$unk" != 0 ]; then
         eva_bad=$((eva_bad + 1)); fail=1
@@ -89,9 +93,10 @@ say "RESULT: $eva_ok passed, $eva_bad failed (Eva drivers with 0 alarms; $eva_al
 # ---- 2. WP --------------------------------------------------------------
 WP_FCT=${PV_WP_FCT:-hbi_put,hb_json_init,hb_json_finish,hbi_wait}
 log=$out/wp.log
+[ "$WP_FCT" = none ] || {
 frama-c -machdep x86_64 -cpp-extra-args="$cpp" "$here/wp_core.c" \
-    -wp -wp-fct "$WP_FCT" -wp-prover "$provers" -wp-timeout "$timeout" \
-    -wp-par 2 -wp-no-cache -wp-msg-key=-shell > "$log" 2>&1
+    -wp -wp-rte -wp-fct "$WP_FCT" -wp-prover "$provers" -wp-timeout "$timeout" \
+    -wp-par 2 -wp-cache none -wp-msg-key=-shell > "$log" 2>&1
 rc=$?
 proved=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1/p' "$log" | tail -1)
 total=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\2/p' "$log" | tail -1)
@@ -102,7 +107,10 @@ if [ $rc -ne 0 ] || [ "$total" = 0 ] || [ "$proved" != "$total" ]; then
     fail=1
     [ "$quiet" = 1 ] || grep -A2 "\[Failed\]\|Timeout\|Unknown\|User Error" "$log" | head -30
 fi
-say "RESULT: $proved passed, $((total - proved)) failed (WP goals, $timeout s each)"
+unproved=$((total - proved))
+[ $rc -ne 0 ] && [ $unproved = 0 ] && unproved=1     # frama-c itself failed
+say "RESULT: $proved passed, $unproved failed (WP goals, $timeout s each)"
+}
 say "eva + wp: $(( $(date +%s) - start )) s"
 
 # ---- 3. mutants ----------------------------------------------------------
