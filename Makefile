@@ -43,7 +43,7 @@ UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 # NAME below is $(BUILD)/test_unit_NAME, made by the same rule (further
 # down) with these per-build variables, all optional:
 #   UNIT_CC_NAME    the compiler (default $(CC))
-#   UNIT_FLAGS_NAME added to CFLAGS
+#   UNIT_FLAGS_NAME added to CFLAGS (VARIANT_NAME, the older name, too)
 #   UNIT_NEED_NAME  optional parts (tests/need.sh names) the build needs
 #   UNIT_RUN_NAME   a command that runs the binary (an emulator, valgrind)
 #   UNIT_ENV_NAME   environment for the run
@@ -59,6 +59,7 @@ UNIT_FLAGS_fastos  := -Os -DHEARTBEAT_FAST
 UNIT_FLAGS_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'
 
 CLANG ?= clang
+export CLANG  # tests/need.sh checks the same compiler
 UNIT_CC_clang   = $(CLANG)
 UNIT_NEED_clang := clang
 UNIT_FLAGS_san  := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -78,7 +79,7 @@ UNIT_BINS   := $(BUILD)/test_unit $(addprefix $(BUILD)/test_unit_,$(UNIT_BUILDS)
 
 $(UNIT_BINS): $(BUILD)/test_unit%: $(UNIT_SRC) $(UNIT_HDR) $(DEPS) $(GREATEST)
 	@mkdir -p $(@D)
-	$(or $(UNIT_CC$*),$(CC)) $(CFLAGS) $(UNIT_FLAGS$*) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
+	$(or $(UNIT_CC$*),$(CC)) $(CFLAGS) $(UNIT_FLAGS$*) $(VARIANT$*) -I. -I$(BUILD)/greatest -Itests -o $@ $(UNIT_SRC)
 
 TEST_STEPS := unit $(addprefix unit-,$(UNIT_BUILDS)) unit-valgrind $(TEST_STEPS)
 # unit-NAME: build $(BUILD)/test_unit_NAME (test_unit for valgrind) and run it

@@ -46,6 +46,15 @@ static size_t piece(unsigned char *s, size_t n, size_t max)
     return n + k;
 }
 
+/* 1 if b[from..size) still holds the fill byte 0x55 */
+static int untouched(const char *b, size_t from, size_t size)
+{
+    size_t i;
+    for (i = from; i < size; i++)
+        if ((unsigned char)b[i] != 0x55u) return 0;
+    return 1;
+}
+
 int main(void)
 {
     static unsigned char mem[256];
@@ -55,6 +64,7 @@ int main(void)
         size_t off = next() % 16u, max = next() % 81u, n = 0, size, l1, l2, l3;
         unsigned char *s = mem + off;
         int r1, r2, r3;
+        size_t cmp;
         while (n < max) {
             size_t m = piece(s, n, max);
             if (m == n) break;
@@ -71,8 +81,15 @@ int main(void)
         r1 = esc_simd((const char *)s, n, size ? b1 : NULL, size, &l1);
         r2 = esc_swar((const char *)s, n, size ? b2 : NULL, size, &l2);
         r3 = esc_compact((const char *)s, n, size ? b3 : NULL, size, &l3);
+        /* the same result and length; the same text and NUL on success,
+           the same empty string on failure (the bytes after it are
+           unspecified: the SSE2 path copies while it scans); and no byte
+           written at or past size */
+        cmp = size == 0 ? 0 : r1 == 0 ? l1 + 1u : 1u;
         if (r1 == r2 && r2 == r3 && l1 == l2 && l2 == l3 &&
-            memcmp(b1, b2, sizeof b1) == 0 && memcmp(b2, b3, sizeof b1) == 0) {
+            memcmp(b1, b2, cmp) == 0 && memcmp(b2, b3, cmp) == 0 &&
+            untouched(b1, size, sizeof b1) && untouched(b2, size, sizeof b2) &&
+            untouched(b3, size, sizeof b3)) {
             pass++;
         } else {
             if (fail++ < 5)

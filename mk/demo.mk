@@ -11,3 +11,9 @@ MQTT_PORT ?=
 demo:
 	@MAKE='$(MAKE)' BUILD='$(BUILD)' MQTT_HOST='$(MQTT_HOST)' MQTT_PORT='$(MQTT_PORT)' \
 	  tests/integration/demo.sh
+
+# The stdout superloop itself (what make demo runs without mosquitto).
+TEST_STEPS += demo-stdout
+check-demo-stdout:
+	@tests/step.sh demo-stdout '$(MAKE) -s $(BUILD)/superloop_stdout && \
+	  MAKE="$(MAKE)" tests/integration/demo-stdout.sh $(BUILD)/superloop_stdout'

@@ -29,8 +29,10 @@ FUZZ_FLAGS := -std=c99 -g -O1 -Wall -Wextra -Wpedantic -Werror \
 FUZZ_HAS_JWT := $(shell grep -q 'HB_JWT_HS256' $(HEADER) 2>/dev/null && \
                         test -f fuzz/fuzz_jwt.c && echo jwt)
 FUZZ_NEED = CLANG='$(FUZZ_CC)' tests/need.sh libfuzzer
+# The harnesses that need nothing but libFuzzer: a plain list, append to it.
+FUZZ_BASE := strings config schedule monitor
 # make fuzz: every harness whose parts are here (jwt only with mbedTLS)
-FUZZ_HARNESSES ?= strings config schedule monitor \
+FUZZ_HARNESSES ?= $(FUZZ_BASE) \
   $(if $(FUZZ_HAS_JWT),$(shell CC='$(CC)' tests/need.sh mbedtls >/dev/null && echo jwt))
 FUZZ_BINS = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_HDRS := $(wildcard fuzz/*.h)
@@ -44,7 +46,7 @@ fuzz:
 	  BUILD=$(BUILD) fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 # fuzz-smoke-NAME: replay NAME's seeds and fuzz it FUZZ_SMOKE_SECONDS
-FUZZ_SMOKE := strings config schedule $(FUZZ_HAS_JWT)
+FUZZ_SMOKE := $(FUZZ_BASE) $(FUZZ_HAS_JWT)
 FUZZ_NEED_jwt := mbedtls
 TEST_STEPS += $(addprefix fuzz-smoke-,$(FUZZ_SMOKE))
 $(addprefix check-fuzz-smoke-,$(FUZZ_SMOKE)): check-fuzz-smoke-%:

@@ -12,22 +12,22 @@
 MOSQUITTO_LIBS ?= -lmosquitto
 PAHO_LIBS      ?= -lpaho-mqtt3cs
 # Examples are user code: build them with the strict flags a user might use.
-EXAMPLE_CFLAGS  = $(CFLAGS) $(WSTRICT) -I.
+EXAMPLE_CFLAGS  = $(CFLAGS) $(WSTRICT) -I. -Iexamples/common
 
-$(BUILD)/hb-mosquitto: examples/mosquitto/hb-mosquitto.c $(DEPS)
+$(BUILD)/hb-mosquitto: examples/mosquitto/hb-mosquitto.c $(DEPS) examples/common/hb_example.h
 	@mkdir -p $(@D)
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(MOSQUITTO_LIBS)
 
-$(BUILD)/hb-paho: examples/paho/hb-paho.c $(DEPS)
+$(BUILD)/hb-paho: examples/paho/hb-paho.c $(DEPS) examples/common/hb_example.h
 	@mkdir -p $(@D)
 	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(PAHO_LIBS)
 
 # The same with clang, to keep the examples warning-free under both.
-$(BUILD)/clang/hb-mosquitto: examples/mosquitto/hb-mosquitto.c $(DEPS)
+$(BUILD)/clang/hb-mosquitto: examples/mosquitto/hb-mosquitto.c $(DEPS) examples/common/hb_example.h
 	@mkdir -p $(@D)
 	$(CLANG) $(EXAMPLE_CFLAGS) -o $@ $< $(MOSQUITTO_LIBS)
 
-$(BUILD)/clang/hb-paho: examples/paho/hb-paho.c $(DEPS)
+$(BUILD)/clang/hb-paho: examples/paho/hb-paho.c $(DEPS) examples/common/hb_example.h
 	@mkdir -p $(@D)
 	$(CLANG) $(EXAMPLE_CFLAGS) -o $@ $< $(PAHO_LIBS)
 

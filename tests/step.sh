@@ -10,8 +10,9 @@
 #   - otherwise exit 0 is one pass, any other exit one failure;
 #   - exit 77 means "skipped: an optional part is missing" (the command says
 #     which Debian package to install). With REQUIRE_ALL=1 a skip is a failure.
-# A non-zero exit always adds a failure, even when the counts said all passed
-# (a sanitizer report after the last test, a crash in teardown).
+# A non-zero exit adds one failure when the counts said all passed (a
+# sanitizer report after the last test, a crash in teardown); when they
+# already count a failure, the exit status is that failure, not another.
 name=$1; shift
 results=${RESULTS_DIR:-build/results}
 logs=${LOGS_DIR:-build/logs}
@@ -42,7 +43,7 @@ counts=$(awk '
 if [ "$counts" = none ]; then
     if [ $rc -eq 0 ]; then counts="1 0 0"; else counts="0 1 0"; fi
 elif [ $rc -ne 0 ]; then
-    counts=$(echo "$counts" | awk '{ print $1, $2 + 1, $3 }')
+    counts=$(echo "$counts" | awk '{ print $1, ($2 > 0 ? $2 : 1), $3 }')
 fi
 echo "$counts" > "$results/$name"
 set -- $counts

@@ -304,15 +304,16 @@ TEST golden_link_down_convicts_nobody(void)
     ASSERT_ERR(HB_OK, hb_mon_link(&mon, 0, 5500));
     ASSERT_EQ(HB_POLL_IDLE, hb_mon_poll(&mon, 9000));
     run(5500, 25000);
-    /* up at 25000 after 19.5 s down: silence counts from 25000 plus the
-       time it was down, capped at outage_max_ms (10 x 1000): 35000 for
-       every device, even l1, which beat in the meantime */
+    /* up at 25000 after 19.5 s down, grace as long, capped at
+       outage_max_ms (10 x 1000): silence does not count from 5500 to
+       35000. l2 (last heard at 5010) keeps the 490 ms it had been silent
+       before; l1, heard at 25100, counts from 35000 */
     ASSERT_ERR(HB_OK, hb_mon_link(&mon, 1, 25000));
     beat("l1", 25, 1, 25000, 1000, "alive", 25100);
     run(25000, 48000);
     ASSERT_STR_EQ("0 new l1\n10 new l2\n"
-                  "36125 suspect l2\n36125 suspect l1\n"
-                  "38125 dead l2\n38125 dead l1\n", elog);
+                  "35635 suspect l2\n36125 suspect l1\n"
+                  "37635 dead l2\n38125 dead l1\n", elog);
     PASS();
 }
 
@@ -364,16 +365,17 @@ TEST golden_outage_ends_and_real_deaths_are_then_convicted(void)
     }
     run(0, 30000);   /* all silent for good: one OUTAGE, then the deaths */
     /* 3 of 10 silent: OUTAGE; it ends after outage_max_ms (4000) with
-       none back; the grace is as long as it lasted, so SUSPECT comes at
-       5248 + 4000 + 1248 and DEAD at 9248 + 3248, and no second OUTAGE:
-       these devices have not been heard since the first */
+       none back, plus a grace as long as it lasted (4000): silence does
+       not count from 1248 to 9248, so SUSPECT comes at 1248 + 8000 and
+       DEAD at 3248 + 8000, and no second OUTAGE: these devices have not
+       been heard since the first */
     ASSERT_STR_EQ("1248 suspect d3\n1248 suspect d5\n1248 suspect d8\n"
                   "1248 outage 3\n5248 outage_end 0\n"
-                  "10496 suspect d0\n10496 suspect d2\n10496 suspect d6\n"
-                  "10496 suspect d7\n10496 suspect d9\n10496 suspect d4\n"
-                  "10496 suspect d1\n12496 dead d3\n12496 dead d5\n"
-                  "12496 dead d8\n12496 dead d0\n12496 dead d2\n12496 dead d6\n"
-                  "12496 dead d7\n12496 dead d9\n12496 dead d4\n12496 dead d1\n",
+                  "9248 suspect d0\n9248 suspect d2\n9248 suspect d6\n"
+                  "9248 suspect d7\n9248 suspect d9\n9248 suspect d4\n"
+                  "9248 suspect d1\n11248 dead d3\n11248 dead d5\n"
+                  "11248 dead d8\n11248 dead d0\n11248 dead d2\n11248 dead d6\n"
+                  "11248 dead d7\n11248 dead d9\n11248 dead d4\n11248 dead d1\n",
                   strstr(elog, "1248 suspect"));
     PASS();
 }

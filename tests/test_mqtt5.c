@@ -364,23 +364,23 @@ TEST backoff_init_validates(void)
     PASS();
 }
 
-TEST backoff_equal_jitter_doubles_to_cap(void)
+/* d0 in [base, 2 base), then d0, 2 d0, 4 d0 ... capped: the k-th retry
+   comes d0 * 2^k after the loss. */
+TEST backoff_doubles_from_a_random_first_delay(void)
 {
     hb_backoff b;
-    uint32_t seed, k, c;
+    uint32_t seed, k, d0, want;
     for (seed = 0; seed < 200; seed++) {
-        ASSERT_ERR(HB_OK, hb_backoff_init(&b, 100, 800, 1000, "dev-1", seed));
-        c = 100;
-        for (k = 0; k < 8; k++) {
+        ASSERT_ERR(HB_OK, hb_backoff_init(&b, 100, 1600, 1000, "dev-1", seed));
+        d0 = hb_backoff_next(&b, 0);
+        ASSERT(d0 >= 100 && d0 < 200);
+        ASSERT_EQ(1u, hb_backoff_failures(&b));
+        want = d0;
+        for (k = 1; k < 10; k++) {
             uint32_t d = hb_backoff_next(&b, k * 1000u);
-            if (d < c / 2 || d > c) {
-                fprintf(stderr, "seed %u retry %u: %u not in [%u, %u]\n",
-                        (unsigned)seed, (unsigned)k, (unsigned)d,
-                        (unsigned)(c / 2), (unsigned)c);
-                FAIL();
-            }
+            ASSERT_EQ(want, d);
             ASSERT_EQ(k + 1u, hb_backoff_failures(&b));
-            c = c * 2 > 800 ? 800 : c * 2;
+            want = want * 2 > 1600 ? 1600 : want * 2;
         }
     }
     PASS();
@@ -393,36 +393,71 @@ TEST backoff_near_max_does_not_overflow(void)
     ASSERT_ERR(HB_OK, hb_backoff_init(&b, 0x40000001u, 0x7FFFFFFFu, 0, "x", 3));
     for (k = 0; k < 5; k++) {
         uint32_t d = hb_backoff_next(&b, 0);
-        ASSERT(d >= 0x20000000u && d <= 0x7FFFFFFFu);
+        ASSERT(d >= 0x40000001u && d <= 0x7FFFFFFFu);
     }
     ASSERT_ERR(HB_OK, hb_backoff_init(&b, 1, 1, 0, "x", 3));
     ASSERT_EQ(1u, hb_backoff_next(&b, 0));          /* never 0 */
     ASSERT_EQ(1u, hb_backoff_next(&b, 0));
+    ASSERT_ERR(HB_OK, hb_backoff_init(&b, 300, 400, 0, "x", 3));
+    for (k = 0; k < 50; k++) {                       /* d0 capped too */
+        uint32_t d = hb_backoff_next(&b, 0);
+        ASSERT(d >= 300 && d <= 400);
+        hb_backoff_reset(&b);
+    }
     PASS();
 }
 
 /* The first retry is jittered: 1000 devices that lost the broker at the
-   same tick spread over [base/2, base], not one instant. */
+   same tick spread over [base, 2 base), log-uniformly (half below
+   base * sqrt 2). */
 TEST backoff_first_retry_jittered_across_devices(void)
 {
-    static uint8_t hit[1001];
+    static uint8_t hit[2001];
     hb_backoff b;
     char id[16];
-    uint32_t lo = 0xFFFFFFFFu, hi = 0, distinct = 0, i;
+    uint32_t lo = 0xFFFFFFFFu, hi = 0, distinct = 0, below = 0, i;
     memset(hit, 0, sizeof hit);
     for (i = 0; i < 1000; i++) {
         uint32_t d;
         snprintf(id, sizeof id, "dev-%u", (unsigned)i);
         ASSERT_ERR(HB_OK, hb_backoff_init(&b, 1000, 30000, 5000, id, 42));
         d = hb_backoff_next(&b, 12345);
-        ASSERT(d >= 500 && d <= 1000);
+        ASSERT(d >= 1000 && d < 2000);
         if (d < lo) lo = d;
         if (d > hi) hi = d;
         if (!hit[d]) { hit[d] = 1; distinct++; }
+        below += d < 1414;
     }
-    ASSERT(lo < 550);
-    ASSERT(hi > 950);
-    ASSERT(distinct > 300);       /* 1000 draws from 501 values: ~432 expected */
+    ASSERT(lo < 1050);
+    ASSERT(hi > 1900);
+    ASSERT(distinct > 350);      /* 1000 draws over ~1000 values */
+    ASSERT(below > 440 && below < 560);
+    PASS();
+}
+
+/* Scale-free: however long the broker is away (T), every device's next
+   attempt after its return falls in [T, 2T), and the fleet fills that
+   window without a spike at its start. */
+TEST backoff_broker_back_at_any_time_means_next_attempt_within_double(void)
+{
+    static const uint32_t ts[] = { 2500, 7000, 20000, 50000 };
+    size_t j;
+    for (j = 0; j < sizeof ts / sizeof ts[0]; j++) {
+        uint32_t T = ts[j], first_quarter = 0, i;
+        for (i = 0; i < 2000; i++) {
+            hb_backoff b;
+            char id[16];
+            uint32_t t = 0;
+            snprintf(id, sizeof id, "d%u", (unsigned)i);
+            ASSERT_ERR(HB_OK, hb_backoff_init(&b, 1000, 1000000, 0, id, 0));
+            while (t < T) t += hb_backoff_next(&b, t);
+            ASSERT(t >= T && t < 2 * T);
+            first_quarter += t < T + T / 4;
+        }
+        /* log-uniform: log2(1.25) = 32 % in the first quarter (flat: 25 %,
+           a spike at T: more than half) */
+        ASSERT(first_quarter > 560 && first_quarter < 730);
+    }
     PASS();
 }
 
@@ -433,19 +468,22 @@ TEST backoff_seeded_per_device(void)
     ASSERT_ERR(HB_OK, hb_backoff_init(&a, 1000, 64000, 0, "dev-1", 7));
     ASSERT_ERR(HB_OK, hb_backoff_init(&b, 1000, 64000, 0, "dev-1", 7));
     ASSERT_ERR(HB_OK, hb_backoff_init(&c, 1000, 64000, 0, "dev-2", 7));
-    for (k = 0; k < 7; k++) {
+    for (k = 0; k < 5; k++) {       /* five outages: a new d0 each */
         uint32_t da = hb_backoff_next(&a, 0), dc = hb_backoff_next(&c, 0);
         ASSERT_EQ(da, hb_backoff_next(&b, 0));     /* same id and seed */
         same_ac += da == dc;
+        hb_backoff_reset(&a); hb_backoff_reset(&b); hb_backoff_reset(&c);
     }
-    ASSERT(same_ac < 3);
+    ASSERT(same_ac < 2);
     /* the same id with another seed differs too */
     ASSERT_ERR(HB_OK, hb_backoff_init(&a, 1000, 64000, 0, "dev-1", 7));
     ASSERT_ERR(HB_OK, hb_backoff_init(&b, 1000, 64000, 0, "dev-1", 8));
     same_ac = 0;
-    for (k = 0; k < 7; k++)
+    for (k = 0; k < 5; k++) {
         same_ac += hb_backoff_next(&a, 0) == hb_backoff_next(&b, 0);
-    ASSERT(same_ac < 3);
+        hb_backoff_reset(&a); hb_backoff_reset(&b);
+    }
+    ASSERT(same_ac < 2);
     PASS();
 }
 
@@ -454,35 +492,35 @@ TEST backoff_seeded_per_device(void)
 TEST backoff_reset_only_after_stable_session(void)
 {
     hb_backoff b;
-    uint32_t t = 0xFFFFF000u, d;     /* across the tick wrap */
+    uint32_t t = 0xFFFFF000u, d, d0;  /* across the tick wrap */
     int k;
     ASSERT_ERR(HB_OK, hb_backoff_init(&b, 100, 6400, 1000, "dev-1", 1));
-    for (k = 0; k < 4; k++) {          /* ceilings 100, 200, 400, 800 */
-        t += hb_backoff_next(&b, t);
+    d0 = hb_backoff_next(&b, t);
+    ASSERT(d0 >= 100 && d0 < 200);
+    t += d0;
+    for (k = 0; k < 3; k++) {          /* d0, 2 d0, 4 d0 */
         hb_backoff_connected(&b, t);
         t += 999;                      /* kicked just before stable_ms */
+        d = hb_backoff_next(&b, t);
+        ASSERT_EQ(d0 << k, d);
+        t += d;
     }
     ASSERT_EQ(4u, hb_backoff_failures(&b));
-    d = hb_backoff_next(&b, t);        /* not reset: ceiling 1600 */
-    ASSERT(d >= 800 && d <= 1600);
-    ASSERT_EQ(5u, hb_backoff_failures(&b));
-    t += d;
     hb_backoff_connected(&b, t);
     t += 1000;                         /* stayed up for stable_ms */
     d = hb_backoff_next(&b, t);
-    ASSERT(d >= 50 && d <= 100);       /* reset: first ceiling again */
+    ASSERT(d >= 100 && d < 200);       /* reset: a new first delay */
     ASSERT_EQ(1u, hb_backoff_failures(&b));
-    /* a failure without a connect in between never resets */
-    d = hb_backoff_next(&b, t + 100000u);
-    ASSERT(d >= 100 && d <= 200);
+    /* failures without a connect in between never reset */
+    ASSERT_EQ(d, hb_backoff_next(&b, t + 100000u));
+    ASSERT_EQ(2 * d, hb_backoff_next(&b, t + 200000u));
     /* a tick that went back counts as a short session */
-    hb_backoff_connected(&b, t + 200000u);
-    d = hb_backoff_next(&b, t + 100000u);
-    ASSERT(d >= 200 && d <= 400);
+    hb_backoff_connected(&b, t + 500000u);
+    ASSERT_EQ(4 * d, hb_backoff_next(&b, t + 300000u));
     hb_backoff_reset(&b);
     ASSERT_EQ(0u, hb_backoff_failures(&b));
     d = hb_backoff_next(&b, t);
-    ASSERT(d >= 50 && d <= 100);
+    ASSERT(d >= 100 && d < 200);
     PASS();
 }
 
@@ -503,9 +541,10 @@ SUITE(mqtt5)
     RUN_TEST(poll_gap_with_late_beat_sends_once);
     RUN_TEST(poll_gap_log_reentry_no_double_count);
     RUN_TEST(backoff_init_validates);
-    RUN_TEST(backoff_equal_jitter_doubles_to_cap);
+    RUN_TEST(backoff_doubles_from_a_random_first_delay);
     RUN_TEST(backoff_near_max_does_not_overflow);
     RUN_TEST(backoff_first_retry_jittered_across_devices);
+    RUN_TEST(backoff_broker_back_at_any_time_means_next_attempt_within_double);
     RUN_TEST(backoff_seeded_per_device);
     RUN_TEST(backoff_reset_only_after_stable_session);
 }

@@ -8,250 +8,88 @@
    the socket is being served.
 
    What it shows:
-   - the publish callback hands each beat to mosquitto_publish() and returns
-     non-zero while the link is down, so heartbeat.h counts the failure;
+   - the publish callback hands each beat to mosquitto_publish() (MQTT 3.1.1)
+     or mosquitto_publish_v5() with the beat's properties from
+     hb_beat_props_get() (--mqtt 5: Message Expiry, Content Type, Payload
+     Format Indicator), and returns non-zero while the link is down, so
+     heartbeat.h counts the failure;
    - the Last Will is the beat with status "offline" (hb_offline_message),
-     set before every (re)connect: same topic, same JSON as the beats;
+     set before every (re)connect: same topic, same JSON as the beats; with
+     --availability-topic it is instead the retained
+     {"state":"offline","session":S}, and every CONNACK publishes the
+     retained {"state":"online","session":S} (docs/mqtt5.md);
    - a birth beat (hb_beat_now) on every CONNACK, so a subscriber sees the
      device the moment it is back;
-   - reconnect with exponential backoff (250 ms doubling to 8 s, jittered);
-   - SIGINT/SIGTERM: hb_stop() publishes a final "offline" beat, the loop
-     runs until the broker has acknowledged it, then a clean DISCONNECT
-     (which tells the broker not to send the will).
+   - reconnect with hb_backoff (random first delay in [250, 500) ms, then
+     doubling to 8 s; reset only after a session that lasted one interval);
+   - keep-alive starvation: cfg.poll_gap_ms is half the keep-alive;
+   - SIGINT/SIGTERM: hb_stop() publishes a final "offline" beat (and the
+     retained availability "offline"), the loop runs until the broker has
+     acknowledged it, then a clean DISCONNECT (no Will).
 
-   Build:  cc -std=c99 -I. examples/mosquitto/hb-mosquitto.c -lmosquitto
-   Run:    hb-mosquitto --host 127.0.0.1 --id dev1 --interval-ms 1000
+   Build:  cc -std=c99 -I. -Iexamples/common examples/mosquitto/hb-mosquitto.c -lmosquitto
+   Run:    hb-mosquitto --host 127.0.0.1 --id dev1 --interval-ms 1000 [--mqtt 5]
    Exit:   0 after --count beats or a signal, 1 when the first connection
            fails, 2 for a bad command line. The counters go to stderr. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
 #define PROG          "hb-mosquitto"
-#define KEEPALIVE_S   30
-#define BACKOFF_MIN   250u   /* ms before the first reconnect attempt */
-#define BACKOFF_MAX   8000u  /* cap on the reconnect delay */
+#define CLIENT        "libmosquitto"
+#include "hb_example.h"
+
 #define CONNECT_MS    5000u  /* CONNACK must come within this */
 #define FLUSH_MS      2000u  /* at exit: how long to wait for the final beat */
 #define MISC_MS       1000u  /* wake at least this often for keepalive */
-
-/* ---- command line -------------------------------------------------------- */
-
-typedef struct options {
-    const char   *host;
-    long          port;        /* 0: 1883, or 8883 with --cafile */
-    const char   *topic;       /* NULL: "heartbeat/<id>" */
-    const char   *id;
-    long          interval_ms;
-    long          qos;
-    long          count;       /* 0 = forever */
-    const char   *username;
-    const char   *password;
-    const char   *cafile;
-} options;
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: " PROG " [options]\n"
-        "Publishes a heartbeat.h beat over MQTT (libmosquitto) until stopped.\n"
-        "  --host HOST         broker host (default 127.0.0.1)\n"
-        "  --port N            broker port (default 1883, 8883 with --cafile)\n"
-        "  --topic TOPIC       publish topic (default heartbeat/<id>)\n"
-        "  --id ID             device id, also the MQTT client id (default hb-device)\n"
-        "  --interval-ms N     ms between beats, 1..2147483647 (default 1000)\n"
-        "  --qos N             0, 1 or 2 (default 1)\n"
-        "  --count N           stop after N beats, birth beats included\n"
-        "                      (default 0: run until SIGINT/SIGTERM)\n"
-        "  --username NAME     MQTT user name\n"
-        "  --password PASS     MQTT password\n"
-        "  --cafile FILE       enable TLS, trusting the CA certificates in FILE\n"
-        "  --help              this text\n");
-}
-
-static int parse_long(const char *flag, const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        fprintf(stderr, PROG ": %s: '%s' is not a number in %ld..%ld\n",
-                flag, s, lo, hi);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* 0 = run, 1 = --help shown, -1 = error (message printed). Takes both
-   "--flag value" and "--flag=value". */
-static int parse_args(int argc, char **argv, options *o)
-{
-    int i;
-    for (i = 1; i < argc; i++) {
-        const char *arg = argv[i], *val, *eq;
-        char flag[32];
-        size_t n;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        }
-        if (strncmp(arg, "--", 2) != 0) {
-            fprintf(stderr, PROG ": unexpected argument '%s'\n"
-                    "Try '" PROG " --help'.\n", arg);
-            return -1;
-        }
-        eq = strchr(arg, '=');
-        n = eq ? (size_t)(eq - arg) : strlen(arg);
-        if (n >= sizeof flag) n = sizeof flag - 1;
-        memcpy(flag, arg, n);
-        flag[n] = '\0';
-        if (strcmp(flag, "--host") && strcmp(flag, "--port") &&
-            strcmp(flag, "--topic") && strcmp(flag, "--id") &&
-            strcmp(flag, "--interval-ms") && strcmp(flag, "--qos") &&
-            strcmp(flag, "--count") && strcmp(flag, "--username") &&
-            strcmp(flag, "--password") && strcmp(flag, "--cafile")) {
-            fprintf(stderr, PROG ": unknown option '%s'\n"
-                    "Try '" PROG " --help'.\n", flag);
-            return -1;
-        }
-        if (eq) {
-            val = eq + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        } else {
-            fprintf(stderr, PROG ": option '%s' needs a value\n", flag);
-            return -1;
-        }
-        if (!strcmp(flag, "--host")) o->host = val;
-        else if (!strcmp(flag, "--topic")) o->topic = val;
-        else if (!strcmp(flag, "--id")) o->id = val;
-        else if (!strcmp(flag, "--username")) o->username = val;
-        else if (!strcmp(flag, "--password")) o->password = val;
-        else if (!strcmp(flag, "--cafile")) o->cafile = val;
-        else if (!strcmp(flag, "--port")) {
-            if (parse_long(flag, val, 1, 65535, &o->port)) return -1;
-        } else if (!strcmp(flag, "--interval-ms")) {
-            if (parse_long(flag, val, 1, 2147483647L, &o->interval_ms)) return -1;
-        } else if (!strcmp(flag, "--qos")) {
-            if (parse_long(flag, val, 0, 2, &o->qos)) return -1;
-        } else if (parse_long(flag, val, 0, 2147483647L, &o->count)) {
-            return -1;
-        }
-        if (*val == '\0') {
-            fprintf(stderr, PROG ": option '%s' needs a non-empty value\n", flag);
-            return -1;
-        }
-    }
-    if (o->password && !o->username) {
-        fprintf(stderr, PROG ": --password needs --username\n");
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- clocks and signals -------------------------------------------------- */
-
-/* heartbeat.h's tick: monotonic ms, any epoch, wrapping at 2^32. */
-static uint32_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
-}
-
-/* ms from now until tick `t` (0 when it has passed); wrap-safe. */
-static uint32_t ms_until(uint32_t t, uint32_t now)
-{
-    int32_t d = (int32_t)(t - now);
-    return d > 0 ? (uint32_t)d : 0;
-}
-
-/* hb_clock_fn: the wall clock for the "timestamp" field, in UTC. */
-static int wall_clock(void *user, hb_time *t)
-{
-    struct timespec ts;
-    (void)user;
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return -1;
-    t->sec = (int64_t)ts.tv_sec;
-    t->nsec = (uint32_t)ts.tv_nsec;
-    t->utc_offset_min = 0;
-    return 0;
-}
-
-/* SIGINT/SIGTERM write a byte here; poll() watches the read end, so a signal
-   wakes the loop at once whatever the timeout. */
-static int sig_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-    int saved = errno;
-    unsigned char b = (unsigned char)sig;
-    if (write(sig_pipe[1], &b, 1) < 0) { /* pipe full: already signalled */ }
-    errno = saved;
-}
-
-static int setup_signals(void)
-{
-    struct sigaction sa;
-    int i;
-    if (pipe(sig_pipe) != 0) return -1;
-    for (i = 0; i < 2; i++) {
-        fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-        fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
-    }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    return 0;
-}
 
 /* ---- the device ---------------------------------------------------------- */
 
 enum { LINK_DOWN, LINK_CONNECTING, LINK_UP };
 
 typedef struct device {
-    const options    *opt;
+    const hbx_options *opt;
     struct mosquitto *mosq;
     hb_service        hb;
+    hb_backoff        backoff;
+    hbx_avail         avail;
     int               link;         /* LINK_* */
     int               ever_up;      /* a CONNACK has been seen */
     int               fatal;        /* give up: exit 1 */
     uint32_t          reconnect_at; /* LINK_DOWN: next attempt (tick) */
     uint32_t          deadline;     /* LINK_CONNECTING: CONNACK due (tick) */
-    uint32_t          backoff;      /* next reconnect delay, ms */
     uint32_t          down_since;   /* tick the link was lost */
     unsigned          connects;     /* successful CONNACKs */
     unsigned          inflight;     /* publishes not yet confirmed */
+    unsigned          rebirths;     /* births sent again after a stale Will */
     char              payload[512]; /* cfg.buf: one beat */
     char              will[512];    /* the Last Will: an offline beat */
 } device;
 
-/* hb_log_fn: errors and warnings to stderr (one line per failed beat). */
-static void on_hb_log(void *user, int level, const char *msg, int err,
-                      const char *detail)
+/* MQTT 5: the beat's properties, as heartbeat.h hands them out. */
+static mosquitto_property *beat_props(const hb_beat_props *p)
 {
-    (void)user;
-    if (level > HB_LOG_WARN) return;
-    fprintf(stderr, PROG ": heartbeat: %s: %s%s%s\n", msg, hb_strerror(err),
-            detail ? ": " : "", detail ? detail : "");
+    mosquitto_property *props = NULL;
+    size_t i;
+    if (p == NULL) return NULL;
+    if (p->expiry_s)
+        mosquitto_property_add_int32(&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, p->expiry_s);
+    mosquitto_property_add_string(&props, MQTT_PROP_CONTENT_TYPE, p->content_type);
+    mosquitto_property_add_byte(&props, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, p->payload_format);
+    for (i = 0; i < p->n_user_props; i++) {
+        char value[256];
+        size_t n = p->user_props[i].value_len < sizeof value - 1
+                 ? p->user_props[i].value_len : sizeof value - 1;
+        if (n) memcpy(value, p->user_props[i].value, n);
+        value[n] = '\0';
+        mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
+                                           p->user_props[i].key, value);
+    }
+    return props;
 }
 
 /* hb_publish_fn: hand the beat to libmosquitto, which copies it. While the
@@ -263,11 +101,19 @@ static int on_beat(void *user, const char *topic, const char *payload,
                    size_t len, int qos)
 {
     device *d = (device *)user;
+    mosquitto_property *props;
     int rc;
     if (d->link != LINK_UP) return -1;
     /* Counted first: for QoS 0 on_mqtt_publish may run inside this call. */
     d->inflight++;
-    rc = mosquitto_publish(d->mosq, NULL, topic, (int)len, payload, qos, false);
+    if (d->opt->mqtt == 5) {
+        props = beat_props(hb_beat_props_get(&d->hb));
+        rc = mosquitto_publish_v5(d->mosq, NULL, topic, (int)len, payload, qos,
+                                  false, props);
+        mosquitto_property_free_all(&props);
+    } else {
+        rc = mosquitto_publish(d->mosq, NULL, topic, (int)len, payload, qos, false);
+    }
     if (rc != MOSQ_ERR_SUCCESS) {
         d->inflight--;
         return -1;
@@ -283,28 +129,58 @@ static void on_mqtt_publish(struct mosquitto *mosq, void *obj, int mid)
     if (d->inflight) d->inflight--;
 }
 
-/* The will is a beat with status "offline", rebuilt before each connect so
-   its timestamp is the connect time. */
+/* A retained availability message (QoS 1), counted in inflight. */
+static void publish_avail(device *d, const char *payload, int len)
+{
+    d->inflight++;
+    if (mosquitto_publish(d->mosq, NULL, d->opt->availability, len, payload, 1,
+                          true) != MOSQ_ERR_SUCCESS)
+        d->inflight--;
+}
+
+/* The Will, set before each connect. With --availability-topic: the
+   retained "offline" of the session this connect starts (Will Delay with
+   --mqtt 5). Else: a beat with status "offline", its timestamp the connect
+   time, with the beat's own properties under MQTT 5. */
 static void set_will(device *d)
 {
+    mosquitto_property *props = NULL;
     size_t len = 0;
-    int rc = hb_offline_message(&d->hb, now_ms(), d->will, sizeof d->will, &len);
-    if (rc != HB_OK) {
-        fprintf(stderr, PROG ": cannot build the will: %s\n", hb_strerror(rc));
-        return;
+    int rc;
+    hbx_avail_next(&d->avail);
+    if (d->opt->availability) {
+        if (d->opt->mqtt == 5 && d->opt->will_delay_s)
+            mosquitto_property_add_int32(&props, MQTT_PROP_WILL_DELAY_INTERVAL,
+                                         (uint32_t)d->opt->will_delay_s);
+        if (d->opt->mqtt == 5)
+            mosquitto_property_add_string(&props, MQTT_PROP_CONTENT_TYPE,
+                                          "application/json");
+        rc = mosquitto_will_set_v5(d->mosq, d->opt->availability, d->avail.offline_len,
+                                   d->avail.offline, 1, true, props);
+    } else {
+        rc = hb_offline_message(&d->hb, now_ms(), d->will, sizeof d->will, &len);
+        if (rc != HB_OK) {
+            fprintf(stderr, PROG ": cannot build the will: %s\n", hb_strerror(rc));
+            return;
+        }
+        if (d->opt->mqtt == 5) props = beat_props(hb_beat_props_get(&d->hb));
+        if (d->opt->mqtt == 5 && d->opt->will_delay_s)
+            mosquitto_property_add_int32(&props, MQTT_PROP_WILL_DELAY_INTERVAL,
+                                         (uint32_t)d->opt->will_delay_s);
+        rc = mosquitto_will_set_v5(d->mosq, d->opt->topic, (int)len, d->will,
+                                   (int)d->opt->qos, false, props);
     }
-    mosquitto_will_set(d->mosq, d->opt->topic, (int)len, d->will,
-                       (int)d->opt->qos, false);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        fprintf(stderr, PROG ": cannot set the will: %s\n", mosquitto_strerror(rc));
+        mosquitto_property_free_all(&props);
+    }
 }
 
 static void schedule_reconnect(device *d, uint32_t now)
 {
-    /* Jitter (half to all of the backoff) keeps a fleet from reconnecting
-       in lockstep after a broker restart. */
-    uint32_t delay = d->backoff / 2 + (uint32_t)rand() % (d->backoff / 2 + 1);
+    uint32_t delay = hb_backoff_next(&d->backoff, now);
     d->link = LINK_DOWN;
     d->reconnect_at = now + delay;
-    d->backoff = d->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : d->backoff * 2;
     fprintf(stderr, PROG ": reconnecting in %u ms\n", (unsigned)delay);
 }
 
@@ -339,20 +215,49 @@ static void on_mqtt_connect(struct mosquitto *mosq, void *obj, int rc)
         return;
     }
     d->link = LINK_UP;
-    d->backoff = BACKOFF_MIN;
+    hb_backoff_connected(&d->backoff, now);
     d->connects++;
     if (!d->ever_up) {
         d->ever_up = 1;
-        fprintf(stderr, PROG ": connected to %s:%ld as %s\n",
-                d->opt->host, d->opt->port, d->opt->id);
+        fprintf(stderr, PROG ": connected to %s:%ld as %s (MQTT %s)\n",
+                d->opt->host, d->opt->port, d->opt->id,
+                d->opt->mqtt == 5 ? "5" : "3.1.1");
         hb_start(&d->hb, now);
     } else {
         fprintf(stderr, PROG ": reconnected after %u ms\n",
                 (unsigned)(now - d->down_since));
     }
+    if (d->opt->availability) {
+        /* The birth, retained; then watch the topic for a late Will of an
+           older session (MQTT 5: No Local, so our own birth does not come
+           back). */
+        publish_avail(d, d->avail.online, d->avail.online_len);
+        if (d->opt->mqtt == 5)
+            mosquitto_subscribe_v5(d->mosq, NULL, d->opt->availability, 1,
+                                   MQTT_SUB_OPT_NO_LOCAL, NULL);
+        else
+            mosquitto_subscribe(d->mosq, NULL, d->opt->availability, 1);
+        fprintf(stderr, PROG ": online, session %s\n", d->avail.session);
+    }
     /* The birth beat: announce ourselves now, not one interval from now.
        The grid does not move. */
     hb_beat_now(&d->hb, now);
+}
+
+/* Only the availability topic is subscribed: an "offline" that is not
+   ours is a late Will of an older connection, which overwrote our
+   retained birth. Publish the birth again. */
+static void on_mqtt_message(struct mosquitto *mosq, void *obj,
+                            const struct mosquitto_message *m)
+{
+    device *d = (device *)obj;
+    (void)mosq;
+    if (d->link != LINK_UP || !d->opt->availability || m->payloadlen <= 0) return;
+    if (hbx_avail_stale(&d->avail, m->payload, (size_t)m->payloadlen)) {
+        d->rebirths++;
+        fprintf(stderr, PROG ": stale offline on %s, birth again\n", d->opt->availability);
+        publish_avail(d, d->avail.online, d->avail.online_len);
+    }
 }
 
 static void on_mqtt_disconnect(struct mosquitto *mosq, void *obj, int rc)
@@ -374,7 +279,7 @@ static void check_rc(device *d, int rc)
 static int service_socket(device *d, uint32_t timeout_ms)
 {
     struct pollfd pfd[2];
-    int sock = mosquitto_socket(d->mosq), n = 1, got_signal = 0;
+    int sock = mosquitto_socket(d->mosq), n = 1, signalled = 0;
     pfd[0].fd = sig_pipe[0];
     pfd[0].events = POLLIN;
     pfd[0].revents = 0;
@@ -388,16 +293,13 @@ static int service_socket(device *d, uint32_t timeout_ms)
         perror(PROG ": poll");
         return 1;
     }
-    if (pfd[0].revents & POLLIN) {
-        unsigned char b;
-        while (read(sig_pipe[0], &b, 1) > 0) got_signal = 1;
-    }
+    if (pfd[0].revents & POLLIN) signalled = got_signal();
     if (n == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP)))
         check_rc(d, mosquitto_loop_read(d->mosq, 1));
     if (mosquitto_socket(d->mosq) >= 0 && mosquitto_want_write(d->mosq))
         check_rc(d, mosquitto_loop_write(d->mosq, 1));
     check_rc(d, mosquitto_loop_misc(d->mosq));
-    return got_signal;
+    return signalled;
 }
 
 static void try_reconnect(device *d, uint32_t now)
@@ -415,31 +317,17 @@ static void try_reconnect(device *d, uint32_t now)
     }
 }
 
-static void print_stats(const device *d)
-{
-    hb_stats s;
-    hb_get_stats(&d->hb, &s);
-    fprintf(stderr, PROG ": stats: attempts=%lu sent=%lu fail_publish=%lu "
-            "fail_clock=%lu fail_serialize=%lu missed=%lu connects=%u\n",
-            (unsigned long)s.attempts, (unsigned long)s.sent,
-            (unsigned long)s.fail_publish, (unsigned long)s.fail_clock,
-            (unsigned long)s.fail_serialize, (unsigned long)s.missed, d->connects);
-}
-
 int main(int argc, char **argv)
 {
-    options opt;
+    hbx_options opt;
     device dev;
     hb_config cfg;
     char topic[256];
+    uint32_t seed;
     int rc, stop = 0;
 
-    memset(&opt, 0, sizeof opt);
-    opt.host = "127.0.0.1";
-    opt.id = "hb-device";
-    opt.interval_ms = 1000;
-    opt.qos = 1;
-    rc = parse_args(argc, argv, &opt);
+    hbx_defaults(&opt);
+    rc = hbx_parse_args(argc, argv, &opt);
     if (rc != 0) return rc > 0 ? 0 : 2;
     if (opt.port == 0) opt.port = opt.cafile ? 8883 : 1883;
     if (!opt.topic) {
@@ -449,23 +337,10 @@ int main(int argc, char **argv)
 
     memset(&dev, 0, sizeof dev);
     dev.opt = &opt;
-    dev.backoff = BACKOFF_MIN;
-    srand((unsigned)getpid() ^ (unsigned)now_ms());
+    seed = hbx_seed();
+    hbx_avail_init(&dev.avail, seed);
 
-    /* The heartbeat service: the Go-compatible beat plus "seq", and a final
-       "offline" beat from hb_stop. */
-    memset(&cfg, 0, sizeof cfg);
-    cfg.topic = opt.topic;
-    cfg.interval_ms = (uint32_t)opt.interval_ms;
-    cfg.qos = (int)opt.qos;
-    cfg.device_id = opt.id;
-    cfg.publish = on_beat;
-    cfg.clock = wall_clock;
-    cfg.log = on_hb_log;
-    cfg.user = &dev;
-    cfg.buf = dev.payload;
-    cfg.buf_size = sizeof dev.payload;
-    cfg.flags = HB_OPT_SEQ | HB_OPT_OFFLINE_ON_STOP;
+    hbx_config(&cfg, &opt, on_beat, &dev, dev.payload, sizeof dev.payload);
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);
@@ -476,20 +351,29 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": bad configuration: %s\n", hb_strerror(rc));
         return 2;
     }
+    if (hb_backoff_init(&dev.backoff, (uint32_t)opt.backoff_min_ms,
+                        (uint32_t)opt.backoff_max_ms, cfg.interval_ms, opt.id,
+                        seed) != HB_OK) {
+        fprintf(stderr, PROG ": bad backoff settings\n");
+        return 2;
+    }
 
     if (setup_signals() != 0) {
         perror(PROG ": pipe");
         return 1;
     }
     mosquitto_lib_init();
-    dev.mosq = mosquitto_new(opt.id, true, &dev);
+    dev.mosq = mosquitto_new(opt.client_id, true, &dev);
     if (!dev.mosq) {
         fprintf(stderr, PROG ": mosquitto_new: %s\n", strerror(errno));
         return 1;
     }
+    if (opt.mqtt == 5)
+        mosquitto_int_option(dev.mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
     mosquitto_connect_callback_set(dev.mosq, on_mqtt_connect);
     mosquitto_disconnect_callback_set(dev.mosq, on_mqtt_disconnect);
     mosquitto_publish_callback_set(dev.mosq, on_mqtt_publish);
+    mosquitto_message_callback_set(dev.mosq, on_mqtt_message);
     if (opt.username)
         mosquitto_username_pw_set(dev.mosq, opt.username, opt.password);
     if (opt.cafile) {
@@ -502,9 +386,23 @@ int main(int argc, char **argv)
     }
 
     /* The first connection is made in the open, so a wrong host or port is
-       a clear error at once; later ones reconnect in the background. */
+       a clear error at once; later ones reconnect in the background. Under
+       MQTT 5 the CONNECT properties (Session Expiry) are given here and
+       kept by libmosquitto for every reconnect; its only v5 connect call
+       opens the TCP connection blocking (the CONNACK is still awaited in
+       the loop). */
     set_will(&dev);
-    rc = mosquitto_connect_async(dev.mosq, opt.host, (int)opt.port, KEEPALIVE_S);
+    if (opt.mqtt == 5) {
+        mosquitto_property *cp = NULL;
+        if (opt.session_expiry_s)
+            mosquitto_property_add_int32(&cp, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+                                         (uint32_t)opt.session_expiry_s);
+        rc = mosquitto_connect_bind_v5(dev.mosq, opt.host, (int)opt.port,
+                                       (int)opt.keepalive_s, NULL, cp);
+        mosquitto_property_free_all(&cp);
+    } else {
+        rc = mosquitto_connect_async(dev.mosq, opt.host, (int)opt.port, (int)opt.keepalive_s);
+    }
     if (rc != MOSQ_ERR_SUCCESS) {
         fprintf(stderr, PROG ": cannot connect to %s:%ld: %s\n", opt.host,
                 opt.port, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
@@ -540,10 +438,13 @@ int main(int argc, char **argv)
         stop = service_socket(&dev, wait);
     }
 
-    /* Shut down: the final "offline" beat, wait until the broker has it
-       (PUBACK/PUBCOMP, or written for QoS 0), then a clean DISCONNECT. */
+    /* Shut down: the retained availability "offline" and the final
+       "offline" beat, wait until the broker has them (PUBACK/PUBCOMP, or
+       written for QoS 0), then a clean DISCONNECT (no Will). */
     if (!dev.fatal) {
         uint32_t start = now_ms();
+        if (dev.link == LINK_UP && opt.availability)
+            publish_avail(&dev, dev.avail.offline, dev.avail.offline_len);
         hb_stop(&dev.hb, start);
         while (dev.link == LINK_UP && (dev.inflight > 0 || mosquitto_want_write(dev.mosq))) {
             uint32_t left = ms_until(start + FLUSH_MS, now_ms());
@@ -553,7 +454,7 @@ int main(int argc, char **argv)
             }
             service_socket(&dev, left);
         }
-        print_stats(&dev);
+        hbx_print_stats(&dev.hb, dev.connects);
     }
     mosquitto_disconnect(dev.mosq);
     mosquitto_destroy(dev.mosq);

@@ -5,33 +5,30 @@
    callbacks set (so Paho starts no thread of its own). The loop asks
    hb_poll() how long until the next beat and spends that time inside
    MQTTClient_receive(), which services the socket (keepalive, acks) while
-   it waits. Each beat is one MQTTClient_publish(); its PUBACK/PUBCOMP is
-   handled by the next MQTTClient_receive(). (Calling
-   MQTTClient_waitForCompletion() after every publish is simpler still, but
-   Paho waits in 100 ms steps there, which made beats up to 100 ms late.)
-   Paho's connect blocks the loop (up to CONNECT_S); use examples/mosquitto/
-   when the loop must never block.
+   it waits. Each beat is one MQTTClient_publish() (MQTT 3.1.1) or
+   MQTTClient_publish5() with the beat's properties from hb_beat_props_get()
+   (--mqtt 5); its PUBACK/PUBCOMP is handled by the next
+   MQTTClient_receive(). (Calling MQTTClient_waitForCompletion() after every
+   publish is simpler still, but Paho waits in 100 ms steps there, which
+   made beats up to 100 ms late.) Paho's connect blocks the loop (up to
+   CONNECT_S); use examples/mosquitto/ when the loop must never block.
 
    Same behaviour as hb-mosquitto: Last Will = the "offline" beat
-   (hb_offline_message), a birth beat (hb_beat_now) on every connect,
-   reconnect with backoff, publish failures counted by heartbeat.h while the
-   link is down, and on SIGINT/SIGTERM a final "offline" beat from hb_stop()
-   before a clean disconnect.
+   (hb_offline_message), or with --availability-topic the retained
+   {"state":"offline","session":S} with a retained "online" birth on every
+   connect (docs/mqtt5.md); a birth beat (hb_beat_now) on every connect,
+   reconnect with hb_backoff, poll gaps over half the keep-alive counted,
+   publish failures counted by heartbeat.h while the link is down, and on
+   SIGINT/SIGTERM a final "offline" beat from hb_stop() before a clean
+   disconnect.
 
-   Build:  cc -std=c99 -I. examples/paho/hb-paho.c -lpaho-mqtt3cs
+   Build:  cc -std=c99 -I. -Iexamples/common examples/paho/hb-paho.c -lpaho-mqtt3cs
            (the "s" library speaks TLS, for --cafile; -lpaho-mqtt3c if you
            need no TLS)
-   Run:    hb-paho --host 127.0.0.1 --id dev1 --interval-ms 1000
+   Run:    hb-paho --host 127.0.0.1 --id dev1 --interval-ms 1000 [--mqtt 5]
    Exit:   0 after --count beats or a signal, 1 when the first connection
            fails, 2 for a bad command line. The counters go to stderr. */
 #define _POSIX_C_SOURCE 200809L
-
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include <MQTTClient.h>
 
@@ -39,202 +36,35 @@
 #include "heartbeat.h"
 
 #define PROG          "hb-paho"
-#define KEEPALIVE_S   30
-#define BACKOFF_MIN   250u   /* ms before the first reconnect attempt */
-#define BACKOFF_MAX   8000u  /* cap on the reconnect delay */
+#define CLIENT        "Eclipse Paho C"
+#include "hb_example.h"
+
 #define CONNECT_S     5      /* MQTTClient_connect gives up after this */
 #define FLUSH_MS      2000u  /* at exit: how long to wait for the final beat */
-#define SIGNAL_MS     200u   /* longest sleep, so a signal is seen soon */
-
-/* ---- command line -------------------------------------------------------- */
-
-typedef struct options {
-    const char   *host;
-    long          port;        /* 0: 1883, or 8883 with --cafile */
-    const char   *topic;       /* NULL: "heartbeat/<id>" */
-    const char   *id;
-    long          interval_ms;
-    long          qos;
-    long          count;       /* 0 = forever */
-    const char   *username;
-    const char   *password;
-    const char   *cafile;
-} options;
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: " PROG " [options]\n"
-        "Publishes a heartbeat.h beat over MQTT (Eclipse Paho C) until stopped.\n"
-        "  --host HOST         broker host (default 127.0.0.1)\n"
-        "  --port N            broker port (default 1883, 8883 with --cafile)\n"
-        "  --topic TOPIC       publish topic (default heartbeat/<id>)\n"
-        "  --id ID             device id, also the MQTT client id (default hb-device)\n"
-        "  --interval-ms N     ms between beats, 1..2147483647 (default 1000)\n"
-        "  --qos N             0, 1 or 2 (default 1)\n"
-        "  --count N           stop after N beats, birth beats included\n"
-        "                      (default 0: run until SIGINT/SIGTERM)\n"
-        "  --username NAME     MQTT user name\n"
-        "  --password PASS     MQTT password\n"
-        "  --cafile FILE       enable TLS, trusting the CA certificates in FILE\n"
-        "  --help              this text\n");
-}
-
-static int parse_long(const char *flag, const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        fprintf(stderr, PROG ": %s: '%s' is not a number in %ld..%ld\n",
-                flag, s, lo, hi);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* 0 = run, 1 = --help shown, -1 = error (message printed). Takes both
-   "--flag value" and "--flag=value". */
-static int parse_args(int argc, char **argv, options *o)
-{
-    int i;
-    for (i = 1; i < argc; i++) {
-        const char *arg = argv[i], *val, *eq;
-        char flag[32];
-        size_t n;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        }
-        if (strncmp(arg, "--", 2) != 0) {
-            fprintf(stderr, PROG ": unexpected argument '%s'\n"
-                    "Try '" PROG " --help'.\n", arg);
-            return -1;
-        }
-        eq = strchr(arg, '=');
-        n = eq ? (size_t)(eq - arg) : strlen(arg);
-        if (n >= sizeof flag) n = sizeof flag - 1;
-        memcpy(flag, arg, n);
-        flag[n] = '\0';
-        if (strcmp(flag, "--host") && strcmp(flag, "--port") &&
-            strcmp(flag, "--topic") && strcmp(flag, "--id") &&
-            strcmp(flag, "--interval-ms") && strcmp(flag, "--qos") &&
-            strcmp(flag, "--count") && strcmp(flag, "--username") &&
-            strcmp(flag, "--password") && strcmp(flag, "--cafile")) {
-            fprintf(stderr, PROG ": unknown option '%s'\n"
-                    "Try '" PROG " --help'.\n", flag);
-            return -1;
-        }
-        if (eq) {
-            val = eq + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        } else {
-            fprintf(stderr, PROG ": option '%s' needs a value\n", flag);
-            return -1;
-        }
-        if (!strcmp(flag, "--host")) o->host = val;
-        else if (!strcmp(flag, "--topic")) o->topic = val;
-        else if (!strcmp(flag, "--id")) o->id = val;
-        else if (!strcmp(flag, "--username")) o->username = val;
-        else if (!strcmp(flag, "--password")) o->password = val;
-        else if (!strcmp(flag, "--cafile")) o->cafile = val;
-        else if (!strcmp(flag, "--port")) {
-            if (parse_long(flag, val, 1, 65535, &o->port)) return -1;
-        } else if (!strcmp(flag, "--interval-ms")) {
-            if (parse_long(flag, val, 1, 2147483647L, &o->interval_ms)) return -1;
-        } else if (!strcmp(flag, "--qos")) {
-            if (parse_long(flag, val, 0, 2, &o->qos)) return -1;
-        } else if (parse_long(flag, val, 0, 2147483647L, &o->count)) {
-            return -1;
-        }
-        if (*val == '\0') {
-            fprintf(stderr, PROG ": option '%s' needs a non-empty value\n", flag);
-            return -1;
-        }
-    }
-    if (o->password && !o->username) {
-        fprintf(stderr, PROG ": --password needs --username\n");
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- clocks and signals -------------------------------------------------- */
-
-/* heartbeat.h's tick: monotonic ms, any epoch, wrapping at 2^32. */
-static uint32_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
-}
-
-/* ms from now until tick `t` (0 when it has passed); wrap-safe. */
-static uint32_t ms_until(uint32_t t, uint32_t now)
-{
-    int32_t d = (int32_t)(t - now);
-    return d > 0 ? (uint32_t)d : 0;
-}
-
-/* hb_clock_fn: the wall clock for the "timestamp" field, in UTC. */
-static int wall_clock(void *user, hb_time *t)
-{
-    struct timespec ts;
-    (void)user;
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return -1;
-    t->sec = (int64_t)ts.tv_sec;
-    t->nsec = (uint32_t)ts.tv_nsec;
-    t->utc_offset_min = 0;
-    return 0;
-}
-
-static volatile sig_atomic_t stop_signal = 0;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void setup_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-static void sleep_ms(uint32_t ms)
-{
-    struct timespec ts;
-    ts.tv_sec = (time_t)(ms / 1000u);
-    ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
-    nanosleep(&ts, NULL); /* a signal cuts it short: fine */
-}
+#define SIGNAL_MS     200u   /* longest wait inside Paho, so a signal is seen soon */
 
 /* ---- the device ---------------------------------------------------------- */
 
 typedef struct device {
-    const options *opt;
+    const hbx_options *opt;
     MQTTClient     client;
     char           uri[300];
     hb_service     hb;
+    hb_backoff     backoff;
+    hbx_avail      avail;
     int            up;           /* connected */
     uint32_t       reconnect_at; /* !up: next attempt (tick) */
-    uint32_t       backoff;      /* next reconnect delay, ms */
     uint32_t       down_since;   /* tick the link was lost */
     unsigned       connects;
-    MQTTClient_deliveryToken last; /* token of the last beat published */
+    unsigned       rebirths;     /* births sent again after a stale Will */
+    MQTTClient_deliveryToken last;  /* token of the last beat published */
+    MQTTClient_deliveryToken alast; /* ... of the last availability message */
     char           payload[512]; /* cfg.buf: one beat */
     char           will[512];    /* the Last Will: an offline beat */
 } device;
 
-/* Paho's codes: negative = client error, 1..5 = CONNACK refusals. */
+/* Paho's codes: negative = client error, 1..5 = CONNACK refusals (3.1.1),
+   0x80 and up = MQTT 5 reason codes. */
 static const char *paho_error(int rc)
 {
     static const char *const connack[] = {
@@ -244,29 +74,71 @@ static const char *paho_error(int rc)
     };
     const char *s;
     if (rc > 0 && rc <= 5) return connack[rc];
+    if (rc >= 0x80) return MQTTReasonCode_toString((enum MQTTReasonCodes)rc);
     if (rc == MQTTCLIENT_FAILURE) /* Paho says no more than this */
         return "failed (refused, timed out, or TLS handshake failed)";
     s = MQTTClient_strerror(rc);
     return s ? s : "unknown error";
 }
 
-/* hb_log_fn: errors and warnings to stderr (one line per failed beat). */
-static void on_hb_log(void *user, int level, const char *msg, int err,
-                      const char *detail)
-{
-    (void)user;
-    if (level > HB_LOG_WARN) return;
-    fprintf(stderr, PROG ": heartbeat: %s: %s%s%s\n", msg, hb_strerror(err),
-            detail ? ": " : "", detail ? detail : "");
-}
-
 static void link_lost(device *d, const char *why)
 {
+    uint32_t now = now_ms(), delay;
     if (!d->up) return;
     d->up = 0;
-    d->down_since = now_ms();
-    d->reconnect_at = d->down_since; /* first attempt at once, then back off */
-    fprintf(stderr, PROG ": connection lost: %s\n", why);
+    d->down_since = now;
+    delay = hb_backoff_next(&d->backoff, now); /* the first retry jittered too */
+    d->reconnect_at = now + delay;
+    fprintf(stderr, PROG ": connection lost: %s; reconnecting in %u ms\n", why,
+            (unsigned)delay);
+}
+
+/* MQTT 5 properties of a beat, as heartbeat.h hands them out. */
+static void beat_props(MQTTProperties *props, const hb_beat_props *p)
+{
+    MQTTProperty q;
+    size_t i;
+    if (p == NULL) return;
+    memset(&q, 0, sizeof q);
+    if (p->expiry_s) {
+        q.identifier = MQTTPROPERTY_CODE_MESSAGE_EXPIRY_INTERVAL;
+        q.value.integer4 = p->expiry_s;
+        MQTTProperties_add(props, &q);
+    }
+    q.identifier = MQTTPROPERTY_CODE_CONTENT_TYPE;
+    q.value.data.data = (char *)(uintptr_t)p->content_type; /* copied by Paho */
+    q.value.data.len = (int)strlen(p->content_type);
+    MQTTProperties_add(props, &q);
+    q.identifier = MQTTPROPERTY_CODE_PAYLOAD_FORMAT_INDICATOR;
+    q.value.byte = p->payload_format;
+    MQTTProperties_add(props, &q);
+    for (i = 0; i < p->n_user_props; i++) {
+        q.identifier = MQTTPROPERTY_CODE_USER_PROPERTY;
+        q.value.data.data = (char *)(uintptr_t)p->user_props[i].key;
+        q.value.data.len = (int)strlen(p->user_props[i].key);
+        q.value.value.data = (char *)(uintptr_t)p->user_props[i].value;
+        q.value.value.len = (int)p->user_props[i].value_len;
+        MQTTProperties_add(props, &q);
+    }
+}
+
+/* One publish, 3.1.1 or 5; props may be NULL. MQTTCLIENT_SUCCESS or an
+   error code. */
+static int publish(device *d, const char *topic, const void *payload, int len,
+                   int qos, int retained, MQTTProperties *props,
+                   MQTTClient_deliveryToken *tok)
+{
+    MQTTResponse r;
+    MQTTProperties none = MQTTProperties_initializer;
+    int rc;
+    if (d->opt->mqtt != 5)
+        return MQTTClient_publish(d->client, topic, len, payload, qos, retained, tok);
+    r = MQTTClient_publish5(d->client, topic, len, payload, qos, retained,
+                            props ? props : &none, tok);
+    rc = (int)r.reasonCode;
+    if (rc > 0 && rc < 0x80) rc = MQTTCLIENT_SUCCESS;  /* e.g. "no subscribers" */
+    MQTTResponse_free(r);
+    return rc;
 }
 
 /* hb_publish_fn: hand the beat to Paho (it copies it). While the link is
@@ -276,9 +148,12 @@ static int on_beat(void *user, const char *topic, const char *payload,
                    size_t len, int qos)
 {
     device *d = (device *)user;
+    MQTTProperties props = MQTTProperties_initializer;
     int rc;
     if (!d->up) return -1;
-    rc = MQTTClient_publish(d->client, topic, (int)len, payload, qos, 0, &d->last);
+    if (d->opt->mqtt == 5) beat_props(&props, hb_beat_props_get(&d->hb));
+    rc = publish(d, topic, payload, (int)len, qos, 0, &props, &d->last);
+    MQTTProperties_free(&props);
     if (rc != MQTTCLIENT_SUCCESS) {
         if (!MQTTClient_isConnected(d->client)) link_lost(d, paho_error(rc));
         return -1;
@@ -286,52 +161,114 @@ static int on_beat(void *user, const char *topic, const char *payload,
     return 0;
 }
 
-/* One connect with the will set to a fresh "offline" beat (same topic, same
-   JSON as the beats; its timestamp is the connect time). */
+static void publish_avail(device *d, const char *payload, int len)
+{
+    int rc = publish(d, d->opt->availability, payload, len, 1, 1, NULL, &d->alast);
+    if (rc != MQTTCLIENT_SUCCESS)
+        fprintf(stderr, PROG ": availability not published: %s\n", paho_error(rc));
+}
+
+/* One connect. The Will: with --availability-topic the retained "offline"
+   of the session this connect starts (Will Delay with --mqtt 5), else a
+   fresh "offline" beat (same topic, same JSON as the beats; its timestamp
+   the connect time). */
 static int connect_broker(device *d)
 {
     MQTTClient_connectOptions co = MQTTClient_connectOptions_initializer;
+    MQTTClient_connectOptions co5 = MQTTClient_connectOptions_initializer5;
     MQTTClient_willOptions will = MQTTClient_willOptions_initializer;
     MQTTClient_SSLOptions ssl = MQTTClient_SSLOptions_initializer;
+    MQTTProperties cprops = MQTTProperties_initializer;
+    MQTTProperties wprops = MQTTProperties_initializer;
+    MQTTProperty q;
     size_t len = 0;
-    int rc = hb_offline_message(&d->hb, now_ms(), d->will, sizeof d->will, &len);
-    if (rc != HB_OK) {
-        fprintf(stderr, PROG ": cannot build the will: %s\n", hb_strerror(rc));
-        return MQTTCLIENT_FAILURE;
+    int rc;
+    hbx_avail_next(&d->avail);
+    memset(&q, 0, sizeof q);
+    if (d->opt->mqtt == 5 && d->opt->will_delay_s) {
+        q.identifier = MQTTPROPERTY_CODE_WILL_DELAY_INTERVAL;
+        q.value.integer4 = (unsigned)d->opt->will_delay_s;
+        MQTTProperties_add(&wprops, &q);
     }
-    will.topicName = d->opt->topic;
-    will.message = d->will;       /* NUL-terminated by hb_offline_message */
-    will.qos = (int)d->opt->qos;
-    will.retained = 0;
+    if (d->opt->availability) {
+        will.topicName = d->opt->availability;
+        will.message = d->avail.offline;   /* NUL-terminated */
+        will.qos = 1;
+        will.retained = 1;
+    } else {
+        rc = hb_offline_message(&d->hb, now_ms(), d->will, sizeof d->will, &len);
+        if (rc != HB_OK) {
+            fprintf(stderr, PROG ": cannot build the will: %s\n", hb_strerror(rc));
+            return MQTTCLIENT_FAILURE;
+        }
+        if (d->opt->mqtt == 5) beat_props(&wprops, hb_beat_props_get(&d->hb));
+        will.topicName = d->opt->topic;
+        will.message = d->will;           /* NUL-terminated by hb_offline_message */
+        will.qos = (int)d->opt->qos;
+        will.retained = 0;
+    }
+    if (d->opt->mqtt == 5) {
+        co = co5;                          /* MQTTVersion 5, cleanstart 1 */
+        if (d->opt->session_expiry_s) {
+            q.identifier = MQTTPROPERTY_CODE_SESSION_EXPIRY_INTERVAL;
+            q.value.integer4 = (unsigned)d->opt->session_expiry_s;
+            MQTTProperties_add(&cprops, &q);
+        }
+    } else {
+        co.cleansession = 1;
+        co.MQTTVersion = MQTTVERSION_3_1_1;
+    }
     co.will = &will;
-    co.keepAliveInterval = KEEPALIVE_S;
-    co.cleansession = 1;
+    co.keepAliveInterval = (int)d->opt->keepalive_s;
     co.reliable = 0;              /* several beats may await their ack */
     co.connectTimeout = CONNECT_S;
-    co.MQTTVersion = MQTTVERSION_3_1_1;
     co.username = d->opt->username;
     co.password = d->opt->password;
     if (d->opt->cafile) {
         ssl.trustStore = d->opt->cafile;
         co.ssl = &ssl;
     }
-    return MQTTClient_connect(d->client, &co);
+    if (d->opt->mqtt == 5) {
+        MQTTResponse r = MQTTClient_connect5(d->client, &co, &cprops, &wprops);
+        rc = (int)r.reasonCode;
+        MQTTResponse_free(r);
+    } else {
+        rc = MQTTClient_connect(d->client, &co);
+    }
+    MQTTProperties_free(&cprops);
+    MQTTProperties_free(&wprops);
+    return rc;
 }
 
-/* Connected: start the service the first time, and send the birth beat
+/* Connected: start the service the first time, the retained birth and a
+   watch on the availability topic (MQTT 5: No Local), and the birth beat
    (the grid does not move). */
 static void on_connected(device *d)
 {
     uint32_t now = now_ms();
     d->up = 1;
-    d->backoff = BACKOFF_MIN;
+    hb_backoff_connected(&d->backoff, now);
     d->connects++;
     if (d->connects == 1) {
-        fprintf(stderr, PROG ": connected to %s as %s\n", d->uri, d->opt->id);
+        fprintf(stderr, PROG ": connected to %s as %s (MQTT %s)\n", d->uri,
+                d->opt->id, d->opt->mqtt == 5 ? "5" : "3.1.1");
         hb_start(&d->hb, now);
     } else {
         fprintf(stderr, PROG ": reconnected after %u ms\n",
                 (unsigned)(now - d->down_since));
+    }
+    if (d->opt->availability) {
+        publish_avail(d, d->avail.online, d->avail.online_len);
+        if (d->opt->mqtt == 5) {
+            MQTTSubscribe_options so = MQTTSubscribe_options_initializer;
+            MQTTResponse r;
+            so.noLocal = 1;
+            r = MQTTClient_subscribe5(d->client, d->opt->availability, 1, &so, NULL);
+            MQTTResponse_free(r);
+        } else {
+            MQTTClient_subscribe(d->client, d->opt->availability, 1);
+        }
+        fprintf(stderr, PROG ": online, session %s\n", d->avail.session);
     }
     hb_beat_now(&d->hb, now);
 }
@@ -344,41 +281,25 @@ static void try_reconnect(device *d, uint32_t now)
         on_connected(d);
         return;
     }
-    /* Jitter (half to all of the backoff) keeps a fleet from reconnecting
-       in lockstep after a broker restart. */
-    delay = d->backoff / 2 + (uint32_t)rand() % (d->backoff / 2 + 1);
-    d->reconnect_at = now_ms() + delay;
-    d->backoff = d->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : d->backoff * 2;
+    now = now_ms();               /* the connect may have blocked */
+    delay = hb_backoff_next(&d->backoff, now);
+    d->reconnect_at = now + delay;
     fprintf(stderr, PROG ": reconnect failed (%s), next try in %u ms\n",
             paho_error(rc), (unsigned)delay);
-    (void)now;
-}
-
-static void print_stats(const device *d)
-{
-    hb_stats s;
-    hb_get_stats(&d->hb, &s);
-    fprintf(stderr, PROG ": stats: attempts=%lu sent=%lu fail_publish=%lu "
-            "fail_clock=%lu fail_serialize=%lu missed=%lu connects=%u\n",
-            (unsigned long)s.attempts, (unsigned long)s.sent,
-            (unsigned long)s.fail_publish, (unsigned long)s.fail_clock,
-            (unsigned long)s.fail_serialize, (unsigned long)s.missed, d->connects);
 }
 
 int main(int argc, char **argv)
 {
-    options opt;
+    hbx_options opt;
     device dev;
     hb_config cfg;
+    MQTTClient_createOptions cro = MQTTClient_createOptions_initializer;
     char topic[256];
-    int rc, v6;
+    uint32_t seed;
+    int rc, v6, stop = 0;
 
-    memset(&opt, 0, sizeof opt);
-    opt.host = "127.0.0.1";
-    opt.id = "hb-device";
-    opt.interval_ms = 1000;
-    opt.qos = 1;
-    rc = parse_args(argc, argv, &opt);
+    hbx_defaults(&opt);
+    rc = hbx_parse_args(argc, argv, &opt);
     if (rc != 0) return rc > 0 ? 0 : 2;
     if (opt.port == 0) opt.port = opt.cafile ? 8883 : 1883;
     if (!opt.topic) {
@@ -388,23 +309,10 @@ int main(int argc, char **argv)
 
     memset(&dev, 0, sizeof dev);
     dev.opt = &opt;
-    dev.backoff = BACKOFF_MIN;
-    srand((unsigned)now_ms());
+    seed = hbx_seed();
+    hbx_avail_init(&dev.avail, seed);
 
-    /* The heartbeat service: the Go-compatible beat plus "seq", and a final
-       "offline" beat from hb_stop. */
-    memset(&cfg, 0, sizeof cfg);
-    cfg.topic = opt.topic;
-    cfg.interval_ms = (uint32_t)opt.interval_ms;
-    cfg.qos = (int)opt.qos;
-    cfg.device_id = opt.id;
-    cfg.publish = on_beat;
-    cfg.clock = wall_clock;
-    cfg.log = on_hb_log;
-    cfg.user = &dev;
-    cfg.buf = dev.payload;
-    cfg.buf_size = sizeof dev.payload;
-    cfg.flags = HB_OPT_SEQ | HB_OPT_OFFLINE_ON_STOP;
+    hbx_config(&cfg, &opt, on_beat, &dev, dev.payload, sizeof dev.payload);
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);
@@ -415,13 +323,23 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": bad configuration: %s\n", hb_strerror(rc));
         return 2;
     }
+    if (hb_backoff_init(&dev.backoff, (uint32_t)opt.backoff_min_ms,
+                        (uint32_t)opt.backoff_max_ms, cfg.interval_ms, opt.id,
+                        seed) != HB_OK) {
+        fprintf(stderr, PROG ": bad backoff settings\n");
+        return 2;
+    }
 
-    setup_signals();
+    if (setup_signals() != 0) {
+        perror(PROG ": pipe");
+        return 1;
+    }
     v6 = strchr(opt.host, ':') != NULL; /* an IPv6 literal goes in [] */
     snprintf(dev.uri, sizeof dev.uri, "%s://%s%s%s:%ld", opt.cafile ? "ssl" : "tcp",
              v6 ? "[" : "", opt.host, v6 ? "]" : "", opt.port);
-    rc = MQTTClient_create(&dev.client, dev.uri, opt.id,
-                           MQTTCLIENT_PERSISTENCE_NONE, NULL);
+    cro.MQTTVersion = opt.mqtt == 5 ? MQTTVERSION_5 : MQTTVERSION_DEFAULT;
+    rc = MQTTClient_createWithOptions(&dev.client, dev.uri, opt.client_id,
+                                      MQTTCLIENT_PERSISTENCE_NONE, NULL, &cro);
     if (rc != MQTTCLIENT_SUCCESS) {
         fprintf(stderr, PROG ": %s: %s\n", dev.uri, paho_error(rc));
         return 2;
@@ -438,7 +356,7 @@ int main(int argc, char **argv)
     on_connected(&dev);
 
     /* The superloop. */
-    while (!stop_signal) {
+    while (!stop) {
         uint32_t now = now_ms();
         uint32_t wait = hb_poll(&dev.hb, now);
         hb_stats s;
@@ -453,33 +371,52 @@ int main(int argc, char **argv)
         }
         if (wait > SIGNAL_MS) wait = SIGNAL_MS;
         if (dev.up) {
-            /* Sleep inside Paho: it answers pings and acks meanwhile. We
-               subscribe to nothing, so no message should come; free one if
-               it does. */
+            /* Sleep inside Paho: it answers pings and acks meanwhile. The
+               only subscription is the availability topic: a stale
+               "offline" there (a late Will) gets our birth again. */
             char *t = NULL;
             int tlen = 0;
             MQTTClient_message *m = NULL;
             rc = MQTTClient_receive(dev.client, &t, &tlen, &m, wait);
             if (m) {
+                if (opt.availability && m->payloadlen > 0 &&
+                    hbx_avail_stale(&dev.avail, m->payload, (size_t)m->payloadlen)) {
+                    dev.rebirths++;
+                    fprintf(stderr, PROG ": stale offline on %s, birth again\n",
+                            opt.availability);
+                    publish_avail(&dev, dev.avail.online, dev.avail.online_len);
+                }
                 MQTTClient_freeMessage(&m);
                 MQTTClient_free(t);
             }
             if (!MQTTClient_isConnected(dev.client))
                 link_lost(&dev, paho_error(rc == MQTTCLIENT_SUCCESS
                                            ? MQTTCLIENT_DISCONNECTED : rc));
+            stop = got_signal();
         } else {
-            sleep_ms(wait);
+            stop = sleep_or_signal(wait);
         }
     }
 
-    /* Shut down: the final "offline" beat, wait for its ack (QoS 1/2), then
-       a clean DISCONNECT, which tells the broker not to send the will. */
+    /* Shut down: the retained availability "offline", the final "offline"
+       beat, wait for their acks (QoS 1/2), then a clean DISCONNECT, which
+       tells the broker not to send the will. */
+    if (dev.up && opt.availability)
+        publish_avail(&dev, dev.avail.offline, dev.avail.offline_len);
     hb_stop(&dev.hb, now_ms());
+    if (dev.up && opt.availability &&
+        MQTTClient_waitForCompletion(dev.client, dev.alast, FLUSH_MS) != MQTTCLIENT_SUCCESS)
+        fprintf(stderr, PROG ": availability offline not confirmed in %u ms\n", FLUSH_MS);
     if (dev.up && opt.qos > 0 &&
         MQTTClient_waitForCompletion(dev.client, dev.last, FLUSH_MS) != MQTTCLIENT_SUCCESS)
         fprintf(stderr, PROG ": final beat not confirmed in %u ms\n", FLUSH_MS);
-    print_stats(&dev);
-    if (dev.up) MQTTClient_disconnect(dev.client, (int)FLUSH_MS);
+    hbx_print_stats(&dev.hb, dev.connects);
+    if (dev.up) {
+        if (opt.mqtt == 5)
+            MQTTClient_disconnect5(dev.client, (int)FLUSH_MS, MQTTREASONCODE_SUCCESS, NULL);
+        else
+            MQTTClient_disconnect(dev.client, (int)FLUSH_MS);
+    }
     MQTTClient_destroy(&dev.client);
     return 0;
 }

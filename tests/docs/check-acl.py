@@ -17,10 +17,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 # mosquitto and mosquitto-clients: the step asks tests/need.sh for them.
 BROKER = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+SUB = shutil.which("mosquitto_sub") or "/usr/sbin/mosquitto_sub"
+PUB = shutil.which("mosquitto_pub") or "/usr/sbin/mosquitto_pub"
 
 with open(sys.argv[1] if len(sys.argv) > 1 else "docs/security.md", encoding="utf-8") as f:
     doc = f.read()
@@ -80,30 +83,73 @@ try:
             time.sleep(0.1)
     base = ["-h", "127.0.0.1", "-p", str(port)]
 
-    def sub(user, topic, seconds=2):
-        return subprocess.Popen(["mosquitto_sub"] + base + ["-u", user, "-P", users[user],
-                                "-t", topic, "-v", "-W", str(seconds)],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # No sleeps: each step waits for the event it needs (a hang guard of
+    # HANG seconds only stops a broken run), so the check holds under load.
+    HANG = 30
+
+    class Sub:
+        """mosquitto_sub -d -v: its lines collected as they come."""
+        def __init__(self, user, topic, extra=()):
+            self.lines = []
+            self.proc = subprocess.Popen(
+                # line-buffered, so each line arrives as it is printed
+                ["stdbuf", "-oL", SUB] + base + ["-u", user, "-P", users[user], "-t", topic, "-v", "-d"]
+                + list(extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self.thread = threading.Thread(target=self._read, daemon=True)
+            self.thread.start()
+
+        def _read(self):
+            for line in self.proc.stdout:
+                self.lines.append(line.rstrip("\n"))
+
+        def wait_for(self, pred):
+            end = time.monotonic() + HANG
+            while time.monotonic() < end and not pred(self.lines):
+                if self.proc.poll() is not None and not self.thread.is_alive():
+                    break
+                time.sleep(0.01)
+            return pred(self.lines)
+
+        def text(self):
+            return "\n".join(l for l in self.lines if not l.startswith("Client "))
+
+        def stop(self):
+            if self.proc.poll() is None:
+                self.proc.terminate()
+            self.proc.wait(timeout=HANG)
+            self.thread.join(HANG)
 
     def pub(user, topic, msg):
-        return subprocess.run(["mosquitto_pub"] + base + ["-u", user, "-P", users[user],
+        return subprocess.run([PUB] + base + ["-u", user, "-P", users[user],
                               "-t", topic, "-m", msg, "-q", "1"],
                               capture_output=True, text=True).returncode
 
-    backend = sub("heartbeat-backend", "devices/+/heartbeat", 3)
-    snoop = sub("sensor-0043", "devices/+/heartbeat", 3)
-    time.sleep(0.7)  # let both subscriptions reach the broker
+    suback = lambda ls: any("SUBACK" in l for l in ls)  # noqa: E731
+    # the backend exits after two messages: the beat and the marker
+    backend = Sub("heartbeat-backend", "devices/+/heartbeat", ["-C", "2"])
+    snoop = Sub("sensor-0043", "devices/+/heartbeat")
+    subscribed = backend.wait_for(suback) and snoop.wait_for(suback)
+    check("both subscribers are subscribed (SUBACK)", subscribed,
+          "\n".join(backend.lines[-5:] + snoop.lines[-5:]))
     rc_own = pub("sensor-0042", "devices/sensor-0042/heartbeat", '{"device_id":"sensor-0042"}')
     rc_other = pub("sensor-0042", "devices/sensor-0043/heartbeat", '{"device_id":"forged"}')
-    got, _ = backend.communicate(timeout=10)
-    seen, _ = snoop.communicate(timeout=10)
-    ok_backend = 'devices/sensor-0042/heartbeat {"device_id":"sensor-0042"}' in got
+    # A marker published after both (QoS 1: the broker has handled each
+    # publish before mosquitto_pub returns): once the backend has it, the
+    # broker has routed the two before it, to every subscriber.
+    rc_mark = pub("sensor-0043", "devices/sensor-0043/heartbeat", '{"device_id":"marker"}')
+    backend.wait_for(lambda ls: any('"marker"' in l for l in ls))
+    backend.stop()
+    snoop.stop()
+    got, seen = backend.text(), snoop.text()
+    ok_backend = ('devices/sensor-0042/heartbeat {"device_id":"sensor-0042"}' in got
+                  and '"marker"' in got and rc_mark == 0)
     check("backend receives sensor-0042's beat", ok_backend and rc_own == 0, got.strip())
     # The denials only mean something when the clients did connect.
     check("sensor-0042 cannot publish on sensor-0043's topic",
           ok_backend and rc_other == 0 and "forged" not in got, got.strip())
     check("sensor-0043 cannot read other devices' beats",
-          ok_backend and "sensor-0042" not in seen and "rror" not in seen, seen.strip())
+          ok_backend and "sensor-0042" not in seen and "marker" not in seen
+          and "rror" not in seen, seen.strip())
 finally:
     broker.terminate()
     try:

@@ -12,7 +12,8 @@ import os
 import re
 import sys
 
-NAME = re.compile(r"\b(?:hb|HB|HEARTBEAT)_[A-Za-z0-9_]*\*?")
+# A file name such as hb_example.h or hb-paho.c is not an identifier.
+NAME = re.compile(r"\b(?:hb|HB|HEARTBEAT)_[A-Za-z0-9_]*(?![A-Za-z0-9_])\*?(?!\.[ch]\b)")
 
 with open("heartbeat.h", encoding="utf-8") as f:
     header = f.read()

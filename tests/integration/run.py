@@ -18,15 +18,17 @@ effect, never a fixed slack (the machine may be loaded):
     one is due, so a gap is within one interval of INTERVAL and the mean
     of n gaps within INTERVAL / n;
   - after a broker restart the device reconnects on its own backoff
-    schedule (BACKOFF_MIN doubling to BACKOFF_MAX, each delay drawn from
-    half to all of its step, read from the example's source): the first
-    beat comes at most one whole step of the delay in effect when the test
-    saw the broker back, plus one interval (the next grid beat);
+    schedule (hb_backoff: the k-th retry d0 * 2^k after the loss, d0 in
+    [BACKOFF_MIN, 2 BACKOFF_MIN), delays capped at BACKOFF_MAX; constants
+    read from the example's source): the first beat comes at most one
+    whole delay of the one in effect when the test saw the broker back,
+    plus one interval (the next grid beat);
   - a broker that never answers is given up after one connect timeout
     (CONNECT_MS / CONNECT_S of the example), before a second one ends.
 Waits that are not checks (for a process to exit, a message to arrive)
 are hang guards, also expressed in these terms."""
 
+import math
 import os
 import re
 import shutil
@@ -53,6 +55,10 @@ def schedule_of(client):
     path = os.path.join(TOP, "examples", client, "hb-%s.c" % client)
     with open(path, encoding="utf-8") as f:
         src = f.read()
+    # what both examples share (the backoff defaults) lives here
+    with open(os.path.join(TOP, "examples", "common", "hb_example.h"),
+              encoding="utf-8") as f:
+        src += f.read()
     d = {}
     for name in ("BACKOFF_MIN", "BACKOFF_MAX", "CONNECT_MS", "CONNECT_S"):
         m = re.search(r"#define\s+%s\s+(\d+)" % name, src)
@@ -67,15 +73,13 @@ def schedule_of(client):
 
 
 def backoff_step_in_effect(elapsed_ms, bmin, bmax):
-    """The largest backoff step whose delay can be running elapsed_ms after
-    the link went down. Delay k is drawn from [step_k / 2, step_k] with
-    step_1 = bmin doubling to bmax, so delay k can have started only if the
-    half steps before it fit in elapsed_ms."""
-    step, spent = bmin, 0.0
-    while spent + step / 2.0 <= elapsed_ms:
-        spent += step / 2.0
-        step = min(step * 2, bmax)
-    return step
+    """The longest reconnect delay that can be running elapsed_ms after the
+    link went down. hb_backoff's delays are d0, d0, 2 d0, 4 d0 ... (d0 in
+    [bmin, 2 bmin)), capped at bmax, so retry k comes d0 * 2^k after the
+    loss: the delay running at elapsed_ms is the first one (below 2 bmin)
+    or equals the time of the retry it started from, which is at most
+    elapsed_ms."""
+    return min(bmax, max(2 * bmin, int(math.ceil(elapsed_ms))))
 
 passed = 0
 failed = 0

@@ -1,0 +1,52 @@
+# The fleet monitor (hb_mon_*, the MONITOR section of heartbeat.h).
+#
+#   make bench-monitor   hb_monitor next to a naive 2 x interval timeout,
+#                        Akka-style and Cassandra-style phi accrual on one
+#                        deterministic simulated trace, then hb_mon_beat
+#                        speed, sweep time and memory at 10^6 devices (the
+#                        tables of docs/monitor.md). BENCH_MONITOR_ARGS:
+#                        e.g. --devices 200000 --hours 4 --big 2000000
+#
+# Its unit suite is SUITE(monitor) in tests/test_monitor.c (part of the
+# unit binary, so also of unit-clang, unit-asan-ubsan, unit-valgrind and
+# the qemu steps); its fuzz harness is fuzz/fuzz_monitor.c (fuzz-smoke).
+# Step of `make test`: bench-monitor-smoke — the bench builds and runs on
+# a small trace (no pass/fail on numbers: the machine is shared).
+
+BENCH_MONITOR_ARGS ?=
+
+# build/hb-monitor (examples/monitor/hb-monitor.c), part of `make examples`
+$(BUILD)/hb-monitor: examples/monitor/hb-monitor.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< $(MOSQUITTO_LIBS)
+
+$(BUILD)/clang/hb-monitor: examples/monitor/hb-monitor.c $(DEPS)
+	@mkdir -p $(@D)
+	clang $(EXAMPLE_CFLAGS) -o $@ $< $(MOSQUITTO_LIBS)
+
+examples: $(BUILD)/hb-monitor
+
+$(BENCH_OUT)/monitor: bench/monitor.c $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -o $@ bench/monitor.c -lm
+
+.PHONY: bench-monitor
+bench-monitor: $(BENCH_OUT)/monitor
+	$(BENCH_OUT)/monitor $(BENCH_MONITOR_ARGS)
+
+TEST_STEPS += bench-monitor-smoke
+check-bench-monitor-smoke:
+	@tests/step.sh bench-monitor-smoke '$(MAKE) -s $(BENCH_OUT)/monitor && \
+	  $(BENCH_OUT)/monitor --quick'
+
+# hb-monitor against a private mosquitto with 20 hb-mosquitto devices
+# (tests/integration/monitor.py): SIGSTOP/SIGCONT, SIGTERM, SIGKILL (Will),
+# broker restart, device restart, two --shard instances.
+TEST_STEPS += mqtt-monitor mqtt-monitor-clang
+check-mqtt-monitor:
+	@tests/step.sh mqtt-monitor 'tests/need.sh mosquitto libmosquitto python3 && \
+	  $(MAKE) -s $(BUILD)/hb-monitor $(BUILD)/hb-mosquitto && \
+	  BUILD="$(BUILD)" /usr/bin/python3 tests/integration/monitor.py'
+check-mqtt-monitor-clang:
+	@tests/step.sh mqtt-monitor-clang 'tests/need.sh libmosquitto clang && \
+	  $(MAKE) -s $(BUILD)/clang/hb-monitor'
