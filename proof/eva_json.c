@@ -1,52 +1,92 @@
-/* Eva driver: the JSON writer, hb_format_time and hb_json_time. */
+/* proof/eva_json.c - Eva driver: every public function of the JSON writer
+   (hb_json_*), with a buffer of every size 0..PV_N or none (measuring).
+   Each scenario starts from a fresh writer: one abstract value (any int64,
+   any uint64, any bool, null, a time), or every combination of the
+   structural calls, or a NULL writer. */
 #include "__fc_builtin.h"
+#include "pv_builtins.h"
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
 #ifndef PV_N
-#define PV_N 24            /* output buffer: every size 0..PV_N */
+#define PV_N 12
 #endif
-#ifndef PV_M
-#define PV_M 10            /* input strings: every length 0..PV_M, any bytes */
-#endif
-
 static char out[PV_N];
-static char in[PV_M];
-size_t pv_size;          /* Eva keeps one state per buffer size */
+size_t pv_size;     /* Eva keeps one state per buffer size ... */
+int pv_mode;        /* ... and per mode (writing / measuring) */
 
-static size_t pv_str(const char **s)
+static void pv_open(hb_json *w)
 {
-    size_t n = Frama_C_size_t_interval(0, PV_M);
-    Frama_C_make_unknown(in, PV_M);
-    *s = Frama_C_nondet(0, 1) ? in : NULL;
-    return n;
+    pv_size = Frama_C_size_t_interval(0, PV_N);
+    pv_mode = Frama_C_interval(0, 1);
+    hb_json_init(w, pv_mode ? out : NULL, pv_size);
 }
 
-static void pv_time(hb_time *t)
+static void pv_close(hb_json *w)
 {
-    t->sec = Frama_C_int64_interval(INT64_MIN, INT64_MAX);
-    t->nsec = Frama_C_unsigned_int_interval(0, UINT32_MAX);
-    t->utc_offset_min = (int16_t)Frama_C_interval(INT16_MIN, INT16_MAX);
+    size_t len;
+    hb_json_finish(w, Frama_C_nondet(0, 1) ? &len : NULL);
 }
 
-void pv_strings(void)
+static void pv_value(void)
 {
     hb_json w;
-    const char *s;
-    size_t n, len;
-    pv_size = Frama_C_size_t_interval(0, PV_N);
-    hb_json_init(&w, Frama_C_nondet(0, 1) ? out : NULL, pv_size);
-    hb_json_begin_object(&w);
-    n = pv_str(&s);
-    hb_json_key(&w, s, n);
-    n = pv_str(&s);
-    hb_json_string(&w, s, n);
-    hb_json_end_object(&w);
-    hb_json_finish(&w, Frama_C_nondet(0, 1) ? &len : NULL);
+    hb_time t;
+    pv_open(&w);
+    switch (Frama_C_interval(0, 4)) {
+    case 0: hb_json_int(&w, Frama_C_long_long_interval(INT64_MIN, INT64_MAX)); break;
+    case 1: hb_json_uint(&w, Frama_C_unsigned_long_long_interval(0, UINT64_MAX)); break;
+    case 2: hb_json_bool(&w, Frama_C_int_interval(INT32_MIN, INT32_MAX)); break;
+    case 3: hb_json_null(&w); break;
+    default:
+        t.sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
+        t.nsec = Frama_C_unsigned_int_interval(0, UINT32_MAX);
+        t.utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
+        hb_json_time(&w, Frama_C_nondet(0, 1) ? &t : NULL);
+        break;
+    }
+    pv_close(&w);
+}
+
+/* A document with every structural call, each one skipped or not: the
+   out-of-order calls (a value without a key, a key in an array, an end
+   that does not match) are among the combinations. */
+static void pv_structure(void)
+{
+    hb_json w;
+    pv_open(&w);
+    if (Frama_C_nondet(0, 1)) hb_json_begin_object(&w);
+    if (Frama_C_nondet(0, 1)) hb_json_key(&w, "k", 1);
+    if (Frama_C_nondet(0, 1)) hb_json_begin_array(&w);
+    if (Frama_C_nondet(0, 1)) hb_json_null(&w);
+    if (Frama_C_nondet(0, 1)) hb_json_bool(&w, 0);
+    if (Frama_C_nondet(0, 1)) hb_json_end_array(&w);
+    if (Frama_C_nondet(0, 1)) hb_json_end_object(&w);
+    pv_close(&w);
+}
+
+static void pv_null_writer(void)
+{
+    hb_time t = { 0, 0, 0 };
+    hb_json_init(NULL, out, PV_N);
+    hb_json_begin_object(NULL);
+    hb_json_end_object(NULL);
+    hb_json_begin_array(NULL);
+    hb_json_end_array(NULL);
+    hb_json_key(NULL, "k", 1);
+    hb_json_string(NULL, "s", 1);
+    hb_json_int(NULL, 0);
+    hb_json_uint(NULL, 0);
+    hb_json_bool(NULL, 0);
+    hb_json_null(NULL);
+    hb_json_time(NULL, &t);
+    hb_json_finish(NULL, NULL);
 }
 
 int main(void)
 {
-    pv_strings();
+    pv_value();
+    pv_structure();
+    pv_null_writer();
     return 0;
 }

@@ -24,13 +24,13 @@ MUTANTS = [
      "if (d > cap) {",
      "if (d > cap + 1) {"),
     # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
-    ("time-offset-too-long", "eva:time",
+    ("time-offset-too-long", "eva:time:-DHEARTBEAT_COMPACT",
      "        n += 6;\n    }\n    return n;",
      "        n += 7;\n    }\n    return n;"),
     # the range check's answer ignored: the date arithmetic overflows
-    ("time-check-dropped", "eva:time",
-     "    if (n != HB_OK) return n;\n    local = t->sec",
-     "    local = t->sec"),
+    ("time-check-dropped", "eva:time:-DHEARTBEAT_COMPACT",
+     "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",
+     "return hbi_time_fmt(o, t);"),
 ]
 
 def main():

@@ -18,7 +18,7 @@ survived=0
     > "$base/mutants/list" || survived=$((survived + 1))
 while read -r name check; do
     case $check in
-    eva:*) eva="${check#eva:}:"; wp=none ;;
+    eva:*) eva="${check#eva:}"; wp=none ;;
     wp:*)  eva=none; wp=${check#wp:} ;;
     esac
     if PV_HEADER="$base/mutants/$name/heartbeat.h" PV_OUT="$base/mutants/$name" \

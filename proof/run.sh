@@ -23,7 +23,9 @@ mutate=1
 [ "${1:-}" = --no-mutate ] && mutate=0
 header=${PV_HEADER:-$root/heartbeat.h}
 hdir=$(cd "$(dirname "$header")" && pwd)
-out=${PV_OUT:-${BUILD:-build}/prove}
+mkdir -p "${BUILD:-build}"
+build=$(cd "${BUILD:-build}" && pwd)
+out=${PV_OUT:-$build/prove}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 timeout=${PV_TIMEOUT:-10}
@@ -54,7 +56,7 @@ fail=0
 start=$(date +%s)
 
 # ---- 1. Eva -------------------------------------------------------------
-EVA_OPTS="-eva-slevel 200 -eva-auto-loop-unroll 24 \
+EVA_OPTS="${PV_EVA_EXTRA:-} -eva-slevel 200 -eva-auto-loop-unroll 24 \
  -eva-domains cvalue,octagon,equality,symbolic-locations -eva-octagon-through-calls \
  -eva-partition-value pv_size -eva-partition-value pv_mode -eva-split-return full \
  -eva-msg-key=-initial-state,-final-states -eva-no-show-progress"
@@ -62,7 +64,7 @@ eva_alarms=0
 eva_ok=0
 eva_bad=0
 # driver:extra-cpp-flags, one run each (the escaper's compile-time paths)
-EVA_DRIVERS="time:"
+EVA_DRIVERS="time:-DHEARTBEAT_COMPACT"
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] && continue
     drv=${d%%:*}
@@ -115,6 +117,6 @@ say "eva + wp: $(( $(date +%s) - start )) s"
 
 # ---- 3. mutants ----------------------------------------------------------
 if [ $mutate = 1 ]; then
-    BUILD=${BUILD:-build} "$here/mutate.sh" || fail=1
+    BUILD="$build" "$here/mutate.sh" || fail=1
 fi
 exit $fail
