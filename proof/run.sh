@@ -61,6 +61,8 @@ EVA_OPTS="${PV_EVA_EXTRA:-} -eva-slevel 200 -eva-auto-loop-unroll 24 \
  -eva-partition-value pv_size -eva-partition-value pv_mode -eva-split-return full \
  -eva-msg-key=-initial-state,-final-states -eva-no-show-progress"
 eva_alarms=0
+eva_logs=""
+rm -f "$out"/eva-*.log
 eva_ok=0
 eva_bad=0
 # driver:extra-cpp-flags, one run each (the escaper's compile-time paths)
@@ -71,6 +73,7 @@ for d in ${PV_EVA:-$EVA_DRIVERS}; do
     flags=$(echo "${d#*:}" | tr , ' ')
     tag=$drv${flags:+-$(echo "$flags" | tr -d ' -' )}
     log=$out/eva-$tag.log
+    eva_logs="$eva_logs $log"
     frama-c -machdep x86_64 -cpp-extra-args="$cpp $flags" "$here/eva_$drv.c" \
         -eva $EVA_OPTS -then -report -report-no-proven > "$log" 2>&1
     rc=$?
@@ -89,7 +92,11 @@ for d in ${PV_EVA:-$EVA_DRIVERS}; do
     fi
     [ "$n" -gt 0 ] 2>/dev/null && eva_alarms=$((eva_alarms + n))
 done
-[ "$quiet" = 1 ] || sed -n '/ANALYSIS SUMMARY/,$p' "$out"/eva-*.log | grep -E "coverage|alarm|Assertions|Preconditions|proven" | sed 's/^ */  /'
+for log in $eva_logs; do
+    [ "$quiet" = 1 ] || { echo "eva summary, $(basename "$log" .log):"
+        sed -n '/ANALYSIS SUMMARY/,$p' "$log" |
+            grep -E "^ +[0-9].*(coverage|alarms? generated)|^ +(Assertions|Preconditions) |proven" | sed 's/^ */  /'; }
+done
 say "RESULT: $eva_ok passed, $eva_bad failed (Eva drivers with 0 alarms; $eva_alarms alarms in all)"
 
 # ---- 2. WP --------------------------------------------------------------
