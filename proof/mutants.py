@@ -31,6 +31,10 @@ MUTANTS = [
     ("time-check-dropped", "eva:time:-DHEARTBEAT_COMPACT",
      "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",
      "return hbi_time_fmt(o, t);"),
+    # the powers-of-ten table indexed one past its end
+    ("pow10-past-end", "eva:json:",
+     "        if (v >= hbi_pow10[i]) return 20u - i;",
+     "        if (v >= hbi_pow10[i + 1u]) return 20u - i;"),
 ]
 
 def main():

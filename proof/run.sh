@@ -66,7 +66,7 @@ rm -f "$out"/eva-*.log
 eva_ok=0
 eva_bad=0
 # driver:extra-cpp-flags, one run each (the escaper's compile-time paths)
-EVA_DRIVERS="time:-DHEARTBEAT_COMPACT"
+EVA_DRIVERS="time:-DHEARTBEAT_COMPACT json:"
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] && continue
     drv=${d%%:*}
@@ -95,7 +95,7 @@ done
 for log in $eva_logs; do
     [ "$quiet" = 1 ] || { echo "eva summary, $(basename "$log" .log):"
         sed -n '/ANALYSIS SUMMARY/,$p' "$log" |
-            grep -E "^ +[0-9].*(coverage|alarms? generated)|^ +(Assertions|Preconditions) |proven" | sed 's/^ */  /'; }
+            grep -E "^ +[0-9].*(coverage|alarms? generated)|statements reached|^ +(Assertions|Preconditions) |proven" | sed 's/^ */  /'; }
 done
 say "RESULT: $eva_ok passed, $eva_bad failed (Eva drivers with 0 alarms; $eva_alarms alarms in all)"
 
