@@ -35,7 +35,7 @@ $(GREATEST): tests/get-greatest.sh
 # ---- unit tests (greatest) -------------------------------------------------
 # The suites of the unit binary (tests/test_NAME.c each); tests/main.c runs
 # them. A plain list: add a suite by appending its NAME.
-UNIT_SUITES := json time service features golden faults reentry mqtt5 monitor
+UNIT_SUITES := json time service features golden faults reentry mqtt5 monitor sign
 UNIT_SRC := tests/main.c $(patsubst %,tests/test_%.c,$(UNIT_SUITES))
 UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 

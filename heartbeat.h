@@ -77,6 +77,11 @@
                              by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
                              without SSE2 (the portable 8-byte scan).
+   HEARTBEAT_NO_SIGN         only where the implementation is: leaves out
+                             the signed beats (SIGNED BEATS; about 2.3 KiB
+                             of code on Cortex-M4); hb_init then refuses
+                             sign_alg with HB_ERR_ARG. Implied by
+                             HEARTBEAT_NO_OPTIONS.
    HEARTBEAT_NO_OPTIONS      only where the implementation is: leaves out
                              the code of every option below (retry, jitter,
                              de-sync, extra fields, offline on stop, custom
@@ -325,6 +330,125 @@
    quarter of its lifetime is left; use it as the token callback:
    cfg.token = hb_jwt_token; cfg.token_user = &jwt. Its own section below
    (search "built-in JWT signer") says what each algorithm needs.
+   For signed beats (SIGNED BEATS) hb_jwt_signer_init makes an hb_jwt that
+   only holds the key, and hb_jwt_sign_beat is the sign callback.
+
+   SIGNED BEATS
+   ============
+   Instead of a bearer JWT in "jwt_token" (which any subscriber can copy
+   and present elsewhere), each beat can carry its own signature and no
+   reusable credential (docs/security.md says what this protects):
+       cfg.sign_alg     = HB_SIGN_ES256;      // or HB_SIGN_HS256
+       cfg.sign_kid     = "dev-7-hb-1";       // the key's id, 1..64 chars
+       cfg.sign         = hb_jwt_sign_beat;   // HEARTBEAT_MBEDTLS, or yours
+       cfg.sign_user    = &jwt;               // hb_jwt_signer_init(&jwt, &jc)
+       cfg.sign_carrier = HB_CARRIER_A;       // or HB_CARRIER_B (MQTT 5)
+       cfg.rand         = my_trng;            // draws the boot_id
+   The JWS header is exactly {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"}.
+   The claims are the beat's JSON as described above, without "jwt_token",
+   with "seq", "boot_id", "uptime_ms" and "interval_ms" always (the options
+   are switched on for you), and, when the clock is synced, "iat" (the
+   timestamp's second) and "exp" = iat + ceil(1.5 * interval in s), before
+   any custom fields. No "aud": a heartbeat never passes as a login token.
+   boot_id: cfg.boot_id_str if given (or the number cfg.boot_id), else 16
+   hex digits of a 64-bit value from two cfg.rand calls, drawn anew at each
+   hb_start (seq and uptime restart there, and (boot_id, seq) must never
+   repeat for a verifier's replay check): give rand a true random source.
+   Carrier A: the payload is the compact JWS B64U(header).B64U(claims).
+   B64U(signature). Carrier B: the payload is the claims JSON and
+   hb_beat_jws() gives, during the publish callback, the detached JWS
+   B64U(header)..B64U(signature) for the MQTT 5 user property "jws". The
+   same signature is valid in both. hb_buf_size() sizes cfg.buf for it
+   (token_len is then ignored).
+   The signer (hb_sign_fn) gets the signing input and writes 64 bytes (ES256,
+   raw r||s) or 32 (HS256). A secure element, PSA or a TPM that needs time
+   answers with a positive number of ms instead ("pending"): hb_poll then
+   returns at most that wait and calls the signer again (again = 1, same
+   input) until it answers 0, then publishes. Each hb_poll call does one
+   slice of the signer's work, never more. While pending, a grid point that
+   comes due is skipped (stats.missed, the grid stays), hb_beat_now and
+   hb_offline_message return HB_ERR_STATE, and hb_stop drops the beat. The
+   offline beat of hb_stop and hb_offline_message must be signed at once:
+   a pending answer there fails them. A signer failure (negative answer)
+   is logged as HB_MSG_SIGN with HB_ERR_CRYPTO and counted in
+   stats.fail_token (the signature takes the token's place). hb_init
+   refuses (HB_ERR_ARG): an unknown sign_alg, no sign, a kid that is empty,
+   over 64 bytes or not printable ASCII without " and \, a carrier other
+   than A or B, cfg.token set (no bearer token in signed beats), no rand
+   when no boot_id is given, sign fields without sign_alg, and signing in a
+   HEARTBEAT_NO_OPTIONS build. Off (sign_alg 0), the Go format is untouched.
+   MQTT 5 (hb_beat_props_get): carrier A's content_type is
+   "application/jwt" unless cfg.content_type says otherwise; carrier B's
+   user properties are "jws" first, then at most 2 of cfg.user_props
+   (hb_init refuses more).
+   The receiving side: hb_mon_beat_signed(&mon, payload, len, jws, jws_len,
+   &sg, now) checks the header (exactly this profile, typ "hb+jwt"), has
+   your sg.verify callback check the signature under the device's key
+   (hb_jwt_verify_beat does it with mbedTLS), then refuses replays without
+   liveness credit: the same boot_id with a seq not above the highest
+   seen, the previous boot's beats, and (after hb_mon_set_wall) beats past
+   exp + sg.leeway_s. They count in stats.replays; bad signatures, headers
+   or typ in stats.bad_sig; neither reaches the detector. A replay of a
+   boot older than the previous one cannot be told from a reboot without
+   a clock: set the wall clock so that exp catches it.
+
+   MONITOR (the fleet side, hb_mon_*)
+   ==================================
+   The receiving half: feed it every beat your backend gets and it tells
+   which devices are alive, suspect, dead, offline or rebooted. Your
+   memory (a table of 32-byte hb_mon_slot, optionally a second one of
+   hb_mon_counters), no heap, no threads, no strings in the detector,
+   integer arithmetic on the beat and poll paths:
+
+       static hb_mon_slot slots[1 << 20];   // ~70 % full at most
+       static hb_mon mon;
+       hb_mon_config mc = {0};
+       mc.slots = slots;  mc.capacity = 1 << 20;
+       mc.event = on_event;  mc.user = &app;   // NEW, ALIVE, SUSPECT, DEAD,
+       hb_mon_init(&mon, &mc);                 // OFFLINE, REBOOT, OUTAGE...
+       on each message:  hb_mon_beat(&mon, payload, len, now_ms);
+       in your loop:     sleep_ms = hb_mon_poll(&mon, now_ms);
+       your own broker:  hb_mon_link(&mon, connected, now_ms);
+
+   Each event names a slot index that stays the device's while it is in
+   the table: keep names in a parallel array (store them at NEW, with
+   hb_mon_unescape), and give cfg.same to make lookups exact (otherwise a
+   64-bit hash of the decoded id is the identity: 3e-8 chance of one
+   shared hash among 10^6 devices). hb_mon_get(m, id, len, &dev) reads
+   state, phi, last seen, learned interval and counters.
+   The model (docs/monitor.md has the reasoning and the measurements):
+   - liveness is judged on your monotonic tick only; the device's
+     timestamp is recorded as an offset (hb_mon_set_wall), never used;
+   - only beats new at the device give credit: seq above the last of the
+     boot and session; duplicates and stale beats are counted; with
+     uptime_ms the credit is when the beat was sent, so a queue flushed
+     after a death revives nobody;
+   - phi = -log10(chance an alive device is this silent) with loss_ppm
+     (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
+     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+   - the interval comes from interval_ms, else seq/uptime, else arrival
+     gaps; outliers stay out, so one outage does not teach a long one;
+   - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
+     uptime from 0) is a new session with full credit, not a stale beat;
+   - "offline" of the current boot is OFFLINE at once, the Last Will
+     included (its seq and uptime are old); one from a superseded or
+     unseen boot is ignored (Sparkplug's bdSeq rule);
+   - no verdicts while your link is down, nor for a grace after
+     (reconnect_ms, default: as long as it was down); when over 25 % of
+     the fleet falls silent together, one OUTAGE instead of N deaths.
+   hb_mon_poll sweeps at most poll_budget slots (65536) per call and
+   returns the exact ms to the next possible transition (HB_POLL_IDLE
+   when none); resolution_ms trades that exactness for fewer sweeps of
+   big tables (transitions up to that late, never early).
+   hb_mon_parse reads every beat heartbeat.h writes, in every option
+   combination, Go's escapes included; unknown members are skipped;
+   device_id and status point into the payload (HB_MON_ID_ESCAPED when
+   they hold escapes). Bad input: HB_ERR_ARG with info.why, counted in
+   stats.bad and logged, never a crash (fuzz/fuzz_monitor.c).
+   hb_mon_beat/_arrival/_poll/_link return HB_ERR_STATE from inside the
+   event callback; hb_mon_get is allowed there. Device builds pay
+   nothing: the linker drops the monitor (FOOTPRINT, "monitor" rows).
+   examples/monitor/hb-monitor.c is a complete monitor on libmosquitto.
 
    INSTALLING
    ==========
@@ -358,15 +482,24 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3645    669    0    0   5033   7279       176         96    240
-   Cortex-M4   3403    669    0    0   4761   6875       176         96    232
-   Cortex-M33  3403    669    0    0   4761   6875       176         96    232
-   rv32imac    3917    701    0    0   5421   7897       176         96    256
+   Cortex-M0   4124    714    0    0   8570  11234       336        136    280
+   Cortex-M4   3820    714    0    0   8140  10656       336        136    252
+   Cortex-M33  3824    714    0    0   8128  10644       336        136    252
+   rv32imac    4375    797    0    0   9145  12026       336        136    256
+
+              monitor (hb_mon_*, tests/embedded/ref_mon.c)
+   target      text    ro data  bss
+   Cortex-M0  12365  1287    0    0
+   Cortex-M4  11785  1287    0    0
+   Cortex-M33 11779  1287    0    0
+   rv32imac   13004  1470    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
    HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled
-   in (the fleet options); all API: every public function called.
+   in (the fleet options); all API: every public function of the
+   device side called. monitor: hb_mon_init, _beat, _poll, _link and
+   _get, which no device build links (--gc-sections drops them).
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
@@ -428,12 +561,14 @@ extern "C" {
     X(HB_ERR_RANGE,   -8, "time not representable (year or offset out of range)")
 
 /* HB_ERR_LAST_, the lowest code, comes from the list itself: the codes are
-   0, -1, -2, ... in list order, so it is minus the number of errors. */
+   0, -1, -2, ... in list order (checked where the implementation is), so
+   it is one minus the number of entries. */
+#define HBI_ERR_INDEX(name, value, text) HBI_INDEX_##name,
+enum { HB_ERROR_LIST(HBI_ERR_INDEX) HBI_ERR_ENTRIES };
+#undef HBI_ERR_INDEX
 #define HBI_ERR_ENUM(name, value, text) name = (value),
-#define HBI_ERR_COUNT(name, value, text) - ((value) != 0)
-enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 0 HB_ERROR_LIST(HBI_ERR_COUNT) };
+enum { HB_ERROR_LIST(HBI_ERR_ENUM) HB_ERR_LAST_ = 1 - (int)HBI_ERR_ENTRIES };
 #undef HBI_ERR_ENUM
-#undef HBI_ERR_COUNT
 
 /* Text for an HB_* code; "unknown error" for anything else. Never NULL. */
 HEARTBEAT_DEF const char *hb_strerror(int err);
@@ -451,6 +586,7 @@ enum { HB_LOG_ERROR = 0, HB_LOG_WARN = 1, HB_LOG_INFO = 2, HB_LOG_DEBUG = 3 };
 #define HB_MSG_MISSED    "heartbeat missed: poll came late"
 #define HB_MSG_RETRY     "heartbeat retry scheduled"
 #define HB_MSG_POLL_GAP  "heartbeat poll gap over the limit: keep-alive may starve"
+#define HB_MSG_SIGN      "failed to sign heartbeat message"
 
 /* ---- time ---------------------------------------------------------------- */
 typedef struct hb_time {
@@ -578,6 +714,32 @@ typedef struct hb_beat_props {
 #define HB_EXPIRY_NONE UINT32_MAX
 /* ---- end of MQTT 5 beat properties ---- */
 
+/* ---- SIGNED BEATS (declarations) -------------------------------------------
+   cfg.sign_alg != 0 replaces the bearer "jwt_token" by a per-beat JWS of
+   profile "hb+jwt" (manual: SIGNED BEATS). */
+enum { HB_SIGN_NONE = 0, HB_SIGN_HS256 = 1, HB_SIGN_ES256 = 3 }; /* = HB_JWT_* */
+enum {
+    HB_CARRIER_A = 0, /* the MQTT payload is the compact JWS (MQTT 3.1.1 and 5) */
+    HB_CARRIER_B = 1  /* MQTT 5: the payload is the JSON claims, the detached
+                         JWS goes in the user property "jws" */
+};
+#define HB_SIGN_KID_MAX 64   /* bytes of cfg.sign_kid */
+#define HB_SIGN_B_PROPS 2    /* carrier B: at most this many cfg.user_props
+                                besides the "jws" property */
+
+/* Signs one beat: input[0..len) is the JWS signing input (ASCII,
+   BASE64URL(header) "." BASE64URL(claims)); write the signature to sig:
+   64 bytes raw r||s for HB_SIGN_ES256, 32 for HB_SIGN_HS256. again is 0 on
+   the first call for a beat and 1 when the service calls back after a
+   "pending" answer; input and sig are then the same, untouched.
+   Return 0 when sig is written; a positive number of ms ("pending: call me
+   again after that long"; hb_poll returns at most that wait and finishes
+   the beat on a later call); negative on failure. Do one slice of work per
+   call. A call with again == 0 abandons any earlier unfinished job. */
+typedef int (*hb_sign_fn)(void *user, int alg, const char *input, size_t len,
+                          unsigned char *sig, int again);
+/* ---- end SIGNED BEATS ---- */
+
 typedef struct hb_config {
     const char   *topic;        /* MQTT topic; no + or #, UTF-8, <= 65535 bytes */
     uint32_t      interval_ms;  /* 1 .. 2^31-1 */
@@ -631,6 +793,15 @@ typedef struct hb_config {
                                      stats.poll_gaps and logs HB_MSG_POLL_GAP
                                      (set it from your keep-alive, e.g.
                                      keepalive_s * 500); <= 2^31-1 */
+    /* ---- SIGNED BEATS: all zero = unsigned, the Go format ---- */
+    int           sign_alg;       /* HB_SIGN_NONE, HB_SIGN_ES256, HB_SIGN_HS256 */
+    const char   *sign_kid;       /* "kid" of the header: 1..64 bytes of
+                                     printable ASCII without " and \;
+                                     required when signing */
+    hb_sign_fn    sign;           /* the signer (required when signing):
+                                     yours, or hb_jwt_sign_beat */
+    void         *sign_user;      /* passed to sign; NULL means: pass user */
+    int           sign_carrier;   /* HB_CARRIER_A (0) or HB_CARRIER_B */
 } hb_config;
 
 /* What has happened since hb_start (hb_start resets it). Every beat
@@ -673,6 +844,16 @@ struct hb_service_internal {
     hb_beat_props props;    /* what hb_beat_props_get hands out */
     uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
     uint8_t       props_live; /* props valid: in publish, after offline msg */
+    /* ---- SIGNED BEATS ---- */
+    size_t        sg_in;    /* signing input: buf[sg_in .. sg_end) */
+    size_t        sg_end;
+    size_t        sg_plen;  /* carrier B: the payload's length */
+    const char   *sg_jws;   /* carrier B: the detached JWS of the last beat */
+    size_t        sg_jws_len;
+    hb_user_prop  sg_props[HB_SIGN_B_PROPS + 1]; /* carrier B: "jws" + yours */
+    uint32_t      sg_at;    /* pending signature: ask again at this tick */
+    uint8_t       sg_state; /* 0, or HBI_SG_PENDING */
+    char          boot_hex[17]; /* the generated boot_id */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -924,6 +1105,11 @@ typedef struct hb_mon_stats {
     uint32_t alive, suspect, dead, offline; /* devices per state */
     uint32_t outages;
     uint32_t sweeps;      /* slices swept */
+    /* ---- SIGNED BEATS (hb_mon_beat_signed) ---- */
+    uint32_t bad_sig;     /* signed beats whose signature, header or typ
+                             did not verify: ignored */
+    uint32_t replays;     /* verified beats refused as replays: (boot_id,
+                             seq) seen, older, an old boot, or expired */
 } hb_mon_stats;
 
 #define HB_MON_SLICES 64
@@ -1013,6 +1199,73 @@ HEARTBEAT_DEF int hb_mon_id_equal(const char *raw, size_t len, int escaped,
 HEARTBEAT_DEF const char *hb_mon_state_name(int state);
 HEARTBEAT_DEF const char *hb_mon_event_name(int type);
 /* ---- end MONITOR ---- */
+
+/* ---- SIGNED BEATS in the monitor -------------------------------------------
+   hb_mon_beat_signed checks a signed beat (carrier A or B) before the
+   detector sees it: the header must be exactly heartbeat.h's
+   {"alg":"ES256"|"HS256","typ":"hb+jwt","kid":"..."}, your verify callback
+   must accept the signature for the device and kid (a key per device, or
+   a lookup), and (boot_id, seq) must be new: same boot_id and seq at or
+   below the highest seen, the previous boot, or (with hb_mon_set_wall) an
+   exp in the past are replays: counted (stats.replays), no liveness credit.
+   A bad signature is counted (stats.bad_sig) and ignored. */
+typedef struct hb_mon_jws {
+    const char          *id;        /* the claims' device_id, raw JSON text */
+    size_t               id_len;
+    int                  id_escaped;/* id holds JSON escapes (hb_mon_unescape) */
+    const char          *kid;       /* the header's kid (plain ASCII) */
+    size_t               kid_len;
+    int                  alg;       /* HB_SIGN_ES256 or HB_SIGN_HS256 */
+    const char          *input;     /* the JWS signing input */
+    size_t               input_len;
+    const unsigned char *sig;       /* raw: 64 bytes r||s, or 32 */
+    size_t               sig_len;
+} hb_mon_jws;
+/* 0 when j->sig is a valid signature of j->input under the key of device
+   j->id named j->kid; anything else rejects the beat. */
+typedef int (*hb_mon_verify_fn)(void *user, const hb_mon_jws *j);
+
+typedef struct hb_mon_sign {
+    hb_mon_verify_fn verify;      /* required */
+    void            *user;
+    char            *scratch;     /* carrier A: the decoded claims; carrier
+                                     B: the rebuilt signing input. Needs
+                                     len (A) or 2 * len + jws_len (B) bytes */
+    size_t           scratch_size;
+    uint32_t         leeway_s;    /* exp tolerance (with hb_mon_set_wall) */
+} hb_mon_sign;
+
+/* A signed beat: carrier A (jws NULL: payload is the compact JWS) or B
+   (payload is the claims JSON, jws the detached JWS of the "jws" user
+   property). HB_OK: credited as hb_mon_beat would; HB_ERR_STATE: a replay
+   (no credit); HB_ERR_CRYPTO: bad header, typ, alg or signature;
+   HB_ERR_ARG: malformed (stats.bad), or no seq/boot_id in the claims;
+   HB_ERR_NOSPACE: scratch too small (counted as bad). */
+HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
+                                     const char *jws, size_t jws_len,
+                                     const hb_mon_sign *sg, uint32_t now_ms);
+#if defined(HEARTBEAT_MBEDTLS)
+/* The verify step with mbedTLS, for your hb_mon_verify_fn once it has found
+   the device's key: key is the HS256 secret, or the ES256 public key (PEM
+   with its NUL counted, or DER). 0 when the signature is valid; HB_ERR_CRYPTO
+   when not; HB_ERR_ARG for a bad key. The ES256 key is parsed on each call
+   (about as costly as the verify itself). */
+HEARTBEAT_DEF int hb_jwt_verify_beat(const hb_mon_jws *j, const unsigned char *key,
+                                     size_t key_len);
+#endif
+/* ---- end SIGNED BEATS in the monitor ---- */
+
+/* ---- SIGNED BEATS (functions) ---- */
+/* Carrier B: the detached JWS (BASE64URL(header) ".." BASE64URL(signature),
+   NUL-terminated) of the beat being published; *len (may be NULL) gets
+   its length. Valid only during the publish callback; NULL otherwise or
+   with carrier A. */
+HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len);
+/* The boot_id string the signed beats carry: cfg.boot_id_str, or the one
+   generated at each hb_start when neither it nor cfg.boot_id is given.
+   NULL when not signing, or when the boot_id is the number cfg.boot_id. */
+HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb);
+/* ---- end SIGNED BEATS ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer (HEARTBEAT_MBEDTLS) -------------------------
@@ -1163,6 +1416,21 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg);
    for NULL pointers. dst and src must not overlap. */
 HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
                                    size_t n, size_t *out_len);
+
+/* ---- SIGNED BEATS: the mbedTLS signer for them ----
+   Makes jwt a key holder for signed beats (no token, no clock): of cfg only
+   alg (HB_JWT_HS256 or HB_JWT_ES256), key, key_len, rng and rng_user are
+   read, with the same rules as hb_jwt_init. Then cfg.sign =
+   hb_jwt_sign_beat, cfg.sign_user = &jwt, cfg.sign_alg = the same alg.
+   HB_ERR_ARG for another alg or a bad key. hb_jwt_token on it returns
+   HB_ERR_STATE; hb_jwt_free frees it. */
+HEARTBEAT_DEF int    hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg);
+/* An hb_sign_fn over a jwt from hb_jwt_signer_init (or hb_jwt_init with
+   HS256/ES256): signs at once (never pending). ES256 is deterministic
+   (RFC 6979), raw r||s. Returns 0, or HB_ERR_ARG (alg is not the key's),
+   HB_ERR_STATE (not initialised), HB_ERR_CRYPTO. */
+HEARTBEAT_DEF int    hb_jwt_sign_beat(void *jwt, int alg, const char *input,
+                                      size_t len, unsigned char *sig, int again);
 #endif /* HEARTBEAT_MBEDTLS */
 
 #ifdef __cplusplus
@@ -1220,13 +1488,12 @@ HEARTBEAT_DEF int    hb_jwt_b64url(char *dst, size_t size, const void *src,
    accepted time positive and below 2^39, so (s >> 7) fits 32 bits. */
 #define HBI_SEC_SHIFT   74784816000LL
 
-/* HB_ERR_LAST_ counts on codes 0, -1, -2, ...: distinct (the case labels
-   below) and summing to 0 + -1 + ... + HB_ERR_LAST_, so nothing is skipped. */
-#define HBI_ERR_SUM(name, value, text) + (value)
-typedef char hbi_err_codes_contiguous[
-    (0 HB_ERROR_LIST(HBI_ERR_SUM)) == -(HB_ERR_LAST_ * (HB_ERR_LAST_ - 1)) / 2
-    ? 1 : -1];
-#undef HBI_ERR_SUM
+/* HB_ERR_LAST_ counts on codes 0, -1, -2, ... in list order: each code
+   is minus its index in the list (a compile error otherwise). */
+#define HBI_ERR_CHECK(name, value, text) \
+    typedef char hbi_err_in_order_##name[(value) == -(int)HBI_INDEX_##name ? 1 : -1];
+HB_ERROR_LIST(HBI_ERR_CHECK)
+#undef HBI_ERR_CHECK
 
 HEARTBEAT_DEF const char *hb_strerror(int err)
 {
@@ -1247,24 +1514,23 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
    nothing of the caller's needs to live in memory.) */
 static uint32_t hbi_utf8(const unsigned char *s, size_t n)
 {
-    unsigned c = s[0], lo = 0x80u, hi = 0xBFu;
-    size_t len, k;
-    uint32_t v;
-    if (c < 0x80u) return (uint32_t)c << 3 | 1u;
-    if (c < 0xC2u || c > 0xF4u) return 0;
-    len = c < 0xE0u ? 2u : c < 0xF0u ? 3u : 4u;
-    if (n < len) return 0;
-    if (c == 0xE0u) lo = 0xA0u;
-    else if (c == 0xEDu) hi = 0x9Fu;
-    else if (c == 0xF0u) lo = 0x90u;
-    else if (c == 0xF4u) hi = 0x8Fu;
-    if (s[1] < lo || s[1] > hi) return 0;
-    v = c & (0x7Fu >> len);
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0u) != 0x80u) return 0;
-        v = (v << 6) | (uint32_t)(s[k] & 0x3Fu);
-    }
-    return v << 3 | (uint32_t)len;
+    uint32_t c = s[0], v;
+    if (c < 0x80u) return c << 3 | 1u;
+    if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
+        return 0;
+    v = (c << 6 | (s[1] & 0x3Fu));
+    if (c < 0xE0u) return (v & 0x7FFu) << 3 | 2u;
+    /* the second byte's narrower ranges: no overlongs (E0, F0), no
+       surrogates (ED), nothing above U+10FFFF (F4) */
+    if ((c == 0xE0u && s[1] < 0xA0u) || (c == 0xEDu && s[1] > 0x9Fu) ||
+        (c == 0xF0u && s[1] < 0x90u) || (c == 0xF4u && s[1] > 0x8Fu) ||
+        n < 3u || (s[2] & 0xC0u) != 0x80u)
+        return 0;
+    v = v << 6 | (s[2] & 0x3Fu);
+    if (c < 0xF0u) return (v & 0xFFFFu) << 3 | 3u;
+    if (n < 4u || (s[3] & 0xC0u) != 0x80u) return 0;
+    v = v << 6 | (s[3] & 0x3Fu);
+    return (v & 0x1FFFFFu) << 3 | 4u;
 }
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
@@ -1867,7 +2133,7 @@ static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
 #endif
 {
 #if HBI_FAST
-    HB_MEMCPY(o, hbi_d2 + 2u * v, 2);
+    HB_MEMCPY(o, hbi_d2 + (size_t)v * 2u, 2);
 #else
     o[0] = (char)('0' + (char)(v / 10u));
     o[1] = (char)('0' + (char)(v % 10u));
@@ -2000,9 +2266,70 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
     w->internal_.len += (size_t)n + 2u;
 }
 
+/* ---- base64url (signed beats and the JWT signer) -------------------------- */
+/* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
+#define HBI_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
+
+static const char hbi_b64_alphabet[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* base64url of src[0..n) into dst, no padding, no NUL; returns the length.
+   Each group of 3 input bytes is read before its 4 output bytes are written,
+   so it also works in place when the input sits at the *end* of the output
+   area: src == dst + HBI_B64LEN(n) - n. (Group k writes up to
+   dst + 4k + 3 while the next unread byte is at dst + (E - n) + 3k + 3, and
+   E - n >= number of whole groups.) The token builder and the signed beats rely on this. */
+static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
+{
+    size_t i = 0, o = 0;
+    uint32_t v;
+    for (; n - i >= 3u; i += 3u) {
+        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8 | src[i + 2u];
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+        dst[o++] = hbi_b64_alphabet[(v >> 6) & 63u];
+        dst[o++] = hbi_b64_alphabet[v & 63u];
+    }
+    if (n - i == 1u) {
+        v = (uint32_t)src[i] << 16;
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+    } else if (n - i == 2u) {
+        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8;
+        dst[o++] = hbi_b64_alphabet[v >> 18];
+        dst[o++] = hbi_b64_alphabet[(v >> 12) & 63u];
+        dst[o++] = hbi_b64_alphabet[(v >> 6) & 63u];
+    }
+    return o;
+}
+
 /* ---- the service ----------------------------------------------------------- */
 
 typedef struct hb_service_internal hbi_state;
+
+/* ---- SIGNED BEATS: hooks into the service (code after hb_buf_size) ---- */
+#define HBI_SG_PENDING  1u  /* sg_state: a signature is pending */
+#define HBI_SG_SYNC     2u  /* sg_state: hb_stop's offline beat, no pending */
+#define HBI_SIGN_WAIT   1   /* hbi_build: the signer answered "pending" */
+/* HEARTBEAT_NO_SIGN (or HEARTBEAT_NO_OPTIONS) leaves the signed beats'
+   code to dead-code removal, as HBI_OPTIONS does for the options. */
+#if defined(HEARTBEAT_NO_SIGN)
+#  define HBI_SIGN_ON   0
+#else
+#  define HBI_SIGN_ON   HBI_OPTIONS
+#endif
+#define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->sign_alg != 0)
+static const char *hbi_sign_check(const hb_config *c);
+static void   hbi_sign_resolve(hbi_state *s);
+static void   hbi_sign_start(hbi_state *s);
+static void   hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms);
+static size_t hbi_sign_offset(const hbi_state *s, size_t size);
+static int    hbi_sign_begin(hbi_state *s, char *buf, size_t size, size_t *len);
+static int    hbi_sign_resume(hbi_state *s, char *buf);
+static int    hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len);
+static int    hbi_sign_poll(hbi_state *s, uint32_t now);
+static size_t hbi_sign_need(const hb_config *c, size_t n);
+/* ---- end SIGNED BEATS ---- */
 
 static void hbi_log(const hbi_state *s, int level, const char *msg, int err,
                     const char *detail)
@@ -2095,7 +2422,7 @@ static const char *hbi_check(const hb_config *c)
             return "user_props: not UTF-8, empty key or over 65535 bytes";
     }
     if (HBI_OPTIONS && c->poll_gap_ms > 0x7FFFFFFFu) return "poll_gap_ms";
-    return NULL;
+    return hbi_sign_check(c);   /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
@@ -2137,6 +2464,7 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     s->props.payload_format = 1;   /* the JSON writer emits valid UTF-8 only */
     s->props.user_props = s->cfg.n_user_props != 0 ? s->cfg.user_props : NULL;
     s->props.n_user_props = s->cfg.n_user_props;
+    hbi_sign_resolve(s);        /* SIGNED BEATS */
     s->state = HBI_ST_STOPPED;
     return HB_OK;
 }
@@ -2182,6 +2510,7 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
     if (!HBI_OPTIONS) return HB_OK;
+    hbi_sign_start(s);          /* SIGNED BEATS: a new boot_id, no pending job */
     if (s->cfg.flags & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
     /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
        first point is one interval away, as Go's time.Ticker does; with it,
@@ -2238,8 +2567,10 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
     }
     hbi_put(w, ",\"status\":", 10);
     hbi_string(w, status, HB_STRLEN(status));
-    hbi_put(w, ",\"jwt_token\":", 13);
-    hbi_string(w, tok, toklen);
+    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
+        hbi_put(w, ",\"jwt_token\":", 13);
+        hbi_string(w, tok, toklen);
+    }
     if (HBI_OPTIONS) {
         uint32_t f = c->flags;
         if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, s->seq);
@@ -2265,6 +2596,8 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
                                               ? -st->last_error
                                               : st->last_error));
         }
+        if (HBI_SIGNING(c) && t != NULL)    /* SIGNED BEATS: iat, exp */
+            hbi_sign_claims(w, t, c->interval_ms);
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
             w->internal_.depth = 1;
@@ -2291,6 +2624,15 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     const char *tok = "";
     size_t toklen = 0;
     hb_json w;
+    size_t off = 0;
+    int rc;
+    /* SIGNED BEATS: a pending signature is finished, not rebuilt; nothing
+       else is built meanwhile (hb_offline_message: HB_ERR_STATE) */
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
+        if (!s->busy || buf != s->cfg.buf) return HB_ERR_STATE;
+        s->sg_at = now;
+        return hbi_sign_after(s, buf, hbi_sign_resume(s, buf), len);
+    }
     /* uptime (up_hi:up_lo): each attempt adds the ticks since the last one
        (hb_start for the first) when that step is forward as a signed
        32-bit distance; a tick that went backwards adds nothing, so uptime
@@ -2329,9 +2671,17 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_TOKEN;
         if (tok == NULL) tok = "";
     }
-    hb_json_init(&w, buf, size);
+    if (HBI_SIGNING(&s->cfg)) off = hbi_sign_offset(s, size); /* SIGNED BEATS */
+    hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
-    return hb_json_finish(&w, len);
+    rc = hb_json_finish(&w, len);
+    if (rc != HB_OK || !HBI_SIGNING(&s->cfg)) return rc;
+    /* SIGNED BEATS: begin and after one after the other, not nested, to
+       keep hb_poll's stack */
+    s->sg_at = now;
+    rc = hbi_sign_begin(s, buf, size, len);
+    if (s->sg_end == 0) return HB_ERR_NOSPACE;
+    return hbi_sign_after(s, buf, rc, len);
 }
 
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
@@ -2342,6 +2692,14 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     s->busy = 1;
     rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
                    status != NULL ? status : s->status, &len);
+    if (rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: finished by a later poll */
+        if (s->state == HBI_ST_RUNNING) {
+            s->busy = 0;
+            return HB_OK;
+        }
+        s->sg_state = 0;        /* hb_stop from the signer: not published */
+        rc = HB_OK;
+    }
     s->seq++;
     s->stats.attempts++;
     if (s->state != HBI_ST_RUNNING) {
@@ -2373,6 +2731,10 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     case HB_ERR_TOKEN:
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_TOKEN, rc, NULL);
+        break;
+    case HB_ERR_CRYPTO:         /* SIGNED BEATS: the signer failed */
+        s->stats.fail_token++;
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_SIGN, rc, NULL);
         break;
     case HB_ERR_PUBLISH:
         s->stats.fail_publish++;
@@ -2431,6 +2793,10 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
         int32_t r = (int32_t)(s->retry_at - now);
         if (r < d) d = r;
     }
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {   /* SIGNED BEATS */
+        int32_t r = (int32_t)(s->sg_at - now);
+        if (r < d) d = r;
+    }
     return d > 0 ? (uint32_t)d : 0u;
 }
 
@@ -2443,7 +2809,9 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
    that hb_poll's own stack frame stays small. */
 static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
 {
-    uint32_t k = (now - s->grid) / s->cfg.interval_ms;
+    uint32_t late = now - s->grid;
+    /* on time (the usual case): no division */
+    uint32_t k = late < s->cfg.interval_ms ? 0u : late / s->cfg.interval_ms;
     s->busy = 1;
     s->grid += (k + 1u) * s->cfg.interval_ms;
     s->due = s->grid;
@@ -2487,7 +2855,7 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
        which hb_poll's own answer (at most interval + jitter < 2^31)
        guarantees. */
     d = (int32_t)(s->due - now_ms);
-    if (d > 0 && (s->pending | s->busy) == 0 &&
+    if (d > 0 && (s->pending | s->busy | s->sg_state) == 0 &&   /* SIGNED BEATS: sg_state */
         (uint32_t)d <= s->cfg.interval_ms + s->cfg.jitter_ms &&
         !(HBI_OPTIONS && s->cfg.poll_gap_ms != 0))
         return (uint32_t)d;
@@ -2495,6 +2863,10 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
     if (HBI_OPTIONS && s->cfg.poll_gap_ms != 0) {
         hbi_poll_gap(s, now_ms);
         if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
+    }
+    if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {     /* SIGNED BEATS */
+        if (hbi_sign_poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
+        return hbi_wait(s, now_ms);
     }
     if (d <= 0) {
         hbi_advance(s, now_ms);
@@ -2517,6 +2889,9 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (hb == NULL) return;
     s = &hb->internal_;
     if (s->state != HBI_ST_RUNNING) return;
+    /* SIGNED BEATS: a pending beat is dropped; the offline beat must be
+       signed at once (the service stops, nobody polls to finish it) */
+    if (!s->busy) s->sg_state = HBI_SG_SYNC;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
     if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
@@ -2525,12 +2900,14 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     }
     s->state = HBI_ST_STOPPED;
     s->pending = 0;
+    if (!s->busy) s->sg_state = 0;  /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_beat_now(hb_service *hb, uint32_t now_ms)
 {
     if (hb == NULL) return HB_ERR_ARG;
-    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy)
+    if (hb->internal_.state != HBI_ST_RUNNING || hb->internal_.busy ||
+        hb->internal_.sg_state != 0)    /* SIGNED BEATS: one beat at a time */
         return HB_ERR_STATE;
     return hbi_attempt(&hb->internal_, now_ms, NULL);
 }
@@ -2582,7 +2959,10 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
     /* clock, token and fields run under the guard: no recursion, no beat */
     hb->internal_.busy = 1;
+    if (hb->internal_.sg_state == 0)         /* SIGNED BEATS: sign at once */
+        hb->internal_.sg_state = HBI_SG_SYNC;
     rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
+    if (hb->internal_.sg_state == HBI_SG_SYNC) hb->internal_.sg_state = 0;
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     /* its properties (for the Will) stay readable until the next beat */
@@ -2611,6 +2991,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
     s.stats.last_error = HB_ERR_LAST_;
     HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
+    hbi_sign_resolve(&s);                /* SIGNED BEATS: the claims' fields */
     t.sec = HBI_SEC_MAX - 1439LL * 60;
     t.nsec = 999999999u;
     t.utc_offset_min = 1439;
@@ -2625,6 +3006,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
         if (hb_json_finish(&w, &n) != HB_OK) return 0;
         if (n > len) len = n;
     }
+    if (HBI_SIGNING(cfg)) return hbi_sign_need(cfg, len);   /* SIGNED BEATS */
     room = len + 1u;
     return room + token_len < room ? 0 : room + token_len;
 }
@@ -2743,6 +3125,13 @@ HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
 
 static const char hbi_mon_msg_bad[] = "heartbeat monitor: bad beat ignored";
 static const char hbi_mon_msg_full[] = "heartbeat monitor: table full, beat not stored";
+/* Words the device side also uses, as arrays of their own: a string
+   literal shared with device code would pull this whole block's literal
+   pool into every device build (the linker keeps a merged pool whole). */
+static const char hbi_mon_w_true[] = "true";
+static const char hbi_mon_w_false[] = "false";
+static const char hbi_mon_w_null[] = "null";
+static const char hbi_mon_w_offline[] = "offline";
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define HBI_MON_INLINE static inline __attribute__((always_inline))
@@ -3146,9 +3535,9 @@ static int hbi_mon_skip(hbi_mon_rd *r, int depth)
     if (r->p >= r->e) return hbi_mon_fail(r, "truncated");
     switch (*r->p) {
     case '"': return hbi_mon_str(r, &s, &n, &esc);
-    case 't': return hbi_mon_lit(r, "true", 4);
-    case 'f': return hbi_mon_lit(r, "false", 5);
-    case 'n': return hbi_mon_lit(r, "null", 4);
+    case 't': return hbi_mon_lit(r, hbi_mon_w_true, 4);
+    case 'f': return hbi_mon_lit(r, hbi_mon_w_false, 5);
+    case 'n': return hbi_mon_lit(r, hbi_mon_w_null, 4);
     case '{': case '[': {
         char close = *r->p == '{' ? '}' : ']';
         int obj = close == '}';
@@ -3305,7 +3694,7 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     HBI_MON_SKIP(",\"status\":");
     if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
     in->flags |= HB_MON_HAS_STATUS;
-    if (hb_mon_id_equal(in->status, in->status_len, esc, "offline", 7))
+    if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
         in->flags |= HB_MON_OFFLINE_STATUS;
     if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
     HBI_MON_SKIP(",\"jwt_token\":");
@@ -3393,7 +3782,7 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             bit = HB_MON_HAS_STATUS;
             if (info->flags & bit) goto twice;
             if (hbi_mon_str(&r, &info->status, &info->status_len, &vesc) != 0) goto bad;
-            if (hb_mon_id_equal(info->status, info->status_len, vesc, "offline", 7))
+            if (hb_mon_id_equal(info->status, info->status_len, vesc, hbi_mon_w_offline, 7))
                 info->flags |= HB_MON_OFFLINE_STATUS;
         } else if (HBI_MON_KEY("timestamp")) {
             bit = HB_MON_HAS_TIME;
@@ -3439,9 +3828,9 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             info->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, vesc));
         } else if (HBI_MON_KEY("clock_synced")) {
             if (r.p < r.e && *r.p == 'f') {
-                if (hbi_mon_lit(&r, "false", 5) != 0) goto bad;
+                if (hbi_mon_lit(&r, hbi_mon_w_false, 5) != 0) goto bad;
                 info->flags |= HB_MON_UNSYNCED;
-            } else if (hbi_mon_lit(&r, "true", 4) != 0) {
+            } else if (hbi_mon_lit(&r, hbi_mon_w_true, 4) != 0) {
                 goto bad;
             }
         } else if (hbi_mon_skip(&r, 1) != 0) {
@@ -4241,36 +4630,253 @@ HEARTBEAT_DEF int hb_mon_get_stats(const hb_mon *m, hb_mon_stats *out)
     return HB_OK;
 }
 
+/* Names as arrays of their own (see hbi_mon_w_true): no literal pool. */
+static const char hbi_mon_state_names[5][8] = {
+    "none", "alive", "suspect", "dead", "offline"
+};
+static const char hbi_mon_event_names[10][11] = {
+    "unknown", "new", "alive", "suspect", "dead", "offline", "reboot",
+    "outage", "outage_end", "full"
+};
+
 HEARTBEAT_DEF const char *hb_mon_state_name(int state)
 {
-    switch (state) {
-    case HB_MON_ALIVE: return "alive";
-    case HB_MON_SUSPECT: return "suspect";
-    case HB_MON_DEAD: return "dead";
-    case HB_MON_OFFLINE: return "offline";
-    default: return "none";
-    }
+    return hbi_mon_state_names[state >= HB_MON_ALIVE && state <= HB_MON_OFFLINE ? state : 0];
 }
 
 HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 {
-    switch (type) {
-    case HB_MON_EV_NEW: return "new";
-    case HB_MON_EV_ALIVE: return "alive";
-    case HB_MON_EV_SUSPECT: return "suspect";
-    case HB_MON_EV_DEAD: return "dead";
-    case HB_MON_EV_OFFLINE: return "offline";
-    case HB_MON_EV_REBOOT: return "reboot";
-    case HB_MON_EV_OUTAGE: return "outage";
-    case HB_MON_EV_OUTAGE_END: return "outage_end";
-    case HB_MON_EV_FULL: return "full";
-    default: return "unknown";
-    }
+    return hbi_mon_event_names[type >= HB_MON_EV_NEW && type <= HB_MON_EV_FULL ? type : 0];
 }
 
 #undef HBI_MON_MAGIC
 #undef HBI_MON_EMPTY
 #undef HBI_MON_TOMB
+/* ---- SIGNED BEATS in the monitor ---------------------------------------- */
+static int hbi_b64val(unsigned c)
+{
+    if (c >= 'A' && c <= 'Z') return (int)(c - 'A');
+    if (c >= 'a' && c <= 'z') return (int)(c - 'a') + 26;
+    if (c >= '0' && c <= '9') return (int)(c - '0') + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+/* base64url (no padding, canonical: unused low bits zero) of s[0..n) into
+   out; the length, or -1 for bad input or no room. */
+static long hbi_b64dec(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+    size_t i, o = 0;
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    if (n % 4u == 1u) return -1;
+    for (i = 0; i < n; i++) {
+        int v = hbi_b64val((unsigned char)s[i]);
+        if (v < 0) return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6u;
+        if (bits >= 8u) {
+            bits -= 8u;
+            if (o >= cap) return -1;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1u;
+        }
+    }
+    return acc != 0 ? -1 : (long)o;
+}
+
+/* "exp" of the claims' top level (integer), if any. */
+static int hbi_sign_find_exp(const char *p, size_t n, int64_t *exp)
+{
+    hbi_mon_rd r;
+    r.p = p; r.e = p + n; r.why = NULL;
+    hbi_mon_ws(&r);
+    if (r.p >= r.e || *r.p++ != '{') return 0;
+    for (;;) {
+        const char *k;
+        size_t kn;
+        int esc, neg = 0;
+        uint64_t u;
+        hbi_mon_ws(&r);
+        if (hbi_mon_str(&r, &k, &kn, &esc) != 0) return 0;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p++ != ':') return 0;
+        hbi_mon_ws(&r);
+        if (!esc && kn == 3 && hbi_mon_eq(k, "exp", 3)) {
+            if (r.p < r.e && *r.p == '-') { neg = 1; r.p++; }
+            if (hbi_mon_uint(&r, (uint64_t)INT64_MAX, &u, NULL, NULL) != 0) return 0;
+            *exp = neg ? -(int64_t)u : (int64_t)u;
+            return 1;
+        }
+        if (hbi_mon_skip(&r, 1) != 0) return 0;
+        hbi_mon_ws(&r);
+        if (r.p >= r.e || *r.p != ',') return 0;
+        r.p++;
+    }
+}
+
+HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
+                                     const char *jws, size_t jws_len,
+                                     const hb_mon_sign *sg, uint32_t now_ms)
+{
+    static const char pre[] = "{\"alg\":\"", mid[] = "\",\"typ\":\"hb+jwt\",\"kid\":\"";
+    hbi_mon *s;
+    hb_mon_info info;
+    hb_mon_jws j;
+    unsigned char hdr[160], sig[64];
+    const char *h, *d1, *d2, *end, *claims, *why = NULL;
+    size_t hn, sn, cn, i;
+    long k;
+    int rc, err = HB_ERR_ARG;
+    uint32_t ignored;
+    int64_t exp;
+
+    if (!hbi_mon_ok(m) || sg == NULL || sg->verify == NULL || payload == NULL ||
+        (jws == NULL && jws_len != 0))
+        return HB_ERR_ARG;
+    s = &m->internal_;
+    if (s->busy) return HB_ERR_STATE;
+    if (len > 65536u || jws_len > 65536u) { why = "signed: over 65536 bytes"; goto bad; }
+    /* the three parts: header, claims (A) or none (B), signature */
+    if (jws == NULL) { h = payload; end = payload + len; }
+    else { h = jws; end = jws + jws_len; }
+    d1 = h;
+    while (d1 < end && *d1 != '.') d1++;
+    d2 = d1 < end ? d1 + 1 : end;
+    while (d2 < end && *d2 != '.') d2++;
+    if (d2 >= end || (jws != NULL && d2 != d1 + 1) || (jws == NULL && d2 == d1 + 1)) {
+        why = "signed: not a JWS";
+        goto bad;
+    }
+    for (i = 0; d2 + 1 + i < end; i++)
+        if (d2[1 + i] == '.') { why = "signed: not a JWS"; goto bad; }
+    /* the header: exactly heartbeat.h's, typ hb+jwt */
+    k = hbi_b64dec(h, (size_t)(d1 - h), hdr, sizeof hdr);
+    hn = k < 0 ? 0 : (size_t)k;
+    if (k < 0 || hn < 40u || hn > 39u + HB_SIGN_KID_MAX ||
+        !hbi_mon_eq((const char *)hdr, pre, 8) ||
+        !hbi_mon_eq((const char *)hdr + 13, mid, 24) ||
+        hdr[hn - 2u] != '"' || hdr[hn - 1u] != '}') {
+        why = "signed: header is not hb+jwt";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    if (hbi_mon_eq((const char *)hdr + 8, "ES256", 5)) j.alg = HB_SIGN_ES256;
+    else if (hbi_mon_eq((const char *)hdr + 8, "HS256", 5)) j.alg = HB_SIGN_HS256;
+    else { why = "signed: alg"; err = HB_ERR_CRYPTO; goto badsig; }
+    j.kid = (const char *)hdr + 37;
+    j.kid_len = hn - 39u;
+    for (i = 0; i < j.kid_len; i++) {
+        unsigned ch = (unsigned char)j.kid[i];
+        if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\') {
+            why = "signed: kid";
+            err = HB_ERR_CRYPTO;
+            goto badsig;
+        }
+    }
+    k = hbi_b64dec(d2 + 1, (size_t)(end - d2 - 1), sig, sizeof sig);
+    sn = k < 0 ? 0 : (size_t)k;
+    if (k < 0 || sn != (j.alg == HB_SIGN_ES256 ? 64u : 32u)) {
+        why = "signed: signature length";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    /* the claims and the signing input */
+    if (jws == NULL) {
+        size_t pn = (size_t)(d2 - d1 - 1);
+        if (sg->scratch == NULL || pn / 4u * 3u + 2u > sg->scratch_size) {
+            why = "signed: scratch too small";
+            err = HB_ERR_NOSPACE;
+            goto bad;
+        }
+        k = hbi_b64dec(d1 + 1, pn, (unsigned char *)sg->scratch, sg->scratch_size);
+        if (k < 0) { why = "signed: claims not base64url"; goto bad; }
+        claims = sg->scratch;
+        cn = (size_t)k;
+        j.input = payload;
+        j.input_len = (size_t)(d2 - payload);
+    } else {
+        size_t hl = (size_t)(d1 - h), need = hl + 1u + HBI_B64LEN(len);
+        if (sg->scratch == NULL || len >= 65536u || need > sg->scratch_size) {
+            why = "signed: scratch too small";
+            err = HB_ERR_NOSPACE;
+            goto bad;
+        }
+        HB_MEMCPY(sg->scratch, h, hl);
+        sg->scratch[hl] = '.';
+        hbi_b64url(sg->scratch + hl + 1u, (const unsigned char *)payload, len);
+        claims = payload;
+        cn = len;
+        j.input = sg->scratch;
+        j.input_len = need;
+    }
+    rc = hb_mon_parse(claims, cn, &info);
+    if (rc != HB_OK) { why = info.why; goto bad; }
+    if ((info.flags & (HB_MON_HAS_SEQ | HB_MON_HAS_BOOT)) !=
+        (HB_MON_HAS_SEQ | HB_MON_HAS_BOOT)) {
+        why = "signed: no seq or boot_id";
+        goto bad;
+    }
+    j.id = info.id;
+    j.id_len = info.id_len;
+    j.id_escaped = (info.flags & HB_MON_ID_ESCAPED) != 0;
+    j.sig = sig;
+    j.sig_len = sn;
+    s->busy = 1;                 /* the callback may not re-enter */
+    rc = sg->verify(sg->user, &j);
+    s->busy = 0;
+    if (rc != 0) {
+        why = "signed: bad signature";
+        err = HB_ERR_CRYPTO;
+        goto badsig;
+    }
+    /* replays: expired (when we know the time), or not newer in this boot */
+    if (s->has_wall && hbi_sign_find_exp(claims, cn, &exp) &&
+        (s->wall_base + (int64_t)now_ms) / 1000 > exp + (int64_t)sg->leeway_s)
+        goto replay;
+    {
+        int found;
+        uint32_t coll = 0, idx;
+        int esc = (info.flags & HB_MON_ID_ESCAPED) != 0;
+        idx = hbi_mon_find(s, hb_mon_id_hash(info.id, info.id_len, esc), info.id,
+                           info.id_len, esc, &found, &coll);
+        if (found) {
+            const hb_mon_slot *sl = &s->cfg.slots[idx];
+            /* same boot: only a higher seq is news; a session restart
+               without a new boot_id is not possible for signed beats
+               (hb_start draws a new one) */
+            if (sl->boot == hbi_mon_boot16(info.boot_hash) &&
+                (sl->state & HBI_MON_F_SEQ) && info.seq <= sl->seq)
+                goto replay;
+        }
+    }
+    ignored = s->st.ignored;
+    rc = hb_mon_arrival(m, &info, now_ms);
+    if (rc == HB_OK && s->st.ignored != ignored) {
+        s->st.replays++;         /* the previous boot: arrival ignored it */
+        return HB_ERR_STATE;
+    }
+    return rc;
+replay:
+    s->st.beats++;
+    s->st.ignored++;
+    s->st.replays++;
+    s->now = now_ms;
+    return HB_ERR_STATE;
+badsig:
+    s->st.bad_sig++;
+    s->now = now_ms;
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, err, why);
+    return err;
+bad:
+    s->st.bad++;
+    s->now = now_ms;
+    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, err, why);
+    return err;
+}
+/* ---- end SIGNED BEATS in the monitor ---- */
+
 #undef HBI_MON_NONE
 #undef HBI_MON_MAXLEN
 #undef HBI_MON_DEPTH
@@ -4283,6 +4889,295 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #undef HBI_MON_PREFETCH
 #undef HBI_MON_INLINE
 /* ---- end MONITOR implementation ---- */
+
+/* ========================================================================
+   ---- SIGNED BEATS ----
+   The claims are the beat as hbi_write makes it (no "jwt_token"; seq,
+   boot_id, uptime_ms, interval_ms forced on; iat/exp when synced). In
+   cfg.buf, the signature's bytes are laid out so that nothing is copied
+   twice and no second buffer is needed:
+     carrier A: [header.claims][.][signature]          all base64url
+     carrier B: [claims JSON][NUL][header.claims][.][signature]
+                then [header][..][signature] over the middle: the detached
+                JWS, while the payload stays the JSON at buf[0].
+   The claims JSON of carrier A is written a quarter of the free room
+   ahead of where its base64url goes and encoded in place (hbi_b64url
+   reads each group before writing it); the raw signature sits at the end
+   of its base64url area and is encoded in place the same way. While the
+   signer answers "pending", everything stays in cfg.buf and hb_poll only
+   calls the signer again.
+   ======================================================================== */
+
+/* The header's JSON is 39 bytes plus the kid:
+   {"alg":"ES256","typ":"hb+jwt","kid":"<kid>"} */
+#define HBI_SIGN_HDR_FIXED 39u
+
+static size_t hbi_sign_siglen(int alg) { return alg == HB_SIGN_ES256 ? 64u : 32u; }
+
+static size_t hbi_sign_hdrlen(const hb_config *c)
+{
+    return HBI_B64LEN(HBI_SIGN_HDR_FIXED + HB_STRLEN(c->sign_kid));
+}
+
+/* The buffer a signed beat with claims of n bytes needs (0: too big). */
+static size_t hbi_sign_need(const hb_config *c, size_t n)
+{
+    size_t sl = HBI_B64LEN(hbi_sign_siglen(c->sign_alg)), need;
+    if (c->sign_kid == NULL || n >= SIZE_MAX / 4u - 1024u) return 0;
+    need = hbi_sign_hdrlen(c) + 1u + HBI_B64LEN(n) + 1u + sl + 1u;
+    if (c->sign_carrier == HB_CARRIER_B) need += n + 1u;
+    return need;
+}
+
+static const char *hbi_sign_check(const hb_config *c)
+{
+    size_t n, i;
+    if (c->sign_alg == HB_SIGN_NONE) {
+        if (c->sign != NULL || c->sign_kid != NULL || c->sign_user != NULL ||
+            c->sign_carrier != 0)
+            return "sign_alg: 0, yet sign fields are set";
+        return NULL;
+    }
+    if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
+    if (!HBI_SIGN_ON) return "sign_alg: built with HEARTBEAT_NO_SIGN";
+    if (c->sign_alg != HB_SIGN_ES256 && c->sign_alg != HB_SIGN_HS256)
+        return "sign_alg";
+    if (c->sign == NULL) return "sign";
+    if (c->sign_kid == NULL) return "sign_kid: NULL";
+    n = hbi_strnlen(c->sign_kid, HB_SIGN_KID_MAX);
+    if (n == 0 || n > HB_SIGN_KID_MAX) return "sign_kid: not 1..64 bytes";
+    for (i = 0; i < n; i++) {
+        unsigned ch = (unsigned char)c->sign_kid[i];
+        if (ch < 0x21u || ch > 0x7Eu || ch == '"' || ch == '\\')
+            return "sign_kid: not printable ASCII without \" and \\";
+    }
+    if (c->sign_carrier != HB_CARRIER_A && c->sign_carrier != HB_CARRIER_B)
+        return "sign_carrier";
+    if (c->token != NULL) return "token: no bearer token in signed beats";
+    if (c->sign_carrier == HB_CARRIER_B && c->n_user_props > HB_SIGN_B_PROPS)
+        return "n_user_props: at most 2 besides carrier B's jws";
+    if (c->boot_id_str == NULL && c->boot_id == 0 && c->rand == NULL)
+        return "rand: needed to make the boot_id of signed beats";
+    return NULL;
+}
+
+/* Carrier B: the beat's MQTT 5 user properties are "jws" and then yours. */
+static void hbi_sign_props(hbi_state *s)
+{
+    size_t i;
+    s->sg_props[0].key = "jws";
+    s->sg_props[0].value = s->sg_jws;
+    s->sg_props[0].value_len = s->sg_jws_len;
+    for (i = 0; i < s->cfg.n_user_props && i < HB_SIGN_B_PROPS; i++)
+        s->sg_props[i + 1u] = s->cfg.user_props[i];
+    s->props.user_props = s->sg_props;
+    s->props.n_user_props = i + 1u;
+}
+
+/* hb_init's defaults: the claims every signed beat carries, and carrier
+   A's content type. */
+static void hbi_sign_resolve(hbi_state *s)
+{
+    hb_config *c = &s->cfg;
+    if (!HBI_SIGNING(c)) return;
+    if (c->sign_carrier == HB_CARRIER_A && c->content_type == NULL)
+        s->props.content_type = "application/jwt";
+    c->flags |= HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
+    if (c->sign_user == NULL) c->sign_user = c->user;
+    if (c->boot_id_str == NULL && c->boot_id == 0) {
+        HB_MEMSET(s->boot_hex, '0', 16);
+        s->boot_hex[16] = '\0';
+        c->boot_id_str = s->boot_hex;   /* filled by each hb_start */
+    }
+}
+
+/* hb_start: no job pending; a generated boot_id is drawn anew, because seq
+   and uptime_ms restart with each hb_start and (boot_id, seq) must never
+   repeat for a verifier's replay check. */
+static void hbi_sign_start(hbi_state *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint32_t r[2];
+    int i;
+    s->sg_state = 0;
+    s->sg_jws_len = 0;
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.boot_id_str != s->boot_hex) return;
+    r[0] = s->cfg.rand(s->cfg.user);
+    r[1] = s->cfg.rand(s->cfg.user);
+    for (i = 0; i < 16; i++)
+        s->boot_hex[i] = hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];
+    s->boot_hex[16] = '\0';
+}
+
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
+{
+    int64_t v[2];
+    int i;
+    /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
+       the bound only keeps the sum below from overflowing */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+        hbi_fail(w, HB_ERR_RANGE);
+        return;
+    }
+    v[0] = t->sec;
+    /* ceil(1.5 * i / 1000) in 32-bit arithmetic (no 64-bit division on the
+       beat path): 3 * (i / 2000) + ceil(3 * (i % 2000) / 2000) */
+    v[1] = t->sec + (int64_t)(3u * (interval_ms / 2000u) +
+                              (3u * (interval_ms % 2000u) + 1999u) / 2000u);
+    for (i = 0; i < 2; i++) {
+        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
+        if (v[i] < 0) hbi_put(w, "-", 1);
+        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
+                                        : (uint64_t)v[i]);
+    }
+}
+
+/* Where hbi_build writes the claims JSON in a buffer of size bytes. */
+static size_t hbi_sign_offset(const hbi_state *s, size_t size)
+{
+    size_t h = hbi_sign_hdrlen(&s->cfg) + 1u;
+    if (s->cfg.sign_carrier == HB_CARRIER_B) return 0;
+    if (size <= h) return size;             /* no room: the writer fails */
+    return h + (size - h) / 4u;
+}
+
+/* The signer's answer: pending, failed, or done (then the message is put
+   together: carrier A's ".signature", carrier B's detached JWS). */
+static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t sl = hbi_sign_siglen(c->sign_alg), e = s->sg_end, at;
+    const unsigned char *sig =
+        (const unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl;
+    if (rc > 0 && s->busy && s->sg_state != HBI_SG_SYNC) {
+        uint32_t wait = (uint32_t)rc;
+        s->sg_state = HBI_SG_PENDING;
+        s->sg_at += wait < c->interval_ms ? wait : c->interval_ms; /* was now */
+        return HBI_SIGN_WAIT;
+    }
+    s->sg_state = 0;
+    if (rc != 0) {
+        buf[0] = '\0';
+        *len = 0;
+        return HB_ERR_CRYPTO;
+    }
+    if (c->sign_carrier == HB_CARRIER_A) {
+        buf[e] = '.';
+        at = e + 1u + hbi_b64url(buf + e + 1u, sig, sl);
+        buf[at] = '\0';
+        *len = at;
+    } else {
+        at = s->sg_in + hbi_sign_hdrlen(c);
+        buf[at++] = '.';
+        buf[at++] = '.';
+        at += hbi_b64url(buf + at, sig, sl);    /* sig is >= 22 bytes ahead */
+        buf[at] = '\0';
+        s->sg_jws = buf + s->sg_in;
+        s->sg_jws_len = at - s->sg_in;
+        hbi_sign_props(s);
+        *len = s->sg_plen;
+    }
+    return HB_OK;
+}
+
+/* The claims JSON (*len bytes) is at buf + hbi_sign_offset(): make the
+   signing input and ask the signer; its answer is returned. No room:
+   s->sg_end = 0, nothing asked. */
+static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
+                                       size_t *len)
+{
+    const hb_config *c = &s->cfg;
+    size_t n = *len, kl = HB_STRLEN(c->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
+    size_t hl = HBI_B64LEN(hj), b, e, need, sl = c->sign_alg == HB_SIGN_ES256 ? 64u : 32u;
+    /* hbi_sign_offset's answer, from hl (no deeper call: hb_poll's stack) */
+    size_t off = c->sign_carrier == HB_CARRIER_B ? 0u : hl + 1u + (size - hl - 1u) / 4u;
+    char *h;
+    s->sg_jws_len = 0;
+    s->sg_end = 0;
+    need = n >= SIZE_MAX / 4u - 1024u ? 0u
+         : hl + 1u + HBI_B64LEN(n) + 1u + HBI_B64LEN(sl) + 1u +
+           (c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u);   /* = hbi_sign_need */
+    if (need == 0 || need > size) {
+        buf[0] = '\0';
+        *len = 0;
+        return HB_ERR_NOSPACE;
+    }
+    b = c->sign_carrier == HB_CARRIER_B ? n + 1u : 0u;
+    e = b + hl + 1u + HBI_B64LEN(n);
+    if (c->sign_carrier == HB_CARRIER_A) {
+        /* in place: the JSON must lie a group count ahead (it does, given
+           the room checked above; checked again, cheaply) */
+        if (off - (hl + 1u) < (n + 2u) / 3u) {
+            buf[0] = '\0';
+            *len = 0;
+            return HB_ERR_NOSPACE;
+        }
+        hbi_b64url(buf + hl + 1u, (const unsigned char *)buf + off, n);
+    } else {
+        hbi_b64url(buf + b + hl + 1u, (const unsigned char *)buf, n);
+    }
+    /* the header: exact bytes, kid checked by hb_init (no escaping) */
+    h = buf + b + hl - hj;
+    HB_MEMCPY(h, "{\"alg\":\"", 8);
+    HB_MEMCPY(h + 8, c->sign_alg == HB_SIGN_ES256 ? "ES256" : "HS256", 5);
+    HB_MEMCPY(h + 13, "\",\"typ\":\"hb+jwt\",\"kid\":\"", 24);
+    HB_MEMCPY(h + 37, c->sign_kid, kl);
+    HB_MEMCPY(h + 37 + kl, "\"}", 2);
+    hbi_b64url(buf + b, (const unsigned char *)h, hj);
+    buf[b + hl] = '.';
+    s->sg_in = b;
+    s->sg_end = e;
+    s->sg_plen = n;
+    return c->sign(c->sign_user, c->sign_alg, buf + b, e - b,
+                   (unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl, 0);
+}
+
+/* A later poll: the signer again, on the same input; its answer. */
+static HBI_NOINLINE int hbi_sign_resume(hbi_state *s, char *buf)
+{
+    const hb_config *c = &s->cfg;
+    size_t sl = hbi_sign_siglen(c->sign_alg);
+    return c->sign(c->sign_user, c->sign_alg, buf + s->sg_in,
+                   s->sg_end - s->sg_in,
+                   (unsigned char *)buf + s->sg_end + 1u + HBI_B64LEN(sl) - sl, 1);
+}
+
+/* hb_poll while a signature is pending: a grid point that comes due
+   meanwhile is skipped (counted in missed; the grid stays). 1 when the
+   signer's wait is over: hb_poll then asks it again (through hbi_attempt,
+   called from hb_poll itself so that the stack stays as deep as a beat's). */
+static HBI_NOINLINE int hbi_sign_poll(hbi_state *s, uint32_t now)
+{
+    if ((int32_t)(now - s->due) >= 0) {
+        hbi_advance(s, now);
+        s->stats.missed++;
+        hbi_log(s, HB_LOG_WARN, HB_MSG_MISSED, 0, "signer still busy");
+    }
+    return s->state == HBI_ST_RUNNING && s->sg_state == HBI_SG_PENDING &&
+           (int32_t)(now - s->sg_at) >= 0;
+}
+
+HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
+{
+    const hbi_state *s;
+    if (len != NULL) *len = 0;
+    if (hb == NULL || !hbi_inited(hb)) return NULL;
+    s = &hb->internal_;
+    if (!HBI_SIGNING(&s->cfg) || s->cfg.sign_carrier != HB_CARRIER_B ||
+        !s->props_live || s->sg_jws_len == 0)
+        return NULL;
+    if (len != NULL) *len = s->sg_jws_len;
+    return s->sg_jws;
+}
+
+HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb)
+{
+    if (hb == NULL || !hbi_inited(hb) || !HBI_SIGNING(&hb->internal_.cfg))
+        return NULL;
+    return hb->internal_.cfg.boot_id_str;
+}
+/* ---- end SIGNED BEATS ---- */
 
 #if defined(HEARTBEAT_MBEDTLS)
 /* ---- the built-in JWT signer ------------------------------------------- */
@@ -4323,48 +5218,15 @@ HEARTBEAT_DEF const char *hb_mon_event_name(int type)
 #endif
 
 #define HBI_JWT_MAGIC    0x4A575431u  /* "JWT1" */
+#define HBI_JWT_MAGIC_SG 0x4A575331u  /* "JWS1": hb_jwt_signer_init, no token */
 #define HBI_JWT_SIG_MAX  512u         /* RSA-4096 */
 #define HBI_JWT_RSA_MIN  2048u        /* bits, RFC 7518 3.3 */
 #define HBI_JWT_RSA_MAX  4096u
 #define HBI_JWT_HS_MIN   32u          /* bytes, RFC 7518 3.2 */
 #define HBI_JWT_JTI_BYTES 16u
-/* base64url length of n bytes, no padding. Only for n < SIZE_MAX / 4 * 3. */
-#define HBI_JWT_B64LEN(n) ((n) / 3u * 4u + ((n) % 3u ? (n) % 3u + 1u : 0u))
+#define HBI_JWT_B64LEN(n) HBI_B64LEN(n)
 
 typedef struct hb_jwt_internal hbi_jwt_state;
-
-static const char hbi_jwt_b64_alphabet[65] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* base64url of src[0..n) into dst, no padding, no NUL; returns the length.
-   Each group of 3 input bytes is read before its 4 output bytes are written,
-   so it also works in place when the input sits at the *end* of the output
-   area: src == dst + HBI_JWT_B64LEN(n) - n. (Group k writes up to
-   dst + 4k + 3 while the next unread byte is at dst + (E - n) + 3k + 3, and
-   E - n >= number of whole groups.) The token builder relies on this. */
-static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
-{
-    size_t i = 0, o = 0;
-    uint32_t v;
-    for (; n - i >= 3u; i += 3u) {
-        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8 | src[i + 2u];
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 6) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[v & 63u];
-    }
-    if (n - i == 1u) {
-        v = (uint32_t)src[i] << 16;
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-    } else if (n - i == 2u) {
-        v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1u] << 8;
-        dst[o++] = hbi_jwt_b64_alphabet[v >> 18];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 12) & 63u];
-        dst[o++] = hbi_jwt_b64_alphabet[(v >> 6) & 63u];
-    }
-    return o;
-}
 
 HEARTBEAT_DEF int hb_jwt_b64url(char *dst, size_t size, const void *src,
                                 size_t n, size_t *out_len)
@@ -4508,6 +5370,14 @@ static int hbi_jwt_load_key(hbi_jwt_state *in)
 #endif
 }
 
+/* SIGNED BEATS: the clock of a beat signer, which makes no tokens. */
+static int hbi_jwt_no_clock(void *user, hb_time *now)
+{
+    (void)user;
+    (void)now;
+    return -1;
+}
+
 /* Checks the config and resolves its defaults into in->cfg. */
 static int hbi_jwt_check(hb_jwt_config *c)
 {
@@ -4566,8 +5436,9 @@ HEARTBEAT_DEF void hb_jwt_free(hb_jwt *jwt)
     hbi_jwt_state *in;
     if (jwt == NULL) return;
     in = &jwt->internal_;
-    if (in->magic == HBI_JWT_MAGIC) {
+    if (in->magic == HBI_JWT_MAGIC || in->magic == HBI_JWT_MAGIC_SG)
         mbedtls_pk_free(&in->pk);
+    if (in->magic == HBI_JWT_MAGIC) {
         /* The token is a bearer credential until it expires. */
         mbedtls_platform_zeroize(in->cfg.buf, in->cfg.buf_size);
     }
@@ -4634,11 +5505,10 @@ static int hbi_jwt_put_json(hbi_jwt_state *in, size_t *pos, int claims,
     return HB_OK;
 }
 
-/* Signs buf[0..n) into sig; *sig_len gets the length. */
-static int hbi_jwt_sign(hbi_jwt_state *in, size_t n,
+/* Signs msg[0..n) into sig; *sig_len gets the length. */
+static int hbi_jwt_sign(hbi_jwt_state *in, const unsigned char *msg, size_t n,
                         unsigned char *sig, size_t *sig_len)
 {
-    const unsigned char *msg = (const unsigned char *)in->cfg.buf;
     unsigned char hash[32];
     int rc;
     if (in->cfg.alg == HB_JWT_HS256) {
@@ -4736,7 +5606,7 @@ static int hbi_jwt_mint(hbi_jwt_state *in, int64_t now)
     want = c->alg == HB_JWT_HS256 ? 32u
          : c->alg == HB_JWT_ES256 ? 64u : mbedtls_pk_get_len(&in->pk);
     if (c->buf_size - pos < HBI_JWT_B64LEN(want) + 2u) return HB_ERR_NOSPACE;
-    rc = hbi_jwt_sign(in, pos, sig, &sig_len);
+    rc = hbi_jwt_sign(in, (const unsigned char *)c->buf, pos, sig, &sig_len);
     if (rc != 0 || sig_len != want) {
         in->mbedtls_err = rc;
         mbedtls_platform_zeroize(sig, sizeof sig);
@@ -4762,7 +5632,7 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
     if (len != NULL) *len = 0;
     if (jwt == NULL || token == NULL || len == NULL) return HB_ERR_ARG;
     in = &((hb_jwt *)jwt)->internal_;
-    if (in->magic != HBI_JWT_MAGIC) return HB_ERR_STATE;
+    if (in->magic != HBI_JWT_MAGIC) return HB_ERR_STATE;  /* or a beat signer */
     HB_MEMSET(&t, 0, sizeof t);
     if (in->cfg.clock(in->cfg.clock_user, &t) != 0
         || t.sec < in->cfg.min_valid_sec)
@@ -4783,6 +5653,129 @@ HEARTBEAT_DEF int hb_jwt_token(void *jwt, const char **token, size_t *len)
     *len = in->len;
     return HB_OK;
 }
+
+/* ---- SIGNED BEATS: the mbedTLS beat signer ---- */
+HEARTBEAT_DEF int hb_jwt_signer_init(hb_jwt *jwt, const hb_jwt_config *cfg)
+{
+    hbi_jwt_state *in;
+    int rc;
+    if (jwt == NULL) return HB_ERR_ARG;
+    in = &jwt->internal_;
+    HB_MEMSET(jwt, 0, sizeof *jwt);
+    if (cfg == NULL || (cfg->alg != HB_JWT_HS256 && cfg->alg != HB_JWT_ES256))
+        return HB_ERR_ARG;
+    /* Only the key matters: the token fields get placeholders so that
+       hb_jwt_init's checks (key length, alg availability) apply as is. */
+    in->cfg.alg = cfg->alg;
+    in->cfg.key = cfg->key;
+    in->cfg.key_len = cfg->key_len;
+    in->cfg.rng = cfg->rng;
+    in->cfg.rng_user = cfg->rng_user;
+    in->cfg.aud = "-";
+    in->cfg.clock = hbi_jwt_no_clock;
+    in->cfg.buf = (char *)in->seed;
+    in->cfg.buf_size = 1;
+    rc = hbi_jwt_check(&in->cfg);
+    if (rc == HB_OK) {
+        mbedtls_pk_init(&in->pk);
+        rc = hbi_jwt_load_key(in);
+        if (rc != HB_OK) mbedtls_pk_free(&in->pk);
+    }
+    in->cfg.key = NULL;
+    in->cfg.aud = NULL;
+    in->cfg.clock = NULL;
+    in->cfg.buf = NULL;
+    in->cfg.buf_size = 0;
+    if (rc != HB_OK) {
+        mbedtls_platform_zeroize(jwt, sizeof *jwt);
+        return rc;
+    }
+    in->magic = HBI_JWT_MAGIC_SG;
+    return HB_OK;
+}
+
+HEARTBEAT_DEF int hb_jwt_sign_beat(void *jwt, int alg, const char *input,
+                                   size_t len, unsigned char *sig, int again)
+{
+    hbi_jwt_state *in;
+    size_t sl = 0;
+    int rc;
+    (void)again;    /* never pending: each call signs */
+    if (jwt == NULL || input == NULL || sig == NULL) return HB_ERR_ARG;
+    in = &((hb_jwt *)jwt)->internal_;
+    if (in->magic != HBI_JWT_MAGIC && in->magic != HBI_JWT_MAGIC_SG)
+        return HB_ERR_STATE;
+    if (alg != in->cfg.alg || (alg != HB_JWT_HS256 && alg != HB_JWT_ES256))
+        return HB_ERR_ARG;
+    rc = hbi_jwt_sign(in, (const unsigned char *)input, len, sig, &sl);
+    if (rc != 0 || sl != (alg == HB_JWT_ES256 ? 64u : 32u)) {
+        in->mbedtls_err = rc;
+        return HB_ERR_CRYPTO;
+    }
+    return 0;
+}
+HEARTBEAT_DEF int hb_jwt_verify_beat(const hb_mon_jws *j, const unsigned char *key,
+                                     size_t key_len)
+{
+    unsigned char mac[32];
+    unsigned diff = 0;
+    size_t i;
+    if (j == NULL || key == NULL || key_len == 0 || j->input == NULL ||
+        j->sig == NULL)
+        return HB_ERR_ARG;
+    if (j->alg == HB_SIGN_HS256) {
+        if (j->sig_len != 32u || key_len < HBI_JWT_HS_MIN) return HB_ERR_ARG;
+        if (mbedtls_md_hmac(hbi_jwt_sha256(), key, key_len,
+                            (const unsigned char *)j->input, j->input_len, mac))
+            return HB_ERR_CRYPTO;
+        for (i = 0; i < 32u; i++) diff |= (unsigned)(mac[i] ^ j->sig[i]);
+        mbedtls_platform_zeroize(mac, sizeof mac);
+        return diff == 0 ? 0 : HB_ERR_CRYPTO;
+    }
+#if HBI_JWT_HAVE_ES
+    if (j->alg == HB_SIGN_ES256 && j->sig_len == 64u) {
+        mbedtls_pk_context pk;
+        mbedtls_mpi r, s;
+        unsigned char h[32];
+        int rc;
+        mbedtls_pk_init(&pk);
+        rc = mbedtls_pk_parse_public_key(&pk, key, key_len);
+        if (rc != 0 || !mbedtls_pk_can_do(&pk, MBEDTLS_PK_ECDSA)) {
+            mbedtls_pk_free(&pk);
+            return HB_ERR_ARG;
+        }
+        mbedtls_mpi_init(&r);
+        mbedtls_mpi_init(&s);
+        rc = mbedtls_md(hbi_jwt_sha256(), (const unsigned char *)j->input,
+                        j->input_len, h);
+        if (rc == 0) rc = mbedtls_mpi_read_binary(&r, j->sig, 32);
+        if (rc == 0) rc = mbedtls_mpi_read_binary(&s, j->sig + 32, 32);
+        if (rc == 0) {
+#  if HBI_JWT_MBEDTLS3
+            mbedtls_ecp_group grp;
+            mbedtls_ecp_point q;
+            mbedtls_ecp_group_init(&grp);
+            mbedtls_ecp_point_init(&q);
+            rc = mbedtls_ecp_export(mbedtls_pk_ec(pk), &grp, NULL, &q);
+            if (rc == 0 && grp.id != MBEDTLS_ECP_DP_SECP256R1) rc = -1;
+            if (rc == 0) rc = mbedtls_ecdsa_verify(&grp, h, 32, &q, &r, &s);
+            mbedtls_ecp_group_free(&grp);
+            mbedtls_ecp_point_free(&q);
+#  else
+            mbedtls_ecp_keypair *ec = mbedtls_pk_ec(pk);
+            rc = ec->grp.id != MBEDTLS_ECP_DP_SECP256R1 ? -1
+               : mbedtls_ecdsa_verify(&ec->grp, h, 32, &ec->Q, &r, &s);
+#  endif
+        }
+        mbedtls_mpi_free(&r);
+        mbedtls_mpi_free(&s);
+        mbedtls_pk_free(&pk);
+        return rc == 0 ? 0 : HB_ERR_CRYPTO;
+    }
+#endif
+    return HB_ERR_ARG;
+}
+/* ---- end SIGNED BEATS ---- */
 
 HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 {
@@ -4834,6 +5827,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_JWT_HAVE_ES
 #undef HBI_JWT_NEED_BLIND
 #undef HBI_JWT_MAGIC
+#undef HBI_JWT_MAGIC_SG
 #undef HBI_JWT_SIG_MAX
 #undef HBI_JWT_RSA_MIN
 #undef HBI_JWT_RSA_MAX
@@ -4846,6 +5840,13 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_ST_RUNNING
 #undef HBI_PEND_NOW
 #undef HBI_PEND_RETRY
+#undef HBI_SG_PENDING
+#undef HBI_SG_SYNC
+#undef HBI_SIGN_WAIT
+#undef HBI_SIGNING
+#undef HBI_SIGN_ON
+#undef HBI_SIGN_HDR_FIXED
+#undef HBI_B64LEN
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
 #undef HBI_OPTIONS

@@ -21,7 +21,7 @@
 JWT_LIBS   ?= -lmbedcrypto
 JWT_DEPS   := $(DEPS)
 JWT_KEYS   := $(BUILD)/jwt/keys
-JWT_SUITE  := tests/jwt/main.c tests/test_jwt.c
+JWT_SUITE  := tests/jwt/main.c tests/test_jwt.c tests/test_sign.c
 JWT_NEED    = CC='$(CC)' tests/need.sh
 
 $(BUILD)/test_jwt: $(JWT_SUITE) $(JWT_DEPS) $(GREATEST)

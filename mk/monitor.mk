@@ -50,3 +50,21 @@ check-mqtt-monitor:
 check-mqtt-monitor-clang:
 	@tests/step.sh mqtt-monitor-clang 'tests/need.sh libmosquitto clang && \
 	  $(MAKE) -s $(BUILD)/clang/hb-monitor'
+
+# make demo-fleet: a few devices and hb-monitor's live view on a private
+# broker; one device is frozen, thawed and another stopped while it runs.
+.PHONY: demo-fleet
+demo-fleet:
+	@tests/need.sh mosquitto libmosquitto python3 && \
+	  $(MAKE) -s $(BUILD)/hb-monitor $(BUILD)/hb-mosquitto && \
+	  BUILD='$(BUILD)' /usr/bin/python3 tests/integration/demo_fleet.py
+
+# The demo itself, shortened, its JSON lines checked.
+TEST_STEPS += mqtt-demo-fleet
+check-mqtt-demo-fleet:
+	@tests/step.sh mqtt-demo-fleet 'tests/need.sh mosquitto libmosquitto python3 && \
+	  DEMO_INTERVAL_MS=200 DEMO_STEP_S=1.5 $(MAKE) -s --no-print-directory demo-fleet \
+	    > $(BUILD)/demo-fleet.out 2>&1; rc=$$?; cat $(BUILD)/demo-fleet.out; \
+	  [ $$rc = 0 ] && grep -q "\"event\":\"dead\",\"id\":\"sensor-2\"" $(BUILD)/demo-fleet.out && \
+	  grep -q "\"event\":\"alive\",\"id\":\"sensor-2\"" $(BUILD)/demo-fleet.out && \
+	  grep -q "\"event\":\"offline\",\"id\":\"sensor-3\"" $(BUILD)/demo-fleet.out'

@@ -12,6 +12,7 @@ SUITE_EXTERN(faults);
 SUITE_EXTERN(reentry);
 SUITE_EXTERN(mqtt5);
 SUITE_EXTERN(monitor);
+SUITE_EXTERN(sign);
 
 GREATEST_MAIN_DEFS();
 
@@ -27,5 +28,6 @@ int main(int argc, char **argv)
     RUN_SUITE(reentry);
     RUN_SUITE(mqtt5);
     RUN_SUITE(monitor);
+    RUN_SUITE(sign);
     GREATEST_MAIN_END();
 }

@@ -61,6 +61,11 @@ typedef struct hbx_options {
     long        backoff_max_ms;
     const char *client_id;     /* NULL: --id */
     const char *boot_id;       /* NULL: no boot_id, uptime_ms, interval_ms */
+    const char *sign;          /* NULL, "es256" or "hs256": signed beats */
+    const char *key;           /* the signing key file */
+    const char *kid;           /* NULL: "<id>-hb" */
+    const char *carrier;       /* NULL/"a": the payload is the JWS; "b": MQTT 5,
+                                  detached JWS in the user property "jws" */
 } hbx_options;
 
 /* The reconnect backoff by default (hb_backoff): the first delay random in
@@ -119,6 +124,17 @@ static const hbx_flag hbx_flags[] = {
     { "--boot-id", "N|random", HBX_STR, HBX_AT(boot_id), 0, 0,
       "also send boot_id (N, or random per start), uptime_ms and\n"
       "                          interval_ms, for a fleet monitor" },
+    { "--sign", "es256|hs256", HBX_STR, HBX_AT(sign), 0, 0,
+      "signed beats (a per-beat JWS, no bearer token); needs a\n"
+      "                          build with -DHEARTBEAT_MBEDTLS -lmbedcrypto" },
+    { "--key", "FILE", HBX_STR, HBX_AT(key), 0, 0,
+      "the signing key: EC P-256 private key (PEM or DER) for\n"
+      "                          es256, the secret (>= 32 bytes) for hs256" },
+    { "--kid", "ID", HBX_STR, HBX_AT(kid), 0, 0,
+      "the key id in the JWS header (default <id>-hb)" },
+    { "--carrier", "a|b", HBX_STR, HBX_AT(carrier), 0, 0,
+      "a: the payload is the compact JWS (default); b (--mqtt 5):\n"
+      "                          JSON payload, detached JWS in user property jws" },
 };
 #undef HBX_AT
 #define HBX_NFLAGS (sizeof hbx_flags / sizeof hbx_flags[0])
@@ -192,6 +208,24 @@ HBX_FN int hbx_check(hbx_options *o)
     if (o->boot_id && strcmp(o->boot_id, "random") != 0) {
         long b;
         if (hbx_parse_long("--boot-id", o->boot_id, 0, 2147483647L, &b)) return -1;
+    }
+    if (o->sign && strcmp(o->sign, "es256") && strcmp(o->sign, "hs256")) {
+        fprintf(stderr, PROG ": --sign: es256 or hs256\n");
+        return -1;
+    }
+    if (o->carrier && strcmp(o->carrier, "a") && strcmp(o->carrier, "b")) {
+        fprintf(stderr, PROG ": --carrier: a or b\n");
+        return -1;
+    }
+    if ((o->sign != NULL) != (o->key != NULL) ||
+        (!o->sign && (o->kid || o->carrier))) {
+        fprintf(stderr, PROG ": --sign and --key go together; --kid and "
+                "--carrier need them\n");
+        return -1;
+    }
+    if (o->carrier && !strcmp(o->carrier, "b") && o->mqtt != 5) {
+        fprintf(stderr, PROG ": --carrier b needs --mqtt 5 (a user property)\n");
+        return -1;
     }
     if (o->backoff_max_ms < o->backoff_min_ms) {
         fprintf(stderr, PROG ": --backoff-max-ms is below --backoff-min-ms\n");
@@ -405,6 +439,64 @@ HBX_FN void hbx_config(hb_config *cfg, const hbx_options *o, hb_publish_fn publi
                      ? hbx_seed()
                      : (uint32_t)strtoul(o->boot_id, NULL, 10);
     }
+}
+
+/* ---- signed beats (--sign) ---------------------------------------------- */
+
+/* The boot_id of signed beats needs a true random source: the OS's. */
+HBX_FN uint32_t hbx_random(void *user)
+{
+    (void)user;
+    return hbx_seed();
+}
+
+#if defined(HEARTBEAT_MBEDTLS)
+static hb_jwt hbx_signer;         /* the key, parsed once */
+#endif
+
+/* --sign: the mbedTLS beat signer and the signed-beat fields of cfg.
+   kid is storage for the default kid. 0, or -1 after a message. */
+HBX_FN int hbx_sign(hb_config *cfg, const hbx_options *o, char *kid, size_t kid_size)
+{
+#if defined(HEARTBEAT_MBEDTLS)
+    static unsigned char key[8192];
+    hb_jwt_config jc;
+    size_t n;
+    FILE *f;
+    if (!o->sign) return 0;
+    f = fopen(o->key, "rb");
+    if (f == NULL) {
+        fprintf(stderr, PROG ": --key %s: %s\n", o->key, strerror(errno));
+        return -1;
+    }
+    n = fread(key, 1, sizeof key - 1, f);
+    fclose(f);
+    key[n] = 0;
+    memset(&jc, 0, sizeof jc);
+    jc.alg = strcmp(o->sign, "es256") == 0 ? HB_JWT_ES256 : HB_JWT_HS256;
+    jc.key = key;
+    jc.key_len = n + (strstr((const char *)key, "-----BEGIN") != NULL); /* PEM: + NUL */
+    if (hb_jwt_signer_init(&hbx_signer, &jc) != HB_OK) {
+        fprintf(stderr, PROG ": --key %s: not a usable %s key\n", o->key, o->sign);
+        return -1;
+    }
+    memset(key, 0, sizeof key);          /* the signer keeps its own copy */
+    snprintf(kid, kid_size, "%s-hb", o->id);
+    cfg->sign_alg = jc.alg;              /* HB_SIGN_* = HB_JWT_* */
+    cfg->sign_kid = o->kid ? o->kid : kid;
+    cfg->sign = hb_jwt_sign_beat;
+    cfg->sign_user = &hbx_signer;
+    cfg->sign_carrier = o->carrier && !strcmp(o->carrier, "b") ? HB_CARRIER_B
+                                                                : HB_CARRIER_A;
+    cfg->rand = hbx_random;              /* draws the boot_id */
+    return 0;
+#else
+    (void)cfg; (void)kid; (void)kid_size;
+    if (!o->sign) return 0;
+    fprintf(stderr, PROG ": --sign: this build has no signer; rebuild with "
+            "-DHEARTBEAT_MBEDTLS and -lmbedcrypto\n");
+    return -1;
+#endif
 }
 
 HBX_FN void hbx_print_stats(const hb_service *hb, unsigned connects)

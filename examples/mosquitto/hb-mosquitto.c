@@ -66,8 +66,8 @@ typedef struct device {
     unsigned          connects;     /* successful CONNACKs */
     unsigned          inflight;     /* publishes not yet confirmed */
     unsigned          rebirths;     /* births sent again after a stale Will */
-    char              payload[512]; /* cfg.buf: one beat */
-    char              will[512];    /* the Last Will: an offline beat */
+    char              payload[1024]; /* cfg.buf: one beat (signed: the JWS) */
+    char              will[1024];   /* the Last Will: an offline beat */
 } device;
 
 /* MQTT 5: the beat's properties, as heartbeat.h hands them out. */
@@ -322,7 +322,7 @@ int main(int argc, char **argv)
     hbx_options opt;
     device dev;
     hb_config cfg;
-    char topic[256];
+    char topic[256], kid[128];
     uint32_t seed;
     int rc, stop = 0;
 
@@ -341,6 +341,7 @@ int main(int argc, char **argv)
     hbx_avail_init(&dev.avail, seed);
 
     hbx_config(&cfg, &opt, on_beat, &dev, dev.payload, sizeof dev.payload);
+    if (hbx_sign(&cfg, &opt, kid, sizeof kid) != 0) return 2;   /* --sign */
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);

@@ -59,8 +59,8 @@ typedef struct device {
     unsigned       rebirths;     /* births sent again after a stale Will */
     MQTTClient_deliveryToken last;  /* token of the last beat published */
     MQTTClient_deliveryToken alast; /* ... of the last availability message */
-    char           payload[512]; /* cfg.buf: one beat */
-    char           will[512];    /* the Last Will: an offline beat */
+    char           payload[1024]; /* cfg.buf: one beat (signed: the JWS) */
+    char           will[1024];   /* the Last Will: an offline beat */
 } device;
 
 /* Paho's codes: negative = client error, 1..5 = CONNACK refusals (3.1.1),
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
     device dev;
     hb_config cfg;
     MQTTClient_createOptions cro = MQTTClient_createOptions_initializer;
-    char topic[256];
+    char topic[256], kid[128];
     uint32_t seed;
     int rc, v6, stop = 0;
 
@@ -313,6 +313,7 @@ int main(int argc, char **argv)
     hbx_avail_init(&dev.avail, seed);
 
     hbx_config(&cfg, &opt, on_beat, &dev, dev.payload, sizeof dev.payload);
+    if (hbx_sign(&cfg, &opt, kid, sizeof kid) != 0) return 2;   /* --sign */
     if (hb_buf_size(&cfg, 0) > sizeof dev.payload) {
         fprintf(stderr, PROG ": --id or --topic too long for the %u-byte buffer\n",
                 (unsigned)sizeof dev.payload);

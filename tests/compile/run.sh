@@ -43,6 +43,8 @@ for cc in $ccs; do
     check $cc-knobs-static 1 $cc $C_STD $STRICT -DHEARTBEAT_STATIC -DUSE_HOOKS $T/knobs.c
     check $cc-no-options 1 $cc $C_STD $STRICT -Os $T/no_options.c
     check $cc-no-options-api 1 $cc $C_STD $STRICT -DHEARTBEAT_NO_OPTIONS $T/api_only.c
+    check $cc-no-sign 1 $cc $C_STD $STRICT -Os $T/no_sign.c
+    check $cc-with-sign 1 $cc $C_STD $STRICT -Os -DEXPECT_SIGN=1 $T/no_sign.c
     check $cc-compact 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_COMPACT $T/api_only.c
     check $cc-fast-os 1 $cc $C_STD $STRICT -Os -DHEARTBEAT_FAST $T/api_only.c
     check $cc-no-simd 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_NO_SIMD $T/api_only.c
@@ -65,7 +67,7 @@ esac
 # hb_service and hb_config keep one layout under every knob
 ref=""
 for knob in "" -DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -DHEARTBEAT_FAST -DHEARTBEAT_NO_SIMD \
-            -DHEARTBEAT_STATIC "-DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -Os"; do
+            -DHEARTBEAT_STATIC -DHEARTBEAT_NO_SIGN "-DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -Os"; do
     if gcc -std=c99 -I. $knob -o "$out/layout" $T/layout.c > "$out/layout.log" 2>&1 &&
        "$out/layout" > "$out/layout.txt"; then
         if [ -z "$ref" ]; then ref=$(cat "$out/layout.txt"); fi

@@ -10,10 +10,10 @@ hb_buf_size and sizeof for the rows asked on stdin).
      that config and token length; its sizeof(hb_service) for x86-64 too
      (also docs/performance.md's), when this host is x86-64.
   3. The README's speed figures against the tables of docs/performance.md
-     (`make bench`): one beat's ns, the ratios to snprintf, cJSON and Go, the
-     idle hb_poll, the gateway load; and performance.md's own derived
-     figures (its targets table, the million-device load) against its
-     tables.
+     (`make bench`, `make bench-instr`): instructions per beat and per idle
+     hb_poll, the ratios to snprintf and cJSON (round 2), to Go (round 1);
+     and performance.md's own derived figures (its round 1 targets table,
+     the million-device load) against its tables.
   4. The README's Cortex-M4 size figures against the FOOTPRINT table of
      heartbeat.h (`make size`; the footprint-fresh step keeps that table
      current).
@@ -202,27 +202,26 @@ gw6 = re.search(r"\| 10\^6 \| [\d ]+ \| ([\d.]+) \|", PERF)
 if check("performance.md has its tables (beat, idle poll, gateway)",
          None not in (hb, snp, cj, go, memcpy, idle, gw, gw3, gw6)):
     load = float(gw.group(1)) * 1e6 / 1e9 * 100  # ns per instance-second x 10^6
-    m = find(r"costs \*\*([\d.]+) ns\*\*", README, "README: one beat's ns")
+    # The README quotes round 2's table (instructions and same-run ratios)
+    # and round 1's Go ratio (the last run with Go installed).
+    def r2(label):
+        mm = re.search(r"^\| %s \| ([^|]*) \| ([^|]*) \|" % re.escape(label), PERF, re.M)
+        return mm.group(2).strip().strip("*").replace(" ", "").rstrip("×") if mm else None
+    for pat, label, what in (
+            (r"\*\*(\d+) instructions\*\* on x86-64", "instructions, ASCII beat", "ASCII beat"),
+            (r"(\d+) when the id needs\s+every kind of escape", "instructions, hostile beat", "hostile beat"),
+            (r"idle `hb_poll` is (\d+) instructions", "instructions, idle `hb_poll` (with the loop)", "idle hb_poll"),
+            (r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", "ASCII beat vs snprintf, same run", "snprintf ratio"),
+            (r"\*\*([\d.]+)x faster than cJSON\*\*", "ASCII beat vs cJSON, same run", "cJSON ratio")):
+        m = find(pat, README, "README: " + what)
+        src = r2(label)
+        if m and check("performance.md's round 2 table has %r" % label, src is not None):
+            check("README: %s %s (performance.md: %s)" % (what, m.group(1), src),
+                  quotes(m.group(1), float(src)))
+    m = find(r"measured ([\d.]+)x\s+faster than the original Go", README, "README: ratio to Go")
     if m:
-        check("README: one beat %s ns (performance.md: %.1f)" % (m.group(1), hb[0]),
-              quotes(m.group(1), hb[0]))
-    for label, pat, row in (
-            ("snprintf", r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", snp),
-            ("cJSON", r"([\d.]+)x faster than cJSON", cj),
-            ("Go", r"\*\*([\d.]+)x faster than the original Go", go)):
-        m = find(pat, README, "README: ratio to " + label)
-        if m:
-            check("README: %sx faster than %s (performance.md: %.2f)" % (m.group(1), label, row[1]),
-                  quotes(m.group(1), row[1]))
-    m = find(r"idle `hb_poll`\s+costs ([\d.]+) ns", README, "README: idle hb_poll")
-    if m:
-        check("README: idle hb_poll %s ns (performance.md: %s)" % (m.group(1), idle.group(1)),
-              quotes(m.group(1), float(idle.group(1))))
-    m = find(r"10\^6 devices beating every second at about\s+(\d+) % load", README,
-             "README: the gateway load")
-    if m:
-        check("README: 10^6 devices at %s %% load (performance.md's gateway: %.1f %%)"
-              % (m.group(1), load), quotes(m.group(1), load))
+        check("README: %sx faster than Go (performance.md round 1, gcc: %.2f)" % (m.group(1), go[1]),
+              quotes(m.group(1), go[1]))
     m = find(r"beating every second at about (\d+) % load", PERF, "performance.md: the load")
     if m:
         check("performance.md: %s %% load is its 10^6 row (%.1f %%)" % (m.group(1), load),
@@ -269,10 +268,18 @@ if check("heartbeat.h has the FOOTPRINT row for Cortex-M4", fp is not None):
     if m:
         check("README: %s bytes of stack (FOOTPRINT: %d)" % (m.group(1), stack),
               int(m.group(1)) == stack)
+    m = find(r"(\d+) on Cortex-M0, (\d+) on\s+RV32", README, "README: M0 and RV32 stack")
+    if m:
+        m0 = re.search(r"^   Cortex-M0 .* (\d+)$", HEADER, re.M)
+        rv = re.search(r"^   rv32imac .* (\d+)$", HEADER, re.M)
+        check("README: stack %s on M0, %s on RV32 (FOOTPRINT: %s, %s)"
+              % (m.group(1), m.group(2), m0 and m0.group(1), rv and rv.group(1)),
+              m0 is not None and rv is not None and m.groups() == (m0.group(1), rv.group(1)))
 
 # ---- 4b. performance.md's size targets against the FOOTPRINT table ----------
 def fp_row(label):
-    m = re.search(r"^   %s\s+(\d+)\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+\s+(\d+)\s+\d+\s+(\d+)" % label,
+    """(core text, text with every option, sizeof hb_service, stack)"""
+    m = re.search(r"^   %s\s+(\d+)\s+\d+\s+\d+\s+\d+\s+(\d+)\s+\d+\s+(\d+)\s+\d+\s+(\d+)" % label,
                   HEADER, re.M)
     return tuple(int(x) for x in m.groups()) if m else None
 
@@ -280,18 +287,19 @@ def fp_row(label):
 rows = {lab: fp_row(lab) for lab in ("Cortex-M0", "Cortex-M4", "Cortex-M33", "rv32imac")}
 if check("heartbeat.h's FOOTPRINT table has all four rows", None not in rows.values()):
     for pat, val, what in (
-            (r"Cortex-M4 \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][0], "M4 core"),
-            (r"Cortex-M0 \| \*\*missed: (\d+) bytes", rows["Cortex-M0"][0], "M0 core"),
-            (r"on 32-bit targets \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][1], "hb_service"),
-            (r"met on Cortex-M4 and M33 \((\d+) bytes\)", rows["Cortex-M4"][2], "M4 stack"),
-            (r"missed on M0 \((\d+)\)", rows["Cortex-M0"][2], "M0 stack"),
-            (r"rv32imac \((\d+)\)\*\*", rows["rv32imac"][2], "rv32 stack")):
+            (r"on Cortex-M4 \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][0], "M4 core"),
+            (r"every option [^|]*Cortex-M4 \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][1],
+             "M4 every option"),
+            (r"on 32-bit targets \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][2], "hb_service"),
+            (r"Cortex-M4 and M33 \((\d+) bytes\)", rows["Cortex-M4"][3], "M4 stack"),
+            (r"Cortex-M0 \((\d+)\)", rows["Cortex-M0"][3], "M0 stack"),
+            (r"rv32imac \((\d+)\)", rows["rv32imac"][3], "rv32 stack")):
         m = find(pat, PERF, "performance.md: " + what)
         if m:
             check("performance.md size targets: %s %s is the FOOTPRINT table's (%d)"
                   % (what, m.group(1), val), int(m.group(1)) == val)
     check("performance.md: the M4 and M33 stack are the same figure",
-          rows["Cortex-M4"][2] == rows["Cortex-M33"][2])
+          rows["Cortex-M4"][3] == rows["Cortex-M33"][3])
 
 # ---- 5. no file names a document the repository does not contain ------------
 SKIP_DIRS = {".git", "build", "corpus", "node_modules"}

@@ -20,7 +20,7 @@ SCHEMA = "docs/heartbeat.schema.json"
 # The documented order of the built-in members; custom fields come after.
 ORDER = ["device_id", "timestamp|clock_synced", "status", "jwt_token", "seq",
          "boot_id", "uptime_ms", "interval_ms", "publish_failures", "missed",
-         "last_error"]
+         "last_error", "iat", "exp"]
 RANK = {}
 for i, k in enumerate(ORDER):
     for name in k.split("|"):
@@ -87,6 +87,9 @@ EXPECT = {
     "unsynced-all-options": ["clock_synced", "seq", "last_error", "battery"],
     "offline-message": ["timestamp"],
     "offline-on-stop": ["timestamp"],
+    "signed-claims": ["timestamp", "seq", "boot_id", "uptime_ms", "interval_ms",
+                      "iat", "exp"],
+    "signed-unsynced": ["clock_synced", "seq", "boot_id"],
 }
 
 messages = []
@@ -155,6 +158,18 @@ def put(k, v):
 broken("no device_id", drop("device_id"))
 broken("no status", drop("status"))
 broken("no jwt_token", drop("jwt_token"))
+signed = next((m for m in messages if "iat" in m), None)
+check("a signed beat's claims to break", signed is not None)
+if signed is not None:
+    for what, change in (("iat without exp", drop("exp")),
+                         ("no seq", drop("seq")),
+                         ("neither jwt_token nor iat/exp", drop("iat")),
+                         ("a string exp", put("exp", "soon"))):
+        m = copy.deepcopy(signed)
+        if what.startswith("neither"):
+            m.pop("exp")
+        change(m)
+        check("rejects signed claims with " + what, bool(errors(m)))
 broken("neither timestamp nor clock_synced", drop("timestamp"))
 broken("both timestamp and clock_synced", put("clock_synced", False))
 broken("clock_synced true instead of timestamp",
