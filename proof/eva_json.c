@@ -1,7 +1,8 @@
 /* proof/eva_json.c - Eva driver: every public function of the JSON writer
    (hb_json_*), with a buffer of every size 0..PV_N or none (measuring).
    Each scenario starts from a fresh writer: one abstract value (any int64,
-   any uint64, any bool, null; times are eva_time.c's), or every combination of the
+   any uint64, any bool, null, a string with each kind of escape; times are
+   eva_time.c's), or every combination of the
    structural calls, or a NULL writer. */
 #include "__fc_builtin.h"
 #include "pv_builtins.h"
@@ -9,7 +10,7 @@
 #include "heartbeat.h"
 
 #ifndef PV_N
-#define PV_N 22      /* int64 min: 20 characters and the NUL */
+#define PV_N 80      /* the string below: 28 characters, 6 per byte in the worst case */
 #endif
 static char out[PV_N];
 /* One state per mode (writing / measuring); the buffer sizes stay one
@@ -35,11 +36,16 @@ static void pv_value(void)
 {
     hb_json w;
     pv_open(&w);
-    switch (Frama_C_interval(0, 3)) {
+    switch (Frama_C_interval(0, 4)) {
     case 0: hb_json_int(&w, Frama_C_long_long_interval(INT64_MIN, INT64_MAX)); break;
     case 1: hb_json_uint(&w, Frama_C_unsigned_long_long_interval(0, UINT64_MAX)); break;
     case 2: hb_json_bool(&w, Frama_C_int_interval(INT32_MIN, INT32_MAX)); break;
-    default: hb_json_null(&w); break;
+    case 3: hb_json_null(&w); break;
+    default:
+        /* a quote, a control byte, U+2028, an invalid byte, '<': each kind
+           of escape, with the escaper's clean run before and after */
+        hb_json_string(&w, "ab\"\n\xe2\x80\xa8\xff<cd", 11);
+        break;
     }
     pv_close(&w);
 }
