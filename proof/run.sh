@@ -66,7 +66,7 @@ rm -f "$out"/eva-*.log
 eva_ok=0
 eva_bad=0
 # driver:extra-cpp-flags, one run each (the escaper's compile-time paths)
-EVA_DRIVERS="time:-DHEARTBEAT_COMPACT json:"
+EVA_DRIVERS="time:-DHEARTBEAT_COMPACT json: json:-DHEARTBEAT_COMPACT"
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] && continue
     drv=${d%%:*}
