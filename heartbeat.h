@@ -497,10 +497,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   4007    677    0    0   6165   8665       240        120    244
-   Cortex-M4   3711    677    0    0   5911   8331       240        120    224
-   Cortex-M33  3711    677    0    0   5903   8323       240        120    224
-   rv32imac    4279    757    0    0   6600   9348       240        120    256
+   Cortex-M0   3902    644    0    0   6165   8665       240        120    244
+   Cortex-M4   3594    644    0    0   5911   8331       240        120    224
+   Cortex-M33  3594    644    0    0   5903   8323       240        120    224
+   rv32imac    4167    721    0    0   6600   9348       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
@@ -2736,7 +2736,7 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         if (rc == HB_OK && HBI_SIGNING(&s->cfg))
             rc = HBI_SGT(&s->cfg)->build(s, s->cfg.buf, s->cfg.buf_size, &len, now);
     }
-    if (rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: finished by a later poll */
+    if (HBI_SIGN_ON && rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: a later poll ends it */
         if (s->state == HBI_ST_RUNNING) {
             s->busy = 0;
             return HB_OK;
@@ -2776,10 +2776,12 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_TOKEN, rc, NULL);
         break;
+#if !defined(HEARTBEAT_NO_OPTIONS) && !defined(HEARTBEAT_NO_SIGN)
     case HB_ERR_CRYPTO:         /* SIGNED BEATS: the signer failed */
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_SIGN, rc, NULL);
         break;
+#endif
     case HB_ERR_PUBLISH:
         s->stats.fail_publish++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_PUBLISH, rc, s->cfg.topic);
@@ -2935,7 +2937,7 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (s->state != HBI_ST_RUNNING) return;
     /* SIGNED BEATS: a pending beat is dropped; the offline beat must be
        signed at once (the service stops, nobody polls to finish it) */
-    if (!s->busy) s->sg_state = HBI_SG_SYNC;
+    if (HBI_SIGN_ON && !s->busy) s->sg_state = HBI_SG_SYNC;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
     if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
@@ -2944,7 +2946,7 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     }
     s->state = HBI_ST_STOPPED;
     s->pending = 0;
-    if (!s->busy) s->sg_state = 0;  /* SIGNED BEATS */
+    if (HBI_SIGN_ON && !s->busy) s->sg_state = 0;  /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_beat_now(hb_service *hb, uint32_t now_ms)
@@ -3003,17 +3005,18 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
     /* clock, token and fields run under the guard: no recursion, no beat */
     hb->internal_.busy = 1;
-    if (hb->internal_.sg_state == HBI_SG_PENDING) {
+    if (HBI_SIGN_ON && hb->internal_.sg_state == HBI_SG_PENDING) {
         rc = HB_ERR_STATE;          /* SIGNED BEATS: one beat at a time */
     } else {
-        if (hb->internal_.sg_state == 0)     /* SIGNED BEATS: sign at once */
+        if (HBI_SIGN_ON && hb->internal_.sg_state == 0)  /* SIGNED BEATS: at once */
             hb->internal_.sg_state = HBI_SG_SYNC;
         rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
         if (rc == HB_OK && HBI_SIGNING(&hb->internal_.cfg))
             rc = HBI_SGT(&hb->internal_.cfg)->build(&hb->internal_, buf, size,
                                                     &n, now_ms);
     }
-    if (hb->internal_.sg_state == HBI_SG_SYNC) hb->internal_.sg_state = 0;
+    if (HBI_SIGN_ON && hb->internal_.sg_state == HBI_SG_SYNC)
+        hb->internal_.sg_state = 0;
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     /* its properties (for the Will) stay readable until the next beat */

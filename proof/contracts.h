@@ -1,0 +1,108 @@
+/* proof/contracts.h - ACSL contracts of heartbeat.h's core, on prototypes.
+   Included after heartbeat.h's declarations and before its implementation
+   (see proof/wp_core.c); WP proves the bodies against them, and Eva checks
+   their preconditions at every call. heartbeat.h itself carries none of
+   them. */
+#ifndef PV_CONTRACTS_H
+#define PV_CONTRACTS_H
+#include <stddef.h>
+#ifdef PV_WP
+
+/* The memory hooks (HB_MEMCPY/HB_MEMSET/HB_STRLEN) as three functions with
+   the C library's contracts, stated here in the form WP reasons with. */
+/*@ requires \valid((char *)d + (0 .. n - 1));
+    requires \valid_read((const char *)s + (0 .. n - 1));
+    requires \separated((char *)d + (0 .. n - 1), (const char *)s + (0 .. n - 1));
+    assigns ((char *)d)[0 .. n - 1] \from ((const char *)s)[0 .. n - 1];
+    ensures \forall integer i; 0 <= i < n ==> ((char *)d)[i] == ((const char *)s)[i];
+*/
+void pv_memcpy(void *d, const void *s, size_t n);
+/*@ requires \valid((char *)d + (0 .. n - 1));
+    assigns ((char *)d)[0 .. n - 1] \from c;
+*/
+void pv_memset(void *d, int c, size_t n);
+/*@ requires \valid_read(s) && \exists integer i; 0 <= i && s[i] == 0 && \valid_read(s + (0 .. i));
+    assigns \nothing;
+    ensures s[\result] == 0 && \forall integer i; 0 <= i < \result ==> s[i] != 0;
+*/
+size_t pv_strlen(const char *s);
+#define HB_MEMCPY(d, s, n) pv_memcpy((d), (s), (n))
+#define HB_MEMSET(d, c, n) pv_memset((d), (c), (n))
+#define HB_STRLEN(s)       pv_strlen(s)
+#endif /* PV_WP: Eva uses the C library's own (builtin) memcpy */
+#include "heartbeat.h"
+
+/* ---- the JSON writer ---------------------------------------------------
+   hbw_ok(w): the writer's invariant. With a buffer, len never passes size,
+   the buffer is valid and apart from the writer struct; and while no
+   error is recorded there is room for the NUL (len < size) unless nothing
+   at all was written (an empty buffer that is not done). */
+/*@ predicate hbw_ok(hb_json *w) =
+      \valid(w) &&
+      (w->internal_.buf == \null ==> w->internal_.size == 0) &&
+      (w->internal_.buf != \null ==>
+         w->internal_.len <= w->internal_.size &&
+         \valid(w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+         \separated(w, w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+         (w->internal_.err == HB_OK ==>
+            w->internal_.len < w->internal_.size || (w->internal_.size == 0 && w->internal_.done == 0)));
+*/
+
+/* hbi_put: the one place the writer copies bytes. It writes only inside
+   [buf + old len, buf + size - 1): one byte always stays for the NUL. */
+/*@ requires hbw_ok(w);
+    requires \valid_read(s + (0 .. n - 1));
+    requires w->internal_.buf != \null ==> \separated(s + (0 .. n - 1), w->internal_.buf + (0 .. w->internal_.size - 1));
+    requires w->internal_.buf != \null ==> \separated(s + (0 .. n - 1), w);
+    assigns w->internal_.len, w->internal_.err,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures hbw_ok(w);
+    ensures w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+    ensures w->internal_.done == \old(w->internal_.done) && w->internal_.depth == \old(w->internal_.depth);
+    ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err) && w->internal_.len == \old(w->internal_.len);
+    ensures w->internal_.err == HB_OK || w->internal_.err == \old(w->internal_.err) || w->internal_.err == HB_ERR_NOSPACE;
+    ensures w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len == \old(w->internal_.len) + n && w->internal_.len < w->internal_.size;
+*/
+static void hbi_put(hb_json *w, const char *s, size_t n);
+
+/*@ requires \valid(w);
+    requires buf != \null ==> \valid(buf + (0 .. size - 1)) && \separated(w, buf + (0 .. size - 1));
+    assigns *w;
+    ensures hbw_ok(w);
+    ensures w->internal_.len == 0 && w->internal_.err == HB_OK && w->internal_.depth == 0 && w->internal_.done == 0;
+    ensures w->internal_.buf == buf;
+    ensures buf != \null ==> w->internal_.size == size;
+*/
+HEARTBEAT_DEF void hb_json_init(hb_json *w, char *buf, size_t size);
+
+/* finish: on success the output is NUL-terminated at len, inside the
+   buffer; on error the buffer (if any room) starts with a NUL. */
+/*@ requires w == \null || hbw_ok(w);
+    requires len != \null ==> \valid(len) && (w != \null ==> \separated(len, w) &&
+                (w->internal_.buf != \null ==> \separated(len, w->internal_.buf + (0 .. w->internal_.size - 1))));
+    assigns *len, w->internal_.err, w->internal_.buf[0 .. w->internal_.size - 1];
+    ensures w != \null ==> hbw_ok(w);
+    ensures w != \null && \result == HB_OK && w->internal_.buf != \null ==>
+              w->internal_.len < w->internal_.size && w->internal_.buf[w->internal_.len] == '\0';
+    ensures w != \null && \result == HB_OK && len != \null ==> *len == w->internal_.len;
+    ensures w != \null && \result != HB_OK && w->internal_.buf != \null && w->internal_.size > 0 ==>
+              w->internal_.buf[0] == '\0';
+*/
+HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len);
+
+/* ---- the scheduler ---------------------------------------------------- */
+
+/* hbi_wait: hb_poll's answer. Whatever the state's ticks (any values,
+   any wrap), the answer is HB_POLL_IDLE when stopped and otherwise at most
+   interval + jitter; a due point further ahead than that is pulled back
+   (grid, due and retry together, so the grid keeps its phase). */
+/*@ requires \valid(s);
+    requires 0 < s->cfg.interval_ms <= 0x7FFFFFFF;
+    requires s->cfg.jitter_ms <= 0x7FFFFFFF - s->cfg.interval_ms;
+    assigns s->grid, s->due, s->retry_at;
+    ensures s->state != 0x52 ==> \result == HB_POLL_IDLE;
+    ensures s->state == 0x52 ==> \result <= s->cfg.interval_ms + s->cfg.jitter_ms;
+*/
+static uint32_t hbi_wait(struct hb_service_internal *s, uint32_t now);
+
+#endif

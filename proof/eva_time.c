@@ -1,0 +1,42 @@
+/* proof/eva_time.c - Eva driver: hb_format_time and hb_json_time.
+   Every hb_time (any sec, any nsec including >= 10^9, any offset), every
+   buffer size 0..PV_N, a NULL buffer or time; hb_json_time into a writer
+   of every size, measuring (NULL buffer) or writing. Eva checks the answer
+   of hb_format_time is at most HB_TIME_MAX and inside the buffer. */
+#include "__fc_builtin.h"
+#include "pv_builtins.h"
+#define HEARTBEAT_IMPLEMENTATION
+#include "heartbeat.h"
+
+#ifndef PV_N
+#define PV_N (HB_TIME_MAX + 4)
+#endif
+static char out[PV_N];
+size_t pv_size;     /* Eva keeps one state per buffer size ... */
+int pv_mode;        /* ... and per mode (writing / measuring) */
+
+static void pv_time(hb_time *t)
+{
+    t->sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
+    t->nsec = Frama_C_unsigned_int_interval(0, UINT32_MAX);
+    t->utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
+}
+
+int main(void)
+{
+    hb_json w;
+    hb_time t;
+    size_t len;
+    int r;
+    pv_size = Frama_C_size_t_interval(0, PV_N);
+    pv_mode = Frama_C_interval(0, 1);
+    pv_time(&t);
+    r = hb_format_time(Frama_C_nondet(0, 1) ? out : NULL, pv_size,
+                       Frama_C_nondet(0, 1) ? &t : NULL);
+    /*@ assert r <= HB_TIME_MAX && (r >= 0 ==> r < pv_size); */
+    pv_time(&t);
+    hb_json_init(&w, pv_mode ? out : NULL, pv_size);
+    hb_json_time(&w, Frama_C_nondet(0, 1) ? &t : NULL);
+    hb_json_finish(&w, Frama_C_nondet(0, 1) ? &len : NULL);
+    return r > 0;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/python3
+"""proof/mutants.py HEADER OUTDIR - writes each mutant of HEADER (one known
+bug injected) to OUTDIR/NAME/heartbeat.h and prints "NAME CHECK" lines,
+CHECK being the part of proof/run.sh that must flag it (eva:DRIVER or
+wp:FUNCTION). A pattern that does not occur exactly once is an error
+(exit 1): the list must follow heartbeat.h as it changes."""
+import os, sys
+
+MUTANTS = [
+    # the writer's bound, one byte too generous: the NUL's byte is used
+    ("put-off-by-one", "wp:hbi_put",
+     "if (n >= w->internal_.size - w->internal_.len) {",
+     "if (n > w->internal_.size - w->internal_.len) {"),
+    # finish writes the NUL one past the output
+    ("finish-nul-past-len", "wp:hb_json_finish",
+     "w->internal_.buf[w->internal_.len] = '\\0';",
+     "w->internal_.buf[w->internal_.len + 1u] = '\\0';"),
+    # the tick distance without the wrap-safe cast of the difference
+    ("wait-no-wrap-cast", "wp:hbi_wait",
+     "d = (int32_t)(s->due - now);",
+     "d = (int32_t)s->due - (int32_t)now;"),
+    # hb_poll's answer capped one ms too late
+    ("wait-cap-off-by-one", "wp:hbi_wait",
+     "if (d > cap) {",
+     "if (d > cap + 1) {"),
+    # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
+    ("time-offset-too-long", "eva:time:-DHEARTBEAT_COMPACT",
+     "        n += 6;\n    }\n    return n;",
+     "        n += 7;\n    }\n    return n;"),
+    # the range check's answer ignored: the date arithmetic overflows
+    ("time-check-dropped", "eva:time:-DHEARTBEAT_COMPACT",
+     "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",
+     "return hbi_time_fmt(o, t);"),
+    # the powers-of-ten table indexed one past its end
+    ("pow10-past-end", "eva:json:",
+     "        if (v >= hbi_pow10[i]) return 20u - i;",
+     "        if (v >= hbi_pow10[i + 1u]) return 20u - i;"),
+]
+
+def main():
+    src = open(sys.argv[1]).read()
+    out = sys.argv[2]
+    bad = 0
+    for name, check, old, new in MUTANTS:
+        if src.count(old) != 1:
+            print("mutants.py: %s: pattern found %d times in %s, expected once"
+                  % (name, src.count(old), sys.argv[1]), file=sys.stderr)
+            bad = 1
+            continue
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "heartbeat.h"), "w") as f:
+            f.write(src.replace(old, new))
+        print(name, check)
+    return bad
+
+sys.exit(main())
