@@ -3357,10 +3357,20 @@ static uint32_t hbi_mon_home(const hbi_mon *s, uint64_t h)
 }
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define HBI_MON_PREFETCH(p) __builtin_prefetch(p)
+#  define HBI_MON_PREFETCH(p) __builtin_prefetch((p), 1)
 #else
 #  define HBI_MON_PREFETCH(p) ((void)0)
 #endif
+
+/* Starts loading the home slot of hash h and, when kept, its counters:
+   two independent cache misses (on a big table, DRAM) that then overlap
+   each other and the rest of the parse instead of following it. */
+static void hbi_mon_touch(const hbi_mon *s, uint64_t h)
+{
+    uint32_t i = hbi_mon_home(s, h);
+    HBI_MON_PREFETCH(&s->cfg.slots[i]);
+    if (s->cfg.counters != NULL) HBI_MON_PREFETCH(&s->cfg.counters[i]);
+}
 
 /* ---- the reader --------------------------------------------------------- */
 typedef struct hbi_mon_rd { const char *p, *e; const char *why; } hbi_mon_rd;
@@ -3658,6 +3668,28 @@ HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, siz
         if (p[i] != lit[i]) return 0;
     return 1;
 }
+/* An unsigned integer as the writer prints it: 1 to 19 digits, no
+   leading zero, at most max. 0 for anything else (the general reader
+   then says why); what follows is checked by the caller's next match. */
+HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
+                                 uint64_t *v)
+{
+    const char *p = *pp, *start = p, *end;
+    uint64_t x = 0;
+    end = e - p > 19 ? p + 19 : e;
+    while (p < end) {
+        unsigned d = (unsigned)(unsigned char)*p - '0';
+        if (d > 9u) break;
+        x = x * 10u + d;
+        p++;
+    }
+    if (p == start || (*start == '0' && p - start > 1) || x > max ||
+        (p < e && (unsigned)(unsigned char)*p - '0' <= 9u))
+        return 0;
+    *v = x;
+    *pp = p;
+    return 1;
+}
 #define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
 #define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
 
@@ -3676,7 +3708,7 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     if (esc) in->flags |= HB_MON_ID_ESCAPED;
     if (s != NULL) {
         *hash = hb_mon_id_hash(in->id, in->id_len, esc);
-        HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+        hbi_mon_touch(s, *hash);
     }
     if (HBI_MON_AT(",\"timestamp\":")) {
         HBI_MON_SKIP(",\"timestamp\":");
@@ -3701,7 +3733,7 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
     if (HBI_MON_AT(",\"seq\":")) {
         HBI_MON_SKIP(",\"seq\":");
-        if (hbi_mon_uint(&r, 0xFFFFFFFFu, &u, NULL, NULL) != 0) return 0;
+        if (!hbi_mon_fuint(&r.p, r.e, 0xFFFFFFFFu, &u)) return 0;
         in->seq = (uint32_t)u;
         in->flags |= HB_MON_HAS_SEQ;
     }
@@ -3711,19 +3743,21 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
             if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
         } else {
             esc = 0;
-            if (hbi_mon_uint(&r, UINT64_MAX, &u, &v, &vn) != 0) return 0;
+            v = r.p;
+            if (!hbi_mon_fuint(&r.p, r.e, UINT64_MAX, &u)) return 0;
+            vn = (size_t)(r.p - v);
         }
         in->boot_hash = hbi_mon_boot32(hb_mon_id_hash(v, vn, esc));
         in->flags |= HB_MON_HAS_BOOT;
     }
     if (HBI_MON_AT(",\"uptime_ms\":")) {
         HBI_MON_SKIP(",\"uptime_ms\":");
-        if (hbi_mon_uint(&r, UINT64_MAX, &in->uptime_ms, NULL, NULL) != 0) return 0;
+        if (!hbi_mon_fuint(&r.p, r.e, UINT64_MAX, &in->uptime_ms)) return 0;
         in->flags |= HB_MON_HAS_UPTIME;
     }
     if (HBI_MON_AT(",\"interval_ms\":")) {
         HBI_MON_SKIP(",\"interval_ms\":");
-        if (hbi_mon_uint(&r, 0x7FFFFFFFu, &u, NULL, NULL) != 0 || u == 0) return 0;
+        if (!hbi_mon_fuint(&r.p, r.e, 0x7FFFFFFFu, &u) || u == 0) return 0;
         in->interval_ms = (uint32_t)u;
         in->flags |= HB_MON_HAS_INTERVAL;
     }
@@ -3776,7 +3810,7 @@ static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
             have_id = 1;
             if (s != NULL) {
                 *hash = hb_mon_id_hash(info->id, info->id_len, vesc);
-                HBI_MON_PREFETCH(&s->cfg.slots[hbi_mon_home(s, *hash)]);
+                hbi_mon_touch(s, *hash);
             }
         } else if (HBI_MON_KEY("status")) {
             bit = HB_MON_HAS_STATUS;
