@@ -3575,14 +3575,24 @@ static int hbi_mon_skip(hbi_mon_rd *r, int depth)
 /* "2026-11-27T19:53:22.123456789Z" or "...+05:30" (Go's form) to Unix ms. */
 static int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
 {
-    unsigned j;
-    *v = 0;
+    unsigned j, x = 0;
     for (j = 0; j < k; j++) {
-        unsigned c = (unsigned char)s[i + j];
-        if (c < '0' || c > '9') return -1;
-        *v = *v * 10 + (int32_t)(c - '0');
+        unsigned c = (unsigned)(unsigned char)s[i + j] - '0';
+        if (c > 9u) return -1;
+        x = x * 10u + c;
     }
+    *v = (int32_t)x;
     return 0;
+}
+
+/* 8 bytes that are all ASCII digits, in any byte order: each byte's high
+   nibble is 3 and adding 6 does not carry out of its low nibble (a carry
+   out of a byte comes only from 0xFA..0xFF, itself no digit). */
+static int hbi_mon_digits8(uint64_t w)
+{
+    return ((w & 0xF0F0F0F0F0F0F0F0ULL) |
+            (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ==
+           0x3333333333333333ULL;
 }
 
 static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
@@ -3599,14 +3609,15 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
         hbi_mon_dd(s, 14, 2, &mi) || s[16] != ':' || hbi_mon_dd(s, 17, 2, &sec))
         return -1;
     if (s[i] == '.') {
-        i++;
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
-            if (nd < 3) frac = frac * 10 + (s[i] - '0');
-            nd++;
-            i++;
-        }
-        if (nd == 0 || nd > 9) return -1;
-        while (nd < 3) { frac *= 10; nd++; }
+        size_t f = ++i;
+        while (n - i >= 8u && hbi_mon_digits8(hbi_mon_le64((const unsigned char *)s + i)))
+            i += 8u;
+        while (i < n && (unsigned)(unsigned char)s[i] - '0' <= 9u) i++;
+        if (i == f || i - f > 9u) return -1;
+        nd = (unsigned)(i - f);
+        frac = (s[f] - '0') * 100;
+        if (nd > 1u) frac += (s[f + 1] - '0') * 10;
+        if (nd > 2u) frac += s[f + 2] - '0';
     }
     if (i >= n) return -1;
     if (s[i] == 'Z') {
@@ -3658,13 +3669,28 @@ HBI_MON_INLINE uint64_t hbi_mon_ld8(const char *p)
 }
 
 /* p starts with lit[0..n)? Eight bytes at a time, then the rest. */
+HBI_MON_INLINE uint32_t hbi_mon_ld4(const char *p)
+{
+    uint32_t w;
+    HB_MEMCPY(&w, p, 4);
+    return w;
+}
+
+/* p starts with lit[0..n)? Whole words, the last one overlapping the one
+   before it, so no byte loop (n is a constant: the branches fold). */
 HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, size_t n)
 {
     size_t i;
     if ((size_t)(e - p) < n) return 0;
-    for (i = 0; i + 8u <= n; i += 8u)
-        if (hbi_mon_ld8(p + i) != hbi_mon_ld8(lit + i)) return 0;
-    for (; i < n; i++)
+    if (n >= 8u) {
+        for (i = 0; i + 8u < n; i += 8u)
+            if (hbi_mon_ld8(p + i) != hbi_mon_ld8(lit + i)) return 0;
+        return hbi_mon_ld8(p + n - 8u) == hbi_mon_ld8(lit + n - 8u);
+    }
+    if (n >= 4u)
+        return hbi_mon_ld4(p) == hbi_mon_ld4(lit) &&
+               hbi_mon_ld4(p + n - 4u) == hbi_mon_ld4(lit + n - 4u);
+    for (i = 0; i < n; i++)
         if (p[i] != lit[i]) return 0;
     return 1;
 }
@@ -3914,7 +3940,12 @@ static uint16_t hbi_mon_enc(uint32_t x)
     uint32_t m;
     if (x > HBI_MON_MAXIV) x = HBI_MON_MAXIV;
     if (x == 0) x = 1;
+#if defined(__GNUC__) || defined(__clang__)
+    /* the smallest e with x >> e <= 0x7FF: x's bit length minus 11 */
+    if (x > 0x7FFu) e = (unsigned)(32 - __builtin_clz(x)) - 11u;
+#else
     while ((x >> e) > 0x7FFu) e++;
+#endif
     m = e ? (x + (1u << (e - 1u))) >> e : x;
     if (m > 0x7FFu) { e++; m = (x + (1u << (e - 1u))) >> e; }
     return (uint16_t)((e << 11) | m);
