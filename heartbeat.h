@@ -3750,13 +3750,20 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     }
     if (!HBI_MON_AT(",\"status\":")) return 0;
     HBI_MON_SKIP(",\"status\":");
-    if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
     in->flags |= HB_MON_HAS_STATUS;
-    if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
-        in->flags |= HB_MON_OFFLINE_STATUS;
+    if (HBI_MON_AT("\"alive\"")) {          /* the common one, no scan */
+        in->status = r.p + 1;
+        in->status_len = 5;
+        HBI_MON_SKIP("\"alive\"");
+    } else {
+        if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
+        if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
+            in->flags |= HB_MON_OFFLINE_STATUS;
+    }
     if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
     HBI_MON_SKIP(",\"jwt_token\":");
-    if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+    if (HBI_MON_AT("\"\"")) HBI_MON_SKIP("\"\"");   /* not signed */
+    else if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
     if (HBI_MON_AT(",\"seq\":")) {
         HBI_MON_SKIP(",\"seq\":");
         if (!hbi_mon_fuint(&r.p, r.e, 0xFFFFFFFFu, &u)) return 0;
