@@ -3154,6 +3154,20 @@ HBI_MON_INLINE uint64_t hbi_mon_le64(const unsigned char *q)
 #endif
 }
 
+/* 4 bytes, the first in the low byte, from any address. */
+HBI_MON_INLINE uint64_t hbi_mon_le32(const unsigned char *q)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t w;
+    HB_MEMCPY(&w, q, 4);
+    return w;
+#else
+    return (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+           (uint64_t)q[3] << 24;
+#endif
+}
+
 /* ---- the id hash: 8 bytes at a time, any alignment, any endianness ------ */
 typedef struct hbi_mon_hs { uint64_t h, w; uint64_t len; unsigned n; } hbi_mon_hs;
 
@@ -3282,11 +3296,27 @@ HEARTBEAT_DEF uint64_t hb_mon_id_hash(const char *id, size_t len, int escaped)
             return hbi_mon_hend(&s);
         s.h = 0x243F6A8885A308D3ULL; s.w = 0; s.len = 0; s.n = 0;
     }
-    while (len >= 8u) {
-        hbi_mon_mix(&s, hbi_mon_le64(p));
-        s.len += 8u;
-        p += 8;
-        len -= 8u;
+    if (len >= 8u) {
+        size_t t = len & 7u;
+        s.len = len;
+        while (len >= 8u) {
+            hbi_mon_mix(&s, hbi_mon_le64(p));
+            p += 8;
+            len -= 8u;
+        }
+        /* the last t bytes as one word: the 8 ending there, shifted down
+           (the same word the byte loop below would build) */
+        if (t != 0) {
+            s.w = hbi_mon_le64(p + t - 8u) >> (8u * (8u - (unsigned)t));
+            s.n = (unsigned)t;
+        }
+        return hbi_mon_hend(&s);
+    }
+    if (len >= 4u) {   /* two 4-byte words, overlapping: OR is exact */
+        s.w = hbi_mon_le32(p) | hbi_mon_le32(p + len - 4u) << (8u * ((unsigned)len - 4u));
+        s.n = (unsigned)len;
+        s.len = len;
+        return hbi_mon_hend(&s);
     }
     while (len-- > 0) hbi_mon_hbyte(&s, *p++);
     return hbi_mon_hend(&s);
@@ -3573,7 +3603,7 @@ static int hbi_mon_skip(hbi_mon_rd *r, int depth)
 }
 
 /* "2026-11-27T19:53:22.123456789Z" or "...+05:30" (Go's form) to Unix ms. */
-static int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
+HBI_MON_INLINE int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
 {
     unsigned j, x = 0;
     for (j = 0; j < k; j++) {
