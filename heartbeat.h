@@ -3625,7 +3625,9 @@ static int hbi_mon_digits8(uint64_t w)
            0x3333333333333333ULL;
 }
 
-static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
+/* Reads the time at s (at most n bytes); *end gets where it stopped: the
+   string is a time when that is its end. */
+static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end)
 {
     static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
     int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy;
@@ -3662,7 +3664,8 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
         return -1;
     }
     leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (i != n || mo < 1 || mo > 12 || d < 1 ||
+    *end = i;
+    if (mo < 1 || mo > 12 || d < 1 ||
         d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
         sec > 59 || oh > 23 || om > 59)
         return -1;
@@ -3675,6 +3678,15 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
            doy - 719468;
     *ms = ((days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) -
            (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60)) * 1000 + frac;
+    return 0;
+}
+
+static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
+{
+    int64_t t;
+    size_t end;
+    if (hbi_mon_time_end(s, n, &t, &end) != 0 || end != n) return -1;
+    *ms = t;
     return 0;
 }
 
@@ -3768,9 +3780,14 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     }
     if (HBI_MON_AT(",\"timestamp\":")) {
         HBI_MON_SKIP(",\"timestamp\":");
-        if (hbi_mon_str(&r, &v, &vn, &esc) != 0 || esc ||
-            hbi_mon_time(v, vn, &in->time_ms) != 0)
+        /* the time's own grammar has no '"', '\\' or control byte: where
+           it stops must be the closing quote (else the general reader
+           takes over), so the string needs no scan of its own */
+        if (r.p >= r.e || *r.p != '"' ||
+            hbi_mon_time_end(r.p + 1, (size_t)(r.e - r.p - 1), &in->time_ms, &vn) != 0 ||
+            vn + 1u >= (size_t)(r.e - r.p) || r.p[vn + 1u] != '"')
             return 0;
+        r.p += vn + 2u;
         in->flags |= HB_MON_HAS_TIME;
     } else if (HBI_MON_AT(",\"clock_synced\":false")) {
         HBI_MON_SKIP(",\"clock_synced\":false");
