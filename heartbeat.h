@@ -1161,6 +1161,16 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
 /* Parse + arrival. Bad input: counted (stats.bad), logged, HB_ERR_ARG. */
 HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
                               uint32_t now_ms);
+/* hb_mon_beat on payloads[i] (lens[i] bytes) for i = 0 .. n-1, in order,
+   all at now_ms, with the same events and stats; quicker on a big table:
+   it parses HB_MON_BATCH at a time and starts loading each one's slot
+   first (about 1.4 KiB of stack on 64-bit). Returns how many beats
+   gave HB_OK; HB_ERR_ARG (bad m, or NULL arrays with n > 0), HB_ERR_STATE
+   from inside the event callback. */
+#define HB_MON_BATCH 16
+HEARTBEAT_DEF int hb_mon_beat_batch(hb_mon *m, const char *const *payloads,
+                                    const size_t *lens, size_t n,
+                                    uint32_t now_ms);
 /* Update only, for a beat you parsed yourself (id, id_len, flags and the
    members flagged present). HB_ERR_NOSPACE: table full (FULL event);
    HB_ERR_STATE from inside an event callback. */
@@ -4502,6 +4512,21 @@ out:
     return HB_OK;
 }
 
+/* The second half of a beat: a parse result (rc) counted, or taken. */
+static int hbi_mon_take(hb_mon *m, int rc, const hb_mon_info *info,
+                        uint64_t h, uint32_t now_ms)
+{
+    if (rc != HB_OK) {
+        hbi_mon *s = &m->internal_;
+        s->st.bad++;
+        s->now = now_ms;
+        if (s->cfg.log != NULL)
+            s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, rc, info->why);
+        return rc;
+    }
+    return hbi_mon_arrive(m, info, h, now_ms);
+}
+
 HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
                               uint32_t now_ms)
 {
@@ -4511,15 +4536,36 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
     if (!hbi_mon_ok(m)) return HB_ERR_ARG;
     if (m->internal_.busy) return HB_ERR_STATE;
     rc = hbi_mon_parse(payload, len, &info, &m->internal_, &h);
-    if (rc != HB_OK) {
-        hbi_mon *s = &m->internal_;
-        s->st.bad++;
-        s->now = now_ms;
-        if (s->cfg.log != NULL)
-            s->cfg.log(s->cfg.user, HB_LOG_WARN, hbi_mon_msg_bad, rc, info.why);
-        return rc;
+    return hbi_mon_take(m, rc, &info, h, now_ms);
+}
+
+/* Parses HB_MON_BATCH beats (each starts loading its slot and counters),
+   then updates them in order: the table's cache misses overlap each other
+   instead of costing one DRAM round trip per beat. Parsing touches no
+   monitor state, so this is hb_mon_beat n times, to the event. */
+HEARTBEAT_DEF int hb_mon_beat_batch(hb_mon *m, const char *const *payloads,
+                                    const size_t *lens, size_t n,
+                                    uint32_t now_ms)
+{
+    hb_mon_info info[HB_MON_BATCH];
+    uint64_t h[HB_MON_BATCH];
+    int rc[HB_MON_BATCH];
+    size_t done = 0, k, c, ok = 0;
+    if (!hbi_mon_ok(m) || (n != 0 && (payloads == NULL || lens == NULL)))
+        return HB_ERR_ARG;
+    if (m->internal_.busy) return HB_ERR_STATE;
+    while (done < n) {
+        c = n - done < HB_MON_BATCH ? n - done : HB_MON_BATCH;
+        for (k = 0; k < c; k++) {
+            h[k] = 0;
+            rc[k] = hbi_mon_parse(payloads[done + k], lens[done + k], &info[k],
+                                  &m->internal_, &h[k]);
+        }
+        for (k = 0; k < c; k++)
+            if (hbi_mon_take(m, rc[k], &info[k], h[k], now_ms) == HB_OK) ok++;
+        done += c;
     }
-    return hbi_mon_arrive(m, &info, h, now_ms);
+    return ok > 0x7FFFFFFFu ? 0x7FFFFFFF : (int)ok;
 }
 
 /* Moves one due slot on: ALIVE -> SUSPECT -> DEAD. 1 when an OUTAGE began. */
