@@ -482,17 +482,17 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   4124    714    0    0   8570  11234       336        136    280
-   Cortex-M4   3820    714    0    0   8140  10656       336        136    252
-   Cortex-M33  3824    714    0    0   8128  10644       336        136    252
-   rv32imac    4375    797    0    0   9145  12026       336        136    256
+   Cortex-M0   3968    644    0    0   8570  11058       336        136    280
+   Cortex-M4   3634    644    0    0   8140  10480       336        136    252
+   Cortex-M33  3634    644    0    0   8128  10468       336        136    252
+   rv32imac    4209    721    0    0   9145  11873       336        136    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12365  1287    0    0
-   Cortex-M4  11785  1287    0    0
-   Cortex-M33 11779  1287    0    0
-   rv32imac   13004  1470    0    0
+   Cortex-M0  12668  1572    0    0
+   Cortex-M4  12086  1572    0    0
+   Cortex-M33 12084  1572    0    0
+   rv32imac   13316  1774    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -2692,7 +2692,7 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     s->busy = 1;
     rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
                    status != NULL ? status : s->status, &len);
-    if (rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: finished by a later poll */
+    if (HBI_SIGN_ON && rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: a later poll ends it */
         if (s->state == HBI_ST_RUNNING) {
             s->busy = 0;
             return HB_OK;
@@ -2732,10 +2732,12 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_TOKEN, rc, NULL);
         break;
+#if !defined(HEARTBEAT_NO_OPTIONS) && !defined(HEARTBEAT_NO_SIGN)
     case HB_ERR_CRYPTO:         /* SIGNED BEATS: the signer failed */
         s->stats.fail_token++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_SIGN, rc, NULL);
         break;
+#endif
     case HB_ERR_PUBLISH:
         s->stats.fail_publish++;
         hbi_log(s, HB_LOG_ERROR, HB_MSG_PUBLISH, rc, s->cfg.topic);
@@ -2891,7 +2893,7 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (s->state != HBI_ST_RUNNING) return;
     /* SIGNED BEATS: a pending beat is dropped; the offline beat must be
        signed at once (the service stops, nobody polls to finish it) */
-    if (!s->busy) s->sg_state = HBI_SG_SYNC;
+    if (HBI_SIGN_ON && !s->busy) s->sg_state = HBI_SG_SYNC;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
     if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
@@ -2900,7 +2902,7 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     }
     s->state = HBI_ST_STOPPED;
     s->pending = 0;
-    if (!s->busy) s->sg_state = 0;  /* SIGNED BEATS */
+    if (HBI_SIGN_ON && !s->busy) s->sg_state = 0;  /* SIGNED BEATS */
 }
 
 HEARTBEAT_DEF int hb_beat_now(hb_service *hb, uint32_t now_ms)
@@ -2959,10 +2961,11 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     if (!hbi_inited(hb) || hb->internal_.busy) return HB_ERR_STATE;
     /* clock, token and fields run under the guard: no recursion, no beat */
     hb->internal_.busy = 1;
-    if (hb->internal_.sg_state == 0)         /* SIGNED BEATS: sign at once */
+    if (HBI_SIGN_ON && hb->internal_.sg_state == 0)  /* SIGNED BEATS: at once */
         hb->internal_.sg_state = HBI_SG_SYNC;
     rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
-    if (hb->internal_.sg_state == HBI_SG_SYNC) hb->internal_.sg_state = 0;
+    if (HBI_SIGN_ON && hb->internal_.sg_state == HBI_SG_SYNC)
+        hb->internal_.sg_state = 0;
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     /* its properties (for the Will) stay readable until the next beat */
@@ -3278,12 +3281,9 @@ HEARTBEAT_DEF uint64_t hb_mon_id_hash(const char *id, size_t len, int escaped)
     if (escaped) {
         /* a bad escape hashes the raw text: such an id cannot come from
            hb_mon_parse, which refuses it */
-        if (hbi_mon_decode(id, len, hbi_mon_hsink, &s) != 0) {
-            s.h = 0x243F6A8885A308D3ULL; s.w = 0; s.len = 0; s.n = 0;
-            escaped = 0;
-        } else {
+        if (hbi_mon_decode(id, len, hbi_mon_hsink, &s) == 0)
             return hbi_mon_hend(&s);
-        }
+        s.h = 0x243F6A8885A308D3ULL; s.w = 0; s.len = 0; s.n = 0;
     }
     while (len >= 8u) {
         hbi_mon_mix(&s, hbi_mon_le64(p));
@@ -3625,8 +3625,8 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
     doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     days = (int64_t)era * 146097 + (int64_t)yoe * 365 + yoe / 4 - yoe / 100 +
            doy - 719468;
-    *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) -
-           (int64_t)sign * (oh * 3600 + om * 60)) * 1000 + frac;
+    *ms = ((days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) -
+           (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60)) * 1000 + frac;
     return 0;
 }
 
@@ -3641,22 +3641,25 @@ static uint32_t hbi_mon_boot32(uint64_t h)
    else (another order, spaces, unknown members, escapes in the
    timestamp) makes it give up, and the general reader below starts over:
    same results either way, this is only quicker. */
-/* n (<= 8) bytes as a word, in memory order: only compared for equality,
-   so the byte order does not matter */
-HBI_MON_INLINE uint64_t hbi_mon_ld(const char *p, size_t n)
+/* 8 bytes as a word, in memory order: only compared for equality, so the
+   byte order does not matter */
+HBI_MON_INLINE uint64_t hbi_mon_ld8(const char *p)
 {
-    uint64_t w = 0;
-    HB_MEMCPY(&w, p, n < 8u ? n : 8u);
+    uint64_t w;
+    HB_MEMCPY(&w, p, 8);
     return w;
 }
 
-/* p starts with lit[0..n) (n <= 16)? */
+/* p starts with lit[0..n)? Eight bytes at a time, then the rest. */
 HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, size_t n)
 {
+    size_t i;
     if ((size_t)(e - p) < n) return 0;
-    if (n > 8) return hbi_mon_ld(p, 8) == hbi_mon_ld(lit, 8) &&
-                      hbi_mon_ld(p + 8, n - 8) == hbi_mon_ld(lit + 8, n - 8);
-    return hbi_mon_ld(p, n) == hbi_mon_ld(lit, n);
+    for (i = 0; i + 8u <= n; i += 8u)
+        if (hbi_mon_ld8(p + i) != hbi_mon_ld8(lit + i)) return 0;
+    for (; i < n; i++)
+        if (p[i] != lit[i]) return 0;
+    return 1;
 }
 #define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
 #define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
@@ -3929,7 +3932,7 @@ static uint32_t hbi_mon_grace(const hbi_mon *s, uint32_t silent)
     return silent > s->cfg.outage_max_ms ? s->cfg.outage_max_ms : silent;
 }
 
-static int hbi_mon_state(const hb_mon_slot *sl) { return sl->state & HBI_MON_STMASK; }
+static int hbi_mon_state(const hb_mon_slot *sl) { return (int)(sl->state & HBI_MON_STMASK); }
 
 static void hbi_mon_count(hbi_mon *s, int st, int d)
 {
@@ -4932,13 +4935,18 @@ static size_t hbi_sign_need(const hb_config *c, size_t n)
 static const char *hbi_sign_check(const hb_config *c)
 {
     size_t n, i;
+    if (!HBI_OPTIONS) {
+        /* one test for every field: the core stays small */
+        return c->sign_alg != 0 || c->sign != NULL || c->sign_kid != NULL ||
+               c->sign_user != NULL || c->sign_carrier != 0
+               ? "options: built with HEARTBEAT_NO_OPTIONS" : NULL;
+    }
     if (c->sign_alg == HB_SIGN_NONE) {
         if (c->sign != NULL || c->sign_kid != NULL || c->sign_user != NULL ||
             c->sign_carrier != 0)
             return "sign_alg: 0, yet sign fields are set";
         return NULL;
     }
-    if (!HBI_OPTIONS) return "options: built with HEARTBEAT_NO_OPTIONS";
     if (!HBI_SIGN_ON) return "sign_alg: built with HEARTBEAT_NO_SIGN";
     if (c->sign_alg != HB_SIGN_ES256 && c->sign_alg != HB_SIGN_HS256)
         return "sign_alg";

@@ -531,7 +531,7 @@ static void run_trace(uint32_t hours_x10)
     V[0].name = "naive 2 x interval";
     V[1].name = "Akka phi (normal, 1000 samples)";
     V[2].name = "Cassandra phi (exponential)";
-    V[3].name = "hb_monitor";
+    V[3].name = "heartbeat.h hb_mon";
     V[0].bytes_per_device = 16;            /* last seen + interval */
     V[1].bytes_per_device = 8.0 * 1000 + 32;
     V[2].bytes_per_device = 8.0 * 1000 + 16;
@@ -558,7 +558,7 @@ static void run_trace(uint32_t hours_x10)
     {
         hb_mon_stats st;
         hb_mon_get_stats(&mon, &st);
-        printf("\nhb_monitor: %u devices, %u beats ignored (stale/duplicate/old boot), "
+        printf("\nhb_mon: %u devices, %u beats ignored (stale/duplicate/old boot), "
                "%u outages, table %u slots (%.0f %% full)\n",
                st.devices, st.ignored, st.outages, cap, 100.0 * st.devices / cap);
     }
@@ -662,7 +662,7 @@ static void run_big(uint32_t n)
         hb_mon_get_stats(&m2, &st1);
         (void)st0;
     }
-    printf("\nat %u devices (table %u slots, %.0f %% full):\n", n, cap, 100.0 * n / cap);
+    printf("\nat %u devices (table %u slots, %.0f %% full):\n\n", n, cap, 100.0 * n / cap);
     printf("| measure | value | target |\n|---|---|---|\n");
     printf("| detector state per device (sizeof hb_mon_slot) | %u B | <= 32 B |\n",
            (unsigned)sizeof(hb_mon_slot));

@@ -672,6 +672,8 @@ TEST parse_refuses_bad_input(void)
         "{\"device_id\":\"a\",\"x\":tru}", "{\"device_id\":\"a\",\"x\":1e}",
         "{\"device_id\":\"a\",\"clock_synced\":0}", "{\"device_id\":\"a\" \"x\":1}",
         "{\"device_id\":\"a\tb\"}", "{\"device_id\":\"a\",}",
+        "{\"device_id\":\"a\",\"clock_synced\":falsy,\"status\":\"alive\",\"jwt_token\":\"\"}",
+        "{\"device_id\":\"a\",\"timestamp\":\"2026-11-27T19:53:22Z\",\"status\":\"alive\",\"jwt_token\":\"\",\"seq\":1}x",
     };
     size_t i;
     hb_mon_stats st;
