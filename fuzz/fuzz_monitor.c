@@ -3,8 +3,9 @@
    The input's first byte picks the mode:
    - even: the rest is one payload (an exact-size heap copy, so ASan sees
      any read past it). When it parses: id and status lie inside it, the
-     id decodes, its hash is that of the decoded bytes, and a parse of the
-     same bytes gives the same result. Then the detector takes it.
+     id decodes, its hash is that of the decoded bytes, a parse of the
+     same bytes gives the same result, and so does the general reader alone
+     (the same bytes after a space). Then the detector takes it.
    - odd: a script of operations, each one byte (op), two (ms to advance)
      and, for a beat, a two-byte length and that many payload bytes.
    After every operation: the per-state counts add up to the devices in
@@ -59,6 +60,24 @@ static void check_parse(const char *p, size_t n)
     FZ_CHECK(a.id == b.id && a.id_len == b.id_len && a.flags == b.flags &&
              a.seq == b.seq && a.uptime_ms == b.uptime_ms &&
              a.boot_hash == b.boot_hash && a.time_ms == b.time_ms);
+    {
+        /* the same bytes after a space: the writer's-layout fast path
+           never applies, the general reader alone must agree with it */
+        char *sp = (char *)malloc(n + 1);
+        hb_mon_info c;
+        FZ_CHECK(sp != NULL);
+        sp[0] = ' ';
+        memcpy(sp + 1, p, n);
+        FZ_CHECK(hb_mon_parse(sp, n + 1, &c) == HB_OK);
+        FZ_CHECK(c.id == sp + 1 + (a.id - p) && c.id_len == a.id_len &&
+                 c.flags == a.flags && c.seq == a.seq &&
+                 c.uptime_ms == a.uptime_ms && c.interval_ms == a.interval_ms &&
+                 c.boot_hash == a.boot_hash && c.time_ms == a.time_ms &&
+                 c.status_len == a.status_len &&
+                 (a.status == NULL ? c.status == NULL
+                                   : c.status == sp + 1 + (a.status - p)));
+        free(sp);
+    }
     {
         char *plain = (char *)malloc(a.id_len + 1);
         size_t len = 0;

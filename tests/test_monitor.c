@@ -724,10 +724,84 @@ TEST config_is_validated(void)
     PASS();
 }
 
+/* bad beats logged into the event log, so their order shows */
+static void log_into_elog(void *user, int level, const char *msg, int err,
+                          const char *detail)
+{
+    int n;
+    (void)user; (void)level; (void)msg;
+    n = snprintf(elog + elog_len, sizeof elog - elog_len, "bad %d %s\n", err,
+                 detail != NULL ? detail : "");
+    if (n > 0 && elog_len + (size_t)n < sizeof elog) elog_len += (size_t)n;
+}
+
+/* hb_mon_beat_batch is hb_mon_beat n times: the same event log (bad beats
+   included, in order), stats, counters and return codes, across several
+   HB_MON_BATCH chunks, with a table that fills up. */
+TEST batch_is_beat_n_times(void)
+{
+    static char pay[48][160];
+    const char *ptr[48];
+    size_t len[48];
+    char log1[4096];
+    hb_mon_stats a, b;
+    hb_mon_counters c1[CAP];
+    int i, ok = 0, n = 0, rc;
+    for (i = 0; i < 48; i++) {
+        int dev = i % 11, k = i / 11;
+        if (i % 13 == 5)
+            len[n] = (size_t)snprintf(pay[n], sizeof pay[n], "{\"device_id\":\"d%d\",\"seq\":-1}", dev);
+        else if (i % 17 == 3)
+            len[n] = (size_t)snprintf(pay[n], sizeof pay[n], "{\"device_id\":\"d%d\",\"status\":\"offline\",\"seq\":%d,\"boot_id\":7}", dev, k);
+        else
+            len[n] = (size_t)snprintf(pay[n], sizeof pay[n],
+                "{\"device_id\":\"d%d\",\"timestamp\":\"2026-11-27T19:53:22.5Z\","
+                "\"status\":\"alive\",\"jwt_token\":\"\",\"seq\":%d,\"boot_id\":%d,"
+                "\"uptime_ms\":%d,\"interval_ms\":1000}",
+                dev, i % 7 == 6 ? 0 : k, i % 19 == 4 ? 8 : 7, k * 1000);
+        ptr[n] = pay[n];
+        n++;
+    }
+    mc.capacity = 10;                 /* 11 devices: FULL events too */
+    mc.log = log_into_elog;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (i = 0; i < n; i++) {
+        rc = hb_mon_beat(&mon, ptr[i], len[i], 500);
+        if (rc == HB_OK) ok++;
+    }
+    hb_mon_get_stats(&mon, &a);
+    memcpy(log1, elog, elog_len + 1);
+    memcpy(c1, counters, sizeof c1);
+    ASSERT(strstr(log1, "full") != NULL && strstr(log1, "bad ") != NULL &&
+           strstr(log1, "offline") != NULL);
+
+    setup(NULL);
+    mc.capacity = 10;
+    mc.log = log_into_elog;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_EQ(ok, hb_mon_beat_batch(&mon, ptr, len, (size_t)n, 500));
+    hb_mon_get_stats(&mon, &b);
+    ASSERT_STR_EQ(log1, elog);
+    ASSERT_MEM_EQ(&a, &b, sizeof a);
+    ASSERT_MEM_EQ(c1, counters, sizeof c1);
+    ASSERT_EQ(0, hb_mon_beat_batch(&mon, NULL, NULL, 0, 600));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_beat_batch(&mon, NULL, len, 1, 600));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_beat_batch(NULL, ptr, len, 1, 600));
+    PASS();
+}
+
 static void reenter(void *user, const hb_mon_event *ev)
 {
     (void)ev;
     *(int *)user = hb_mon_beat(&mon, "{\"device_id\":\"r\"}", 16, 0);
+}
+
+static void reenter_batch(void *user, const hb_mon_event *ev)
+{
+    static const char *const one[1] = { "{\"device_id\":\"r\"}" };
+    static const size_t one_len[1] = { 16 };
+    (void)ev;
+    *(int *)user = hb_mon_beat_batch(&mon, one, one_len, 1, 0);
 }
 
 TEST no_reentry_from_the_event_callback(void)
@@ -735,6 +809,12 @@ TEST no_reentry_from_the_event_callback(void)
     int rc = 0;
     mc.event = reenter;
     mc.user = &rc;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_ERR(HB_OK, hb_mon_beat(&mon, "{\"device_id\":\"q\"}", 17, 0));
+    ASSERT_ERR(HB_ERR_STATE, rc);
+    /* nor through the batch call */
+    rc = 0;
+    mc.event = reenter_batch;
     ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
     ASSERT_ERR(HB_OK, hb_mon_beat(&mon, "{\"device_id\":\"q\"}", 17, 0));
     ASSERT_ERR(HB_ERR_STATE, rc);
@@ -774,4 +854,5 @@ SUITE(monitor)
     RUN_TEST(parse_skips_unknown_members);
     RUN_TEST(config_is_validated);
     RUN_TEST(no_reentry_from_the_event_callback);
+    RUN_TEST(batch_is_beat_n_times);
 }
