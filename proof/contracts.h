@@ -99,6 +99,9 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len);
 /*@ requires \valid(s);
     requires 0 < s->cfg.interval_ms <= 0x7FFFFFFF;
     requires s->cfg.jitter_ms <= 0x7FFFFFFF - s->cfg.interval_ms;
+    requires s->sg_state == 1 ==> \valid_read(&s->cfg.signing->internal_.sg_at);
+    requires s->sg_state == 1 ==>
+             \separated(&s->cfg.signing->internal_.sg_at, &s->grid, &s->due, &s->retry_at);
     assigns s->grid, s->due, s->retry_at;
     ensures s->state != 0x52 ==> \result == HB_POLL_IDLE;
     ensures s->state == 0x52 ==> \result <= s->cfg.interval_ms + s->cfg.jitter_ms;
