@@ -3468,17 +3468,25 @@ static uint32_t hbi_mon_home(const hbi_mon *s, uint64_t h)
 #  define HBI_MON_PREFETCH(p) ((void)0)
 #endif
 
-/* Starts loading the home slot of hash h and, when kept, its counters:
-   two independent cache misses (on a big table, DRAM) that then overlap
-   each other and the rest of the parse instead of following it. Forced
+/* Starts loading the home slot of hash h and the slot after it (the
+   lookup reads both in a third of the cases at 67 % load), and the same
+   counters: independent cache misses (on a big table, DRAM) that then
+   overlap each other and the rest of the parse instead of following it.
+   Two 32-byte slots span one line or two; the second prefetch names the
+   last byte of the next slot, the same line as the first when they share
+   one, whatever the table's alignment. Forced
    inline: a prefetch has no side effect to gcc, so a function holding
    nothing else is "const" to it and gcc 12 -O2 deleted every call (no
    prefetch instruction was left in the monitor at all). */
 HBI_MON_INLINE void hbi_mon_touch(const hbi_mon *s, uint64_t h)
 {
-    uint32_t i = hbi_mon_home(s, h);
+    uint32_t i = hbi_mon_home(s, h), j = i + 1u < s->cfg.capacity ? i + 1u : i;
     HBI_MON_PREFETCH(&s->cfg.slots[i]);
-    if (s->cfg.counters != NULL) HBI_MON_PREFETCH(&s->cfg.counters[i]);
+    HBI_MON_PREFETCH((const char *)&s->cfg.slots[j] + (sizeof(hb_mon_slot) - 1u));
+    if (s->cfg.counters != NULL) {
+        HBI_MON_PREFETCH(&s->cfg.counters[i]);
+        HBI_MON_PREFETCH((const char *)&s->cfg.counters[j] + (sizeof(hb_mon_counters) - 1u));
+    }
 }
 
 /* ---- the reader --------------------------------------------------------- */
