@@ -1146,6 +1146,10 @@ typedef struct hb_mon_stats {
 } hb_mon_stats;
 
 #define HB_MON_SLICES 64
+/* Private: the day of the latest timestamp a monitor read, its
+   "YYYY-MM-DDT" as two words in memory order (only compared for
+   equality) and its day number; key 0 = none (a date is never 0 bytes). */
+typedef struct hbi_mon_day { uint64_t key; uint32_t key2; int32_t days; } hbi_mon_day;
 struct hb_mon_internal {
     hb_mon_config cfg;
     hb_mon_stats  st;
@@ -1162,6 +1166,7 @@ struct hb_mon_internal {
     uint32_t fresh_suspect; /* SUSPECT devices heard from since epoch */
     int64_t  wall_base;     /* Unix ms at tick 0 (hb_mon_set_wall) */
     uint64_t active;        /* bit k: slice k may hold a due device */
+    hbi_mon_day day;        /* the beats' latest date (hb_mon_beat) */
     uint32_t slice_due[HB_MON_SLICES];
     uint32_t slice_swept[HB_MON_SLICES];
     uint8_t  link_up, has_floor, outage, busy, has_wall, magic, has_epoch;
@@ -3714,21 +3719,71 @@ static int hbi_mon_digits8(uint64_t w)
 }
 #endif
 
+#if UINTPTR_MAX > 0xFFFFFFFFu
+/* "hh:mm:ss" as 8 bytes, the first in the low byte: 0 and the three
+   values, or -1. XOR with "00:00:00" leaves each digit's value in its
+   byte and 0 at the colons; then every byte must be at most 9 (high
+   nibble 0, no carry out of the low nibble when 6 is added: it stays
+   inside the byte), the colons 0; t * 10 + (t >> 8) puts each pair's
+   value (at most 99: no carry) in the low byte of the pair. */
+HBI_MON_INLINE int hbi_mon_hms(uint64_t w, int32_t *h, int32_t *mi, int32_t *sec)
+{
+    uint64_t t = w ^ 0x30303A30303A3030ULL, x;
+    if (((t & 0xF0F0F0F0F0F0F0F0ULL) |
+         ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) |
+         (t & 0x0000FF0000FF0000ULL)) != 0)
+        return -1;
+    x = t * 10u + (t >> 8);
+    *h = (int32_t)(x & 0xFFu);
+    *mi = (int32_t)((x >> 24) & 0xFFu);
+    *sec = (int32_t)((x >> 48) & 0xFFu);
+    return 0;
+}
+#endif
+
 /* Reads the time at s (at most n bytes); *end gets where it stopped: the
-   string is a time when that is its end. */
-static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end)
+   string is a time when that is its end. With dc, the day is looked up
+   there first and kept there (the date repeats from beat to beat). */
+static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
+                            hbi_mon_day *dc)
 {
     static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
-    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy;
-    int64_t days;
+    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy, days;
     size_t i = 19;
     unsigned nd = 0;
-    int sign = 0, leap;
-    if (n < 20 || hbi_mon_dd(s, 0, 4, &y) || s[4] != '-' ||
-        hbi_mon_dd(s, 5, 2, &mo) || s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) ||
-        s[10] != 'T' || hbi_mon_dd(s, 11, 2, &h) || s[13] != ':' ||
-        hbi_mon_dd(s, 14, 2, &mi) || s[16] != ':' || hbi_mon_dd(s, 17, 2, &sec))
+    int sign = 0, leap, hit = 0;
+    uint64_t key = 0;
+    uint32_t key2 = 0;
+    if (n < 20) return -1;
+    if (dc != NULL) {
+        HB_MEMCPY(&key, s, 8);
+        HB_MEMCPY(&key2, s + 7, 4);
+        hit = key == dc->key && key2 == dc->key2;
+    }
+    if (hit) {
+        days = dc->days;
+    } else {
+        if (hbi_mon_dd(s, 0, 4, &y) || s[4] != '-' || hbi_mon_dd(s, 5, 2, &mo) ||
+            s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) || s[10] != 'T')
+            return -1;
+        leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
+            return -1;
+        /* days since 1970-01-01 of a proleptic Gregorian date (years 0..9999) */
+        y -= mo <= 2;
+        era = (y >= 0 ? y : y - 399) / 400;
+        yoe = y - era * 400;
+        doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    }
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    if (hbi_mon_hms(hbi_mon_le64((const unsigned char *)s + 11), &h, &mi, &sec) != 0)
         return -1;
+#else
+    if (hbi_mon_dd(s, 11, 2, &h) || s[13] != ':' || hbi_mon_dd(s, 14, 2, &mi) ||
+        s[16] != ':' || hbi_mon_dd(s, 17, 2, &sec))
+        return -1;
+#endif
     if (s[i] == '.') {
         size_t f = ++i;
 #if UINTPTR_MAX > 0xFFFFFFFFu
@@ -3756,20 +3811,15 @@ static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end)
     } else {
         return -1;
     }
-    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     *end = i;
-    if (mo < 1 || mo > 12 || d < 1 ||
-        d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
-        sec > 59 || oh > 23 || om > 59)
+    if (h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59)
         return -1;
-    /* days since 1970-01-01 of a proleptic Gregorian date (years 0..9999) */
-    y -= mo <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    days = (int64_t)era * 146097 + (int64_t)yoe * 365 + yoe / 4 - yoe / 100 +
-           doy - 719468;
-    *ms = ((days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) -
+    if (dc != NULL && !hit) {
+        dc->key = key;
+        dc->key2 = key2;
+        dc->days = days;
+    }
+    *ms = (((int64_t)days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) -
            (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60)) * 1000 + frac;
     return 0;
 }
@@ -3778,7 +3828,7 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
 {
     int64_t t;
     size_t end;
-    if (hbi_mon_time_end(s, n, &t, &end) != 0 || end != n) return -1;
+    if (hbi_mon_time_end(s, n, &t, &end, NULL) != 0 || end != n) return -1;
     *ms = t;
     return 0;
 }
@@ -3855,7 +3905,7 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
 #define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
 
 static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
-                        const hbi_mon *s, uint64_t *hash)
+                        hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     const char *v;
@@ -3877,7 +3927,8 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
            it stops must be the closing quote (else the general reader
            takes over), so the string needs no scan of its own */
         if (r.p >= r.e || *r.p != '"' ||
-            hbi_mon_time_end(r.p + 1, (size_t)(r.e - r.p - 1), &in->time_ms, &vn) != 0 ||
+            hbi_mon_time_end(r.p + 1, (size_t)(r.e - r.p - 1), &in->time_ms, &vn,
+                             s != NULL ? &s->day : NULL) != 0 ||
             vn + 1u >= (size_t)(r.e - r.p) || r.p[vn + 1u] != '"')
             return 0;
         r.p += vn + 2u;
@@ -3941,9 +3992,10 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
 
 /* The reader. With s, it also hashes the id as soon as it has it and
    prefetches its slot, so the table's cache miss overlaps the rest of
-   the parse (hb_mon_beat). */
+   the parse (hb_mon_beat), and the fast path keeps the timestamp's date
+   in s (parsing touches nothing else of the monitor). */
 static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
-                         const hbi_mon *s, uint64_t *hash)
+                         hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     int have_id = 0;

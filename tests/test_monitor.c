@@ -656,6 +656,52 @@ TEST parse_times_with_offsets(void)
     PASS();
 }
 
+/* hb_mon_beat keeps the latest date in the monitor (the writer's layout):
+   every beat reads as hb_mon_parse (no cache) reads it, on the same day,
+   the next, after a refused time on a cached day and a refused date. */
+static int64_t cache_time;
+static int cache_events;
+static void on_date_event(void *user, const hb_mon_event *ev)
+{
+    (void)user;
+    if (ev->type == HB_MON_EV_NEW && ev->info != NULL) {
+        cache_time = ev->info->time_ms;
+        cache_events++;
+    }
+}
+
+TEST beat_date_cache_reads_as_parse(void)
+{
+    static const char *const t[] = {
+        "2026-11-27T19:53:22.5Z", "2026-11-27T23:59:59.999999999Z",
+        "2026-11-28T00:00:00Z", "2026-11-28T24:00:00Z", "2026-11-28T00:60:00Z",
+        "2026-11-28T00:00:5Z", "2026-11-28T0:00:00Z", "2024-02-29T12:00:00+05:30",
+        "2026-02-29T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-28T00:00:00Z",
+        "2026-11-28T00:00:00-00:30", "1999-12-31T23:59:59.9Z", "2026-11-28X00:00:00Z",
+    };
+    size_t i;
+    mc.event = on_date_event;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char p[160];
+        hb_mon_info in;
+        int n = snprintf(p, sizeof p, "{\"device_id\":\"t%u\",\"timestamp\":\"%s\","
+                         "\"status\":\"alive\",\"jwt_token\":\"\",\"seq\":1}",
+                         (unsigned)i, t[i]);
+        int rc = hb_mon_parse(p, (size_t)n, &in), before = cache_events;
+        ASSERT_ERR(rc, hb_mon_beat(&mon, p, (size_t)n, 0));
+        if (rc == HB_OK) {
+            ASSERT_EQ(before + 1, cache_events);
+            ASSERT_EQ(in.time_ms, cache_time);
+        } else {
+            ASSERT_EQ(before, cache_events);
+        }
+    }
+    /* what the list holds: 7 good times, 7 refused */
+    ASSERT_EQ(7, cache_events);
+    PASS();
+}
+
 TEST parse_refuses_bad_input(void)
 {
     static const char *const bad[] = {
@@ -851,6 +897,7 @@ SUITE(monitor)
     RUN_TEST(parse_offline_message_of_the_writer);
     RUN_TEST(parse_times_with_offsets);
     RUN_TEST(parse_refuses_bad_input);
+    RUN_TEST(beat_date_cache_reads_as_parse);
     RUN_TEST(parse_skips_unknown_members);
     RUN_TEST(config_is_validated);
     RUN_TEST(no_reentry_from_the_event_callback);
