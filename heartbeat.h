@@ -3887,6 +3887,30 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
 {
     const char *p = *pp, *start = p, *end;
     uint64_t x = 0;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    /* up to 7 digits and what follows them in one word (64-bit hosts):
+       XOR with "00000000" leaves a digit's value in its byte; a byte over
+       9 is flagged (the lowest flag is a true one: a carry of the +6 runs
+       upwards only), the digits are shifted to the top and summed in
+       pairs, quads and octets, most significant first */
+    if (e - p >= 8) {
+        uint64_t t = hbi_mon_le64((const unsigned char *)p) ^ 0x3030303030303030ULL;
+        uint64_t bad = (t & 0xF0F0F0F0F0F0F0F0ULL) |
+                       ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
+        if (bad != 0) {
+            unsigned nd = hbi_mon_ctz64(bad) >> 3;
+            if (nd == 0 || (nd > 1u && *p == '0')) return 0;
+            t <<= 8u * (8u - nd);
+            t = (t * 10u + (t >> 8)) & 0x00FF00FF00FF00FFULL;
+            t = (t * 100u + (t >> 16)) & 0x0000FFFF0000FFFFULL;
+            t = (t * 10000u + (t >> 32)) & 0xFFFFFFFFULL;
+            if (t > max) return 0;
+            *v = t;
+            *pp = p + nd;
+            return 1;
+        }
+    }
+#endif
     end = e - p > 19 ? p + 19 : e;
     while (p < end) {
         unsigned d = (unsigned)(unsigned char)*p - '0';
@@ -4585,7 +4609,10 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     }
     if (in->flags & HB_MON_HAS_INTERVAL) {
         uint32_t iv = in->interval_ms > HBI_MON_MAXIV ? HBI_MON_MAXIV : in->interval_ms;
-        if (!(sl->state & HBI_MON_F_SEED) || hbi_mon_dec(sl->mean) != hbi_mon_dec(hbi_mon_enc(iv))) {
+        uint32_t cur = hbi_mon_dec(sl->mean);
+        /* the same interval again (exact in 16 bits: no encoding) */
+        if (!(sl->state & HBI_MON_F_SEED) ||
+            (cur != iv && cur != hbi_mon_dec(hbi_mon_enc(iv)))) {
             sl->mean = hbi_mon_enc(iv);
             sl->state |= HBI_MON_F_SEED;
         }
