@@ -3707,10 +3707,22 @@ HBI_MON_INLINE int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
     return 0;
 }
 
+/* The monitor's word-at-a-time readers (digits, times, integers) are
+   built on 64-bit hosts: a 32-bit target would keep their masks in a
+   merged constant pool that device builds link too. tests/endian.sh sets
+   HBI_MON_SWAR to 1 to run them on a 32-bit big-endian CPU. */
+#ifndef HBI_MON_SWAR
+#  if UINTPTR_MAX > 0xFFFFFFFFu
+#    define HBI_MON_SWAR 1
+#  else
+#    define HBI_MON_SWAR 0
+#  endif
+#endif
+
 /* 8 bytes that are all ASCII digits, in any byte order: each byte's high
    nibble is 3 and adding 6 does not carry out of its low nibble (a carry
    out of a byte comes only from 0xFA..0xFF, itself no digit). */
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
 static int hbi_mon_digits8(uint64_t w)
 {
     return ((w & 0xF0F0F0F0F0F0F0F0ULL) |
@@ -3719,7 +3731,7 @@ static int hbi_mon_digits8(uint64_t w)
 }
 #endif
 
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
 /* "hh:mm:ss" as 8 bytes, the first in the low byte: 0 and the three
    values, or -1. XOR with "00:00:00" leaves each digit's value in its
    byte and 0 at the colons; then every byte must be at most 9 (high
@@ -3776,7 +3788,7 @@ static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
         doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
         days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
     }
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
     if (hbi_mon_hms(hbi_mon_le64((const unsigned char *)s + 11), &h, &mi, &sec) != 0)
         return -1;
 #else
@@ -3786,7 +3798,7 @@ static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
 #endif
     if (s[i] == '.') {
         size_t f = ++i;
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
         /* 64-bit hosts only: a 32-bit target would keep the masks in a
            merged constant pool that device builds link too */
         while (n - i >= 8u && hbi_mon_digits8(hbi_mon_le64((const unsigned char *)s + i)))
@@ -3887,7 +3899,7 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
 {
     const char *p = *pp, *start = p, *end;
     uint64_t x = 0;
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
     /* up to 7 digits and what follows them in one word (64-bit hosts):
        XOR with "00000000" leaves a digit's value in its byte; a byte over
        9 is flagged (the lowest flag is a true one: a carry of the +6 runs
@@ -5208,6 +5220,7 @@ bad:
 #undef HBI_MON_MAXLEN
 #undef HBI_MON_DEPTH
 #undef HBI_MON_MAXIV
+#undef HBI_MON_SWAR
 #undef HBI_MON_STMASK
 #undef HBI_MON_F_SEQ
 #undef HBI_MON_F_UP
