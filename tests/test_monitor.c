@@ -702,6 +702,40 @@ TEST beat_date_cache_reads_as_parse(void)
     PASS();
 }
 
+/* hb_mon_beat hashes a plain id while it scans it (the writer's layout),
+   hb_mon_get with hb_mon_id_hash: every length finds its device, on
+   both sides of each 8-byte word, and so does an escaped id */
+TEST beat_hashes_ids_as_get_does(void)
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+    hb_mon_device d;
+    hb_mon_stats st;
+    size_t len;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (len = 0; len <= 24; len++) {
+        char p[160];
+        int n = snprintf(p, sizeof p, "{\"device_id\":\"%.*s\",\"timestamp\":"
+                         "\"2026-11-27T19:53:22Z\",\"status\":\"alive\","
+                         "\"jwt_token\":\"\",\"seq\":1}", (int)len, abc);
+        ASSERT_ERR(HB_OK, hb_mon_beat(&mon, p, (size_t)n, 0));
+    }
+    {
+        static const char e[] = "{\"device_id\":\"\\u0041bcdefghij\",\"timestamp\":"
+                                "\"2026-11-27T19:53:22Z\",\"status\":\"alive\","
+                                "\"jwt_token\":\"\",\"seq\":1}";
+        ASSERT_ERR(HB_OK, hb_mon_beat(&mon, e, sizeof e - 1, 0));
+        ASSERT_ERR(HB_OK, hb_mon_get(&mon, "Abcdefghij", 10, &d));
+    }
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(26u, st.devices);
+    for (len = 0; len <= 24; len++) {
+        /* the table matches the 64-bit hash first, then the name */
+        ASSERT_ERR(HB_OK, hb_mon_get(&mon, abc, len, &d));
+        ASSERT_EQ(1u, d.seq);
+    }
+    PASS();
+}
+
 TEST parse_refuses_bad_input(void)
 {
     static const char *const bad[] = {
@@ -898,6 +932,7 @@ SUITE(monitor)
     RUN_TEST(parse_times_with_offsets);
     RUN_TEST(parse_refuses_bad_input);
     RUN_TEST(beat_date_cache_reads_as_parse);
+    RUN_TEST(beat_hashes_ids_as_get_does);
     RUN_TEST(parse_skips_unknown_members);
     RUN_TEST(config_is_validated);
     RUN_TEST(no_reentry_from_the_event_callback);
