@@ -585,6 +585,38 @@ static void run_trace(uint32_t hours_x10)
 
 /* ---- speed and memory at scale ----------------------------------------- */
 
+/* What the memory itself costs on this machine, in a buffer the size of
+   the slot table (same huge-page advice): *lat_ns, one random read that
+   depends on the one before (a pointer chase over all its lines in a
+   random cycle: what a lone hb_mon_beat waits for its slot), *rmw_ns,
+   independent random read-modify-writes of one line each (the most a
+   pipelined caller can hope for per line touched). */
+static void mem_floor(size_t bytes, double *lat_ns, double *rmw_ns)
+{
+    size_t lines = bytes / 64, i, p, steps = 1u << 20;
+    uint64_t *a = table_alloc(lines * 64);
+    uint32_t *perm = malloc(lines * sizeof *perm), *idx = malloc(steps * sizeof *idx);
+    double t;
+    for (i = 0; i < lines; i++) perm[i] = (uint32_t)i;
+    for (i = lines; i-- > 1;) {
+        size_t j = (size_t)(rnd() % (i + 1u));
+        uint32_t x = perm[i];
+        perm[i] = perm[j];
+        perm[j] = x;
+    }
+    for (i = 0; i < lines; i++) a[(size_t)perm[i] * 8u] = (uint64_t)perm[(i + 1) % lines] * 8u;
+    for (i = 0; i < steps; i++) idx[i] = (uint32_t)(rnd() % lines);
+    p = (size_t)perm[0] * 8u;
+    t = now_s();
+    for (i = 0; i < steps; i++) p = (size_t)a[p];
+    *lat_ns = (now_s() - t) * 1e9 / (double)steps;
+    t = now_s();
+    for (i = 0; i < steps; i++) a[(size_t)idx[i] * 8u + 1u]++;
+    *rmw_ns = (now_s() - t) * 1e9 / (double)steps;
+    if (p == 1) puts("");   /* keeps the chase */
+    free(a); free(perm); free(idx);
+}
+
 static void run_big(uint32_t n)
 {
     static hb_mon mon;
@@ -722,6 +754,13 @@ static void run_big(uint32_t n)
            (unsigned)HB_MON_BATCH, pct(multi_ns, nm, 0.5));
     printf("| hb_mon_beat_batch, p99 of 1024-beat batches | %.0f ns | |\n", pct(multi_ns, nm, 0.99));
     printf("| of which hb_mon_parse alone (payload in cache), median | %.0f ns | |\n", pct(parse_ns, np, 0.5));
+    {
+        double lat, rmw;
+        mem_floor((size_t)cap * sizeof(hb_mon_slot), &lat, &rmw);
+        printf("| memory: one dependent random read in %.1f MiB (what a lone beat waits for its slot) | %.0f ns | |\n",
+               (double)cap * sizeof(hb_mon_slot) / 1048576.0, lat);
+        printf("| memory: independent random read-modify-writes, per line | %.0f ns | |\n", rmw);
+    }
     printf("| full sweep of the table, one call | %.2f ms | <= 10 ms |\n", full_ms);
     printf("| full sweep in default-budget calls: total / longest call | %.2f / %.3f ms | ~1 ms per call |\n",
            sweep_ms, max_call_ms);
