@@ -17,7 +17,8 @@
 # unit binary, so also of unit-clang, unit-asan-ubsan, unit-valgrind and
 # the qemu steps); its fuzz harness is fuzz/fuzz_monitor.c (fuzz-smoke).
 # Step of `make test`: bench-monitor-smoke — the bench builds and runs on
-# a small trace (no pass/fail on numbers: the machine is shared).
+# a small trace (no pass/fail on numbers: the machine is shared), and its
+# -O2 build still holds the slot prefetch (tests/prefetch-check.sh).
 
 BENCH_MONITOR_ARGS ?=
 
@@ -47,7 +48,7 @@ bench-monitor-instr: $(BENCH_OUT)/monitor
 TEST_STEPS += bench-monitor-smoke
 check-bench-monitor-smoke:
 	@tests/step.sh bench-monitor-smoke '$(MAKE) -s $(BENCH_OUT)/monitor && \
-	  $(BENCH_OUT)/monitor --quick'
+	  $(BENCH_OUT)/monitor --quick && tests/prefetch-check.sh $(BENCH_OUT)/monitor'
 
 # hb-monitor against a private mosquitto with 20 hb-mosquitto devices
 # (tests/integration/monitor.py): SIGSTOP/SIGCONT, SIGTERM, SIGKILL (Will),
