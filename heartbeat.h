@@ -509,10 +509,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12929  1339    0    0
-   Cortex-M4  12251  1339    0    0
-   Cortex-M33 12263  1339    0    0
-   rv32imac   13780  1522    0    0
+   Cortex-M0  13013  1339    0    0
+   Cortex-M4  12443  1339    0    0
+   Cortex-M33 12447  1339    0    0
+   rv32imac   13848  1522    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -3937,6 +3937,7 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
     *pp = p;
     return 1;
 }
+#if HBI_MON_SWAR
 /* The id string at r->p when it has no escape: scanned and hashed in
    one pass, 8 bytes at a time (the words hb_mon_id_hash would mix, the
    last one the bytes before the quote), *hash the same as
@@ -3975,6 +3976,7 @@ HBI_MON_INLINE int hbi_mon_fid(hbi_mon_rd *r, const char **id, size_t *n,
     }
     return 0;
 }
+#endif
 
 #define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
 #define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
@@ -3990,9 +3992,12 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     r.p = payload; r.e = payload + len; r.why = NULL;
     if (!HBI_MON_AT("{\"device_id\":")) return 0;
     HBI_MON_SKIP("{\"device_id\":");
+#if HBI_MON_SWAR
     if (s != NULL && hbi_mon_fid(&r, &in->id, &in->id_len, hash)) {
         hbi_mon_touch(s, *hash);
-    } else {
+    } else
+#endif
+    {
         if (hbi_mon_str(&r, &in->id, &in->id_len, &esc) != 0) return 0;
         if (esc) in->flags |= HB_MON_ID_ESCAPED;
         if (s != NULL) {
