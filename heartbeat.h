@@ -3893,7 +3893,8 @@ HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, siz
 }
 /* An unsigned integer as the writer prints it: 1 to 19 digits, no
    leading zero, at most max. 0 for anything else (the general reader
-   then says why); what follows is checked by the caller's next match. */
+   then says why); what follows is checked by the caller's next match.
+   For the fast path only: it may read the 8 bytes before e. */
 HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
                                  uint64_t *v)
 {
@@ -3905,8 +3906,14 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
        9 is flagged (the lowest flag is a true one: a carry of the +6 runs
        upwards only), the digits are shifted to the top and summed in
        pairs, quads and octets, most significant first */
-    if (e - p >= 8) {
-        uint64_t t = hbi_mon_le64((const unsigned char *)p) ^ 0x3030303030303030ULL;
+    if (p < e) {
+        /* fewer than 8 bytes left (the last member): the word that ends
+           at e, shifted down; the zero bytes above stop the digits. The
+           fast path has read 13 bytes before any integer, so e - 8 is
+           inside the payload */
+        uint64_t t = (e - p >= 8 ? hbi_mon_le64((const unsigned char *)p)
+                      : hbi_mon_le64((const unsigned char *)e - 8) >> (8u * (unsigned)(8 - (e - p))))
+                     ^ 0x3030303030303030ULL;
         uint64_t bad = (t & 0xF0F0F0F0F0F0F0F0ULL) |
                        ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
         if (bad != 0) {
@@ -4681,7 +4688,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         uint32_t n = 1;
         if ((in->flags & HB_MON_HAS_SEQ) && had_seq && in->seq > old_seq)
             n = in->seq - old_seq;
-        hbi_mon_learn(sl, (credit - old_last) / n);
+        hbi_mon_learn(sl, n == 1u ? credit - old_last : (credit - old_last) / n);
     }
     if (fresh_session || (int32_t)(credit - sl->last) > 0) sl->last = credit;
     if (fresh_session == 2) {

@@ -736,6 +736,32 @@ TEST beat_hashes_ids_as_get_does(void)
     PASS();
 }
 
+/* The last member's integer has fewer than 8 bytes after it: the fast
+   path reads the word that ends the payload. Every length reads as the
+   general reader (the same bytes after a space) reads it. */
+TEST parse_last_integer_as_the_general_reader(void)
+{
+    static const char *const iv[] = {
+        "1", "12", "123456", "1234567", "12345678", "2147483647",
+        "2147483648", "0", "01", "1x", "-1", "",
+    };
+    size_t i;
+    for (i = 0; i < sizeof iv / sizeof iv[0]; i++) {
+        char p[160];
+        hb_mon_info a, b;
+        int n = snprintf(p, sizeof p, " {\"device_id\":\"abcdefghijk\",\"timestamp\":"
+                         "\"2026-11-27T19:53:22Z\",\"status\":\"alive\","
+                         "\"jwt_token\":\"\",\"seq\":1,\"interval_ms\":%s}", iv[i]);
+        int ra = hb_mon_parse(p + 1, (size_t)n - 1u, &a);
+        int rb = hb_mon_parse(p, (size_t)n, &b);
+        ASSERT_ERR(rb, ra);
+        ASSERT_EQ(b.interval_ms, a.interval_ms);
+        ASSERT_EQ(b.flags, a.flags);
+        ASSERT_EQ(i < 6 ? HB_OK : HB_ERR_ARG, ra);
+    }
+    PASS();
+}
+
 TEST parse_refuses_bad_input(void)
 {
     static const char *const bad[] = {
@@ -933,6 +959,7 @@ SUITE(monitor)
     RUN_TEST(parse_refuses_bad_input);
     RUN_TEST(beat_date_cache_reads_as_parse);
     RUN_TEST(beat_hashes_ids_as_get_does);
+    RUN_TEST(parse_last_integer_as_the_general_reader);
     RUN_TEST(parse_skips_unknown_members);
     RUN_TEST(config_is_validated);
     RUN_TEST(no_reentry_from_the_event_callback);
