@@ -100,6 +100,11 @@ typedef struct sim {
     int32_t  drift_ppm;
     uint8_t  kind, dead, flushed, broker_wait, burst, defer;
     uint64_t last_arr;    /* when the monitor last got anything from it */
+    /* the oracle's view: the latest message that was new at the device
+       (a higher seq of its boot, a new boot; every message of a bare
+       device) */
+    uint64_t o_last;
+    uint32_t o_seq, o_boot, o_dead;   /* o_dead: index in oracle_lat + 1 */
 } sim;
 
 static sim *devs;
@@ -247,6 +252,15 @@ typedef struct verdicts {
 } verdicts;
 
 static base_state *naive, *akka, *cass;
+
+/* deaths away from the broker restart: not within 6 intervals before it
+   (a detector convicting at up to 5 intervals of silence would still be
+   counting when the monitor lost its link), nor during it and the
+   reconnect time after it */
+static int away_from_restart(const sim *d)
+{
+    return d->death + 6u * d->interval < broker_down || d->death > broker_up + 10500;
+}
 static verdicts V[4];
 static uint8_t *detected[4];
 static double akka_y;    /* logistic tail 1e-8 */
@@ -289,9 +303,7 @@ static void verdict(int det, uint32_t i, uint64_t t)
     v->lat_due[v->nlat] = ((double)t - (double)d->miss_at) / d->interval;
     v->nlat++;
     if (d->kind != KIND_BARE) v->lat_seq[v->nseq++] = (double)(t - d->death) / d->interval;
-    /* deaths away from the broker restart: not within 4 intervals before
-       it, nor during it and the reconnect time after it */
-    if (d->death + 4u * d->interval < broker_down || d->death > broker_up + 10500)
+    if (away_from_restart(d))
         v->lat_seen[v->nseen++] = (double)(t - d->death) / d->interval;
     v->detected++;
 }
@@ -390,6 +402,132 @@ static double pct(double *a, uint32_t n, double p)
     return a[(uint32_t)((n - 1) * p + 0.5)];
 }
 
+
+/* ---- the oracle ----------------------------------------------------------
+   What ANY detector that sees only the arrivals (and its own link) can do,
+   computed from the trace: a detector that convicts at a silence of D
+   intervals, counted from the latest message that was new at the device,
+   with the time the monitor was blind (its link down, plus the devices'
+   reconnect spread) taken out, convicts every live device whose silence
+   reaches D. Before the fact a live silence and a death look the same:
+   deaths here come without warning, and every beat of a live device is
+   lost independently. So for each D:
+   - false: the live silences >= D (silences that ended with a new
+     message, or the trace's end, while the device was alive): the
+     fewest false DEADs any such detector produces at D;
+   - the latency of each death: from the death to the moment its silence
+     reaches D (a silence that reached D before the death is a false DEAD
+     and the death is then not detected, as the bench counts hb_mon);
+     a bare device (no seq) whose old beats a bridge flushes after its
+     death gets new silence from them: nothing tells them from fresh ones. */
+#define ORACLE_D0 20      /* D from 2.0 ... */
+#define ORACLE_D1 50      /* ... to 5.0 intervals, in tenths */
+#define ORACLE_ND (ORACLE_D1 - ORACLE_D0 + 1)
+#define ORACLE_BINS 20001 /* silences in 1/1000 interval, the last bin >= 20 */
+static uint64_t *oracle_hist;
+static double (*oracle_lat)[ORACLE_ND];   /* per death and D: NAN pending, -1 missed */
+static uint32_t oracle_ndead;
+static uint64_t blind0, blind1;           /* the monitor could not hear */
+
+/* when a silence that began at `from` reaches `span` ms of counted time */
+static uint64_t oracle_conv(uint64_t from, uint64_t span)
+{
+    if (from >= blind1 || from + span <= blind0) return from + span;
+    if (from >= blind0) return blind1 + span;
+    return from + span + (blind1 - blind0);
+}
+
+static uint64_t oracle_counted(uint64_t from, uint64_t to)
+{
+    uint64_t lo = from > blind0 ? from : blind0, hi = to < blind1 ? to : blind1;
+    return (to - from) - (hi > lo ? hi - lo : 0);
+}
+
+/* a silence of device d from d->o_last to t ends (t: a new message, or the
+   end of the trace) */
+static void oracle_silence(sim *d, uint64_t t)
+{
+    uint32_t k;
+    if (d->o_last == UINT64_MAX) return;            /* nothing heard yet */
+    if (t <= d->death) {
+        uint64_t b = oracle_counted(d->o_last, t) * 1000u / d->interval;
+        oracle_hist[b < ORACLE_BINS - 1 ? b : ORACLE_BINS - 1]++;
+        return;
+    }
+    if (d->o_dead == 0) return;                    /* (not tracked) */
+    for (k = 0; k < ORACLE_ND; k++) {
+        double *l = &oracle_lat[d->o_dead - 1][k];
+        uint64_t at;
+        if (!isnan(*l)) continue;                   /* settled */
+        at = oracle_conv(d->o_last, (uint64_t)(ORACLE_D0 + k) * d->interval / 10u);
+        if (at > t) continue;                       /* the silence ended first */
+        if (at < d->death) {                        /* a live silence >= D */
+            *l = -1.0;                              /* false DEAD, death missed */
+        } else {
+            *l = (double)(at - d->death) / d->interval;
+        }
+    }
+}
+
+static void oracle_arrival(sim *d, uint64_t t)
+{
+    int fresh = d->kind == KIND_BARE || d->o_last == UINT64_MAX ||
+                d->boot != d->o_boot || d->pend_seq > d->o_seq;
+    if (!fresh) return;
+    oracle_silence(d, t);
+    d->o_last = t;
+    d->o_seq = d->pend_seq;
+    d->o_boot = d->boot;
+}
+
+static void oracle_report(void)
+{
+    uint32_t k, i;
+    double *a = malloc((oracle_ndead + 1) * sizeof(double));
+    double *b = malloc((oracle_ndead + 1) * sizeof(double));
+    double *c = malloc(2 * (oracle_ndead + 1) * sizeof(double));
+    printf("\noracle: what any detector that sees only the arrivals (and its own "
+           "link) gets on this trace, convicting at a silence of D intervals "
+           "after the latest new message\n\n");
+    printf("| D (intervals) | live silences >= D (false DEAD at least) | deaths detected | missed | latency from death p50 / p99 / max | p99, devices sending seq | p99, away from the broker restart | p99, seq and away |\n");
+    printf("|---|---|---|---|---|---|---|---|\n");
+    for (k = 0; k < ORACLE_ND; k++) {
+        uint64_t nfalse = 0;
+        uint32_t na = 0, nb = 0, nc = 0, nd = 0, missed = 0;
+        double *e = c + oracle_ndead + 1;
+        uint32_t lo = (uint32_t)((ORACLE_D0 + k) * 100u);
+        for (i = lo; i < ORACLE_BINS - 1; i++) nfalse += oracle_hist[i];
+        for (i = 0; i < N; i++) {
+            sim *d = &devs[i];
+            double l;
+            if (!d->o_dead) continue;
+            l = oracle_lat[d->o_dead - 1][k];
+            if (isnan(l) || l < 0) {
+                missed++;
+                if (!isnan(l)) nfalse++;   /* reached D while still alive */
+                continue;
+            }
+            a[na++] = l;
+            if (d->kind != KIND_BARE) b[nb++] = l;
+            if (away_from_restart(d)) {
+                c[nc++] = l;
+                if (d->kind != KIND_BARE) e[nd++] = l;
+            }
+        }
+        qsort(a, na, sizeof(double), cmpd);
+        qsort(b, nb, sizeof(double), cmpd);
+        qsort(c, nc, sizeof(double), cmpd);
+        qsort(e, nd, sizeof(double), cmpd);
+        printf("| %.1f | %llu | %u / %u | %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f |\n",
+               (ORACLE_D0 + k) / 10.0, (unsigned long long)nfalse, na, oracle_ndead,
+               missed, pct(a, na, 0.5), pct(a, na, 0.99), pct(a, na, 1.0), pct(b, nb, 0.99),
+               pct(c, nc, 0.99), pct(e, nd, 0.99));
+    }
+    free(a);
+    free(b);
+    free(c);
+}
+
 static void run_trace(uint32_t hours_x10)
 {
     static hb_mon mon;
@@ -402,6 +540,8 @@ static void run_trace(uint32_t hours_x10)
     H_MS = (uint64_t)hours_x10 * 360000u;
     broker_down = H_MS / 2;
     broker_up = broker_down + 30000;
+    blind0 = broker_down;
+    blind1 = broker_up + 500 + 10000;   /* hb_mon_link up, + reconnect_ms */
     while (cap < N + N / 4) cap <<= 1;
     devs = calloc(N, sizeof *devs);
     heap = malloc(N * sizeof *heap);
@@ -411,6 +551,9 @@ static void run_trace(uint32_t hours_x10)
     slots = table_alloc((size_t)cap * sizeof *slots);
     slot_dev = malloc((size_t)cap * sizeof *slot_dev);
     for (i = 0; i < 4; i++) detected[i] = calloc(N, 1);
+    oracle_hist = calloc(ORACLE_BINS, sizeof *oracle_hist);
+    oracle_lat = malloc((N / 50 + 64) * sizeof *oracle_lat);
+    oracle_ndead = 0;
     for (i = 0; i < 4; i++) {
         V[i].lat = malloc(N * sizeof(double));
         V[i].lat_due = malloc(N * sizeof(double));
@@ -435,10 +578,18 @@ static void run_trace(uint32_t hours_x10)
             d->flushed = urand() < 0.3;
             ndead++;
         }
+        d->o_last = UINT64_MAX;
         if (urand() < 0.10)
             d->reboot_at = 300000u + (uint64_t)(urand() * (double)(H_MS - 600000u));
         plan(d);
         heap[i] = i;
+    }
+    for (i = 0; i < N; i++) {
+        uint32_t k;
+        if (devs[i].death == UINT64_MAX) continue;
+        if (oracle_ndead >= N / 50 + 64) { devs[i].o_dead = 0; continue; }
+        for (k = 0; k < ORACLE_ND; k++) oracle_lat[oracle_ndead][k] = NAN;
+        devs[i].o_dead = ++oracle_ndead;
     }
     heap_n = N;
     for (i = N / 2 + 1; i-- > 0;) heap_down(i);
@@ -485,6 +636,7 @@ static void run_trace(uint32_t hours_x10)
         sim_now = t;
         /* deliver */
         arrivals++;
+        oracle_arrival(d, t);
         base_arrival(di, t);
         memset(&in, 0, sizeof in);
         id8(id, di);
@@ -527,6 +679,7 @@ static void run_trace(uint32_t hours_x10)
         next_poll += r ? r : 1;
     }
     for (i = 0; i < N; i++) base_end(i, H_MS);
+    for (i = 0; i < N; i++) oracle_silence(&devs[i], H_MS);
 
     V[0].name = "naive 2 x interval";
     V[1].name = "Akka phi (normal, 1000 samples)";
@@ -562,6 +715,8 @@ static void run_trace(uint32_t hours_x10)
                "%u outages, table %u slots (%.0f %% full)\n",
                st.devices, st.ignored, st.outages, cap, 100.0 * st.devices / cap);
     }
+    oracle_report();
+    free(oracle_hist); free(oracle_lat);
     free(devs); free(heap); free(naive); free(akka); free(cass); free(slots);
     free(slot_dev);
     for (i = 0; i < 4; i++) { free(V[i].lat); free(V[i].lat_due); free(V[i].lat_seen); free(V[i].lat_seq); free(detected[i]); }
