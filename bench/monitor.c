@@ -37,7 +37,12 @@
    end of the trace); also from the first beat the dead device did not
    send.
 
-   Usage: bench-monitor [--devices N] [--hours H] [--big N] [--quick] */
+   After the table, the oracle: the same trace seen by the best detector
+   that has only the arrivals (see oracle_* below).
+
+   Usage: bench-monitor [--devices N] [--hours H] [--big N] [--dead-phi N]
+                        [--quick]
+   (--dead-phi: hb_mon's dead_phi in 1/100 instead of the default) */
 #define _GNU_SOURCE
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
@@ -109,6 +114,7 @@ typedef struct sim {
 
 static sim *devs;
 static uint32_t N = 100000;
+static uint32_t dead_phi_arg;   /* --dead-phi: hb_mon's dead_phi, 0 = default */
 static uint64_t H_MS;
 static uint64_t broker_down, broker_up;
 
@@ -199,6 +205,7 @@ static void plan(sim *d)
                 d->pend_seq = d->seq;
                 d->pend_up = d->last_up;
                 d->next = birth + urange(5, 100);
+                if (d->defer_at <= d->next) d->defer_at = d->next + 1;   /* in order */
                 d->seq++;
                 d->last_up = d->defer_up;
                 if (urand() < 0.01) d->defer = 0;       /* that one lost */
@@ -244,7 +251,8 @@ typedef struct verdicts {
     double  *lat;        /* per dead device, from death (intervals) */
     double  *lat_due;    /* from the first beat not sent */
     double  *lat_seen;   /* from death, deaths the monitor could see */
-    uint32_t nlat, nseen, nseq;
+    uint32_t nlat, nseen, nseq, nseqseen;
+    double  *lat_seqseen; /* both */
     double  *lat_seq;    /* from death, devices that send seq */
     uint64_t false_after_3; /* false DEADs after >= 3 intervals with
                                nothing delivered (losses, a reboot) */
@@ -295,7 +303,7 @@ static void verdict(int det, uint32_t i, uint64_t t)
     }
     if (detected[det][i]) return;
     detected[det][i] = 1;
-    if (det == 3 && getenv("BENCH_DEBUG") && t - d->death > 4u * d->interval)
+    if (det == 3 && getenv("BENCH_DEBUG") && t - d->death > 5u * d->interval)
         fprintf(stderr, "late DEAD dev %u kind %d iv %u death %llu at %llu flushed %d\n",
                 i, d->kind, d->interval, (unsigned long long)d->death,
                 (unsigned long long)t, d->flushed);
@@ -303,8 +311,11 @@ static void verdict(int det, uint32_t i, uint64_t t)
     v->lat_due[v->nlat] = ((double)t - (double)d->miss_at) / d->interval;
     v->nlat++;
     if (d->kind != KIND_BARE) v->lat_seq[v->nseq++] = (double)(t - d->death) / d->interval;
-    if (away_from_restart(d))
+    if (away_from_restart(d)) {
         v->lat_seen[v->nseen++] = (double)(t - d->death) / d->interval;
+        if (d->kind != KIND_BARE)
+            v->lat_seqseen[v->nseqseen++] = (double)(t - d->death) / d->interval;
+    }
     v->detected++;
 }
 
@@ -406,7 +417,9 @@ static double pct(double *a, uint32_t n, double p)
 /* ---- the oracle ----------------------------------------------------------
    What ANY detector that sees only the arrivals (and its own link) can do,
    computed from the trace: a detector that convicts at a silence of D
-   intervals, counted from the latest message that was new at the device,
+   intervals, counted from the latest message that was new at the device
+   (from when it was sent, for devices that send uptime_ms; else from its
+   arrival),
    with the time the monitor was blind (its link down, plus the devices'
    reconnect spread) taken out, convicts every live device whose silence
    reaches D. Before the fact a live silence and a death look the same:
@@ -420,8 +433,8 @@ static double pct(double *a, uint32_t n, double p)
      and the death is then not detected, as the bench counts hb_mon);
      a bare device (no seq) whose old beats a bridge flushes after its
      death gets new silence from them: nothing tells them from fresh ones. */
-#define ORACLE_D0 20      /* D from 2.0 ... */
-#define ORACLE_D1 50      /* ... to 5.0 intervals, in tenths */
+#define ORACLE_D0 200     /* D from 2.00 ... */
+#define ORACLE_D1 500     /* ... to 5.00 intervals, in hundredths */
 #define ORACLE_ND (ORACLE_D1 - ORACLE_D0 + 1)
 #define ORACLE_BINS 20001 /* silences in 1/1000 interval, the last bin >= 20 */
 static uint64_t *oracle_hist;
@@ -440,6 +453,7 @@ static uint64_t oracle_conv(uint64_t from, uint64_t span)
 static uint64_t oracle_counted(uint64_t from, uint64_t to)
 {
     uint64_t lo = from > blind0 ? from : blind0, hi = to < blind1 ? to : blind1;
+    if (to <= from) return 0;
     return (to - from) - (hi > lo ? hi - lo : 0);
 }
 
@@ -452,6 +466,11 @@ static void oracle_silence(sim *d, uint64_t t)
     if (t <= d->death) {
         uint64_t b = oracle_counted(d->o_last, t) * 1000u / d->interval;
         oracle_hist[b < ORACLE_BINS - 1 ? b : ORACLE_BINS - 1]++;
+        if (b >= 5000 && getenv("BENCH_DEBUG"))
+            fprintf(stderr, "oracle: live silence of %.3f intervals, dev %u kind %d iv %u from %llu to %llu (death %llu)\n",
+                    b / 1000.0, (unsigned)(d - devs), d->kind, d->interval,
+                    (unsigned long long)d->o_last, (unsigned long long)t,
+                    (unsigned long long)d->death);
         return;
     }
     if (d->o_dead == 0) return;                    /* (not tracked) */
@@ -459,7 +478,7 @@ static void oracle_silence(sim *d, uint64_t t)
         double *l = &oracle_lat[d->o_dead - 1][k];
         uint64_t at;
         if (!isnan(*l)) continue;                   /* settled */
-        at = oracle_conv(d->o_last, (uint64_t)(ORACLE_D0 + k) * d->interval / 10u);
+        at = oracle_conv(d->o_last, (uint64_t)(ORACLE_D0 + k) * d->interval / 100u);
         if (at > t) continue;                       /* the silence ended first */
         if (at < d->death) {                        /* a live silence >= D */
             *l = -1.0;                              /* false DEAD, death missed */
@@ -473,9 +492,18 @@ static void oracle_arrival(sim *d, uint64_t t)
 {
     int fresh = d->kind == KIND_BARE || d->o_last == UINT64_MAX ||
                 d->boot != d->o_boot || d->pend_seq > d->o_seq;
+    uint64_t credit = t;
     if (!fresh) return;
     oracle_silence(d, t);
-    d->o_last = t;
+    /* with uptime_ms the receiver can tell when a beat was sent (here:
+       exactly, better than any real detector, which learns the offset);
+       without it, only when it arrived */
+    if (d->kind == KIND_FULL) {
+        uint64_t sent = d->boot_at + (uint64_t)((double)d->pend_up / (1.0 + d->drift_ppm * 1e-6));
+        if (sent < credit) credit = sent;
+    }
+    if (d->o_last != UINT64_MAX && credit < d->o_last) credit = d->o_last;
+    d->o_last = credit;
     d->o_seq = d->pend_seq;
     d->o_boot = d->boot;
 }
@@ -486,6 +514,9 @@ static void oracle_report(void)
     double *a = malloc((oracle_ndead + 1) * sizeof(double));
     double *b = malloc((oracle_ndead + 1) * sizeof(double));
     double *c = malloc(2 * (oracle_ndead + 1) * sizeof(double));
+    uint64_t best3_false = UINT64_MAX, best3s_false = UINT64_MAX;
+    int zero_k = -1;
+    double zero_p99 = NAN, zero_p99s = NAN;
     printf("\noracle: what any detector that sees only the arrivals (and its own "
            "link) gets on this trace, convicting at a silence of D intervals "
            "after the latest new message\n\n");
@@ -494,9 +525,10 @@ static void oracle_report(void)
     for (k = 0; k < ORACLE_ND; k++) {
         uint64_t nfalse = 0;
         uint32_t na = 0, nb = 0, nc = 0, nd = 0, missed = 0;
+        double p99, p99s;
         double *e = c + oracle_ndead + 1;
-        uint32_t lo = (uint32_t)((ORACLE_D0 + k) * 100u);
-        for (i = lo; i < ORACLE_BINS - 1; i++) nfalse += oracle_hist[i];
+        uint32_t lo = (uint32_t)((ORACLE_D0 + k) * 10u);
+        for (i = lo; i < ORACLE_BINS; i++) nfalse += oracle_hist[i];
         for (i = 0; i < N; i++) {
             sim *d = &devs[i];
             double l;
@@ -518,10 +550,39 @@ static void oracle_report(void)
         qsort(b, nb, sizeof(double), cmpd);
         qsort(c, nc, sizeof(double), cmpd);
         qsort(e, nd, sizeof(double), cmpd);
-        printf("| %.1f | %llu | %u / %u | %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f |\n",
-               (ORACLE_D0 + k) / 10.0, (unsigned long long)nfalse, na, oracle_ndead,
-               missed, pct(a, na, 0.5), pct(a, na, 0.99), pct(a, na, 1.0), pct(b, nb, 0.99),
+        p99 = pct(a, na, 0.99);
+        p99s = pct(b, nb, 0.99);
+        if (p99 <= 3.0 && nfalse < best3_false) best3_false = nfalse;
+        if (p99s <= 3.0 && nfalse < best3s_false) best3s_false = nfalse;
+        /* every 0.1 interval, and the first D with no false DEAD */
+        if (k % 10 != 0 && !(nfalse == 0 && zero_k < 0)) continue;
+        if (nfalse == 0 && zero_k < 0) zero_k = (int)k;
+        printf("| %s%.2f%s | %llu | %u / %u | %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f |\n",
+               (int)k == zero_k ? "**" : "", (ORACLE_D0 + k) / 100.0,
+               (int)k == zero_k ? "**" : "", (unsigned long long)nfalse, na, oracle_ndead,
+               missed, pct(a, na, 0.5), p99, pct(a, na, 1.0), p99s,
                pct(c, nc, 0.99), pct(e, nd, 0.99));
+        if ((int)k == zero_k) {
+            zero_p99 = p99;
+            zero_p99s = p99s;
+        }
+    }
+    {
+        uint32_t top = ORACLE_BINS - 1;
+        char f3[64], f3s[64];
+        while (top > 0 && oracle_hist[top] == 0) top--;
+        if (best3_false == UINT64_MAX) snprintf(f3, sizeof f3, "none (p99 > 3 at every D)");
+        else snprintf(f3, sizeof f3, "%llu", (unsigned long long)best3_false);
+        if (best3s_false == UINT64_MAX) snprintf(f3s, sizeof f3s, "none (p99 > 3 at every D)");
+        else snprintf(f3s, sizeof f3s, "%llu", (unsigned long long)best3s_false);
+        printf("\noracle: the longest silence of a live device: %.3f intervals; "
+               "the smallest D with no false DEAD: %.2f (p99 %.2f, %.2f for devices "
+               "sending seq); the fewest false DEAD with p99 <= 3 intervals: %s "
+               "(devices sending seq: %s). 0 false DEAD and p99 <= 3 intervals "
+               "together: %s on this trace.\n",
+               top / 1000.0, zero_k < 0 ? NAN : (ORACLE_D0 + zero_k) / 100.0, zero_p99,
+               zero_p99s, f3, f3s,
+               best3_false == 0 ? "possible" : "impossible for any detector that sees only the arrivals");
     }
     free(a);
     free(b);
@@ -559,6 +620,7 @@ static void run_trace(uint32_t hours_x10)
         V[i].lat_due = malloc(N * sizeof(double));
         V[i].lat_seen = malloc(N * sizeof(double));
         V[i].lat_seq = malloc(N * sizeof(double));
+        V[i].lat_seqseen = malloc(N * sizeof(double));
     }
     for (i = 0; i < N; i++) {
         sim *d = &devs[i];
@@ -600,6 +662,7 @@ static void run_trace(uint32_t hours_x10)
     mc.default_interval_ms = 30000;
     mc.resolution_ms = 1000;
     mc.reconnect_ms = 10000;   /* the devices' reconnect spread */
+    mc.dead_phi = dead_phi_arg;
     mc.event = on_event;
     hb_mon_init(&mon, &mc);
 
@@ -692,20 +755,22 @@ static void run_trace(uint32_t hours_x10)
     printf("trace: %u devices, %.1f h simulated, %llu messages delivered, "
            "%u real deaths, in %.1f s\n\n", N, hours_x10 / 10.0,
            (unsigned long long)arrivals, ndead, now_s() - t0);
-    printf("| detector | false DEAD (of which after >= 3 intervals with nothing delivered) | deaths detected | latency from death p50 / p99 / max (intervals) | p99, devices sending seq | p99, away from the broker restart | p99 from the first missing beat | state bytes/device |\n");
-    printf("|---|---|---|---|---|---|---|---|\n");
+    printf("| detector | false DEAD (of which after >= 3 intervals with nothing delivered) | deaths detected | latency from death p50 / p99 / max (intervals) | p99, devices sending seq | p99, away from the broker restart | p99, seq and away | p99 from the first missing beat | state bytes/device |\n");
+    printf("|---|---|---|---|---|---|---|---|---|\n");
     for (i = 0; i < 4; i++) {
         verdicts *v = &V[i];
         qsort(v->lat, v->nlat, sizeof(double), cmpd);
         qsort(v->lat_due, v->nlat, sizeof(double), cmpd);
         qsort(v->lat_seen, v->nseen, sizeof(double), cmpd);
         qsort(v->lat_seq, v->nseq, sizeof(double), cmpd);
-        printf("| %s | %llu (%llu) | %u / %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f | %.0f |\n",
+        qsort(v->lat_seqseen, v->nseqseen, sizeof(double), cmpd);
+        printf("| %s | %llu (%llu) | %u / %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |\n",
                v->name, (unsigned long long)v->false_dead,
                (unsigned long long)v->false_after_3, v->detected, ndead,
                pct(v->lat, v->nlat, 0.5),
                pct(v->lat, v->nlat, 0.99), pct(v->lat, v->nlat, 1.0),
                pct(v->lat_seq, v->nseq, 0.99), pct(v->lat_seen, v->nseen, 0.99),
+               pct(v->lat_seqseen, v->nseqseen, 0.99),
                pct(v->lat_due, v->nlat, 0.99), v->bytes_per_device);
     }
     {
@@ -719,7 +784,7 @@ static void run_trace(uint32_t hours_x10)
     free(oracle_hist); free(oracle_lat);
     free(devs); free(heap); free(naive); free(akka); free(cass); free(slots);
     free(slot_dev);
-    for (i = 0; i < 4; i++) { free(V[i].lat); free(V[i].lat_due); free(V[i].lat_seen); free(V[i].lat_seq); free(detected[i]); }
+    for (i = 0; i < 4; i++) { free(V[i].lat); free(V[i].lat_due); free(V[i].lat_seen); free(V[i].lat_seq); free(V[i].lat_seqseen); free(detected[i]); }
 }
 
 /* ---- speed and memory at scale ----------------------------------------- */
@@ -858,8 +923,9 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--devices") && i + 1 < argc) N = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--hours") && i + 1 < argc) hours_x10 = (uint32_t)(atof(argv[++i]) * 10);
         else if (!strcmp(argv[i], "--big") && i + 1 < argc) big = (uint32_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--dead-phi") && i + 1 < argc) dead_phi_arg = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--quick")) { N = 5000; hours_x10 = 5; big = 50000; }
-        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--quick]\n", argv[0]); return 2; }
+        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--dead-phi N] [--quick]\n", argv[0]); return 2; }
     }
     /* Akka's logistic CDF: the y where the tail is 1e-8 (phi = 8) */
     for (i = 0; i < 200; i++) {
