@@ -440,9 +440,10 @@
      after a death revives nobody;
    - phi = -log10(chance an alive device is this silent) with loss_ppm
      (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
-     at phi 2 (one beat missing), DEAD at phi 8 (four in a row, 1e-8:
-     three in a row happen to a live device once per 10^6 beats, so a
-     fleet at 1 % loss would see them; docs/monitor.md has the bound);
+     at phi 2 (one beat missing), DEAD at phi 10 (five in a row, 1e-10:
+     at 1 % loss a fleet's 10^8 beats hold about one run of four lost
+     in a row; docs/monitor.md has the measured bound). dead_phi 800
+     convicts one interval sooner at 1e-8 per beat;
    - the interval comes from interval_ms, else seq/uptime, else arrival
      gaps; outliers stay out, so one outage does not teach a long one;
    - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
@@ -1106,7 +1107,7 @@ typedef struct hb_mon_config {
     uint32_t         default_interval_ms; /* beats without interval_ms until
                                      learned; 0 = 30000; 1 .. 2^28 */
     uint32_t         suspect_phi; /* in 1/100; 0 = 200 (one beat missed) */
-    uint32_t         dead_phi;    /* in 1/100; 0 = 800 (four in a row) */
+    uint32_t         dead_phi;    /* in 1/100; 0 = 1000 (five in a row) */
     uint32_t         loss_ppm;    /* assumed beat loss; 0 = 10000 (1 %) */
     uint32_t         pause_ms;    /* acceptable pause added to every
                                      deadline; 0 = none */
@@ -4239,7 +4240,7 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
     if (s->cfg.default_interval_ms == 0) s->cfg.default_interval_ms = 30000u;
     if (s->cfg.suspect_phi == 0) s->cfg.suspect_phi = 200u;
-    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 800u;
+    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 1000u;
     if (s->cfg.dead_phi < s->cfg.suspect_phi) s->cfg.dead_phi = s->cfg.suspect_phi;
     if (s->cfg.loss_ppm == 0) s->cfg.loss_ppm = 10000u;
     if (s->cfg.outage_permille == 0) s->cfg.outage_permille = 250u;
