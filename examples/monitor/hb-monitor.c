@@ -69,7 +69,7 @@ static void usage(FILE *f)
         "  --capacity N        table slots, 1..2^31 (default 65536)\n"
         "  --interval-ms N     interval assumed for beats without interval_ms\n"
         "                      until one is learned (default 30000)\n"
-        "  --dead-phi N        DEAD at phi N/100 (default 800: four beats in a\n"
+        "  --dead-phi N        DEAD at phi N/100 (default 1000: five beats in a\n"
         "                      row missing at 1 %% loss; 600 = three)\n"
         "  --shard I/N         keep only devices with hash(id) %% N == I\n"
         "  --json              JSON lines even on a terminal\n"

@@ -17,9 +17,9 @@ issue asks for DEAD within 3 intervals here, so the monitor runs with
 --dead-phi 600: dead at phi 6 = 3 intervals of silence past the jitter
 allowance, which is at least interval/8 and 4 mean absolute deviations of
 the arrivals (the test allows it up to half an interval on a shared
-machine). The library's default, phi 8 (four beats missing), is for a
-fleet that loses 1 % of its beats (docs/monitor.md: three in a row happen
-there); on this loopback broker nothing is lost. Prints "RESULT: P passed,
+machine). The library's default, phi 10 (five beats missing), is for a
+fleet that loses 1 % of its beats (docs/monitor.md: runs of three and
+four lost beats happen there); on this loopback broker nothing is lost. Prints "RESULT: P passed,
 F failed". Exit 77 when something needed is missing."""
 
 import json
