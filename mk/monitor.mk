@@ -63,7 +63,7 @@ demo-fleet:
 TEST_STEPS += mqtt-demo-fleet
 check-mqtt-demo-fleet:
 	@tests/step.sh mqtt-demo-fleet 'tests/need.sh mosquitto libmosquitto python3 || exit $$?; \
-	  DEMO_INTERVAL_MS=200 DEMO_STEP_S=1.5 $(MAKE) -s --no-print-directory demo-fleet \
+	  DEMO_INTERVAL_MS=200 DEMO_STEP_S=2 $(MAKE) -s --no-print-directory demo-fleet \
 	    > $(BUILD)/demo-fleet.out 2>&1; rc=$$?; cat $(BUILD)/demo-fleet.out; \
 	  [ $$rc = 0 ] && grep -q "\"event\":\"dead\",\"id\":\"sensor-2\"" $(BUILD)/demo-fleet.out && \
 	  grep -q "\"event\":\"alive\",\"id\":\"sensor-2\"" $(BUILD)/demo-fleet.out && \
