@@ -447,7 +447,11 @@
    - the interval comes from interval_ms, else seq/uptime, else arrival
      gaps; outliers stay out, so one outage does not teach a long one;
    - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
-     uptime from 0) is a new session with full credit, not a stale beat;
+     uptime from 0) is a new session with full credit, not a stale beat,
+     once one of its first two beats arrives (an old beat delivered late
+     also seems to come from a session that started late; its uptime
+     tells it apart); arrivals under 1/16 interval apart (a burst) teach
+     no interval;
    - "offline" of the current boot is OFFLINE at once, the Last Will
      included (its seq and uptime are old); one from a superseded or
      unseen boot is ignored (Sparkplug's bdSeq rule);
