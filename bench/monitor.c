@@ -33,9 +33,11 @@
      told about its own link.
    A false DEAD is a DEAD verdict for a device that had not died.
    Detection latency of a death: from the death to the first DEAD after
-   it, in the device's intervals (p50, p99, max; "missed" = never by the
-   end of the trace); also from the first beat the dead device did not
-   send.
+   it (one per death: a DEAD, an ALIVE from a flushed queue and a second
+   DEAD count once, at the first), in the device's intervals (p50, p99,
+   max; "missed" = never by the end of the trace); also from the first
+   beat the dead device did not send. Columns: all deaths, devices that
+   send seq, deaths away from the broker restart, both.
 
    After the table, the oracle: the same trace seen by the best detector
    that has only the arrivals (see oracle_* below).
