@@ -133,6 +133,26 @@ TEST golden_suspect_dead_alive_exact_times(void)
     PASS();
 }
 
+TEST golden_dead_phi_sets_the_deadline(void)
+{
+    uint32_t t;
+    /* dead_phi 600 (three beats missing, the default before 1000) and
+       800: DEAD at last + 125 + 3000 and + 4000 */
+    mc.dead_phi = 600;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000) beat("p", (long)t / 1000, 1, (long)t, 1000, "alive", t);
+    run(5000, 12000);
+    ASSERT_STR_EQ("0 new p\n6125 suspect p\n8125 dead p\n", elog);
+    elog[0] = '\0';
+    elog_len = 0;
+    mc.dead_phi = 800;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000) beat("p", (long)t / 1000, 1, (long)t, 1000, "alive", t);
+    run(5000, 12000);
+    ASSERT_STR_EQ("0 new p\n6125 suspect p\n9125 dead p\n", elog);
+    PASS();
+}
+
 TEST golden_phi_reading(void)
 {
     hb_mon_device d;
@@ -872,6 +892,7 @@ SUITE(monitor)
     SET_SETUP(setup, NULL);
     RUN_TEST(sizes_meet_targets);
     RUN_TEST(golden_suspect_dead_alive_exact_times);
+    RUN_TEST(golden_dead_phi_sets_the_deadline);
     RUN_TEST(golden_phi_reading);
     RUN_TEST(golden_stale_and_duplicate_give_no_credit);
     RUN_TEST(golden_queued_beats_of_a_dead_device_do_not_revive_it);
