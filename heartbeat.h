@@ -516,10 +516,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13017  1339    0    0
-   Cortex-M4  12431  1339    0    0
-   Cortex-M33 12435  1339    0    0
-   rv32imac   13846  1522    0    0
+   Cortex-M0  13045  1339    0    0
+   Cortex-M4  12555  1339    0    0
+   Cortex-M33 12563  1339    0    0
+   rv32imac   13898  1522    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
