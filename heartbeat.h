@@ -516,10 +516,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12931  1341    0    0
-   Cortex-M4  12253  1341    0    0
-   Cortex-M33 12265  1341    0    0
-   rv32imac   13784  1526    0    0
+   Cortex-M0  12983  1341    0    0
+   Cortex-M4  12297  1341    0    0
+   Cortex-M33 12309  1341    0    0
+   rv32imac   13834  1526    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
