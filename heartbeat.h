@@ -509,17 +509,24 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3902    644    0    0   6165   8665       240        120    244
-   Cortex-M4   3594    644    0    0   5911   8331       240        120    224
-   Cortex-M33  3594    644    0    0   5903   8323       240        120    224
-   rv32imac    4167    721    0    0   6600   9348       240        120    256
+   Cortex-M0   3902    644    0    0   6151   8649       240        120    244
+   Cortex-M4   3594    644    0    0   5897   8315       240        120    224
+   Cortex-M33  3594    644    0    0   5889   8307       240        120    224
+   rv32imac    4167    721    0    0   6586   9332       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13045  1339    0    0
-   Cortex-M4  12555  1339    0    0
-   Cortex-M33 12563  1339    0    0
-   rv32imac   13898  1522    0    0
+   Cortex-M0  13047  1341    0    0
+   Cortex-M4  12557  1341    0    0
+   Cortex-M33 12565  1341    0    0
+   rv32imac   13902  1526    0    0
+
+              signed beats (tests/embedded/ref_sign.c)
+   target      text added  stack
+   Cortex-M0   8720  2569    256
+   Cortex-M4   8362  2465    224
+   Cortex-M33  8352  2463    224
+   rv32imac    9474  2888    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -527,6 +534,9 @@
    in (the fleet options); all API: every public function of the
    device side called. monitor: hb_mon_init, _beat, _poll, _link and
    _get, which no device build links (--gc-sections drops them).
+   signed beats: the core program with cfg.signing set (sg.ops =
+   hb_signed_beats), its text, what that adds to +options, and its
+   hb_poll stack, through the hb_signed_beats table's functions.
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
@@ -5417,27 +5427,40 @@ static void hbi_sign_start(hbi_state *s)
     HBI_SG(s)->boot_hex[16] = '\0';
 }
 
-/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)>. The digits go in
+   place as hbi_put_uint writes them, without its call (whose 64-bit
+   argument goes on the stack): this runs inside hbi_build, at hb_poll's
+   deepest point (FOOTPRINT, the signed beats' stack). */
 static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
 {
-    int64_t v[2];
+    int64_t v = t->sec;
+    uint64_t m;
+    size_t k;
     int i;
     /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
        the bound only keeps the sum below from overflowing */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+    if (v < HBI_SEC_MIN - 86400 || v > HBI_SEC_MAX + 86400) {
         hbi_fail(w, HB_ERR_RANGE);
         return;
     }
-    v[0] = t->sec;
-    /* ceil(1.5 * i / 1000) in 32-bit arithmetic (no 64-bit division on the
-       beat path): 3 * (i / 2000) + ceil(3 * (i % 2000) / 2000) */
-    v[1] = t->sec + (int64_t)(3u * (interval_ms / 2000u) +
-                              (3u * (interval_ms % 2000u) + 1999u) / 2000u);
     for (i = 0; i < 2; i++) {
-        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
-        if (v[i] < 0) hbi_put(w, "-", 1);
-        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
-                                        : (uint64_t)v[i]);
+        /* exp = iat + ceil(1.5 * iv / 1000), iv = interval_ms, in 32-bit
+           arithmetic (no 64-bit division on the beat path):
+           3 * (iv / 2000) + ceil(3 * (iv % 2000) / 2000) */
+        if (i == 1)
+            v += (int64_t)(3u * (interval_ms / 2000u) +
+                           (3u * (interval_ms % 2000u) + 1999u) / 2000u);
+        hbi_put(w, i == 0 ? ",\"iat\":-" : ",\"exp\":-", v < 0 ? 8u : 7u);
+        m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        if (w->internal_.err != HB_OK) return;
+        k = hbi_ndigits(m);
+        if (w->internal_.buf == NULL) {
+            w->internal_.len += k;
+        } else if (k >= w->internal_.size - w->internal_.len) {
+            w->internal_.err = HB_ERR_NOSPACE;
+        } else {
+            w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, m);
+        }
     }
 }
 
