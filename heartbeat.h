@@ -1519,6 +1519,9 @@ HEARTBEAT_DEF int    hb_jwt_sign_beat(void *jwt, int alg, const char *input,
 #define HBI_PEND_RETRY  2u      /* a retry is due at retry_at */
 #define HBI_MAX_DEPTH   32u
 #define HBI_OPT_ALL     0x1FFu
+/* the options that add members after the token */
+#define HBI_OPT_FIELDS  (HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | \
+                         HB_OPT_INTERVAL | HB_OPT_HEALTH)
 /* HEARTBEAT_NO_OPTIONS: "if (HBI_OPTIONS && ...)" leaves the options' code
    to the compiler's dead-code removal, yet type-checked in every build. */
 #ifdef HEARTBEAT_NO_OPTIONS
@@ -1905,6 +1908,81 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
     }
 }
 
+#if HBI_FAST
+/* Writes s[i..n) with Go's escaping at o and returns the end. The caller
+   has room for 6 output bytes per input byte; s[i] needs care (i < n). */
+static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
+{
+    const char *str = (const char *)s;
+    size_t j, k, en;
+    while (i < n) {
+        en = hbi_escape(o, s + i, n - i);
+        k = en >> 8;
+        en &= 0xFFu;
+        if (en == 0) {              /* verbatim UTF-8, 2..4 bytes */
+            for (j = 0; j < k; j++) o[j] = str[i + j];
+            en = k;
+        }
+        o += en;
+        i += k;
+        if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
+        /* a clean run: short ones byte by byte, long ones by the scan
+           (and its copy) */
+#if HBI_SSE2
+        if (n - i >= 16u) {
+            j = hbi_copy_scan(o, s + i, n - i);
+            o += j;
+            i += j;
+            continue;
+        }
+#endif
+        if (n - i < 16u) {
+            do *o++ = str[i++]; while (i < n && hbi_plain(s[i]));
+            continue;
+        }
+        j = hbi_skip(s, i, n);
+        HB_MEMCPY(o, str + i, j - i);
+        o += j - i;
+        i = j;
+    }
+    return o;
+}
+
+/* The clean prefix of s[0..n) copied to o; returns its length (n for a
+   clean string). The caller has room for n bytes at o. */
+static size_t hbi_clean_copy(char *o, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+#if HBI_SSE2
+    if (n >= 16u) return hbi_copy_scan(o, s, n);  /* one pass */
+    while (i < n && hbi_plain(s[i])) {   /* short (a status): copied while checked */
+        o[i] = str[i];
+        i++;
+    }
+#else
+    i = hbi_skip(s, 0, n);
+    HB_MEMCPY(o, str, i);
+#endif
+    return i;
+}
+
+/* s[0..n) unquoted with Go's escaping at o, for the beat's fast path: room
+   for n bytes at o is the caller's, *slack is the room beyond everything
+   the message still needs. Returns the end, or NULL when the escapes could
+   outgrow the slack (the writer's path takes over then). */
+static char *hbi_str_fast(char *o, const char *str, size_t n, size_t *slack)
+{
+    size_t i = hbi_clean_copy(o, str, n);
+    char *e;
+    if (i == n) return o + n;
+    if (n - i > *slack / 5u) return NULL;    /* 6 bytes out for each in */
+    e = hbi_esc_run(o + i, (const unsigned char *)str, i, n);
+    *slack -= (size_t)(e - o) - n;
+    return e;
+}
+#endif
+
 /* A quoted string with Go's escaping (encoding/json, escapeHTML on). */
 static void hbi_string(hb_json *w, const char *str, size_t n)
 {
@@ -1914,79 +1992,25 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
 #if HBI_FAST
     if (w->internal_.err == HB_OK && w->internal_.buf != NULL) {
         size_t room = w->internal_.size - w->internal_.len;     /* >= 1: the NUL's byte */
-        char *o = w->internal_.buf + w->internal_.len, *o0 = o;
-#if HBI_SSE2
-        if (n >= 16u && room > n + 2u) {
-            /* one pass: copy while scanning; a clean string is done */
-            i = hbi_copy_scan(o + 1, s, n);
-            if (i == n) {
-                o[0] = '"';
-                o[n + 1] = '"';
-                w->internal_.len += n + 2u;
-                return;
-            }
-        } else if (n < 16u && room > n + 2u) {
-            /* a short string (a status): copied while it is checked */
-            while (i < n && hbi_plain(s[i])) {
-                o[i + 1] = str[i];
-                i++;
-            }
-            if (i == n) {
-                o[0] = '"';
-                o[n + 1] = '"';
-                w->internal_.len += n + 2u;
-                return;
-            }
-        } else
-#endif
-        i = hbi_skip(s, 0, n);
-        if (i == n && room > n + 2u) {
+        char *o = w->internal_.buf + w->internal_.len;
+        if (room > n + 2u) {
             /* the usual case, nothing to escape: one check, one copy */
-            o[0] = '"';
-            HB_MEMCPY(o + 1, str, n);
-            o[n + 1] = '"';
-            w->internal_.len += n + 2u;
-            return;
+            i = hbi_clean_copy(o + 1, str, n);
+            if (i == n) {
+                o[0] = '"';
+                o[n + 1] = '"';
+                w->internal_.len += n + 2u;
+                return;
+            }
         }
         if (room > 2u && n < (room - 2u) / 6u) {
-            /* room for the worst case (6 bytes out for each byte in):
-               escapes go straight into the buffer, clean runs in one copy */
+            /* room for the worst case (6 bytes out for each byte in, so
+               the clean prefix is already in place): escapes go straight
+               into the buffer, clean runs in one copy */
+            o[0] = '"';
+            o = hbi_esc_run(o + 1 + i, s, i, n);
             *o++ = '"';
-            HB_MEMCPY(o, str, i);
-            o += i;
-            while (i < n) {
-                size_t j;
-                en = hbi_escape(o, s + i, n - i);
-                k = en >> 8;
-                en &= 0xFFu;
-                if (en == 0) {              /* verbatim UTF-8, 2..4 bytes */
-                    for (j = 0; j < k; j++) o[j] = str[i + j];
-                    en = k;
-                }
-                o += en;
-                i += k;
-                if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
-                /* a clean run: short ones byte by byte, long ones by the
-                   scan (and its copy) */
-#if HBI_SSE2
-                if (n - i >= 16u) {
-                    j = hbi_copy_scan(o, s + i, n - i);
-                    o += j;
-                    i += j;
-                    continue;
-                }
-#endif
-                if (n - i < 16u) {
-                    do *o++ = str[i++]; while (i < n && hbi_plain(s[i]));
-                    continue;
-                }
-                j = hbi_skip(s, i, n);
-                HB_MEMCPY(o, str + i, j - i);
-                o += j - i;
-                i = j;
-            }
-            *o++ = '"';
-            w->internal_.len += (size_t)(o - o0);
+            w->internal_.len = (size_t)(o - w->internal_.buf);
             return;
         }
     }
@@ -2611,30 +2635,13 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
     }
 }
 
-/* Writes the message into w. t == NULL: the clock is not synced. The fixed
-   keys go in as raw text: the same bytes the writer's key calls make, with
-   less code on the beat path. Inlined into its callers so that the beat's
-   call chain is one frame shorter (hb_poll's stack, FOOTPRINT). */
-static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
-                                 const hb_time *t, const char *status,
-                                 const char *tok, size_t toklen)
+/* The members after the token (the options, the user's fields) and the
+   closing brace. */
+static HBI_INLINE void hbi_write_tail(const hbi_state *s, hb_json *w,
+                                      const hb_time *t)
 {
     const hb_config *c = &s->cfg;
     const hb_stats *st = &s->stats;
-    hbi_put(w, "{\"device_id\":", 13);
-    hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
-    if (t != NULL) {
-        hbi_put(w, ",\"timestamp\":", 13);
-        hbi_put_time(w, t);
-    } else {
-        hbi_put(w, ",\"clock_synced\":false", 21);
-    }
-    hbi_put(w, ",\"status\":", 10);
-    hbi_string(w, status, HB_STRLEN(status));
-    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
-        hbi_put(w, ",\"jwt_token\":", 13);
-        hbi_string(w, tok, toklen);
-    }
     if (HBI_OPTIONS) {
         uint32_t f = c->flags;
         if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, s->seq);
@@ -2677,6 +2684,79 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
     hbi_put(w, "}", 1);
     w->internal_.done = 1;
 }
+
+/* Writes the message into w. t == NULL: the clock is not synced. The fixed
+   keys go in as raw text: the same bytes the writer's key calls make, with
+   less code on the beat path. Inlined into its callers so that the beat's
+   call chain is one frame shorter (hb_poll's stack, FOOTPRINT). */
+static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
+                                 const hb_time *t, const char *status,
+                                 const char *tok, size_t toklen)
+{
+    const hb_config *c = &s->cfg;
+    hbi_put(w, "{\"device_id\":", 13);
+    hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
+    if (t != NULL) {
+        hbi_put(w, ",\"timestamp\":", 13);
+        hbi_put_time(w, t);
+    } else {
+        hbi_put(w, ",\"clock_synced\":false", 21);
+    }
+    hbi_put(w, ",\"status\":", 10);
+    hbi_string(w, status, HB_STRLEN(status));
+    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
+        hbi_put(w, ",\"jwt_token\":", 13);
+        hbi_string(w, tok, toklen);
+    }
+    hbi_write_tail(s, w, t);
+}
+
+#if HBI_FAST
+/* The beat's first four members straight into buf, with one room check
+   for all of them (unescaped, the widest time, the closing brace and the
+   NUL) and no writer state in between: the same bytes as hbi_write.
+   Returns the length, or 0 when buf is too small for that estimate or the
+   escapes could outgrow it (the writer's path then decides). */
+#define HBI_K_ID  "{\"device_id\":\""
+#define HBI_K_TS  "\",\"timestamp\":\""
+#define HBI_K_ST  "\",\"status\":\""
+#define HBI_K_TOK "\",\"jwt_token\":\""
+static size_t hbi_head_fast(char *buf, size_t size, const char *id,
+                            const hb_time *t, const char *st,
+                            const char *tok, size_t toklen)
+{
+    size_t idlen = HB_STRLEN(id), stlen = HB_STRLEN(st), slack = size;
+    char *o = buf;
+    const size_t fixed = sizeof HBI_K_ID + sizeof HBI_K_TS + sizeof HBI_K_ST
+                       + sizeof HBI_K_TOK - 4u + 3u + HB_TIME_MAX; /* "}NUL */
+    if (slack < fixed) return 0;
+    slack -= fixed;
+    if (idlen > slack) return 0;
+    slack -= idlen;
+    if (stlen > slack) return 0;
+    slack -= stlen;
+    if (toklen > slack) return 0;
+    slack -= toklen;
+    HB_MEMCPY(o, HBI_K_ID, sizeof HBI_K_ID - 1u);
+    o = hbi_str_fast(o + sizeof HBI_K_ID - 1u, id, idlen, &slack);
+    if (o == NULL) return 0;
+    HB_MEMCPY(o, HBI_K_TS, sizeof HBI_K_TS - 1u);
+    o += sizeof HBI_K_TS - 1u;
+    o += hbi_time_fmt(o, t);            /* hbi_build checked t */
+    HB_MEMCPY(o, HBI_K_ST, sizeof HBI_K_ST - 1u);
+    o = hbi_str_fast(o + sizeof HBI_K_ST - 1u, st, stlen, &slack);
+    if (o == NULL) return 0;
+    HB_MEMCPY(o, HBI_K_TOK, sizeof HBI_K_TOK - 1u);
+    o = hbi_str_fast(o + sizeof HBI_K_TOK - 1u, tok, toklen, &slack);
+    if (o == NULL) return 0;
+    *o++ = '"';
+    return (size_t)(o - buf);
+}
+#undef HBI_K_ID
+#undef HBI_K_TS
+#undef HBI_K_ST
+#undef HBI_K_TOK
+#endif
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
    the failure (HB_ERR_CLOCK, HB_ERR_TOKEN, or a serialisation error). */
@@ -2729,6 +2809,25 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
         if (tok == NULL) tok = "";
     }
     if (HBI_SIGNING(&s->cfg)) off = HBI_SGT(&s->cfg)->offset(s, size); /* SIGNED BEATS */
+#if HBI_FAST
+    if (tp != NULL && !HBI_SIGNING(&s->cfg)) {
+        size_t n = hbi_head_fast(buf, size, s->cfg.device_id, tp, status,
+                                 tok, toklen);
+        if (n != 0) {
+            if (!HBI_OPTIONS || ((s->cfg.flags & HBI_OPT_FIELDS) == 0 &&
+                                 s->cfg.fields == NULL)) {
+                buf[n] = '}';           /* the room was in the estimate */
+                buf[n + 1u] = '\0';
+                *len = n + 1u;
+                return HB_OK;
+            }
+            hb_json_init(&w, buf, size);
+            w.internal_.len = n;
+            hbi_write_tail(s, &w, tp);
+            return hb_json_finish(&w, len);
+        }
+    }
+#endif
     hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
     rc = hb_json_finish(&w, len);
@@ -6116,6 +6215,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_B64LEN
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
+#undef HBI_OPT_FIELDS
 #undef HBI_OPTIONS
 #undef HBI_NOINLINE
 #undef HBI_INLINE
