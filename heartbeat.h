@@ -1759,20 +1759,25 @@ static uint64_t hbi_le64(const unsigned char *p)
 }
 
 #if HBI_SSE2
-/* Bit k set: byte k of x needs care. Signed compare: bytes >= 0x80 are
-   negative, so "below 0x20" catches them too; x | 4 == 0x26 is " or &,
-   x | 2 == 0x3E is < or >. */
-static unsigned hbi_care16(__m128i x)
+/* Bit k set: byte k of x may need care. Signed compare: bytes >= 0x80 are
+   negative, so "below 0x20" catches them too; x | 4 == 0x26 is " or &;
+   x | 0x62 == 0x7E is < > \ and, falsely, ^ | ~ (and two control bytes),
+   which costs one compare less: every consumer of a hit checks hbi_plain
+   before it escapes (a false hit goes out verbatim). */
+static __m128i hbi_plain16v(__m128i x)        /* 0xFF: surely plain */
 {
-    const __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
-                     _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5C))),
+    return _mm_andnot_si128(
         _mm_or_si128(
             _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x04)),
                            _mm_set1_epi8(0x26)),
-            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x02)),
-                           _mm_set1_epi8(0x3E))));
-    return (unsigned)_mm_movemask_epi8(m);
+            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x62)),
+                           _mm_set1_epi8(0x7E))),
+        _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+}
+
+static unsigned hbi_care16(__m128i x)
+{
+    return (unsigned)_mm_movemask_epi8(hbi_plain16v(x)) ^ 0xFFFFu;
 }
 
 static __m128i hbi_load16(const unsigned char *p)
@@ -1781,36 +1786,40 @@ static __m128i hbi_load16(const unsigned char *p)
 }
 
 /* Copies s[0..n) (n >= 16) to o while it scans, 32 bytes a step, and
-   returns the index of the first byte that needs care (or n); the bytes
-   before it are in o. Writes o[0..n) at most (the last step overlaps
-   bytes already found clean). */
+   returns the index of the first byte that may need care (or n); the
+   bytes before it are in o. Writes o[0..n) at most (the last step
+   overlaps bytes already found clean). */
 static size_t hbi_copy_scan(char *o, const unsigned char *s, size_t n)
 {
     size_t i = 0;
-    __m128i x, y;
-    unsigned b, c;
-    for (; n - i >= 32u; i += 32u) {
+    __m128i x, y, b, c;
+    unsigned m;
+    if (n >= 32u) do {
         x = hbi_load16(s + i);
         y = hbi_load16(s + i + 16u);
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
         _mm_storeu_si128((__m128i *)(void *)(o + i + 16u), y);
-        b = hbi_care16(x);
-        c = hbi_care16(y);
-        if ((b | c) != 0)
-            return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
-    }
+        b = hbi_plain16v(x);
+        c = hbi_plain16v(y);
+        if (_mm_movemask_epi8(_mm_and_si128(b, c)) != 0xFFFF) {
+            m = (unsigned)_mm_movemask_epi8(b) |
+                (unsigned)_mm_movemask_epi8(c) << 16;
+            return i + (size_t)__builtin_ctz(~m);
+        }
+        i += 32u;
+    } while (i <= n - 32u);
     if (n - i >= 16u) {
         x = hbi_load16(s + i);
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
-        b = hbi_care16(x);
-        if (b != 0) return i + (size_t)__builtin_ctz(b);
+        m = hbi_care16(x);
+        if (m != 0) return i + (size_t)__builtin_ctz(m);
         i += 16u;
     }
     if (i < n) {                            /* the tail, overlapping */
         x = hbi_load16(s + n - 16u);
         _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
-        b = hbi_care16(x);
-        if (b != 0) return n - 16u + (size_t)__builtin_ctz(b);
+        m = hbi_care16(x);
+        if (m != 0) return n - 16u + (size_t)__builtin_ctz(m);
     }
     return n;
 }
@@ -1835,7 +1844,8 @@ static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
     return n;
 }
 
-/* Index of the first byte of s[i..n) that needs care, or n. */
+/* Index of the first byte of s[i..n) that needs care (with SSE2: may
+   need care, see hbi_care16), or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
 #if HBI_SSE2
@@ -1910,21 +1920,26 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
 
 #if HBI_FAST
 /* Writes s[i..n) with Go's escaping at o and returns the end. The caller
-   has room for 6 output bytes per input byte; s[i] needs care (i < n). */
+   has room for 6 output bytes per input byte; s[i] is a hit of the scan
+   (i < n). */
 static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 {
     const char *str = (const char *)s;
     size_t j, k, en;
     while (i < n) {
-        en = hbi_escape(o, s + i, n - i);
-        k = en >> 8;
-        en &= 0xFFu;
-        if (en == 0) {              /* verbatim UTF-8, 2..4 bytes */
-            for (j = 0; j < k; j++) o[j] = str[i + j];
-            en = k;
+        if (hbi_plain(s[i])) {      /* a false hit of the SSE2 scan */
+            *o++ = str[i++];
+        } else {
+            en = hbi_escape(o, s + i, n - i);
+            k = en >> 8;
+            en &= 0xFFu;
+            if (en == 0) {          /* verbatim UTF-8, 2..4 bytes */
+                for (j = 0; j < k; j++) o[j] = str[i + j];
+                en = k;
+            }
+            o += en;
+            i += k;
         }
-        o += en;
-        i += k;
         if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
         /* a clean run: short ones byte by byte, long ones by the scan
            (and its copy) */
