@@ -1789,7 +1789,8 @@ static __m128i hbi_load16(const unsigned char *p)
    returns the index of the first byte that may need care (or n); the
    bytes before it are in o. Writes o[0..n) at most (the last step
    overlaps bytes already found clean). */
-static size_t hbi_copy_scan(char *o, const unsigned char *s, size_t n)
+static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
+                                        size_t n)
 {
     size_t i = 0;
     __m128i x, y, b, c;
@@ -1965,7 +1966,7 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 
 /* The clean prefix of s[0..n) copied to o; returns its length (n for a
    clean string). The caller has room for n bytes at o. */
-static size_t hbi_clean_copy(char *o, const char *str, size_t n)
+static HBI_INLINE size_t hbi_clean_copy(char *o, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -1986,7 +1987,8 @@ static size_t hbi_clean_copy(char *o, const char *str, size_t n)
    for n bytes at o is the caller's, *slack is the room beyond everything
    the message still needs. Returns the end, or NULL when the escapes could
    outgrow the slack (the writer's path takes over then). */
-static char *hbi_str_fast(char *o, const char *str, size_t n, size_t *slack)
+static HBI_INLINE char *hbi_str_fast(char *o, const char *str, size_t n,
+                                     size_t *slack)
 {
     size_t i = hbi_clean_copy(o, str, n);
     char *e;
@@ -2740,16 +2742,16 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
                             const hb_time *t, const char *st,
                             const char *tok, size_t toklen)
 {
-    size_t idlen = HB_STRLEN(id), stlen = HB_STRLEN(st), slack = size;
+    size_t idlen = HB_STRLEN(id), slack = size, i;
     char *o = buf;
+    /* the fixed text, the widest time and status (32 bytes, the limit of
+       hbi_check_status), "}" and the NUL */
     const size_t fixed = sizeof HBI_K_ID + sizeof HBI_K_TS + sizeof HBI_K_ST
-                       + sizeof HBI_K_TOK - 4u + 3u + HB_TIME_MAX; /* "}NUL */
+                       + sizeof HBI_K_TOK - 4u + HB_TIME_MAX + 32u + 3u;
     if (slack < fixed) return 0;
     slack -= fixed;
     if (idlen > slack) return 0;
     slack -= idlen;
-    if (stlen > slack) return 0;
-    slack -= stlen;
     if (toklen > slack) return 0;
     slack -= toklen;
     HB_MEMCPY(o, HBI_K_ID, sizeof HBI_K_ID - 1u);
@@ -2759,8 +2761,18 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
     o += sizeof HBI_K_TS - 1u;
     o += hbi_time_fmt(o, t);            /* hbi_build checked t */
     HB_MEMCPY(o, HBI_K_ST, sizeof HBI_K_ST - 1u);
-    o = hbi_str_fast(o + sizeof HBI_K_ST - 1u, st, stlen, &slack);
-    if (o == NULL) return 0;
+    o += sizeof HBI_K_ST - 1u;
+    /* the status, copied while it is checked up to its NUL (which is not
+       plain): no strlen for the usual short clean one */
+    for (i = 0; i < 32u && hbi_plain((unsigned char)st[i]); i++) o[i] = st[i];
+    if (st[i] != '\0') {
+        size_t stlen = i + HB_STRLEN(st + i);
+        if (stlen > 32u) return 0;      /* (hbi_check_status refuses it) */
+        o = hbi_str_fast(o, st, stlen, &slack);
+        if (o == NULL) return 0;
+    } else {
+        o += i;
+    }
     HB_MEMCPY(o, HBI_K_TOK, sizeof HBI_K_TOK - 1u);
     o = hbi_str_fast(o + sizeof HBI_K_TOK - 1u, tok, toklen, &slack);
     if (o == NULL) return 0;
