@@ -1920,46 +1920,89 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
 }
 
 #if HBI_FAST
+/* Go's output for each ASCII byte: up to 6 bytes, its length at [6]. */
+static const char hbi_esc_tab[128][8] = {
+    "\\u0000\6", "\\u0001\6", "\\u0002\6", "\\u0003\6", "\\u0004\6",
+    "\\u0005\6", "\\u0006\6", "\\u0007\6", "\\b\0\0\0\0\2", "\\t\0\0\0\0\2",
+    "\\n\0\0\0\0\2", "\\u000b\6", "\\f\0\0\0\0\2", "\\r\0\0\0\0\2",
+    "\\u000e\6", "\\u000f\6", "\\u0010\6", "\\u0011\6", "\\u0012\6",
+    "\\u0013\6", "\\u0014\6", "\\u0015\6", "\\u0016\6", "\\u0017\6",
+    "\\u0018\6", "\\u0019\6", "\\u001a\6", "\\u001b\6", "\\u001c\6",
+    "\\u001d\6", "\\u001e\6", "\\u001f\6", " \0\0\0\0\0\1", "!\0\0\0\0\0\1",
+    "\\\"\0\0\0\0\2", "#\0\0\0\0\0\1", "$\0\0\0\0\0\1", "%\0\0\0\0\0\1",
+    "\\u0026\6", "'\0\0\0\0\0\1", "(\0\0\0\0\0\1", ")\0\0\0\0\0\1",
+    "*\0\0\0\0\0\1", "+\0\0\0\0\0\1", ",\0\0\0\0\0\1", "-\0\0\0\0\0\1",
+    ".\0\0\0\0\0\1", "/\0\0\0\0\0\1", "0\0\0\0\0\0\1", "1\0\0\0\0\0\1",
+    "2\0\0\0\0\0\1", "3\0\0\0\0\0\1", "4\0\0\0\0\0\1", "5\0\0\0\0\0\1",
+    "6\0\0\0\0\0\1", "7\0\0\0\0\0\1", "8\0\0\0\0\0\1", "9\0\0\0\0\0\1",
+    ":\0\0\0\0\0\1", ";\0\0\0\0\0\1", "\\u003c\6", "=\0\0\0\0\0\1",
+    "\\u003e\6", "?\0\0\0\0\0\1", "@\0\0\0\0\0\1", "A\0\0\0\0\0\1",
+    "B\0\0\0\0\0\1", "C\0\0\0\0\0\1", "D\0\0\0\0\0\1", "E\0\0\0\0\0\1",
+    "F\0\0\0\0\0\1", "G\0\0\0\0\0\1", "H\0\0\0\0\0\1", "I\0\0\0\0\0\1",
+    "J\0\0\0\0\0\1", "K\0\0\0\0\0\1", "L\0\0\0\0\0\1", "M\0\0\0\0\0\1",
+    "N\0\0\0\0\0\1", "O\0\0\0\0\0\1", "P\0\0\0\0\0\1", "Q\0\0\0\0\0\1",
+    "R\0\0\0\0\0\1", "S\0\0\0\0\0\1", "T\0\0\0\0\0\1", "U\0\0\0\0\0\1",
+    "V\0\0\0\0\0\1", "W\0\0\0\0\0\1", "X\0\0\0\0\0\1", "Y\0\0\0\0\0\1",
+    "Z\0\0\0\0\0\1", "[\0\0\0\0\0\1", "\\\\\0\0\0\0\2", "]\0\0\0\0\0\1",
+    "^\0\0\0\0\0\1", "_\0\0\0\0\0\1", "`\0\0\0\0\0\1", "a\0\0\0\0\0\1",
+    "b\0\0\0\0\0\1", "c\0\0\0\0\0\1", "d\0\0\0\0\0\1", "e\0\0\0\0\0\1",
+    "f\0\0\0\0\0\1", "g\0\0\0\0\0\1", "h\0\0\0\0\0\1", "i\0\0\0\0\0\1",
+    "j\0\0\0\0\0\1", "k\0\0\0\0\0\1", "l\0\0\0\0\0\1", "m\0\0\0\0\0\1",
+    "n\0\0\0\0\0\1", "o\0\0\0\0\0\1", "p\0\0\0\0\0\1", "q\0\0\0\0\0\1",
+    "r\0\0\0\0\0\1", "s\0\0\0\0\0\1", "t\0\0\0\0\0\1", "u\0\0\0\0\0\1",
+    "v\0\0\0\0\0\1", "w\0\0\0\0\0\1", "x\0\0\0\0\0\1", "y\0\0\0\0\0\1",
+    "z\0\0\0\0\0\1", "{\0\0\0\0\0\1", "|\0\0\0\0\0\1", "}\0\0\0\0\0\1",
+    "~\0\0\0\0\0\1", "\0\0\0\0\0\1"
+};
+
 /* Writes s[i..n) with Go's escaping at o and returns the end. The caller
    has room for 6 output bytes per input byte; s[i] is a hit of the scan
-   (i < n). */
+   (i < n). An ASCII byte, escaped or not, is one table entry: 6 bytes
+   copied, the pointer moved by its length. */
 static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 {
     const char *str = (const char *)s;
-    size_t j, k, en;
+    size_t j, k;
+    uint32_t u, cp;
     while (i < n) {
-        if (hbi_plain(s[i])) {      /* a false hit of the SSE2 scan */
-            *o++ = str[i++];
-        } else {
-            en = hbi_escape(o, s + i, n - i);
-            k = en >> 8;
-            en &= 0xFFu;
-            if (en == 0) {          /* verbatim UTF-8, 2..4 bytes */
-                for (j = 0; j < k; j++) o[j] = str[i + j];
-                en = k;
-            }
-            o += en;
-            i += k;
-        }
-        if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
-        /* a clean run: short ones byte by byte, long ones by the scan
-           (and its copy) */
+        unsigned c = s[i];
+        if (c < 0x80u) {
+            const char *e = hbi_esc_tab[c];
+            HB_MEMCPY(o, e, 6);
+            o += (unsigned char)e[6];
+            i++;
+            if (e[6] != 1 || n - i < 16u) continue;
+            /* a plain byte: a clean run may follow, scanned (and copied
+               by the scan) */
 #if HBI_SSE2
-        if (n - i >= 16u) {
             j = hbi_copy_scan(o, s + i, n - i);
             o += j;
             i += j;
-            continue;
-        }
+#else
+            j = hbi_skip(s, i, n);
+            HB_MEMCPY(o, str + i, j - i);
+            o += j - i;
+            i = j;
 #endif
-        if (n - i < 16u) {
-            do *o++ = str[i++]; while (i < n && hbi_plain(s[i]));
             continue;
         }
-        j = hbi_skip(s, i, n);
-        HB_MEMCPY(o, str + i, j - i);
-        o += j - i;
-        i = j;
+        u = hbi_utf8(s + i, n - i);
+        if (u == 0) {                   /* each invalid byte, as Go does */
+            HB_MEMCPY(o, "\\ufffd", 6);
+            o += 6;
+            i++;
+            continue;
+        }
+        cp = u >> 3;
+        k = u & 7u;
+        if (cp == 0x2028u || cp == 0x2029u) {
+            HB_MEMCPY(o, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
+            o += 6;
+        } else {                        /* verbatim UTF-8, 2..4 bytes */
+            for (j = 0; j < k; j++) o[j] = str[i + j];
+            o += k;
+        }
+        i += k;
     }
     return o;
 }
