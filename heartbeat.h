@@ -1513,6 +1513,15 @@ HEARTBEAT_DEF int    hb_jwt_sign_beat(void *jwt, int alg, const char *input,
 #  define HBI_INLINE
 #endif
 
+/* The fast code (tables, SIMD, inlined helpers) or the compact code: see
+   "the next byte that needs care" below. */
+#if defined(HEARTBEAT_COMPACT) || \
+    (defined(__OPTIMIZE_SIZE__) && !defined(HEARTBEAT_FAST))
+#  define HBI_FAST 0
+#else
+#  define HBI_FAST 1
+#endif
+
 #define HBI_ST_STOPPED  0x53u   /* 'S': init marker too, so a zeroed or */
 #define HBI_ST_RUNNING  0x52u   /* 'R': garbage struct is "not initialised" */
 #define HBI_PEND_NOW    1u      /* an immediate beat is due at the next poll */
@@ -1561,7 +1570,11 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
    sequence: overlongs, surrogates, > U+10FFFF and truncated sequences all
    count as invalid, one byte at a time. (One return value, no pointer:
    nothing of the caller's needs to live in memory.) */
+#if HBI_FAST
+static HBI_INLINE uint32_t hbi_utf8(const unsigned char *s, size_t n)
+#else
 static uint32_t hbi_utf8(const unsigned char *s, size_t n)
+#endif
 {
     uint32_t c = s[0], v;
     if (c < 0x80u) return c << 3 | 1u;
@@ -1704,12 +1717,6 @@ HEARTBEAT_DEF int hb_json_end_array(hb_json *w)    { return hbi_end(w, ']', 0); 
    says __SSE2__) and 8 at a time with 64-bit arithmetic everywhere else, so
    a UUID or a base64url token is one scan and one copy. The compact path
    (-Os, or HEARTBEAT_COMPACT) looks at one byte at a time. */
-#if defined(HEARTBEAT_COMPACT) || \
-    (defined(__OPTIMIZE_SIZE__) && !defined(HEARTBEAT_FAST))
-#  define HBI_FAST 0
-#else
-#  define HBI_FAST 1
-#endif
 #if HBI_FAST && defined(__SSE2__) && !defined(HEARTBEAT_NO_SIMD) && \
     (defined(__GNUC__) || defined(__clang__))
 #  define HBI_SSE2 1
@@ -1999,7 +2006,10 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
             HB_MEMCPY(o, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
             o += 6;
         } else {                        /* verbatim UTF-8, 2..4 bytes */
-            for (j = 0; j < k; j++) o[j] = str[i + j];
+            o[0] = str[i];
+            o[1] = str[i + 1u];
+            if (k > 2u) o[2] = str[i + 2u];
+            if (k > 3u) o[3] = str[i + 3u];
             o += k;
         }
         i += k;
