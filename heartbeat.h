@@ -2243,16 +2243,15 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 static int hbi_time_check(const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
-    int64_t local;
     if (t->nsec > 999999999u) return HB_ERR_ARG;
     /* Go: the zone's hour must be 0..23 */
     if (off <= -24 * 60 || off >= 24 * 60) return HB_ERR_RANGE;
-    /* Go: the local year must be 0..9999 (checked before adding the offset
-       so that the sum cannot overflow) */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
+    /* Go: the local year must be 0..9999. One unsigned range check of
+       sec + off * 60 modulo 2^64: no overflow, and a sum that wrapped
+       (|sec| near 2^63) lands far outside the range, never in it */
+    if ((uint64_t)t->sec + (uint64_t)((int64_t)off * 60) -
+            (uint64_t)HBI_SEC_MIN > (uint64_t)(HBI_SEC_MAX - HBI_SEC_MIN))
         return HB_ERR_RANGE;
-    local = t->sec + (int64_t)off * 60;
-    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
     return HB_OK;
 }
 
@@ -2264,21 +2263,29 @@ static const char hbi_d2[201] =
     "6869707172737475767778798081828384858687888990919293949596979899";
 #endif
 
-/* v (< 100) as two digits at o; out of line in the compact code, where
-   each call is smaller than the division it stands for */
 #if HBI_FAST
+/* v (< 100) as two digits at o */
 static void hbi_2(char *o, uint32_t v)
-#else
-static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
-#endif
 {
-#if HBI_FAST
     HB_MEMCPY(o, hbi_d2 + (size_t)v * 2u, 2);
-#else
-    o[0] = (char)('0' + (char)(v / 10u));
-    o[1] = (char)('0' + (char)(v % 10u));
-#endif
 }
+#endif
+
+#if !HBI_FAST
+/* v as k groups of two digits in base 60, the most significant first,
+   separated by ':' ("hh:mm:ss" from seconds, "hh:mm" from minutes; the
+   first group is below 60 here) */
+static void hbi_hms(char *o, uint32_t v, int k)
+{
+    while (k-- > 0) {                   /* a leaf: hb_poll's stack */
+        uint32_t g = v % 60u;
+        o[3 * k] = (char)('0' + (char)(g / 10u));
+        o[3 * k + 1] = (char)('0' + (char)(g % 10u));
+        if (k != 0) o[3 * k - 1] = ':';
+        v /= 60u;
+    }
+}
+#endif
 
 /* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
    bytes, no NUL). Returns the length. */
@@ -2286,7 +2293,7 @@ static int hbi_time_fmt(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, hh, ns;
+    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, mo, d, ns;
     uint64_t s;
     int n;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
@@ -2306,23 +2313,26 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     n3 = 2141u * ny + 197913u;
     j = ny >= 306u;                     /* January or February */
     y = 100u * c + z + j - 400u;
-    /* "YYYY-MM-DDThh:mm:ss" */
+    mo = (n3 >> 16) - 12u * j;
+    d = (n3 & 0xFFFFu) / 2141u + 1u;
+    ns = t->nsec;
+#if HBI_FAST
+    /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup */
     hbi_2(o, y / 100u);
     hbi_2(o + 2, y % 100u);
     o[4] = '-';
-    hbi_2(o + 5, (n3 >> 16) - 12u * j);
+    hbi_2(o + 5, mo);
     o[7] = '-';
-    hbi_2(o + 8, (n3 & 0xFFFFu) / 2141u + 1u);
+    hbi_2(o + 8, d);
     o[10] = 'T';
-    hh = sod / 3600u;
-    hbi_2(o + 11, hh);
+    q = sod / 3600u;
+    hbi_2(o + 11, q);
     o[13] = ':';
-    sod -= hh * 3600u;
+    sod -= q * 3600u;
     hbi_2(o + 14, sod / 60u);
     o[16] = ':';
     hbi_2(o + 17, sod % 60u);
     n = 19;
-    ns = t->nsec;
     if (ns != 0) {                   /* Go trims the fraction's zeros */
         uint32_t hi = ns / 100000u, lo = ns % 100000u;   /* 4 + 5 digits */
         o[n] = '.';
@@ -2344,6 +2354,30 @@ static int hbi_time_fmt(char *o, const hb_time *t)
         hbi_2(o + n + 4, aoff % 60u);
         n += 6;
     }
+#else
+    /* the compact code: one digit loop (hbi_digits) for every field */
+    hbi_digits(o, y, 4);
+    o[4] = '-';
+    hbi_digits(o + 5, mo, 2);
+    o[7] = '-';
+    hbi_digits(o + 8, d, 2);
+    o[10] = 'T';
+    hbi_hms(o + 11, sod, 3);
+    n = 19;
+    if (ns != 0) {                   /* Go trims the fraction's zeros */
+        o[n] = '.';
+        hbi_digits(o + n + 1, ns, 9);
+        n += 10;
+        while (o[n - 1] == '0') n--;
+    }
+    if (off == 0) {
+        o[n++] = 'Z';
+    } else {
+        o[n] = off < 0 ? '-' : '+';
+        hbi_hms(o + n + 1, aoff, 2);
+        n += 6;
+    }
+#endif
     return n;
 }
 
