@@ -1572,9 +1572,6 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
    nothing of the caller's needs to live in memory.) */
 #if HBI_FAST
 static HBI_INLINE uint32_t hbi_utf8(const unsigned char *s, size_t n)
-#else
-static uint32_t hbi_utf8(const unsigned char *s, size_t n)
-#endif
 {
     uint32_t c = s[0], v;
     if (c < 0x80u) return c << 3 | 1u;
@@ -1594,6 +1591,27 @@ static uint32_t hbi_utf8(const unsigned char *s, size_t n)
     v = v << 6 | (s[3] & 0x3Fu);
     return (v & 0x1FFFFFu) << 3 | 4u;
 }
+#else
+/* The compact code: the same answers (checked exhaustively for every 1..3
+   byte sequence and every 4-byte one from F0..F4 against the fast code),
+   by decoding first and refusing overlongs, surrogates and > U+10FFFF
+   after. */
+static uint32_t hbi_utf8(const unsigned char *s, size_t n)
+{
+    static const uint32_t min[3] = { 0x80u, 0x800u, 0x10000u };
+    uint32_t c = s[0], k, i;
+    if (c < 0x80u) return c << 3 | 1u;
+    k = c >= 0xF0u ? 4u : c >= 0xE0u ? 3u : 2u;
+    if (c < 0xC0u || c > 0xF4u || n < k) return 0;
+    c &= 0x7Fu >> k;
+    for (i = 1; i < k; i++) {
+        if ((s[i] & 0xC0u) != 0x80u) return 0;
+        c = c << 6 | (s[i] & 0x3Fu);
+    }
+    if (c < min[k - 2u] || c > 0x10FFFFu || (c >> 11) == 0x1Bu) return 0;
+    return c << 3 | k;
+}
+#endif
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
 static int hbi_utf8_valid(const char *s, size_t n)
@@ -1895,35 +1913,33 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
                                         size_t n)
 #endif
 {
+    /* the two-byte escapes: the byte, then the letter after the \ */
+    static const char two[] = "\"\"\\\\\bb\ff\nn\rr\tt";
     static const char hex[] = "0123456789abcdef";
-    unsigned c = s[0];
-    uint32_t u, cp;
+    unsigned c = s[0], i;
+    uint32_t u, cp = c, k = 1;
     if (c >= 0x80u) {
         u = hbi_utf8(s, n);
         if (u == 0) {
-            HB_MEMCPY(e, "\\ufffd", 6);  /* each invalid byte, as Go does */
-            return 1u << 8 | 6u;
+            cp = 0xFFFDu;               /* each invalid byte, as Go does */
+        } else {
+            cp = u >> 3;
+            k = u & 7u;
+            if (cp != 0x2028u && cp != 0x2029u) return k << 8;
         }
-        cp = u >> 3;
-        u = (u & 7u) << 8;
-        if (cp != 0x2028u && cp != 0x2029u) return u;
-        HB_MEMCPY(e, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
-        return u | 6u;
+    } else {
+        for (i = 0; i < sizeof two - 1u; i += 2u) {
+            if (c == (unsigned char)two[i]) {
+                e[0] = '\\';
+                e[1] = two[i + 1u];
+                return 1u << 8 | 2u;
+            }
+        }
     }
-    e[0] = '\\';
-    switch (c) {
-    case '"':  e[1] = '"';  return 1u << 8 | 2u;
-    case '\\': e[1] = '\\'; return 1u << 8 | 2u;
-    case '\b': e[1] = 'b';  return 1u << 8 | 2u;
-    case '\f': e[1] = 'f';  return 1u << 8 | 2u;
-    case '\n': e[1] = 'n';  return 1u << 8 | 2u;
-    case '\r': e[1] = 'r';  return 1u << 8 | 2u;
-    case '\t': e[1] = 't';  return 1u << 8 | 2u;
-    default:
-        e[1] = 'u'; e[2] = '0'; e[3] = '0';
-        e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
-        return 1u << 8 | 6u;
-    }
+    e[0] = '\\';                       /* \uXXXX */
+    e[1] = 'u';
+    for (i = 0; i < 4u; i++) e[2u + i] = hex[(cp >> (12u - 4u * i)) & 15u];
+    return k << 8 | 6u;
 }
 
 #if HBI_FAST
