@@ -2259,15 +2259,16 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len)
 static int hbi_time_check(const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
+    int64_t local;
     if (t->nsec > 999999999u) return HB_ERR_ARG;
     /* Go: the zone's hour must be 0..23 */
     if (off <= -24 * 60 || off >= 24 * 60) return HB_ERR_RANGE;
-    /* Go: the local year must be 0..9999. One unsigned range check of
-       sec + off * 60 modulo 2^64: no overflow, and a sum that wrapped
-       (|sec| near 2^63) lands far outside the range, never in it */
-    if ((uint64_t)t->sec + (uint64_t)((int64_t)off * 60) -
-            (uint64_t)HBI_SEC_MIN > (uint64_t)(HBI_SEC_MAX - HBI_SEC_MIN))
+    /* Go: the local year must be 0..9999 (checked before adding the offset
+       so that the sum cannot overflow) */
+    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400)
         return HB_ERR_RANGE;
+    local = t->sec + (int64_t)off * 60;
+    if (local < HBI_SEC_MIN || local > HBI_SEC_MAX) return HB_ERR_RANGE;
     return HB_OK;
 }
 
