@@ -502,10 +502,10 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3902    644    0    0   6165   8665       240        120    244
-   Cortex-M4   3594    644    0    0   5911   8331       240        120    224
-   Cortex-M33  3594    644    0    0   5903   8323       240        120    224
-   rv32imac    4167    721    0    0   6600   9348       240        120    256
+   Cortex-M0   3656    650    0    0   5887   8387       240        120    248
+   Cortex-M4   3394    650    0    0   5691   8111       240        120    228
+   Cortex-M33  3390    650    0    0   5679   8099       240        120    228
+   rv32imac    3889    701    0    0   6304   9048       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
