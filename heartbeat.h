@@ -71,7 +71,9 @@
                              that need escaping 16 at a time with SSE2 where
                              __SSE2__ is defined, 8 at a time with 64-bit
                              arithmetic elsewhere (one code for big- and
-                             little-endian CPUs). Three escaping paths in
+                             little-endian CPUs), and writes each ASCII
+                             byte of a string that needs escaping from a
+                             table (1 KiB). Three escaping paths in
                              all - SSE2, the 8-byte scan, compact - each
                              measured (docs/performance.md) and each run
                              by make test.
