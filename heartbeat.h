@@ -442,11 +442,18 @@
      after a death revives nobody;
    - phi = -log10(chance an alive device is this silent) with loss_ppm
      (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
-     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+     at phi 2 (one beat missing), DEAD at phi 10 (five in a row, 1e-10:
+     at 1 % loss a fleet's 10^8 beats hold about one run of four lost
+     in a row; docs/monitor.md has the measured bound). dead_phi 800
+     convicts one interval sooner at 1e-8 per beat;
    - the interval comes from interval_ms, else seq/uptime, else arrival
      gaps; outliers stay out, so one outage does not teach a long one;
    - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
-     uptime from 0) is a new session with full credit, not a stale beat;
+     uptime from 0) is a new session with full credit, not a stale beat,
+     once one of its first two beats arrives (an old beat delivered late
+     also seems to come from a session that started late; its uptime
+     tells it apart); arrivals under 1/16 interval apart (a burst) teach
+     no interval;
    - "offline" of the current boot is OFFLINE at once, the Last Will
      included (its seq and uptime are old); one from a superseded or
      unseen boot is ignored (Sparkplug's bdSeq rule);
@@ -1106,7 +1113,7 @@ typedef struct hb_mon_config {
     uint32_t         default_interval_ms; /* beats without interval_ms until
                                      learned; 0 = 30000; 1 .. 2^28 */
     uint32_t         suspect_phi; /* in 1/100; 0 = 200 (one beat missed) */
-    uint32_t         dead_phi;    /* in 1/100; 0 = 600 (three in a row) */
+    uint32_t         dead_phi;    /* in 1/100; 0 = 1000 (five in a row) */
     uint32_t         loss_ppm;    /* assumed beat loss; 0 = 10000 (1 %) */
     uint32_t         pause_ms;    /* acceptable pause added to every
                                      deadline; 0 = none */
@@ -4469,7 +4476,7 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
     if (s->cfg.default_interval_ms == 0) s->cfg.default_interval_ms = 30000u;
     if (s->cfg.suspect_phi == 0) s->cfg.suspect_phi = 200u;
-    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 600u;
+    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 1000u;
     if (s->cfg.dead_phi < s->cfg.suspect_phi) s->cfg.dead_phi = s->cfg.suspect_phi;
     if (s->cfg.loss_ppm == 0) s->cfg.loss_ppm = 10000u;
     if (s->cfg.outage_permille == 0) s->cfg.outage_permille = 250u;
@@ -4548,6 +4555,10 @@ static void hbi_mon_learn(hb_mon_slot *sl, uint32_t x)
             return;
         }
     }
+    /* far below the interval: a burst (a queue flushed, a broker's
+       redelivery), not a cadence; learning from it would shorten every
+       deadline of the device */
+    if (x < m / 16u) return;
     if (x < m / 2u || x > m + m / 2u) {
         /* an outlier (a burst, an outage the seq did not show): kept out of
            the deviation; it moves an unseeded mean by 1/32 only, clamped,
@@ -4720,8 +4731,13 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         } else {
             int restart;
             if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
-                /* a session that started after our latest credit */
-                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u);
+                /* a session that started after our latest credit, seen
+                   by one of its first two beats: an old beat delivered
+                   late (a bridge's queue) looks like a session that
+                   started late, but its uptime is that of its place in
+                   the old session */
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u) &&
+                          in->uptime_ms < (uint64_t)mean + mean / 2u;
             else
                 restart = in->seq == 0 || in->seq + 64u < sl->seq;
             if (!restart) goto stale;
