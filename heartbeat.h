@@ -518,10 +518,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12929  1339    0    0
-   Cortex-M4  12251  1339    0    0
-   Cortex-M33 12263  1339    0    0
-   rv32imac   13780  1522    0    0
+   Cortex-M0  12981  1339    0    0
+   Cortex-M4  12295  1339    0    0
+   Cortex-M33 12307  1339    0    0
+   rv32imac   13830  1522    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
