@@ -511,17 +511,24 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3656    650    0    0   5887   8387       240        120    248
-   Cortex-M4   3394    650    0    0   5691   8111       240        120    228
-   Cortex-M33  3390    650    0    0   5679   8099       240        120    228
-   rv32imac    3889    701    0    0   6304   9048       240        120    256
+   Cortex-M0   3654    650    0    0   5903   8401       240        120    248
+   Cortex-M4   3390    650    0    0   5693   8111       240        120    228
+   Cortex-M33  3386    650    0    0   5681   8099       240        120    228
+   rv32imac    3881    701    0    0   6298   9040       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12981  1339    0    0
-   Cortex-M4  12295  1339    0    0
-   Cortex-M33 12307  1339    0    0
-   rv32imac   13830  1522    0    0
+   Cortex-M0  12983  1341    0    0
+   Cortex-M4  12297  1341    0    0
+   Cortex-M33 12309  1341    0    0
+   rv32imac   13834  1526    0    0
+
+              signed beats (tests/embedded/ref_sign.c)
+   target      text added  stack
+   Cortex-M0   8472  2569    256
+   Cortex-M4   8158  2465    228
+   Cortex-M33  8144  2463    228
+   rv32imac    9184  2886    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -529,6 +536,9 @@
    in (the fleet options); all API: every public function of the
    device side called. monitor: hb_mon_init, _beat, _poll, _link and
    _get, which no device build links (--gc-sections drops them).
+   signed beats: the core program with cfg.signing set (sg.ops =
+   hb_signed_beats), its text, what that adds to +options, and its
+   hb_poll stack, through the hb_signed_beats table's functions.
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
@@ -2298,6 +2308,18 @@ static void hbi_2(char *o, uint32_t v)
 #endif
 
 #if !HBI_FAST
+/* hbi_digits for the time fields: a copy of its own, so that hbi_digits
+   keeps one caller (hbi_u64) and stays inlined there: hb_poll's stack with
+   signed beats (hbi_sign_claims > hbi_u64) on Cortex-M0 */
+static void hbi_dec(char *o, uint32_t v, int n)      /* n >= 1 */
+{
+    char *p = o + n;
+    do {
+        *--p = (char)('0' + (char)(v % 10u));
+        v /= 10u;
+    } while (p != o);
+}
+
 /* v as k groups of two digits in base 60, the most significant first,
    separated by ':' ("hh:mm:ss" from seconds, "hh:mm" from minutes; the
    first group is below 60 here) */
@@ -2381,18 +2403,18 @@ static int hbi_time_fmt(char *o, const hb_time *t)
         n += 6;
     }
 #else
-    /* the compact code: one digit loop (hbi_digits) for every field */
-    hbi_digits(o, y, 4);
+    /* the compact code: one digit loop (hbi_dec) for every field */
+    hbi_dec(o, y, 4);
     o[4] = '-';
-    hbi_digits(o + 5, mo, 2);
+    hbi_dec(o + 5, mo, 2);
     o[7] = '-';
-    hbi_digits(o + 8, d, 2);
+    hbi_dec(o + 8, d, 2);
     o[10] = 'T';
     hbi_hms(o + 11, sod, 3);
     n = 19;
     if (ns != 0) {                   /* Go trims the fraction's zeros */
         o[n] = '.';
-        hbi_digits(o + n + 1, ns, 9);
+        hbi_dec(o + n + 1, ns, 9);
         n += 10;
         while (o[n - 1] == '0') n--;
     }
@@ -5491,27 +5513,40 @@ static void hbi_sign_start(hbi_state *s)
     HBI_SG(s)->boot_hex[16] = '\0';
 }
 
-/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)>. The digits go in
+   place as hbi_put_uint writes them, without its call (whose 64-bit
+   argument goes on the stack): this runs inside hbi_build, at hb_poll's
+   deepest point (FOOTPRINT, the signed beats' stack). */
 static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
 {
-    int64_t v[2];
+    int64_t v = t->sec;
+    uint64_t m;
+    size_t k;
     int i;
     /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
        the bound only keeps the sum below from overflowing */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+    if (v < HBI_SEC_MIN - 86400 || v > HBI_SEC_MAX + 86400) {
         hbi_fail(w, HB_ERR_RANGE);
         return;
     }
-    v[0] = t->sec;
-    /* ceil(1.5 * i / 1000) in 32-bit arithmetic (no 64-bit division on the
-       beat path): 3 * (i / 2000) + ceil(3 * (i % 2000) / 2000) */
-    v[1] = t->sec + (int64_t)(3u * (interval_ms / 2000u) +
-                              (3u * (interval_ms % 2000u) + 1999u) / 2000u);
     for (i = 0; i < 2; i++) {
-        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
-        if (v[i] < 0) hbi_put(w, "-", 1);
-        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
-                                        : (uint64_t)v[i]);
+        /* exp = iat + ceil(1.5 * iv / 1000), iv = interval_ms, in 32-bit
+           arithmetic (no 64-bit division on the beat path):
+           3 * (iv / 2000) + ceil(3 * (iv % 2000) / 2000) */
+        if (i == 1)
+            v += (int64_t)(3u * (interval_ms / 2000u) +
+                           (3u * (interval_ms % 2000u) + 1999u) / 2000u);
+        hbi_put(w, i == 0 ? ",\"iat\":-" : ",\"exp\":-", v < 0 ? 8u : 7u);
+        m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        if (w->internal_.err != HB_OK) return;
+        k = hbi_ndigits(m);
+        if (w->internal_.buf == NULL) {
+            w->internal_.len += k;
+        } else if (k >= w->internal_.size - w->internal_.len) {
+            w->internal_.err = HB_ERR_NOSPACE;
+        } else {
+            w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, m);
+        }
     }
 }
 
