@@ -7,6 +7,7 @@
 t0=$(date +%s)
 flags=$(echo "$4" | tr , ' ')
 [ "$flags" = - ] && flags=""
+opts=""
 eval "opts=\$EVA_$3"
 # shellcheck disable=SC2086 # the option sets are word lists
 frama-c -machdep x86_64 -cpp-extra-args="$PV_CPP $flags" \

