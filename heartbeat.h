@@ -440,11 +440,18 @@
      after a death revives nobody;
    - phi = -log10(chance an alive device is this silent) with loss_ppm
      (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
-     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+     at phi 2 (one beat missing), DEAD at phi 10 (five in a row, 1e-10:
+     at 1 % loss a fleet's 10^8 beats hold about one run of four lost
+     in a row; docs/monitor.md has the measured bound). dead_phi 800
+     convicts one interval sooner at 1e-8 per beat;
    - the interval comes from interval_ms, else seq/uptime, else arrival
      gaps; outliers stay out, so one outage does not teach a long one;
    - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
-     uptime from 0) is a new session with full credit, not a stale beat;
+     uptime from 0) is a new session with full credit, not a stale beat,
+     once one of its first two beats arrives (an old beat delivered late
+     also seems to come from a session that started late; its uptime
+     tells it apart); arrivals under 1/16 interval apart (a burst) teach
+     no interval;
    - "offline" of the current boot is OFFLINE at once, the Last Will
      included (its seq and uptime are old); one from a superseded or
      unseen boot is ignored (Sparkplug's bdSeq rule);
@@ -502,17 +509,24 @@
 
               core alone                +options all API     sizeof of      hb_poll
    target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3902    644    0    0   6165   8665       240        120    244
-   Cortex-M4   3594    644    0    0   5911   8331       240        120    224
-   Cortex-M33  3594    644    0    0   5903   8323       240        120    224
-   rv32imac    4167    721    0    0   6600   9348       240        120    256
+   Cortex-M0   3902    644    0    0   6151   8649       240        120    244
+   Cortex-M4   3594    644    0    0   5897   8315       240        120    224
+   Cortex-M33  3594    644    0    0   5889   8307       240        120    224
+   rv32imac    4167    721    0    0   6586   9332       240        120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12929  1339    0    0
-   Cortex-M4  12251  1339    0    0
-   Cortex-M33 12263  1339    0    0
-   rv32imac   13780  1522    0    0
+   Cortex-M0  12983  1341    0    0
+   Cortex-M4  12297  1341    0    0
+   Cortex-M33 12309  1341    0    0
+   rv32imac   13834  1526    0    0
+
+              signed beats (tests/embedded/ref_sign.c)
+   target      text added  stack
+   Cortex-M0   8720  2569    256
+   Cortex-M4   8362  2465    224
+   Cortex-M33  8352  2463    224
+   rv32imac    9474  2888    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -520,6 +534,9 @@
    in (the fleet options); all API: every public function of the
    device side called. monitor: hb_mon_init, _beat, _poll, _link and
    _get, which no device build links (--gc-sections drops them).
+   signed beats: the core program with cfg.signing set (sg.ops =
+   hb_signed_beats), its text, what that adds to +options, and its
+   hb_poll stack, through the hb_signed_beats table's functions.
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
@@ -1104,7 +1121,7 @@ typedef struct hb_mon_config {
     uint32_t         default_interval_ms; /* beats without interval_ms until
                                      learned; 0 = 30000; 1 .. 2^28 */
     uint32_t         suspect_phi; /* in 1/100; 0 = 200 (one beat missed) */
-    uint32_t         dead_phi;    /* in 1/100; 0 = 600 (three in a row) */
+    uint32_t         dead_phi;    /* in 1/100; 0 = 1000 (five in a row) */
     uint32_t         loss_ppm;    /* assumed beat loss; 0 = 10000 (1 %) */
     uint32_t         pause_ms;    /* acceptable pause added to every
                                      deadline; 0 = none */
@@ -4237,7 +4254,7 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
     if (s->cfg.default_interval_ms == 0) s->cfg.default_interval_ms = 30000u;
     if (s->cfg.suspect_phi == 0) s->cfg.suspect_phi = 200u;
-    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 600u;
+    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 1000u;
     if (s->cfg.dead_phi < s->cfg.suspect_phi) s->cfg.dead_phi = s->cfg.suspect_phi;
     if (s->cfg.loss_ppm == 0) s->cfg.loss_ppm = 10000u;
     if (s->cfg.outage_permille == 0) s->cfg.outage_permille = 250u;
@@ -4316,6 +4333,10 @@ static void hbi_mon_learn(hb_mon_slot *sl, uint32_t x)
             return;
         }
     }
+    /* far below the interval: a burst (a queue flushed, a broker's
+       redelivery), not a cadence; learning from it would shorten every
+       deadline of the device */
+    if (x < m / 16u) return;
     if (x < m / 2u || x > m + m / 2u) {
         /* an outlier (a burst, an outage the seq did not show): kept out of
            the deviation; it moves an unseeded mean by 1/32 only, clamped,
@@ -4488,8 +4509,13 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         } else {
             int restart;
             if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
-                /* a session that started after our latest credit */
-                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u);
+                /* a session that started after our latest credit, seen
+                   by one of its first two beats: an old beat delivered
+                   late (a bridge's queue) looks like a session that
+                   started late, but its uptime is that of its place in
+                   the old session */
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u) &&
+                          in->uptime_ms < (uint64_t)mean + mean / 2u;
             else
                 restart = in->seq == 0 || in->seq + 64u < sl->seq;
             if (!restart) goto stale;
@@ -5243,27 +5269,40 @@ static void hbi_sign_start(hbi_state *s)
     HBI_SG(s)->boot_hex[16] = '\0';
 }
 
-/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)>. The digits go in
+   place as hbi_put_uint writes them, without its call (whose 64-bit
+   argument goes on the stack): this runs inside hbi_build, at hb_poll's
+   deepest point (FOOTPRINT, the signed beats' stack). */
 static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
 {
-    int64_t v[2];
+    int64_t v = t->sec;
+    uint64_t m;
+    size_t k;
     int i;
     /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
        the bound only keeps the sum below from overflowing */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+    if (v < HBI_SEC_MIN - 86400 || v > HBI_SEC_MAX + 86400) {
         hbi_fail(w, HB_ERR_RANGE);
         return;
     }
-    v[0] = t->sec;
-    /* ceil(1.5 * i / 1000) in 32-bit arithmetic (no 64-bit division on the
-       beat path): 3 * (i / 2000) + ceil(3 * (i % 2000) / 2000) */
-    v[1] = t->sec + (int64_t)(3u * (interval_ms / 2000u) +
-                              (3u * (interval_ms % 2000u) + 1999u) / 2000u);
     for (i = 0; i < 2; i++) {
-        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
-        if (v[i] < 0) hbi_put(w, "-", 1);
-        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
-                                        : (uint64_t)v[i]);
+        /* exp = iat + ceil(1.5 * iv / 1000), iv = interval_ms, in 32-bit
+           arithmetic (no 64-bit division on the beat path):
+           3 * (iv / 2000) + ceil(3 * (iv % 2000) / 2000) */
+        if (i == 1)
+            v += (int64_t)(3u * (interval_ms / 2000u) +
+                           (3u * (interval_ms % 2000u) + 1999u) / 2000u);
+        hbi_put(w, i == 0 ? ",\"iat\":-" : ",\"exp\":-", v < 0 ? 8u : 7u);
+        m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        if (w->internal_.err != HB_OK) return;
+        k = hbi_ndigits(m);
+        if (w->internal_.buf == NULL) {
+            w->internal_.len += k;
+        } else if (k >= w->internal_.size - w->internal_.len) {
+            w->internal_.err = HB_ERR_NOSPACE;
+        } else {
+            w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, m);
+        }
     }
 }
 
