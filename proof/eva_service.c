@@ -1,50 +1,79 @@
-/* proof/eva_service.c - Eva driver: the service. NOT YET RUN BY make prove:
-   its analysis did not finish within the step's time budget when it was
-   written; run it alone with
-     PV_EVA=service:-DHEARTBEAT_COMPACT PV_WP_FCT=none proof/run.sh --no-mutate
-   The service: hb_init with a config
-   whose numbers are all abstract (interval, qos, flags, retry, jitter,
-   boot_id, min_valid_sec, expiry, poll gap; any value, so every config
-   hb_init accepts and many it refuses), buffer sizes 0..PV_N, callbacks
-   that fail or succeed (publish, token, clock with any sec and any nsec
-   including >= 10^9, rand with any value); then hb_start, PV_K calls of
-   hb_poll / hb_beat_now / hb_set_status / hb_offline_message at any tick
-   (the wrap included), hb_stop, hb_buf_size. The strings (topic, id,
-   status, token) are fixed short ones: their bytes are the escaper's,
-   analysed in eva_json.c. */
+/* proof/eva_service.c - Eva drivers: the service. One entry point per run,
+   chosen by PV_ENTRY (proof/run.sh runs each as its own frama-c process):
+
+     PV_ENTRY=1  hb_init (every config, accepted or refused) and hb_buf_size
+     PV_ENTRY=2  hb_start on an initialised service, any tick
+     PV_ENTRY=7  hb_set_status, hb_running, hb_get_stats, hb_beat_props_get,
+                 and every entry point on a service that is stopped, not
+                 initialised or NULL
+   and, NOT RUN BY make prove (they end with alarms that are not bugs, see
+   docs/robustness.md; run one by hand with
+     PV_EVA=svc-poll:service:service:-DPV_ENTRY=3 PV_WP_FCT=none proof/run.sh --no-mutate):
+     PV_ENTRY=3  hb_poll on a running service
+     PV_ENTRY=4  hb_beat_now
+     PV_ENTRY=5  hb_stop (HB_OPT_OFFLINE_ON_STOP among the flags)
+     PV_ENTRY=6  hb_offline_message into a buffer of any size 0..PV_N
+
+   The inputs, all abstract:
+   - the config: every number any value of its type (interval, qos, flags,
+     retry base and cap, jitter, boot_id, min_valid_sec, expiry, poll gap),
+     status (NULL, "up", or "\xff" which is refused)/boot_id_str/content_type NULL or a string, 0..2 user
+     properties, token/log/rand/fields present or NULL, buf_size 0..PV_N;
+     hb_init refuses most of them and accepts every config it accepts;
+   - the callbacks fail or succeed: publish returns any int; the clock any
+     answer, any sec, any nsec (also >= 10^9), any UTC offset; the token
+     any answer with a token of any length, or NULL with any length; rand
+     any 32-bit value; fields writes nothing, a key and a value, a key
+     alone, or opens an object it does not close;
+   - the tick of every call any 32-bit value (the wrap included);
+   - the schedule after hb_start: instead of a sequence of calls, every
+     tick of the state (grid, due, retry_at, the uptime and poll ticks,
+     the backoff, seq, the counters) is set to any 32-bit value and the
+     pending bits to any combination, which covers every state a sequence
+     of hb_poll / hb_beat_now calls can reach (and more); only
+     stats.last_error stays one of the HB_* codes, as every attempt sets.
+   The strings (topic, id, status, token) are fixed short ones with each
+   kind of escape: their bytes are the escaper's, analysed on every byte in
+   eva_json.c. Not here: re-entry from a callback (Eva does not follow the
+   recursion: the unit tests cover it) and signed beats (cfg.signing). */
 #include "__fc_builtin.h"
 #include "pv_builtins.h"
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
 #ifndef PV_N
-#define PV_N 200
+#define PV_N 400
 #endif
-#ifndef PV_K
-#define PV_K 3
+#ifndef PV_ALL
+#define PV_ALL 1    /* the later entries' hb_init: every config (1) or not (0) */
+#endif
+#ifndef PV_ENTRY
+#define PV_ENTRY 3
 #endif
 static char buf[PV_N];
 static char wbuf[PV_N];
-size_t pv_size;     /* unused here: the sizes stay one interval */
-int pv_mode;
+size_t pv_size;
 
 static uint32_t pv_u32(void) { return Frama_C_unsigned_int_interval(0, UINT32_MAX); }
 
 static int pv_publish(void *user, const char *topic, const char *payload,
                       size_t len, int qos)
 {
-    (void)user; (void)topic; (void)qos; (void)payload; (void)len;
-    return Frama_C_nondet(0, 1);
+    (void)user; (void)topic; (void)qos;
+    /* the payload is NUL-terminated at payload[len] inside cfg.buf */
+    /*@ assert payload[len] == 0; */
+    return Frama_C_int_interval(INT32_MIN, INT32_MAX);
 }
+
+static const char pv_tok[] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
 
 static int pv_token(void *user, const char **token, size_t *len)
 {
-    static const char tok[] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
     (void)user;
     switch (Frama_C_interval(0, 2)) {
-    case 0: *token = tok; *len = Frama_C_size_t_interval(0, sizeof tok - 1); return 0;
+    case 0: *token = pv_tok; *len = Frama_C_size_t_interval(0, sizeof pv_tok - 1); return 0;
     case 1: *token = NULL; *len = Frama_C_size_t_interval(0, SIZE_MAX); return 0;
-    default: return Frama_C_interval(INT32_MIN, -1);
+    default: return Frama_C_int_interval(INT32_MIN, INT32_MAX);
     }
 }
 
@@ -54,7 +83,7 @@ static int pv_clock(void *user, hb_time *now)
     now->sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
     now->nsec = pv_u32();
     now->utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
-    return Frama_C_nondet(0, 1);
+    return Frama_C_int_interval(INT32_MIN, INT32_MAX);
 }
 
 static uint32_t pv_rand(void *user) { (void)user; return pv_u32(); }
@@ -65,45 +94,178 @@ static void pv_log(void *user, int level, const char *msg, int err,
     (void)user; (void)level; (void)msg; (void)err; (void)detail;
 }
 
+static void pv_fields(void *user, hb_json *w)
+{
+    (void)user;
+    switch (Frama_C_interval(0, 3)) {
+    case 0: break;
+    case 1: hb_json_key(w, "fw", 2);
+            hb_json_uint(w, Frama_C_unsigned_long_long_interval(0, UINT64_MAX)); break;
+    case 2: hb_json_key(w, "k", 1); break;                   /* no value */
+    default: hb_json_key(w, "o", 1); hb_json_begin_object(w); break; /* open */
+    }
+}
+
+static hb_user_prop pv_props[2] = {
+    { "region", "eu\xc3\xa9", 4 },
+    { "k", NULL, 0 },
+};
+
+/* The status' choice: run.sh keeps one Eva state per value
+   (-eva-partition-value), so that strnlen sees one string at a time. */
+int pv_status, pv_topic;
+/* hb_init's answer, partitioned too: the states of an accepted config are
+   never joined with those of a refused one (whose hb stays zeroed) */
+int pv_ok;
+int pv_svc;     /* entry 7: which service (partitioned) */
+
+/* An abstract config. all = 1: every value of every field (entry 1, where
+   hb_init refuses most); all = 0: the same without the values hb_init
+   refuses field by field (a NULL publish, clock or buf, a zero buf_size
+   or interval, an interval over 2^31 - 1, a topic with a wildcard),
+   which leaves every config hb_init accepts among them: the later
+   entries then start from hb_init's answer HB_OK. */
+static void pv_config(hb_config *cfg, int all)
+{
+    memset(cfg, 0, sizeof *cfg);
+    pv_status = Frama_C_interval(0, all ? 2 : 1);
+    pv_topic = all ? Frama_C_interval(0, 1) : 0;
+    cfg->topic = pv_topic == 0 ? "devices/dev-7/heartbeat" : "a/+";
+    cfg->interval_ms = all ? pv_u32() : Frama_C_unsigned_int_interval(1, 0x7FFFFFFFu);
+    cfg->qos = Frama_C_int_interval(INT32_MIN, INT32_MAX);
+    /* a clean run, a quote, U+2028 and an invalid byte: each kind of escape */
+    cfg->device_id = "dev-7\"\xe2\x80\xa8\xff";
+    cfg->status = pv_status == 0 ? NULL : pv_status == 1 ? "up" : "\xff";
+    cfg->publish = !all || Frama_C_nondet(0, 1) ? pv_publish : NULL;
+    cfg->token = Frama_C_nondet(0, 1) ? pv_token : NULL;
+    cfg->token_user = NULL;
+    cfg->clock = !all || Frama_C_nondet(0, 1) ? pv_clock : NULL;
+    cfg->log = Frama_C_nondet(0, 1) ? pv_log : NULL;
+    cfg->user = NULL;
+    cfg->buf = !all || Frama_C_nondet(0, 1) ? buf : NULL;
+#ifdef PV_SIZE
+    cfg->buf_size = all ? Frama_C_size_t_interval(0, PV_N) : PV_SIZE;
+#else
+    cfg->buf_size = Frama_C_size_t_interval(all ? 0 : 1, PV_N);
+#endif
+    cfg->flags = pv_u32();
+    cfg->retry_base_ms = pv_u32();
+    cfg->retry_max_ms = pv_u32();
+    cfg->jitter_ms = pv_u32();
+    cfg->rand = Frama_C_nondet(0, 1) ? pv_rand : NULL;
+    cfg->boot_id = pv_u32();
+    cfg->boot_id_str = Frama_C_nondet(0, 1) ? NULL : "b\\1";
+    cfg->fields = Frama_C_nondet(0, 1) ? pv_fields : NULL;
+    cfg->min_valid_sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
+    cfg->expiry_s = pv_u32();
+    cfg->poll_gap_ms = pv_u32();
+    cfg->content_type = Frama_C_nondet(0, 1) ? NULL : "text/plain";
+    cfg->user_props = Frama_C_nondet(0, 1) ? NULL : pv_props;
+    cfg->n_user_props = Frama_C_size_t_interval(0, 2);
+    cfg->signing = NULL;
+}
+
+/* Any state a running service can be in between two calls (see above). */
+static void pv_any_schedule(hb_service *hb)
+{
+    struct hb_service_internal *s = &hb->internal_;
+    s->grid = pv_u32();
+    s->due = pv_u32();
+    s->retry_at = pv_u32();
+    s->backoff = pv_u32();
+    s->tick = pv_u32();
+    s->up_lo = pv_u32();
+    s->up_hi = pv_u32();
+    s->seq = pv_u32();
+    s->last_poll = pv_u32();
+    s->pending = (uint8_t)Frama_C_interval(0, 3)   /* HBI_PEND_NOW | HBI_PEND_RETRY */;
+    s->stats.attempts = pv_u32();
+    s->stats.sent = pv_u32();
+    s->stats.fail_clock = pv_u32();
+    s->stats.fail_token = pv_u32();
+    s->stats.fail_serialize = pv_u32();
+    s->stats.fail_publish = pv_u32();
+    s->stats.missed = pv_u32();
+    s->stats.retries = pv_u32();
+    s->stats.consecutive_failures = pv_u32();
+    s->stats.last_error = Frama_C_int_interval(HB_ERR_LAST_, HB_OK);
+    s->stats.poll_gaps = pv_u32();
+    s->stats.max_poll_gap_ms = pv_u32();
+    /* one Eva state per buffer size (run.sh: -eva-partition-value pv_size):
+       the writer's bound checks compare the length with the size, and Eva's
+       intervals follow that only for one size at a time */
+    pv_size = s->cfg.buf_size;
+    s->cfg.buf_size = pv_size;
+}
+
+static hb_service hb;
+
+/* hb initialised from an abstract config; 0 when hb_init refused it */
+static int pv_init(void)
+{
+    hb_config cfg;
+    pv_config(&cfg, PV_ALL);
+    pv_ok = hb_init(&hb, &cfg);
+    return pv_ok == HB_OK;
+}
+
+/* hb running from any tick, with any schedule */
+static int pv_running(void)
+{
+    if (!pv_init()) return 0;
+    if (hb_start(&hb, pv_u32()) != HB_OK) return 0;
+    pv_any_schedule(&hb);
+    return 1;
+}
+
 int main(void)
 {
-    static hb_service hb;
-    hb_config cfg;
     size_t len;
-    int i;
-    size_t size = Frama_C_size_t_interval(0, PV_N);
-    Frama_C_make_unknown((char *)&cfg, sizeof cfg);
-    cfg.topic = Frama_C_nondet(0, 1) ? "devices/dev-7/heartbeat" : "a/+";
-    cfg.device_id = Frama_C_nondet(0, 1) ? "dev-7" : "d\"\xe2\x80\xa8\xff";
-    cfg.status = Frama_C_nondet(0, 1) ? NULL : "up";
-    cfg.boot_id_str = Frama_C_nondet(0, 1) ? NULL : "b-1";
-    cfg.content_type = NULL;
-    cfg.user_props = NULL;
-    cfg.publish = pv_publish;
-    cfg.token = Frama_C_nondet(0, 1) ? pv_token : NULL;
-    cfg.token_user = NULL;
-    cfg.clock = pv_clock;
-    cfg.log = Frama_C_nondet(0, 1) ? pv_log : NULL;
-    cfg.user = NULL;
-    cfg.buf = buf;
-    cfg.buf_size = size;
-    cfg.rand = Frama_C_nondet(0, 1) ? pv_rand : NULL;
-    cfg.fields = NULL;
-    cfg.sign_kid = NULL;    /* the signer's section is not analysed */
-    cfg.sign = NULL;
-    cfg.sign_user = NULL;
-    hb_buf_size(&cfg, Frama_C_size_t_interval(0, 4096));
-    if (hb_init(&hb, &cfg) != HB_OK) return 1;
-    hb_start(&hb, pv_u32());
-    for (i = 0; i < PV_K; i++) {
-        switch (Frama_C_interval(0, 4)) {
-        case 0: hb_beat_now(&hb, pv_u32()); break;
-        case 1: hb_set_status(&hb, Frama_C_nondet(0, 1) ? NULL : "busy"); break;
-        case 2: hb_offline_message(&hb, pv_u32(), wbuf,
-                                   Frama_C_size_t_interval(0, PV_N), &len); break;
-        default: hb_poll(&hb, pv_u32()); break;
-        }
+    int r = 0;
+#if PV_ENTRY == 1
+    hb_config cfg;
+    pv_config(&cfg, 1);
+    r = hb_init(Frama_C_nondet(0, 1) ? &hb : NULL, Frama_C_nondet(0, 1) ? &cfg : NULL);
+    len = hb_buf_size(Frama_C_nondet(0, 1) ? &cfg : NULL, Frama_C_size_t_interval(0, SIZE_MAX));
+    r += (int)(len & 1u);
+#elif PV_ENTRY == 2
+    if (pv_init()) r = hb_start(&hb, pv_u32());
+#elif PV_ENTRY == 3
+    if (pv_running()) r = (int)hb_poll(&hb, pv_u32());
+#elif PV_ENTRY == 4
+    if (pv_running()) r = hb_beat_now(&hb, pv_u32());
+#elif PV_ENTRY == 5
+    if (pv_running()) hb_stop(&hb, pv_u32());
+#elif PV_ENTRY == 6
+    if (pv_init()) {
+        if (Frama_C_nondet(0, 1) && hb_start(&hb, pv_u32()) == HB_OK)
+            pv_any_schedule(&hb);
+        r = hb_offline_message(&hb, pv_u32(), Frama_C_nondet(0, 1) ? wbuf : NULL,
+                               Frama_C_size_t_interval(0, PV_N),
+                               Frama_C_nondet(0, 1) ? &len : NULL);
     }
-    hb_stop(&hb, pv_u32());
-    return 0;
+#elif PV_ENTRY == 7
+    /* on a service that is NULL, never initialised (zeroed storage),
+       initialised and stopped, or running (pv_svc, partitioned) */
+    hb_service *h = &hb;
+    hb_stats st;
+    pv_svc = Frama_C_interval(0, 3);
+    if (pv_svc == 0) h = NULL;
+    else if (pv_svc == 2 && !pv_init()) return 0;
+    else if (pv_svc == 3 && !pv_running()) return 0;
+    r = hb_set_status(h, Frama_C_nondet(0, 1) ? NULL
+                         : Frama_C_nondet(0, 1) ? "busy" : "\xc3");
+    r += hb_running(h);
+    r += hb_get_stats(h, Frama_C_nondet(0, 1) ? &st : NULL);
+    r += hb_beat_props_get(h) != NULL;
+    if (pv_svc < 3) {
+        /* the entry points on a service that is not running */
+        r += (int)hb_poll(h, pv_u32());
+        r += hb_beat_now(h, pv_u32());
+        if (pv_svc < 2) r += hb_offline_message(h, pv_u32(), wbuf, sizeof wbuf, &len);
+        hb_stop(h, pv_u32());
+        if (pv_svc < 2) r += hb_start(h, pv_u32());
+    }
+#endif
+    return r;
 }

@@ -24,17 +24,22 @@ MUTANTS = [
      "if (d > cap) {",
      "if (d > cap + 1) {"),
     # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
-    ("time-offset-too-long", "eva:time:-DHEARTBEAT_COMPACT",
+    ("time-offset-too-long", "eva:time:time:writer:-DHEARTBEAT_COMPACT",
      "        n += 6;\n    }\n#endif\n    return n;",
      "        n += 7;\n    }\n#endif\n    return n;"),
     # the range check's answer ignored: the date arithmetic overflows
-    ("time-check-dropped", "eva:time:-DHEARTBEAT_COMPACT",
+    ("time-check-dropped", "eva:time:time:writer:-DHEARTBEAT_COMPACT",
      "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",
      "return hbi_time_fmt(o, t);"),
     # the powers-of-ten table indexed one past its end
-    ("pow10-past-end", "eva:json:",
+    ("pow10-past-end", "eva:svc-init:service:service:-DPV_ENTRY=1",
      "        if (v >= hbi_pow10[i]) return 20u - i;",
      "        if (v >= hbi_pow10[i + 1u]) return 20u - i;"),
+    # hb_init accepts an interval of 0: hb_start's phase (and hb_poll's
+    # grid step) divide by it
+    ("init-interval-zero", "eva:svc-start:service:service:-DPV_ENTRY=2",
+     "if (c->interval_ms == 0 || c->interval_ms > 0x7FFFFFFFu)",
+     "if (c->interval_ms > 0x7FFFFFFFu)"),
 ]
 
 def main():

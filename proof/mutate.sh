@@ -3,7 +3,10 @@
 # heartbeat.h, each with one known bug (an off-by-one in the writer's
 # bound, a missing wrap-safe cast, a time longer than HB_TIME_MAX, ...);
 # proof/run.sh --no-mutate must fail on each, running only the check that
-# covers the mutated code (an Eva driver or WP on one function).
+# covers the mutated code (an Eva driver or WP on one function), PV_JOBS
+# (default 2) mutants at a time, WP with PV_MUTANT_TIMEOUT s per goal
+# (default 5: the unmutated proof's slowest goal takes about 1 s, and a
+# mutant's failing goals are false, so no time limit would prove them).
 # Prints "RESULT: K passed, S failed": K mutants flagged, S that survived
 # (or whose pattern no longer matches heartbeat.h).
 set -u
@@ -12,24 +15,32 @@ root=$(dirname "$here")
 base=${BUILD:-build}/prove
 mkdir -p "$base/mutants"
 base=$(cd "$base" && pwd)
-killed=0
-survived=0
+bad=0
 /usr/bin/python3 "$here/mutants.py" "$root/heartbeat.h" "$base/mutants" \
-    > "$base/mutants/list" || survived=$((survived + 1))
-while read -r name check; do
+    > "$base/mutants/list" || bad=1
+rm -f "$base/mutants"/*.verdict
+export base here
+# shellcheck disable=SC2016 # the script below is sh -c's, expanded there
+# one mutant: NAME CHECK -> $base/mutants/NAME.verdict
+xargs -r -n 2 -P "${PV_JOBS:-2}" sh -c '
+    name=$1; check=$2
     case $check in
     eva:*) eva="${check#eva:}"; wp=none ;;
     wp:*)  eva=none; wp=${check#wp:} ;;
     esac
     if PV_HEADER="$base/mutants/$name/heartbeat.h" PV_OUT="$base/mutants/$name" \
        PV_WHY3CONFIG="$base/why3.conf" PV_QUIET=1 PV_EVA="$eva" PV_WP_FCT="$wp" \
-       "$here/run.sh" --no-mutate > "$base/mutants/$name.log" 2>&1; then
-        echo "mutant $name: SURVIVED ($check proved it)"
-        survived=$((survived + 1))
+       PV_JOBS=1 PV_TIMEOUT="${PV_MUTANT_TIMEOUT:-5}" "$here/run.sh" --no-mutate > "$base/mutants/$name.log" 2>&1; then
+        echo "mutant $name: SURVIVED ($check proved it)" > "$base/mutants/$name.verdict"
     else
-        echo "mutant $name: killed by $check"
-        killed=$((killed + 1))
-    fi
+        echo "mutant $name: killed by $check" > "$base/mutants/$name.verdict"
+    fi' sh < "$base/mutants/list"
+killed=0
+survived=$bad
+while read -r name _; do
+    v=$(cat "$base/mutants/$name.verdict" 2>/dev/null || echo "mutant $name: SURVIVED (not run)")
+    echo "$v"
+    case $v in *killed*) killed=$((killed + 1)) ;; *) survived=$((survived + 1)) ;; esac
 done < "$base/mutants/list"
 echo "RESULT: $killed passed, $survived failed (mutants flagged by the proof)"
 [ $survived = 0 ]

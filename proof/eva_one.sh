@@ -1,0 +1,17 @@
+#!/bin/sh
+# proof/eva_one.sh TAG DRIVER OPTION-SET CPP-FLAGS - one Eva run of
+# proof/run.sh (which exports PV_CPP, PV_DIR, PV_LOGS and the option sets
+# EVA_writer, EVA_service, EVA_COMMON): proof/eva_DRIVER.c preprocessed with
+# CPP-FLAGS (comma-separated, - for none), log in $PV_LOGS/eva-TAG.log, ending with a
+# line "rc=R seconds=S". Run by xargs, PV_JOBS at a time.
+t0=$(date +%s)
+flags=$(echo "$4" | tr , ' ')
+[ "$flags" = - ] && flags=""
+opts=""
+eval "opts=\$EVA_$3"
+# shellcheck disable=SC2086 # the option sets are word lists
+frama-c -machdep x86_64 -cpp-extra-args="$PV_CPP $flags" \
+    "$PV_DIR/eva_$2.c" -eva $opts $EVA_COMMON ${PV_EVA_EXTRA:-} \
+    -then -report -report-no-proven > "$PV_LOGS/eva-$1.log" 2>&1
+echo "rc=$? seconds=$(( $(date +%s) - t0 ))" >> "$PV_LOGS/eva-$1.log"
+exit 0
