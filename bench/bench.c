@@ -3,7 +3,7 @@
    original Go service's json.Marshal (numbers read from bench/go's output).
 
      bench [--quick] [--reps R] [--ms M] [--go FILE] [--gateway-max N]
-           [--gateway-seconds S] [--instr]
+           [--gateway-seconds S] [--gateway-only] [--instr]
 
    Every time is process CPU time (CLOCK_PROCESS_CPUTIME_ID), so a shared,
    busy machine slows the numbers less than wall time would; the columns of
@@ -893,7 +893,7 @@ int main(int argc, char **argv)
 {
     const char *gofile = NULL;
     uint32_t gmax = 1000000u, seconds = 60;
-    int i, instr = 0, bad = 0;
+    int i, instr = 0, bad = 0, gw_only = 0;
     char cpu[128];
     gores g;
     for (i = 1; i < argc; i++) {
@@ -910,12 +910,14 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--gateway-seconds") == 0 && i + 1 < argc) {
             seconds = (uint32_t)strtoul(argv[++i], NULL, 10);
             if (seconds == 0 || seconds > 3600) seconds = 60;
+        } else if (strcmp(argv[i], "--gateway-only") == 0) {
+            gw_only = 1;        /* row 3 alone, e.g. to repeat it */
         } else if (strcmp(argv[i], "--instr") == 0) {
             instr = 1;
         } else {
             fprintf(stderr, "usage: %s [--quick] [--reps R] [--ms M] "
                     "[--go FILE] [--gateway-max N] [--gateway-seconds S] "
-                    "[--instr]\n", argv[0]);
+                    "[--gateway-only] [--instr]\n", argv[0]);
             return 2;
         }
     }
@@ -941,20 +943,22 @@ int main(int argc, char **argv)
            "(~%.0f ms each);\nratio = median / heartbeat.h's median; allocs "
            "per operation%s.\n\n", g_reps, g_ms,
            BENCH_COUNTS_ALLOCS ? "" : " (not counted: needs glibc)");
-    printf("1. build one beat (clock, token, JSON with escaping, RFC 3339, "
-           "no-op publish)\n");
-    printf("  %-9s %-17s %9s %9s %9s %9s %7s\n", "input", "column", "median",
-           "min", "max", "ratio", "allocs");
-    if (row_beat(&g, 0, &bad) != 0 || row_beat(&g, 1, &bad) != 0) {
-        fprintf(stderr, "bench: row 1 failed to set up\n");
-        return 1;
-    }
-    printf("\n2. hb_poll\n");
-    printf("  %-9s %-17s %9s %9s %9s %9s %7s\n", "", "", "median", "min",
-           "max", "", "allocs");
-    if (row_poll() != 0) {
-        fprintf(stderr, "bench: row 2 failed\n");
-        return 1;
+    if (!gw_only) {
+        printf("1. build one beat (clock, token, JSON with escaping, RFC 3339, "
+               "no-op publish)\n");
+        printf("  %-9s %-17s %9s %9s %9s %9s %7s\n", "input", "column",
+               "median", "min", "max", "ratio", "allocs");
+        if (row_beat(&g, 0, &bad) != 0 || row_beat(&g, 1, &bad) != 0) {
+            fprintf(stderr, "bench: row 1 failed to set up\n");
+            return 1;
+        }
+        printf("\n2. hb_poll\n");
+        printf("  %-9s %-17s %9s %9s %9s %9s %7s\n", "", "", "median", "min",
+               "max", "", "allocs");
+        if (row_poll() != 0) {
+            fprintf(stderr, "bench: row 2 failed\n");
+            return 1;
+        }
     }
     printf("\n3. gateway: N instances, 1 s interval, HB_OPT_DESYNC, polled "
            "from a timer wheel when\n   their own hb_poll answer says; %lu "
