@@ -517,19 +517,19 @@
    -Os -ffunction-sections -fdata-sections, linked with --gc-sections;
    bytes that come from heartbeat.h only.
 
-              core alone                +options all API     sizeof of      hb_poll
-   target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3902    644    0    0   6165   8665       240        120    244
-   Cortex-M4   3594    644    0    0   5911   8331       240        120    224
-   Cortex-M33  3594    644    0    0   5903   8323       240        120    224
-   rv32imac    4167    721    0    0   6600   9348       240        120    256
+              core alone                +options all API  sizeof: hb_service   hb_poll
+   target      text    ro data  bss     text   text  copy by ref hb_config  stack
+   Cortex-M0   3852    644    0    0   6175   8687    224    120       120    244
+   Cortex-M4   3558    644    0    0   5891   8323    224    120       120    224
+   Cortex-M33  3558    644    0    0   5883   8315    224    120       120    224
+   rv32imac    4126    720    0    0   6605   9367    224    120       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
    Cortex-M0  12929  1339    0    0
    Cortex-M4  12251  1339    0    0
    Cortex-M33 12263  1339    0    0
-   rv32imac   13780  1522    0    0
+   rv32imac   13779  1521    0    0
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -537,6 +537,8 @@
    in (the fleet options); all API: every public function of the
    device side called. monitor: hb_mon_init, _beat, _poll, _link and
    _get, which no device build links (--gc-sections drops them).
+   sizeof hb_service: copy = the default (hb_init copies the config),
+   by ref = built with HEARTBEAT_CONFIG_BY_REF (a pointer to it).
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.

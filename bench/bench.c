@@ -730,8 +730,11 @@ static int gw_setup(gw *g, uint32_t n)
     do {                                                                   \
         const char *p_ = (const char *)((g)->svc + (i));                   \
         const char *d_ = (g)->ids + (size_t)(i) * 40u;                     \
-        __builtin_prefetch(p_);        __builtin_prefetch(p_ + 64);        \
-        __builtin_prefetch(p_ + 128);  __builtin_prefetch(p_ + 192);       \
+        size_t o_;                                                         \
+        /* every cache line of the instance, whatever sizeof(hb_service)  \
+           (a constant: the loop unrolls) */                               \
+        for (o_ = 0; o_ < sizeof(hb_service); o_ += 64)                    \
+            __builtin_prefetch(p_ + o_);                                   \
         __builtin_prefetch(p_ + sizeof(hb_service) - 1);                   \
         __builtin_prefetch(d_);        __builtin_prefetch(d_ + 39);        \
     } while (0)
