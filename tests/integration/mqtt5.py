@@ -33,32 +33,14 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mqttlib  # noqa: E402
-from mqttlib import BUILD, WORK, Broker, Device, find_exe  # noqa: E402
+from mqttlib import BUILD, WORK, Broker, Device, Subscriber, find_exe  # noqa: E402
 
-passed = 0
-failed = 0
-measures = []
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s%s" % ("ok  " if ok else "FAIL", name,
-                       (": " + detail) if detail else ""), flush=True)
-    return ok
-
-
-def note(text):
-    measures.append(text)
-    print("     " + text, flush=True)
+T = mqttlib.Tally()
+check, note, guarded = T.check, T.note, T.guarded
 
 
 class PBroker(Broker):
@@ -76,70 +58,12 @@ class PBroker(Broker):
         return text
 
 
-# mosquitto_sub -F: arrival, QoS, retain, expiry, content type, PFI, payload
-_MSG5 = re.compile(r"^(\d+\.\d+)\t([012])\t([01])\t(\d*)\t([^\t]*)\t(\d*)\t(.*)$")
-
-
-class Sub5:
+def Sub5(port, topic, log_path, qos=1, extra=()):
     """mosquitto_sub -V mqttv5 on one topic, recording each message with its
     MQTT 5 properties. extra: e.g. a fixed client id and a session expiry
     for a persistent session."""
-
-    def __init__(self, port, topic, log_path, qos=1, extra=()):
-        self.messages = []
-        self.cond = threading.Condition()
-        self.log = open(log_path, "a")
-        self.proc = subprocess.Popen(
-            [find_exe("mosquitto_sub"), "-V", "mqttv5", "-h", "127.0.0.1",
-             "-p", str(port), "-t", topic, "-q", str(qos),
-             "-F", "%U\t%q\t%r\t%E\t%C\t%F\t%p"] + list(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, bufsize=1, universal_newlines=True)
-        mqttlib._live.append(self.proc)
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            line = line.rstrip("\n")
-            self.log.write(line + "\n")
-            self.log.flush()
-            m = _MSG5.match(line)
-            if not m:
-                continue
-            try:
-                doc = json.loads(m.group(7))
-            except ValueError:
-                doc = None
-            with self.cond:
-                self.messages.append({
-                    "wall": float(m.group(1)), "qos": int(m.group(2)),
-                    "retain": int(m.group(3)),
-                    "expiry": int(m.group(4)) if m.group(4) else None,
-                    "ctype": m.group(5), "pfi": int(m.group(6)) if m.group(6) else None,
-                    "raw": m.group(7), "json": doc})
-                self.cond.notify_all()
-        with self.cond:
-            self.cond.notify_all()
-
-    def wait_for(self, pred, timeout):
-        with self.cond:
-            return self.cond.wait_for(lambda: pred(self.messages), timeout)
-
-    def snapshot(self):
-        with self.cond:
-            return list(self.messages)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.thread.join(timeout=2)
-        self.log.close()
+    return Subscriber(port, topic, qos=qos, log_path=log_path,
+                      extra_args=extra, mqtt5=True)
 
 
 def beat_age(msg):
@@ -394,15 +318,6 @@ def test_will_delay_refused(client, exe):
           rc == 2 and "need --mqtt 5" in dev.err(), "exit %s" % rc)
 
 
-def guarded(test, *args):
-    try:
-        test(*args)
-    except Exception as e:  # a crashed test is a failed test, not a crash
-        check("%s%r raised" % (test.__name__, args[:1]), False, repr(e))
-    finally:
-        mqttlib.cleanup_all()
-
-
 def main(argv):
     clients = argv[1:] or ["mosquitto", "paho"]
     # The step declares mosquitto, mosquitto-clients and the client
@@ -419,12 +334,7 @@ def main(argv):
         guarded(test_availability, client, exe, False)
         guarded(test_availability, client, exe, True)
         guarded(test_expiry, client, exe)
-    print("\nmeasured:")
-    for m in measures:
-        print("  " + m)
-    print("took %.1f s" % (time.monotonic() - t0))
-    print("RESULT: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return T.closing("measured:", t0)
 
 
 if __name__ == "__main__":

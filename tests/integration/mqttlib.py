@@ -65,6 +65,51 @@ def port_open(port, host="127.0.0.1"):
         return False
 
 
+class Tally:
+    """The checks of one test script: check() prints "ok"/"FAIL" lines and
+    counts them, note() records a measured figure, guarded() runs one test
+    (an exception is one failure, and whatever it started is stopped) and
+    closing() prints the figures and the line tests/step.sh counts,
+    "RESULT: P passed, F failed"."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.measures = []
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print("%s %s%s" % ("ok  " if ok else "FAIL", name,
+                           (": " + detail) if detail else ""), flush=True)
+        return ok
+
+    def note(self, text):
+        self.measures.append(text)
+        print("     " + text, flush=True)
+
+    def guarded(self, test, *args):
+        try:
+            return test(*args)
+        except Exception as e:  # report and go on with the next test
+            self.check("%s%r" % (test.__name__, args[:1] + args[2:]), False,
+                       "%s: %s" % (type(e).__name__, e))
+            return None
+        finally:
+            cleanup_all()
+
+    def closing(self, heading, t0):
+        print()
+        print(heading)
+        for m in self.measures:
+            print("  " + m)
+        print("took %.1f s" % (time.monotonic() - t0))
+        print("RESULT: %d passed, %d failed" % (self.passed, self.failed))
+        return 1 if self.failed else 0
+
+
 class Broker:
     """A private mosquitto: listener on 127.0.0.1 only, anonymous clients,
     no persistence, log to a file in its own build directory."""
@@ -152,18 +197,23 @@ class Broker:
 
 # mosquitto_sub -F: arrival time (Unix seconds with ns), QoS, retain, payload
 _MSG = re.compile(r"^(\d+\.\d+) ([012]) ([01]) (.*)$")
+# ... and with mqtt5: arrival, QoS, retain, expiry, content type, PFI, payload
+_MSG5 = re.compile(r"^(\d+\.\d+)\t([012])\t([01])\t(\d*)\t([^\t]*)\t(\d*)\t(.*)$")
 
 
 class Subscriber:
     """mosquitto_sub on one topic. Each message is recorded as a dict:
-    wall (arrival, Unix seconds), qos, retain, raw payload, json (or None).
-    wait_ready() publishes probe messages until one comes back, so the
-    subscription is known to be in place; probes are not recorded."""
+    wall (arrival, Unix seconds), qos, retain, raw payload, json (or None);
+    with mqtt5=True it subscribes as MQTT 5 and also records each message's
+    expiry (None when absent), ctype (content type) and pfi (Payload Format
+    Indicator, None when absent). wait_ready() publishes probe messages
+    until one comes back, so the subscription is known to be in place;
+    probes are not recorded."""
 
     PROBE = "__subscriber_probe__"
 
     def __init__(self, port, topic, qos=2, host="127.0.0.1", log_path=None,
-                 on_message=None, extra_args=()):
+                 on_message=None, extra_args=(), mqtt5=False):
         self.host, self.port, self.topic = host, port, topic
         self.extra_args = list(extra_args)  # e.g. ["--cafile", path]
         self.messages = []
@@ -173,9 +223,12 @@ class Subscriber:
         self.on_message = on_message
         self.log = open(log_path, "a") if log_path else None
         # mosquitto_sub flushes stdout after each message (not its -d lines)
+        self.mqtt5 = mqtt5
+        fmt = ["-V", "mqttv5", "-F", "%U\t%q\t%r\t%E\t%C\t%F\t%p"] if mqtt5 \
+            else ["-F", "%U %q %r %p"]
         self.proc = subprocess.Popen(
             [find_exe("mosquitto_sub"), "-h", host, "-p", str(port), "-t", topic,
-             "-q", str(qos), "-F", "%U %q %r %p"] + self.extra_args,
+             "-q", str(qos)] + fmt + self.extra_args,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, bufsize=1, universal_newlines=True)
         _live.append(self.proc)
@@ -188,18 +241,24 @@ class Subscriber:
             if self.log:
                 self.log.write(line + "\n")
                 self.log.flush()
-            m = _MSG.match(line)
+            m = (_MSG5 if self.mqtt5 else _MSG).match(line)
+            raw = m.group(m.lastindex) if m else None
             with self.cond:
-                if m and m.group(4) == self.PROBE:
+                if m and raw == self.PROBE:
                     self.ready = True
                 elif m:
                     try:
-                        doc = json.loads(m.group(4))
+                        doc = json.loads(raw)
                     except ValueError:
                         doc = None
                     msg = {"wall": float(m.group(1)), "qos": int(m.group(2)),
-                           "retain": int(m.group(3)), "raw": m.group(4),
+                           "retain": int(m.group(3)), "raw": raw,
                            "json": doc}
+                    if self.mqtt5:
+                        msg.update({
+                            "expiry": int(m.group(4)) if m.group(4) else None,
+                            "ctype": m.group(5),
+                            "pfi": int(m.group(6)) if m.group(6) else None})
                     self.messages.append(msg)
                     if self.on_message:
                         self.on_message(msg)

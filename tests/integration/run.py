@@ -81,25 +81,8 @@ def backoff_step_in_effect(elapsed_ms, bmin, bmax):
     elapsed_ms."""
     return min(bmax, max(2 * bmin, int(math.ceil(elapsed_ms))))
 
-passed = 0
-failed = 0
-measures = []
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s%s" % ("ok  " if ok else "FAIL", name,
-                       (": " + detail) if detail else ""), flush=True)
-    return ok
-
-
-def note(text):
-    measures.append(text)
-    print("     " + text, flush=True)
+T = mqttlib.Tally()
+check, note, guarded = T.check, T.note, T.guarded
 
 
 def gaps_ms(msgs):
@@ -489,19 +472,6 @@ def test_valgrind(client, exe):
           rc == 0 and "==" not in err, "exit %s, stderr %r" % (rc, err[-600:]))
 
 
-def guarded(test, *args):
-    """Run one test; an exception is one failure, and whatever it started
-    is stopped."""
-    try:
-        return test(*args)
-    except Exception as e:  # report and go on with the next test
-        check("%s%r" % (test.__name__, args[:1] + args[2:]), False,
-              "%s: %s" % (type(e).__name__, e))
-        return None
-    finally:
-        mqttlib.cleanup_all()
-
-
 GROUPS = {
     "core": [test_broker_restart, test_sigkill_will, test_sigterm,
              test_bad_flags, test_auth],
@@ -543,13 +513,7 @@ def main(argv):
         for g in groups:
             for test in GROUPS[g]:
                 guarded(test, c, exe)
-    print()
-    print("measured (interval %d ms):" % INTERVAL)
-    for m in measures:
-        print("  " + m)
-    print("took %.1f s" % (time.monotonic() - t0))
-    print("RESULT: %d passed, %d failed" % (passed, failed))
-    if failed:
+    if T.closing("measured (interval %d ms):" % INTERVAL, t0):
         print("logs kept in %s" % os.path.relpath(WORK))
         return 1
     shutil.rmtree(WORK, ignore_errors=True)
