@@ -808,9 +808,10 @@ static double gw_run(gw *g, gw_poll_fn poll, uint32_t seconds, int prefetch)
             const gw_blk *blk = &g->pool[b];
             uint32_t nb = blk->next;
 #if defined(__GNUC__) || defined(__clang__)
-            if (prefetch && nb != NONE) {
-                __builtin_prefetch(&g->pool[nb]);
-                __builtin_prefetch((const char *)&g->pool[nb] + 64);
+            if (prefetch && nb != NONE) {   /* the next block's 4 lines */
+                const char *q_ = (const char *)&g->pool[nb];
+                __builtin_prefetch(q_);       __builtin_prefetch(q_ + 64);
+                __builtin_prefetch(q_ + 128); __builtin_prefetch(q_ + 192);
             }
 #endif
             for (k = 0; k < blk->n; k++) {
