@@ -457,11 +457,18 @@
      after a death revives nobody;
    - phi = -log10(chance an alive device is this silent) with loss_ppm
      (default 1 %): 2.00 per interval past the jitter allowance. SUSPECT
-     at phi 2 (one beat missing), DEAD at phi 6 (three in a row, 1e-6);
+     at phi 2 (one beat missing), DEAD at phi 10 (five in a row, 1e-10:
+     at 1 % loss a fleet's 10^8 beats hold about one run of four lost
+     in a row; docs/monitor.md has the measured bound). dead_phi 800
+     convicts one interval sooner at 1e-8 per beat;
    - the interval comes from interval_ms, else seq/uptime, else arrival
      gaps; outliers stay out, so one outage does not teach a long one;
    - a new boot_id is REBOOT; hb_stop + hb_start in one boot (seq and
-     uptime from 0) is a new session with full credit, not a stale beat;
+     uptime from 0) is a new session with full credit, not a stale beat,
+     once one of its first two beats arrives (an old beat delivered late
+     also seems to come from a session that started late; its uptime
+     tells it apart); arrivals under 1/16 interval apart (a burst) teach
+     no interval;
    - "offline" of the current boot is OFFLINE at once, the Last Will
      included (its seq and uptime are old); one from a superseded or
      unseen boot is ignored (Sparkplug's bdSeq rule);
@@ -519,17 +526,24 @@
 
               core alone                +options all API  sizeof: hb_service   hb_poll
    target      text    ro data  bss     text   text  copy by ref hb_config  stack
-   Cortex-M0   3852    644    0    0   6175   8687    224    120       120    244
-   Cortex-M4   3558    644    0    0   5891   8323    224    120       120    224
-   Cortex-M33  3558    644    0    0   5883   8315    224    120       120    224
-   rv32imac    4126    720    0    0   6605   9367    224    120       120    256
+   Cortex-M0   3852    644    0    0   6161   8671    224    120       120    244
+   Cortex-M4   3558    644    0    0   5877   8307    224    120       120    224
+   Cortex-M33  3558    644    0    0   5869   8299    224    120       120    224
+   rv32imac    4126    720    0    0   6591   9351    224    120       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12929  1339    0    0
-   Cortex-M4  12251  1339    0    0
-   Cortex-M33 12263  1339    0    0
-   rv32imac   13779  1521    0    0
+   Cortex-M0  12983  1341    0    0
+   Cortex-M4  12297  1341    0    0
+   Cortex-M33 12309  1341    0    0
+   rv32imac   13833  1525    0    0
+
+              signed beats (tests/embedded/ref_sign.c)
+   target      text added  stack
+   Cortex-M0   8742  2581    256
+   Cortex-M4   8354  2477    224
+   Cortex-M33  8344  2475    224
+   rv32imac    9497  2906    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -539,6 +553,9 @@
    _get, which no device build links (--gc-sections drops them).
    sizeof hb_service: copy = the default (hb_init copies the config),
    by ref = built with HEARTBEAT_CONFIG_BY_REF (a pointer to it).
+   signed beats: the core program with cfg.signing set (sg.ops =
+   hb_signed_beats), its text, what that adds to +options, and its
+   hb_poll stack, through the hb_signed_beats table's functions.
    hb_poll stack (options in): the deepest call chain, without your
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
@@ -1143,7 +1160,7 @@ typedef struct hb_mon_config {
     uint32_t         default_interval_ms; /* beats without interval_ms until
                                      learned; 0 = 30000; 1 .. 2^28 */
     uint32_t         suspect_phi; /* in 1/100; 0 = 200 (one beat missed) */
-    uint32_t         dead_phi;    /* in 1/100; 0 = 600 (three in a row) */
+    uint32_t         dead_phi;    /* in 1/100; 0 = 1000 (five in a row) */
     uint32_t         loss_ppm;    /* assumed beat loss; 0 = 10000 (1 %) */
     uint32_t         pause_ms;    /* acceptable pause added to every
                                      deadline; 0 = none */
@@ -4335,7 +4352,7 @@ HEARTBEAT_DEF int hb_mon_init(hb_mon *m, const hb_mon_config *cfg)
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
     if (s->cfg.default_interval_ms == 0) s->cfg.default_interval_ms = 30000u;
     if (s->cfg.suspect_phi == 0) s->cfg.suspect_phi = 200u;
-    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 600u;
+    if (s->cfg.dead_phi == 0) s->cfg.dead_phi = 1000u;
     if (s->cfg.dead_phi < s->cfg.suspect_phi) s->cfg.dead_phi = s->cfg.suspect_phi;
     if (s->cfg.loss_ppm == 0) s->cfg.loss_ppm = 10000u;
     if (s->cfg.outage_permille == 0) s->cfg.outage_permille = 250u;
@@ -4414,6 +4431,10 @@ static void hbi_mon_learn(hb_mon_slot *sl, uint32_t x)
             return;
         }
     }
+    /* far below the interval: a burst (a queue flushed, a broker's
+       redelivery), not a cadence; learning from it would shorten every
+       deadline of the device */
+    if (x < m / 16u) return;
     if (x < m / 2u || x > m + m / 2u) {
         /* an outlier (a burst, an outage the seq did not show): kept out of
            the deviation; it moves an unseeded mean by 1/32 only, clamped,
@@ -4586,8 +4607,13 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         } else {
             int restart;
             if ((in->flags & HB_MON_HAS_UPTIME) && (sl->state & HBI_MON_F_UP))
-                /* a session that started after our latest credit */
-                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u);
+                /* a session that started after our latest credit, seen
+                   by one of its first two beats: an old beat delivered
+                   late (a bridge's queue) looks like a session that
+                   started late, but its uptime is that of its place in
+                   the old session */
+                restart = (int32_t)((now - (uint32_t)in->uptime_ms) - sl->last) >= -(int32_t)(mean / 16u) &&
+                          in->uptime_ms < (uint64_t)mean + mean / 2u;
             else
                 restart = in->seq == 0 || in->seq + 64u < sl->seq;
             if (!restart) goto stale;
@@ -5341,27 +5367,40 @@ static void hbi_sign_start(hbi_state *s)
     HBI_SG(s)->boot_hex[16] = '\0';
 }
 
-/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)> */
+/* ,"iat":<sec>,"exp":<sec + ceil(1.5 * interval in s)>. The digits go in
+   place as hbi_put_uint writes them, without its call (whose 64-bit
+   argument goes on the stack): this runs inside hbi_build, at hb_poll's
+   deepest point (FOOTPRINT, the signed beats' stack). */
 static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
 {
-    int64_t v[2];
+    int64_t v = t->sec;
+    uint64_t m;
+    size_t k;
     int i;
     /* outside Go's years the timestamp has failed already (HB_ERR_RANGE);
        the bound only keeps the sum below from overflowing */
-    if (t->sec < HBI_SEC_MIN - 86400 || t->sec > HBI_SEC_MAX + 86400) {
+    if (v < HBI_SEC_MIN - 86400 || v > HBI_SEC_MAX + 86400) {
         hbi_fail(w, HB_ERR_RANGE);
         return;
     }
-    v[0] = t->sec;
-    /* ceil(1.5 * i / 1000) in 32-bit arithmetic (no 64-bit division on the
-       beat path): 3 * (i / 2000) + ceil(3 * (i % 2000) / 2000) */
-    v[1] = t->sec + (int64_t)(3u * (interval_ms / 2000u) +
-                              (3u * (interval_ms % 2000u) + 1999u) / 2000u);
     for (i = 0; i < 2; i++) {
-        hbi_put(w, i == 0 ? ",\"iat\":" : ",\"exp\":", 7);
-        if (v[i] < 0) hbi_put(w, "-", 1);
-        hbi_put_uint(w, "", 0, v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i]
-                                        : (uint64_t)v[i]);
+        /* exp = iat + ceil(1.5 * iv / 1000), iv = interval_ms, in 32-bit
+           arithmetic (no 64-bit division on the beat path):
+           3 * (iv / 2000) + ceil(3 * (iv % 2000) / 2000) */
+        if (i == 1)
+            v += (int64_t)(3u * (interval_ms / 2000u) +
+                           (3u * (interval_ms % 2000u) + 1999u) / 2000u);
+        hbi_put(w, i == 0 ? ",\"iat\":-" : ",\"exp\":-", v < 0 ? 8u : 7u);
+        m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        if (w->internal_.err != HB_OK) return;
+        k = hbi_ndigits(m);
+        if (w->internal_.buf == NULL) {
+            w->internal_.len += k;
+        } else if (k >= w->internal_.size - w->internal_.len) {
+            w->internal_.err = HB_ERR_NOSPACE;
+        } else {
+            w->internal_.len += hbi_u64(w->internal_.buf + w->internal_.len, m);
+        }
     }
 }
 

@@ -33,11 +33,18 @@
      told about its own link.
    A false DEAD is a DEAD verdict for a device that had not died.
    Detection latency of a death: from the death to the first DEAD after
-   it, in the device's intervals (p50, p99, max; "missed" = never by the
-   end of the trace); also from the first beat the dead device did not
-   send.
+   it (one per death: a DEAD, an ALIVE from a flushed queue and a second
+   DEAD count once, at the first), in the device's intervals (p50, p99,
+   max; "missed" = never by the end of the trace); also from the first
+   beat the dead device did not send. Columns: all deaths, devices that
+   send seq, deaths away from the broker restart, both.
 
-   Usage: bench-monitor [--devices N] [--hours H] [--big N] [--quick] */
+   After the table, the oracle: the same trace seen by the best detector
+   that has only the arrivals (see oracle_* below).
+
+   Usage: bench-monitor [--devices N] [--hours H] [--big N] [--dead-phi N]
+                        [--quick]
+   (--dead-phi: hb_mon's dead_phi in 1/100 instead of the default) */
 #define _GNU_SOURCE
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
@@ -100,10 +107,16 @@ typedef struct sim {
     int32_t  drift_ppm;
     uint8_t  kind, dead, flushed, broker_wait, burst, defer;
     uint64_t last_arr;    /* when the monitor last got anything from it */
+    /* the oracle's view: the latest message that was new at the device
+       (a higher seq of its boot, a new boot; every message of a bare
+       device) */
+    uint64_t o_last;
+    uint32_t o_seq, o_boot, o_dead;   /* o_dead: index in oracle_lat + 1 */
 } sim;
 
 static sim *devs;
 static uint32_t N = 100000;
+static uint32_t dead_phi_arg;   /* --dead-phi: hb_mon's dead_phi, 0 = default */
 static uint64_t H_MS;
 static uint64_t broker_down, broker_up;
 
@@ -194,6 +207,7 @@ static void plan(sim *d)
                 d->pend_seq = d->seq;
                 d->pend_up = d->last_up;
                 d->next = birth + urange(5, 100);
+                if (d->defer_at <= d->next) d->defer_at = d->next + 1;   /* in order */
                 d->seq++;
                 d->last_up = d->defer_up;
                 if (urand() < 0.01) d->defer = 0;       /* that one lost */
@@ -239,7 +253,8 @@ typedef struct verdicts {
     double  *lat;        /* per dead device, from death (intervals) */
     double  *lat_due;    /* from the first beat not sent */
     double  *lat_seen;   /* from death, deaths the monitor could see */
-    uint32_t nlat, nseen, nseq;
+    uint32_t nlat, nseen, nseq, nseqseen;
+    double  *lat_seqseen; /* both */
     double  *lat_seq;    /* from death, devices that send seq */
     uint64_t false_after_3; /* false DEADs after >= 3 intervals with
                                nothing delivered (losses, a reboot) */
@@ -247,6 +262,15 @@ typedef struct verdicts {
 } verdicts;
 
 static base_state *naive, *akka, *cass;
+
+/* deaths away from the broker restart: not within 6 intervals before it
+   (a detector convicting at up to 5 intervals of silence would still be
+   counting when the monitor lost its link), nor during it and the
+   reconnect time after it */
+static int away_from_restart(const sim *d)
+{
+    return d->death + 6u * d->interval < broker_down || d->death > broker_up + 10500;
+}
 static verdicts V[4];
 static uint8_t *detected[4];
 static double akka_y;    /* logistic tail 1e-8 */
@@ -281,7 +305,7 @@ static void verdict(int det, uint32_t i, uint64_t t)
     }
     if (detected[det][i]) return;
     detected[det][i] = 1;
-    if (det == 3 && getenv("BENCH_DEBUG") && t - d->death > 4u * d->interval)
+    if (det == 3 && getenv("BENCH_DEBUG") && t - d->death > 5u * d->interval)
         fprintf(stderr, "late DEAD dev %u kind %d iv %u death %llu at %llu flushed %d\n",
                 i, d->kind, d->interval, (unsigned long long)d->death,
                 (unsigned long long)t, d->flushed);
@@ -289,10 +313,11 @@ static void verdict(int det, uint32_t i, uint64_t t)
     v->lat_due[v->nlat] = ((double)t - (double)d->miss_at) / d->interval;
     v->nlat++;
     if (d->kind != KIND_BARE) v->lat_seq[v->nseq++] = (double)(t - d->death) / d->interval;
-    /* deaths away from the broker restart: not within 4 intervals before
-       it, nor during it and the reconnect time after it */
-    if (d->death + 4u * d->interval < broker_down || d->death > broker_up + 10500)
+    if (away_from_restart(d)) {
         v->lat_seen[v->nseen++] = (double)(t - d->death) / d->interval;
+        if (d->kind != KIND_BARE)
+            v->lat_seqseen[v->nseqseen++] = (double)(t - d->death) / d->interval;
+    }
     v->detected++;
 }
 
@@ -390,6 +415,182 @@ static double pct(double *a, uint32_t n, double p)
     return a[(uint32_t)((n - 1) * p + 0.5)];
 }
 
+
+/* ---- the oracle ----------------------------------------------------------
+   What ANY detector that sees only the arrivals (and its own link) can do,
+   computed from the trace: a detector that convicts at a silence of D
+   intervals, counted from the latest message that was new at the device
+   (from when it was sent, for devices that send uptime_ms; else from its
+   arrival),
+   with the time the monitor was blind (its link down, plus the devices'
+   reconnect spread) taken out, convicts every live device whose silence
+   reaches D. Before the fact a live silence and a death look the same:
+   deaths here come without warning, and every beat of a live device is
+   lost independently. So for each D:
+   - false: the live silences >= D (silences that ended with a new
+     message, or the trace's end, while the device was alive): the
+     fewest false DEADs any such detector produces at D;
+   - the latency of each death: from the death to the moment its silence
+     reaches D (a silence that reached D before the death is a false DEAD
+     and the death is then not detected, as the bench counts hb_mon);
+     a bare device (no seq) whose old beats a bridge flushes after its
+     death gets new silence from them: nothing tells them from fresh ones. */
+#define ORACLE_D0 200     /* D from 2.00 ... */
+#define ORACLE_D1 500     /* ... to 5.00 intervals, in hundredths */
+#define ORACLE_ND (ORACLE_D1 - ORACLE_D0 + 1)
+#define ORACLE_BINS 20001 /* silences in 1/1000 interval, the last bin >= 20 */
+static uint64_t *oracle_hist;
+static double (*oracle_lat)[ORACLE_ND];   /* per death and D: NAN pending, -1 missed */
+static uint32_t oracle_ndead;
+static uint64_t blind0, blind1;           /* the monitor could not hear */
+
+/* when a silence that began at `from` reaches `span` ms of counted time */
+static uint64_t oracle_conv(uint64_t from, uint64_t span)
+{
+    if (from >= blind1 || from + span <= blind0) return from + span;
+    if (from >= blind0) return blind1 + span;
+    return from + span + (blind1 - blind0);
+}
+
+static uint64_t oracle_counted(uint64_t from, uint64_t to)
+{
+    uint64_t lo = from > blind0 ? from : blind0, hi = to < blind1 ? to : blind1;
+    if (to <= from) return 0;
+    return (to - from) - (hi > lo ? hi - lo : 0);
+}
+
+/* a silence of device d from d->o_last to t ends (t: a new message, or the
+   end of the trace) */
+static void oracle_silence(sim *d, uint64_t t)
+{
+    uint32_t k;
+    if (d->o_last == UINT64_MAX) return;            /* nothing heard yet */
+    if (t <= d->death) {
+        uint64_t b = oracle_counted(d->o_last, t) * 1000u / d->interval;
+        oracle_hist[b < ORACLE_BINS - 1 ? b : ORACLE_BINS - 1]++;
+        if (b >= 5000 && getenv("BENCH_DEBUG"))
+            fprintf(stderr, "oracle: live silence of %.3f intervals, dev %u kind %d iv %u from %llu to %llu (death %llu)\n",
+                    b / 1000.0, (unsigned)(d - devs), d->kind, d->interval,
+                    (unsigned long long)d->o_last, (unsigned long long)t,
+                    (unsigned long long)d->death);
+        return;
+    }
+    if (d->o_dead == 0) return;                    /* (not tracked) */
+    for (k = 0; k < ORACLE_ND; k++) {
+        double *l = &oracle_lat[d->o_dead - 1][k];
+        uint64_t at;
+        if (!isnan(*l)) continue;                   /* settled */
+        at = oracle_conv(d->o_last, (uint64_t)(ORACLE_D0 + k) * d->interval / 100u);
+        if (at > t) continue;                       /* the silence ended first */
+        if (at < d->death) {                        /* a live silence >= D */
+            *l = -1.0;                              /* false DEAD, death missed */
+        } else {
+            *l = (double)(at - d->death) / d->interval;
+        }
+    }
+}
+
+static void oracle_arrival(sim *d, uint64_t t)
+{
+    int fresh = d->kind == KIND_BARE || d->o_last == UINT64_MAX ||
+                d->boot != d->o_boot || d->pend_seq > d->o_seq;
+    uint64_t credit = t;
+    if (!fresh) return;
+    oracle_silence(d, t);
+    /* with uptime_ms the receiver can tell when a beat was sent (here:
+       exactly, better than any real detector, which learns the offset);
+       without it, only when it arrived */
+    if (d->kind == KIND_FULL) {
+        uint64_t sent = d->boot_at + (uint64_t)((double)d->pend_up / (1.0 + d->drift_ppm * 1e-6));
+        if (sent < credit) credit = sent;
+    }
+    if (d->o_last != UINT64_MAX && credit < d->o_last) credit = d->o_last;
+    d->o_last = credit;
+    d->o_seq = d->pend_seq;
+    d->o_boot = d->boot;
+}
+
+static void oracle_report(void)
+{
+    uint32_t k, i;
+    double *a = malloc((oracle_ndead + 1) * sizeof(double));
+    double *b = malloc((oracle_ndead + 1) * sizeof(double));
+    double *c = malloc(2 * (oracle_ndead + 1) * sizeof(double));
+    uint64_t best3_false = UINT64_MAX, best3s_false = UINT64_MAX;
+    int zero_k = -1;
+    double zero_p99 = NAN, zero_p99s = NAN;
+    printf("\noracle: what any detector that sees only the arrivals (and its own "
+           "link) gets on this trace, convicting at a silence of D intervals "
+           "after the latest new message\n\n");
+    printf("| D (intervals) | live silences >= D (false DEAD at least) | deaths detected | missed | latency from death p50 / p99 / max | p99, devices sending seq | p99, away from the broker restart | p99, seq and away |\n");
+    printf("|---|---|---|---|---|---|---|---|\n");
+    for (k = 0; k < ORACLE_ND; k++) {
+        uint64_t nfalse = 0;
+        uint32_t na = 0, nb = 0, nc = 0, nd = 0, missed = 0;
+        double p99, p99s;
+        double *e = c + oracle_ndead + 1;
+        uint32_t lo = (uint32_t)((ORACLE_D0 + k) * 10u);
+        for (i = lo; i < ORACLE_BINS; i++) nfalse += oracle_hist[i];
+        for (i = 0; i < N; i++) {
+            sim *d = &devs[i];
+            double l;
+            if (!d->o_dead) continue;
+            l = oracle_lat[d->o_dead - 1][k];
+            if (isnan(l) || l < 0) {
+                missed++;
+                if (!isnan(l)) nfalse++;   /* reached D while still alive */
+                continue;
+            }
+            a[na++] = l;
+            if (d->kind != KIND_BARE) b[nb++] = l;
+            if (away_from_restart(d)) {
+                c[nc++] = l;
+                if (d->kind != KIND_BARE) e[nd++] = l;
+            }
+        }
+        qsort(a, na, sizeof(double), cmpd);
+        qsort(b, nb, sizeof(double), cmpd);
+        qsort(c, nc, sizeof(double), cmpd);
+        qsort(e, nd, sizeof(double), cmpd);
+        p99 = pct(a, na, 0.99);
+        p99s = pct(b, nb, 0.99);
+        if (p99 <= 3.0 && nfalse < best3_false) best3_false = nfalse;
+        if (p99s <= 3.0 && nfalse < best3s_false) best3s_false = nfalse;
+        /* every 0.1 interval, and the first D with no false DEAD */
+        if (k % 10 != 0 && !(nfalse == 0 && zero_k < 0)) continue;
+        if (nfalse == 0 && zero_k < 0) zero_k = (int)k;
+        printf("| %s%.2f%s | %llu | %u / %u | %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f |\n",
+               (int)k == zero_k ? "**" : "", (ORACLE_D0 + k) / 100.0,
+               (int)k == zero_k ? "**" : "", (unsigned long long)nfalse, na, oracle_ndead,
+               missed, pct(a, na, 0.5), p99, pct(a, na, 1.0), p99s,
+               pct(c, nc, 0.99), pct(e, nd, 0.99));
+        if ((int)k == zero_k) {
+            zero_p99 = p99;
+            zero_p99s = p99s;
+        }
+    }
+    {
+        uint32_t top = ORACLE_BINS - 1;
+        char f3[64], f3s[64];
+        while (top > 0 && oracle_hist[top] == 0) top--;
+        if (best3_false == UINT64_MAX) snprintf(f3, sizeof f3, "none (p99 > 3 at every D)");
+        else snprintf(f3, sizeof f3, "%llu", (unsigned long long)best3_false);
+        if (best3s_false == UINT64_MAX) snprintf(f3s, sizeof f3s, "none (p99 > 3 at every D)");
+        else snprintf(f3s, sizeof f3s, "%llu", (unsigned long long)best3s_false);
+        printf("\noracle: the longest silence of a live device: %.3f intervals; "
+               "the smallest D with no false DEAD: %.2f (p99 %.2f, %.2f for devices "
+               "sending seq); the fewest false DEAD with p99 <= 3 intervals: %s "
+               "(devices sending seq: %s). 0 false DEAD and p99 <= 3 intervals "
+               "together: %s on this trace.\n",
+               top / 1000.0, zero_k < 0 ? NAN : (ORACLE_D0 + zero_k) / 100.0, zero_p99,
+               zero_p99s, f3, f3s,
+               best3_false == 0 ? "possible" : "impossible for any detector that sees only the arrivals");
+    }
+    free(a);
+    free(b);
+    free(c);
+}
+
 static void run_trace(uint32_t hours_x10)
 {
     static hb_mon mon;
@@ -402,6 +603,8 @@ static void run_trace(uint32_t hours_x10)
     H_MS = (uint64_t)hours_x10 * 360000u;
     broker_down = H_MS / 2;
     broker_up = broker_down + 30000;
+    blind0 = broker_down;
+    blind1 = broker_up + 500 + 10000;   /* hb_mon_link up, + reconnect_ms */
     while (cap < N + N / 4) cap <<= 1;
     devs = calloc(N, sizeof *devs);
     heap = malloc(N * sizeof *heap);
@@ -411,11 +614,15 @@ static void run_trace(uint32_t hours_x10)
     slots = table_alloc((size_t)cap * sizeof *slots);
     slot_dev = malloc((size_t)cap * sizeof *slot_dev);
     for (i = 0; i < 4; i++) detected[i] = calloc(N, 1);
+    oracle_hist = calloc(ORACLE_BINS, sizeof *oracle_hist);
+    oracle_lat = malloc((N / 50 + 64) * sizeof *oracle_lat);
+    oracle_ndead = 0;
     for (i = 0; i < 4; i++) {
         V[i].lat = malloc(N * sizeof(double));
         V[i].lat_due = malloc(N * sizeof(double));
         V[i].lat_seen = malloc(N * sizeof(double));
         V[i].lat_seq = malloc(N * sizeof(double));
+        V[i].lat_seqseen = malloc(N * sizeof(double));
     }
     for (i = 0; i < N; i++) {
         sim *d = &devs[i];
@@ -435,10 +642,18 @@ static void run_trace(uint32_t hours_x10)
             d->flushed = urand() < 0.3;
             ndead++;
         }
+        d->o_last = UINT64_MAX;
         if (urand() < 0.10)
             d->reboot_at = 300000u + (uint64_t)(urand() * (double)(H_MS - 600000u));
         plan(d);
         heap[i] = i;
+    }
+    for (i = 0; i < N; i++) {
+        uint32_t k;
+        if (devs[i].death == UINT64_MAX) continue;
+        if (oracle_ndead >= N / 50 + 64) { devs[i].o_dead = 0; continue; }
+        for (k = 0; k < ORACLE_ND; k++) oracle_lat[oracle_ndead][k] = NAN;
+        devs[i].o_dead = ++oracle_ndead;
     }
     heap_n = N;
     for (i = N / 2 + 1; i-- > 0;) heap_down(i);
@@ -449,6 +664,7 @@ static void run_trace(uint32_t hours_x10)
     mc.default_interval_ms = 30000;
     mc.resolution_ms = 1000;
     mc.reconnect_ms = 10000;   /* the devices' reconnect spread */
+    mc.dead_phi = dead_phi_arg;
     mc.event = on_event;
     hb_mon_init(&mon, &mc);
 
@@ -485,6 +701,7 @@ static void run_trace(uint32_t hours_x10)
         sim_now = t;
         /* deliver */
         arrivals++;
+        oracle_arrival(d, t);
         base_arrival(di, t);
         memset(&in, 0, sizeof in);
         id8(id, di);
@@ -527,6 +744,7 @@ static void run_trace(uint32_t hours_x10)
         next_poll += r ? r : 1;
     }
     for (i = 0; i < N; i++) base_end(i, H_MS);
+    for (i = 0; i < N; i++) oracle_silence(&devs[i], H_MS);
 
     V[0].name = "naive 2 x interval";
     V[1].name = "Akka phi (normal, 1000 samples)";
@@ -539,20 +757,22 @@ static void run_trace(uint32_t hours_x10)
     printf("trace: %u devices, %.1f h simulated, %llu messages delivered, "
            "%u real deaths, in %.1f s\n\n", N, hours_x10 / 10.0,
            (unsigned long long)arrivals, ndead, now_s() - t0);
-    printf("| detector | false DEAD (of which after >= 3 intervals with nothing delivered) | deaths detected | latency from death p50 / p99 / max (intervals) | p99, devices sending seq | p99, away from the broker restart | p99 from the first missing beat | state bytes/device |\n");
-    printf("|---|---|---|---|---|---|---|---|\n");
+    printf("| detector | false DEAD (of which after >= 3 intervals with nothing delivered) | deaths detected | latency from death p50 / p99 / max (intervals) | p99, devices sending seq | p99, away from the broker restart | p99, seq and away | p99 from the first missing beat | state bytes/device |\n");
+    printf("|---|---|---|---|---|---|---|---|---|\n");
     for (i = 0; i < 4; i++) {
         verdicts *v = &V[i];
         qsort(v->lat, v->nlat, sizeof(double), cmpd);
         qsort(v->lat_due, v->nlat, sizeof(double), cmpd);
         qsort(v->lat_seen, v->nseen, sizeof(double), cmpd);
         qsort(v->lat_seq, v->nseq, sizeof(double), cmpd);
-        printf("| %s | %llu (%llu) | %u / %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f | %.0f |\n",
+        qsort(v->lat_seqseen, v->nseqseen, sizeof(double), cmpd);
+        printf("| %s | %llu (%llu) | %u / %u | %.2f / %.2f / %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |\n",
                v->name, (unsigned long long)v->false_dead,
                (unsigned long long)v->false_after_3, v->detected, ndead,
                pct(v->lat, v->nlat, 0.5),
                pct(v->lat, v->nlat, 0.99), pct(v->lat, v->nlat, 1.0),
                pct(v->lat_seq, v->nseq, 0.99), pct(v->lat_seen, v->nseen, 0.99),
+               pct(v->lat_seqseen, v->nseqseen, 0.99),
                pct(v->lat_due, v->nlat, 0.99), v->bytes_per_device);
     }
     {
@@ -562,9 +782,11 @@ static void run_trace(uint32_t hours_x10)
                "%u outages, table %u slots (%.0f %% full)\n",
                st.devices, st.ignored, st.outages, cap, 100.0 * st.devices / cap);
     }
+    oracle_report();
+    free(oracle_hist); free(oracle_lat);
     free(devs); free(heap); free(naive); free(akka); free(cass); free(slots);
     free(slot_dev);
-    for (i = 0; i < 4; i++) { free(V[i].lat); free(V[i].lat_due); free(V[i].lat_seen); free(V[i].lat_seq); free(detected[i]); }
+    for (i = 0; i < 4; i++) { free(V[i].lat); free(V[i].lat_due); free(V[i].lat_seen); free(V[i].lat_seq); free(V[i].lat_seqseen); free(detected[i]); }
 }
 
 /* ---- speed and memory at scale ----------------------------------------- */
@@ -703,8 +925,9 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--devices") && i + 1 < argc) N = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--hours") && i + 1 < argc) hours_x10 = (uint32_t)(atof(argv[++i]) * 10);
         else if (!strcmp(argv[i], "--big") && i + 1 < argc) big = (uint32_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--dead-phi") && i + 1 < argc) dead_phi_arg = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--quick")) { N = 5000; hours_x10 = 5; big = 50000; }
-        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--quick]\n", argv[0]); return 2; }
+        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--dead-phi N] [--quick]\n", argv[0]); return 2; }
     }
     /* Akka's logistic CDF: the y where the tail is 1e-8 (phi = 8) */
     for (i = 0; i < 200; i++) {

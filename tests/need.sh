@@ -36,6 +36,11 @@
 #   arm          arm-none-eabi-gcc — gcc-arm-none-eabi
 #   newlib       librdimon.a for arm-none-eabi — libnewlib-arm-none-eabi
 #   qemu-arm     qemu-system-arm — qemu-system-arm
+#   mbedtls-src  an mbedTLS 2.28 source tree: $MBEDTLS_SRC, or Debian's source
+#                package mbedtls in ${XDG_CACHE_HOME:-~/.cache}/heartbeat/
+#                mbedtls-src, fetched there with `apt-get source mbedtls` when
+#                absent (tests/sign/m4-mbedtls.sh src) — dpkg-dev, and a
+#                deb-src entry for bookworm (.ci/run adds one)
 #   qemu-user    qemu-ppc and qemu-arm (user mode) — qemu-user
 #   ppc          powerpc-linux-gnu-gcc — gcc-powerpc-linux-gnu
 #   rv32         riscv64-unknown-elf-gcc — gcc-riscv64-unknown-elf
@@ -61,6 +66,7 @@ PY=/usr/bin/python3
 
 missing_parts=""
 missing_pkgs=""
+hints=""
 
 have_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 have_py() { [ -x $PY ] && $PY -c "import $1" >/dev/null 2>&1; }
@@ -72,6 +78,7 @@ have_c() {
 
 # check PART: 0 when present. Sets pkgs to the packages that provide it.
 check() {
+    hint=""
     case $1 in
     python3)      pkgs=python3;             [ -x $PY ] ;;
     mosquitto)    pkgs=mosquitto;           have_cmd mosquitto && have_cmd mosquitto_passwd ;;
@@ -104,6 +111,9 @@ check() {
                   f=$("$ARM_CC" -mthumb -mcpu=cortex-m3 -print-file-name=librdimon.a 2>/dev/null)
                   [ -f "$f" ] ;;
     qemu-arm)     pkgs=qemu-system-arm;     have_cmd "$QEMU_ARM" ;;
+    mbedtls-src)  pkgs=dpkg-dev
+                  hint="; apt-get source mbedtls (needs a deb-src entry for bookworm, as .ci/run adds)"
+                  ! forced_missing mbedtls-src && "$(dirname "$0")/sign/m4-mbedtls.sh" src >/dev/null ;;
     qemu-user)    pkgs=qemu-user;           have_cmd qemu-ppc && have_cmd qemu-arm ;;
     ppc)          pkgs="gcc-powerpc-linux-gnu libc6-dev-powerpc-cross"
                   printf '#include <stdio.h>\nint main(void) { return 0; }\n' |
@@ -134,6 +144,7 @@ for part in "$@"; do
         continue
     fi
     missing_parts="$missing_parts $part"
+    hints="$hints$hint"
     for p in $pkgs; do
         case " $missing_pkgs " in *" $p "*) ;; *) missing_pkgs="$missing_pkgs $p" ;; esac
     done
@@ -142,7 +153,7 @@ done
 if [ -n "$missing_parts" ]; then
     why=""
     [ -n "${WITHOUT:-}" ] && why=" (WITHOUT=${WITHOUT})"
-    echo "skipped: missing$missing_parts$why — apt-get install$missing_pkgs"
+    echo "skipped: missing$missing_parts$why — apt-get install$missing_pkgs$hints"
     exit 77
 fi
 exit 0

@@ -4,7 +4,7 @@
    text. Times in the expected logs follow from the model in the manual
    (MONITOR): with a seeded interval m and a learned jitter below m/32,
    the margin is m/8, SUSPECT comes at last + m/8 + m and DEAD at
-   last + m/8 + 3m. */
+   last + m/8 + 5m (dead_phi 10 at 1 % loss: five beats missing). */
 #include <stdio.h>
 #include <string.h>
 #include "heartbeat.h"
@@ -122,13 +122,34 @@ TEST golden_suspect_dead_alive_exact_times(void)
     ASSERT_EQ(1125u, hb_mon_poll(&mon, 10000));
     ASSERT_EQ(1u, hb_mon_poll(&mon, 11124));
     ASSERT_STR_EQ("0 new a\n", elog);
-    ASSERT_EQ(2000u, hb_mon_poll(&mon, 11125));
-    run(11126, 14000);
-    ASSERT_ERR(HB_OK, beat("a", 14, 7, 14000, 1000, "alive", 14000));
-    ASSERT_STR_EQ("0 new a\n11125 suspect a\n13125 dead a\n14000 alive a\n", elog);
-    ASSERT_EQ(3u, dev("a").counters.lost);
+    /* and DEAD four intervals later, at 10000 + 125 + 5000 */
+    ASSERT_EQ(4000u, hb_mon_poll(&mon, 11125));
+    run(11126, 16000);
+    ASSERT_ERR(HB_OK, beat("a", 16, 7, 16000, 1000, "alive", 16000));
+    ASSERT_STR_EQ("0 new a\n11125 suspect a\n15125 dead a\n16000 alive a\n", elog);
+    ASSERT_EQ(5u, dev("a").counters.lost);
     ASSERT_EQ(1u, dev("a").counters.deaths);
     ASSERT_EQ(1000u, dev("a").mean_ms);
+    PASS();
+}
+
+TEST golden_dead_phi_sets_the_deadline(void)
+{
+    uint32_t t;
+    /* dead_phi 600 (three beats missing, the default before 1000) and
+       800: DEAD at last + 125 + 3000 and + 4000 */
+    mc.dead_phi = 600;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000) beat("p", (long)t / 1000, 1, (long)t, 1000, "alive", t);
+    run(5000, 12000);
+    ASSERT_STR_EQ("0 new p\n6125 suspect p\n8125 dead p\n", elog);
+    elog[0] = '\0';
+    elog_len = 0;
+    mc.dead_phi = 800;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 5000; t += 1000) beat("p", (long)t / 1000, 1, (long)t, 1000, "alive", t);
+    run(5000, 12000);
+    ASSERT_STR_EQ("0 new p\n6125 suspect p\n9125 dead p\n", elog);
     PASS();
 }
 
@@ -160,8 +181,8 @@ TEST golden_stale_and_duplicate_give_no_credit(void)
     for (t = 1; t <= 5; t++) beat("q", (long)t, 3, (long)t * 1000, 1000, "alive", 5600);
     /* a stale seq 2 without uptime: still no credit */
     beat("q", 2, 3, -1, 1000, "alive", 5700);
-    run(5600, 9000);
-    ASSERT_STR_EQ("0 new q\n6125 suspect q\n8125 dead q\n", elog);
+    run(5600, 11000);
+    ASSERT_STR_EQ("0 new q\n6125 suspect q\n10125 dead q\n", elog);
     d = dev("q");
     ASSERT_EQ(6u, d.counters.dups);
     ASSERT_EQ(0u, d.counters.lost);
@@ -175,13 +196,57 @@ TEST golden_queued_beats_of_a_dead_device_do_not_revive_it(void)
     ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
     for (t = 0; t <= 5000; t += 1000)
         beat("z", (long)t / 1000, 3, (long)t, 1000, "alive", t);
-    run(5001, 9000);
+    run(5001, 11000);
     /* a bridge flushes five beats it had queued (never seen: seq 6..10),
        all at once, long after the device died (scylladb#8488) */
     for (t = 6; t <= 10; t++) beat("z", (long)t, 3, (long)t * 1000, 1000, "alive", 20000);
     run(20000, 20100);
-    ASSERT_STR_EQ("0 new z\n6125 suspect z\n8125 dead z\n", elog);
+    ASSERT_STR_EQ("0 new z\n6125 suspect z\n10125 dead z\n", elog);
     ASSERT_EQ(10u, dev("z").seq);
+    PASS();
+}
+
+TEST golden_flushed_queue_is_not_a_new_session(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 21000; t += 1000) {
+        beat("w", (long)t / 1000, 5, (long)t, 1000, "alive", t);
+        beat("v", (long)t / 1000, 6, (long)t, 1000, "alive", t);
+    }
+    /* w dies after seq 21; at 23000 a bridge flushes its last 20 beats
+       (seq 2..21, their uptimes 2000..21000). The oldest "started" after
+       the latest credit (23000 - 2000 > 21000), as a new session would,
+       but its uptime is its place in the old session: stale, no credit */
+    for (t = 2; t <= 21; t++)
+        beat("w", (long)t, 5, (long)t * 1000, 1000, "alive", 23000 + 2 * (t - 2));
+    /* v is restarted (hb_stop + hb_start) at 21500 and its seq 0 is lost:
+       seq 1, uptime 1000 is a new session's second beat, full credit */
+    beat("v", 1, 6, 1000, 1000, "alive", 22500);
+    beat("v", 2, 6, 2000, 1000, "alive", 23500);
+    run(21000, 27000);
+    /* v: credited at 21500 + 2000, SUSPECT 1125 after that, no sooner */
+    ASSERT_STR_EQ("0 new w\n0 new v\n22125 suspect w\n24625 suspect v\n"
+                  "26125 dead w\n", elog);
+    ASSERT_EQ(21u, dev("w").seq);
+    ASSERT_EQ(2u, dev("v").seq);
+    ASSERT_EQ(HB_MON_SUSPECT, dev("v").state);
+    ASSERT_EQ(0u, dev("v").counters.stale + dev("v").counters.dups);
+    PASS();
+}
+
+TEST golden_burst_of_bare_beats_does_not_teach_a_short_interval(void)
+{
+    uint32_t t;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (t = 0; t <= 10000; t += 1000) beat("k", -1, -1, -1, -1, "alive", t);
+    /* a reconnect: the broker delivers four queued beats 2 ms apart
+       (no seq: nothing tells them apart, each is credited on arrival),
+       then the device falls silent */
+    for (t = 11000; t <= 11006; t += 2) beat("k", -1, -1, -1, -1, "alive", t);
+    ASSERT_EQ(1000u, dev("k").mean_ms);
+    run(11006, 17000);
+    ASSERT_STR_EQ("0 new k\n12131 suspect k\n16131 dead k\n", elog);
     PASS();
 }
 
@@ -221,11 +286,11 @@ TEST golden_reboot_of_a_dead_device(void)
 {
     ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
     beat("b", 5, 111, 5000, 1000, "alive", 0);
-    run(0, 4000);
-    beat("b", 0, 222, 0, 1000, "alive", 4000);
+    run(0, 6000);
+    beat("b", 0, 222, 0, 1000, "alive", 6000);
     /* one beat only: the jitter allowance is still the initial 1/16 of
        the interval, times four (248 ms) */
-    ASSERT_STR_EQ("0 new b\n1248 suspect b\n3248 dead b\n4000 reboot b\n", elog);
+    ASSERT_STR_EQ("0 new b\n1248 suspect b\n5248 dead b\n6000 reboot b\n", elog);
     ASSERT_EQ(HB_MON_ALIVE, dev("b").state);
     PASS();
 }
@@ -313,7 +378,7 @@ TEST golden_link_down_convicts_nobody(void)
     run(25000, 48000);
     ASSERT_STR_EQ("0 new l1\n10 new l2\n"
                   "35635 suspect l2\n36125 suspect l1\n"
-                  "37635 dead l2\n38125 dead l1\n", elog);
+                  "39635 dead l2\n40125 dead l1\n", elog);
     PASS();
 }
 
@@ -367,15 +432,15 @@ TEST golden_outage_ends_and_real_deaths_are_then_convicted(void)
     /* 3 of 10 silent: OUTAGE; it ends after outage_max_ms (4000) with
        none back, plus a grace as long as it lasted (4000): silence does
        not count from 1248 to 9248, so SUSPECT comes at 1248 + 8000 and
-       DEAD at 3248 + 8000, and no second OUTAGE: these devices have not
+       DEAD at 5248 + 8000, and no second OUTAGE: these devices have not
        been heard since the first */
     ASSERT_STR_EQ("1248 suspect d3\n1248 suspect d5\n1248 suspect d8\n"
                   "1248 outage 3\n5248 outage_end 0\n"
                   "9248 suspect d0\n9248 suspect d2\n9248 suspect d6\n"
                   "9248 suspect d7\n9248 suspect d9\n9248 suspect d4\n"
-                  "9248 suspect d1\n11248 dead d3\n11248 dead d5\n"
-                  "11248 dead d8\n11248 dead d0\n11248 dead d2\n11248 dead d6\n"
-                  "11248 dead d7\n11248 dead d9\n11248 dead d4\n11248 dead d1\n",
+                  "9248 suspect d1\n13248 dead d3\n13248 dead d5\n"
+                  "13248 dead d8\n13248 dead d0\n13248 dead d2\n13248 dead d6\n"
+                  "13248 dead d7\n13248 dead d9\n13248 dead d4\n13248 dead d1\n",
                   strstr(elog, "1248 suspect"));
     PASS();
 }
@@ -405,9 +470,9 @@ TEST golden_no_seq_beats_learn_from_arrivals(void)
     ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
     for (t = 0; t <= 20000; t += 2000) beat("g", -1, -1, -1, -1, "alive", t);
     ASSERT_EQ(2000u, dev("g").mean_ms);
-    run(20000, 30000);
-    /* 2000 + 250 after the last beat, 6000 + 250 for DEAD */
-    ASSERT_STR_EQ("0 new g\n22250 suspect g\n26250 dead g\n", elog);
+    run(20000, 31000);
+    /* 2000 + 250 after the last beat, 10000 + 250 for DEAD */
+    ASSERT_STR_EQ("0 new g\n22250 suspect g\n30250 dead g\n", elog);
     PASS();
 }
 
@@ -444,11 +509,12 @@ TEST golden_bounded_poll_slices(void)
         snprintf(id, sizeof id, "dev-%d", i);
         beat(id, 0, -1, -1, 1000, "alive", 0);
     }
-    r = hb_mon_poll(&mon, 5000);
+    /* every device past its DEAD time (248 + 5 x 1000) */
+    r = hb_mon_poll(&mon, 6000);
     ASSERT_EQ(0u, r);              /* work left */
     hb_mon_get_stats(&mon, &st);
     ASSERT_EQ(1u, st.sweeps);
-    for (i = 0; i < 200 && r == 0; i++) r = hb_mon_poll(&mon, 5000);
+    for (i = 0; i < 200 && r == 0; i++) r = hb_mon_poll(&mon, 6000);
     hb_mon_get_stats(&mon, &st);
     ASSERT_EQ(HB_POLL_IDLE, r);
     ASSERT_EQ(2000u, st.dead);
@@ -826,9 +892,12 @@ SUITE(monitor)
     SET_SETUP(setup, NULL);
     RUN_TEST(sizes_meet_targets);
     RUN_TEST(golden_suspect_dead_alive_exact_times);
+    RUN_TEST(golden_dead_phi_sets_the_deadline);
     RUN_TEST(golden_phi_reading);
     RUN_TEST(golden_stale_and_duplicate_give_no_credit);
     RUN_TEST(golden_queued_beats_of_a_dead_device_do_not_revive_it);
+    RUN_TEST(golden_flushed_queue_is_not_a_new_session);
+    RUN_TEST(golden_burst_of_bare_beats_does_not_teach_a_short_interval);
     RUN_TEST(golden_reorder_is_not_lost);
     RUN_TEST(golden_reboot_and_late_beat_of_the_old_boot);
     RUN_TEST(golden_reboot_of_a_dead_device);

@@ -259,6 +259,41 @@ TEST exp_rounding(void)
     PASS();
 }
 
+/* iat and exp written in place (hbi_sign_claims): before 1970 (a minus
+   sign, exp crossing zero), past 2^32 s (the 64-bit digit path), and the
+   claims exactly as many bytes as the digits need. */
+TEST iat_exp_digits(void)
+{
+    static const int64_t sec[] = { -1, -2, -3, -62135596800LL, 4294967295LL,
+                                   4294967296LL, 253402300799LL, 0 };
+    size_t i;
+    for (i = 0; i < sizeof sec / sizeof sec[0]; i++) {
+        hb_config c;
+        unsigned char cl[1024];
+        char want[64];
+        size_t ha, pa, sa;
+        long pn;
+        const char *p;
+        sign_config(&c);
+        c.interval_ms = 1000;                   /* exp = iat + 2 */
+        f.t.sec = sec[i];
+        f.t.nsec = 0;
+        ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+        ASSERT_ENUM_EQ(HB_OK, hb_beat_now((hb_start(&hb, 0), &hb), 0), hb_strerror);
+        ASSERT(split3(f.last, f.last_len, &ha, &pa, &sa));
+        pn = b64dec(f.last + ha + 1, pa, cl, sizeof cl - 1);
+        ASSERT(pn > 0);
+        cl[pn] = 0;
+        p = strstr((char *)cl, ",\"iat\":");
+        ASSERT(p != NULL);
+        snprintf(want, sizeof want, ",\"iat\":%lld,\"exp\":%lld}",
+                 (long long)sec[i], (long long)sec[i] + 2);
+        ASSERT_STR_EQ(want, p);
+        hb_stop(&hb, 0);
+    }
+    PASS();
+}
+
 TEST unsynced_has_no_iat(void)
 {
     hb_config c;
@@ -1338,6 +1373,7 @@ SUITE(sign)
     RUN_TEST(a_exact_bytes);
     RUN_TEST(hs256_header_and_length);
     RUN_TEST(exp_rounding);
+    RUN_TEST(iat_exp_digits);
     RUN_TEST(unsynced_has_no_iat);
     RUN_TEST(boot_id_given_and_regenerated);
     RUN_TEST(seq_counts);

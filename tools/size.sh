@@ -12,6 +12,12 @@
 #   all API  tests/embedded/ref_all.c: every public function, every option
 #   monitor  tests/embedded/ref_mon.c: the fleet monitor's own size (hb_mon_*),
 #            which the two above never link
+#   signed   tests/embedded/ref_sign.c: the core program with signed beats
+#            (cfg.signing, sg.ops = hb_signed_beats), its text and how much
+#            it adds to "+options", and its hb_poll stack, for which
+#            tools/stack-depth.py --ops hb_sign_ops follows the calls through
+#            the hb_signed_beats table (the other stack figure ignores them:
+#            a build that never names hb_signed_beats links none of them)
 # "text" includes read-only data (the error strings, tables), as size(1)
 # counts it; "ro" is that read-only part alone. The struct sizes come from
 # tests/embedded/sizeof.c (hb_service "copy", the default) and
@@ -106,6 +112,8 @@ targets=$out/targets.txt
 : > "$table"
 mon_table=$out/mon_table.txt
 : > "$mon_table"
+sign_table=$out/sign_table.txt
+: > "$sign_table"
 # measure NAME LABEL CC "CPU FLAGS" "LIBS" HOOKS(0/1)
 measure() {
     name=$1 label=$2 cc=$3 cpu=$4 libs=$5 hooks=$6
@@ -134,7 +142,7 @@ measure() {
         "$d/ref_min.o" "$d/core_min.o" $extra $libs -lgcc || return 1
     "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/sizeof.c" -o "$d/sizeof.o" || return 1
     "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/sizeof_ref.c" -o "$d/sizeof_ref.o" || return 1
-    for r in min all mon; do
+    for r in min all mon sign; do
         "$cc" $cpu $CFLAGS_SIZE $defs -I"$here" -c "$emb/ref_$r.c" -o "$d/ref_$r.o" || return 1
         "$cc" $cpu -nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,ref_main \
             -Wl,--no-warn-rwx-segments \
@@ -149,6 +157,8 @@ measure() {
     at=$1 aro=$2 ada=$3 abs=$4
     set -- $(map_bytes "$d/ref_mon.map" "$d/core.o")
     printf '%-10s %5s %5s %4s %4s\n' "$label" "$1" "$2" "$3" "$4" >> "$mon_table"
+    set -- $(map_bytes "$d/ref_sign.map" "$d/core.o")
+    sgt=$1
     svc=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_service)
     ref=$(symsize "$nm" "$d/sizeof_ref.o" emb_sizeof_service_ref)
     cfg=$(symsize "$nm" "$d/sizeof.o" emb_sizeof_config)
@@ -156,6 +166,11 @@ measure() {
     src=$?
     stk=$(awk 'NR == 1 { print $2 }' "$d/stack.txt")
     [ $src -eq 0 ] || stk="$stk?"
+    "$PYTHON" "$here/tools/stack-depth.py" --ops hb_sign_ops hb_poll "$d/core.ci" > "$d/sign_stack.txt"
+    src=$?
+    sstk=$(awk 'NR == 1 { print $2 }' "$d/sign_stack.txt")
+    [ $src -eq 0 ] || sstk="$sstk?"
+    printf '%-10s %5s %5s %6s\n' "$label" "$sgt" "$((sgt - ot))" "$sstk" >> "$sign_table"
     # the project's own targets (docs/performance.md), not in the table:
     # on Cortex-M4 the core <= 2560 B and every option <= 4096 B; on every
     # 32-bit target hb_service <= 128 B (HEARTBEAT_CONFIG_BY_REF, the mode
@@ -166,6 +181,8 @@ measure() {
         echo "$label: text with every option $ot > 4096" >> "$targets"
     [ "$ref" -gt 128 ] && echo "$label: sizeof(hb_service) by ref $ref > 128" >> "$targets"
     [ "${stk%\?}" -gt 256 ] 2>/dev/null && echo "$label: hb_poll stack $stk > 256" >> "$targets"
+    [ "${sstk%\?}" -gt 256 ] 2>/dev/null &&
+        echo "$label: hb_poll stack with signed beats $sstk > 256" >> "$targets"
     printf '%-10s %5s  %5s %4s %4s %6s %6s %6s %6s %9s %6s\n' \
         "$label" "$t" "$ro" "$da" "$bs" "$ot" "$at" \
         "$svc" "$ref" "$cfg" "$stk" >> "$table"
@@ -203,6 +220,10 @@ ver() { command -v "$1" >/dev/null 2>&1 && "$1" -dumpversion || echo "-"; }
     echo "target      text    ro data  bss"
     cat "$mon_table"
     echo
+    echo "           signed beats (tests/embedded/ref_sign.c)"
+    echo "target      text added  stack"
+    cat "$sign_table"
+    echo
     echo "text includes ro (read-only data: strings, tables). core alone: a"
     echo "program calling hb_init, hb_start, hb_poll, hb_stop, built with"
     echo "HEARTBEAT_NO_OPTIONS; +options: the same with every option compiled"
@@ -211,6 +232,9 @@ ver() { command -v "$1" >/dev/null 2>&1 && "$1" -dumpversion || echo "-"; }
     echo "_get, which no device build links (--gc-sections drops them)."
     echo "sizeof hb_service: copy = the default (hb_init copies the config),"
     echo "by ref = built with HEARTBEAT_CONFIG_BY_REF (a pointer to it)."
+    echo "signed beats: the core program with cfg.signing set (sg.ops ="
+    echo "hb_signed_beats), its text, what that adds to +options, and its"
+    echo "hb_poll stack, through the hb_signed_beats table's functions."
     echo "hb_poll stack (options in): the deepest call chain, without your"
     echo "callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an"
     echo "unbounded stack."
@@ -222,6 +246,7 @@ if [ -s "$targets" ]; then sed 's/^/  /' "$targets"; else echo "  none"; fi
 echo
 for n in m0 m4 m33 rv32; do
     [ -f "$out/$n/stack.txt" ] && sed "s/^/$n: /" "$out/$n/stack.txt"
+    [ -f "$out/$n/sign_stack.txt" ] && sed "s/^/$n signed: /" "$out/$n/sign_stack.txt"
 done
 if [ -f "$out/m4/ref_min.map" ]; then
     echo

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tools/stack-depth.py - worst-case stack depth from GCC's call graph.
 
-Usage: stack-depth.py [-v] ROOT FILE.ci...
+Usage: stack-depth.py [-v] [--ops STRUCT]... ROOT FILE.ci...
 
 Reads the VCG files that `gcc -fstack-usage -fcallgraph-info=su` writes
 (one per object) and prints the deepest path from function ROOT, summing
@@ -12,6 +12,14 @@ each function's frame:
 
 Calls through a function pointer (the user's callbacks) count as 0, as do
 functions whose frame GCC does not know (libc, libgcc): they are listed.
+
+--ops STRUCT follows calls through an operations table: a struct of
+function pointers (heartbeat.h's hb_sign_ops, behind hb_signed_beats) with
+one constant initializer `struct STRUCT NAME = { fn, fn, ... };` in the
+sources. GCC labels each call edge with its source position; an indirect
+call whose callee expression there ends in `->FIELD` of STRUCT becomes a
+call of the function that the initializer puts in FIELD (wherever GCC
+inlined the call site). The edges taken are listed ("through STRUCT:").
 A frame marked "dynamic" (alloca, VLA) or a recursive cycle makes the
 result unbounded; the script says so and exits 1. Exit 2 on bad usage or
 when ROOT is not in the graph. Python 3 standard library only.
@@ -20,12 +28,16 @@ import re
 import sys
 
 NODE = re.compile(r'node:\s*\{\s*title:\s*"([^"]*)"\s*label:\s*"([^"]*)"')
-EDGE = re.compile(r'edge:\s*\{\s*sourcename:\s*"([^"]*)"\s*targetname:\s*"([^"]*)"')
+EDGE = re.compile(r'edge:\s*\{\s*sourcename:\s*"([^"]*)"\s*targetname:\s*"([^"]*)"'
+                  r'(?:\s*label:\s*"([^"]*)")?')
+LOC = re.compile(r'^(.*):(\d+):(\d+)$')
+# a callee expression: NAME or MACRO(args), then ->field / .field steps
+CALLEE = re.compile(r'\s*(?:\w+\s*\([^()]*\)|[\w&*]+)((?:\s*(?:->|\.)\s*\w+)*)\s*\(')
 FRAME = re.compile(r'\\n(\d+) bytes \(([^)]*)\)')
 
 
 def load(paths):
-    frames, kinds, names, calls = {}, {}, {}, {}
+    frames, kinds, names, calls, sites = {}, {}, {}, {}, {}
     for path in paths:
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
@@ -41,23 +53,98 @@ def load(paths):
                 m = EDGE.search(line)
                 if m:
                     calls.setdefault(m.group(1), []).append(m.group(2))
+                    if m.group(2) == "__indirect_call" and m.group(3):
+                        sites.setdefault(m.group(1), []).append(m.group(3))
     # A call to an extern function names it plainly ("hb_json_key"); the
     # definition may live in another .ci: join by the plain name.
     by_name = {}
     for title in frames:
         by_name.setdefault(names[title], title)
-    return frames, kinds, names, calls, by_name
+    return frames, kinds, names, calls, sites, by_name
+
+
+def ops_tables(structs, files):
+    """{field: function} of each STRUCT's constant initializer in files."""
+    out = {}
+    for path in files:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        for st in structs:
+            body = re.search(r"struct\s+%s\s*\{(.*?)\};" % re.escape(st), text, re.S)
+            init = re.search(r"struct\s+%s\s+\w+\s*=\s*\{(.*?)\}\s*;" % re.escape(st),
+                             text, re.S)
+            if not body or not init:
+                continue
+            fields = re.findall(r"\(\s*\*\s*(\w+)\s*\)\s*\(", body.group(1))
+            fns = [x.strip() for x in re.sub(r"/\*.*?\*/", "", init.group(1), flags=re.S).split(",")
+                   if x.strip()]
+            if len(fields) != len(fns):
+                sys.stderr.write("stack-depth: %s: %d fields, %d in the initializer\n"
+                                 % (st, len(fields), len(fns)))
+                continue
+            for fld, fn in zip(fields, fns):
+                out[fld] = (st, fn)
+    return out
+
+
+def site_field(loc, cache):
+    """The last ->field of the callee expression at loc (FILE:LINE:COL)."""
+    m = LOC.match(loc)
+    if not m:
+        return None
+    path, line, col = m.group(1), int(m.group(2)), int(m.group(3))
+    if path not in cache:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                cache[path] = f.read().split("\n")
+        except OSError:
+            cache[path] = []
+    lines = cache[path]
+    if line < 1 or line > len(lines):
+        return None
+    text = " ".join([lines[line - 1][col - 1:]] + lines[line:line + 2])
+    c = CALLEE.match(text)
+    if not c:
+        return None
+    steps = re.findall(r"(->|\.)\s*(\w+)", c.group(1))
+    return steps[-1][1] if steps and steps[-1][0] == "->" else None
 
 
 def main(argv):
     verbose = False
-    if argv and argv[0] == "-v":
-        verbose, argv = True, argv[1:]
+    structs = []
+    while argv and argv[0] in ("-v", "--ops"):
+        if argv[0] == "-v":
+            verbose, argv = True, argv[1:]
+        elif len(argv) > 1:
+            structs.append(argv[1])
+            argv = argv[2:]
+        else:
+            break
     if len(argv) < 2:
         sys.stderr.write(__doc__)
         return 2
     root, paths = argv[0], argv[1:]
-    frames, kinds, names, calls, by_name = load(paths)
+    frames, kinds, names, calls, sites, by_name = load(paths)
+    followed = []
+    if structs:
+        files = sorted({LOC.match(loc).group(1) for locs in sites.values()
+                        for loc in locs if LOC.match(loc)})
+        table = ops_tables(structs, files)
+        if not table:
+            sys.stderr.write("stack-depth: no initializer of %s in %s\n"
+                             % (" ".join(structs), " ".join(files)))
+            return 2
+        cache = {}
+        for t, locs in sites.items():
+            for loc in locs:
+                fld = site_field(loc, cache)
+                if fld in table and by_name.get(table[fld][1]) is not None:
+                    calls.setdefault(t, []).append(by_name[table[fld][1]])
+                    followed.append((t, table[fld], loc))
     start = root if root in frames else by_name.get(root)
     if start is None:
         sys.stderr.write("stack-depth: %s not found in %s\n" % (root, " ".join(paths)))
@@ -98,6 +185,18 @@ def main(argv):
     print("%s %d bytes: %s" % (names[start], total, chain))
     if external:
         print("external (frame not known, counted as 0): " + " ".join(sorted(external)))
+    if followed:
+        # the calls through the table that ROOT can reach
+        seen, todo = set(), [start]
+        while todo:
+            t = todo.pop()
+            if t in seen:
+                continue
+            seen.add(t)
+            todo.extend(r for r in (resolve(c) for c in calls.get(t, [])) if r is not None)
+        print("through %s: %s" % (" ".join(structs), " ".join(sorted(
+            {"%s->%s" % (names.get(t, t), fn) for t, (st, fn), loc in followed
+             if t in seen}))))
     if verbose:
         for t in sorted(frames, key=lambda k: -frames[k]):
             print("  %-40s %5d %s" % (names[t], frames[t], kinds[t]))

@@ -53,6 +53,7 @@ typedef struct options {
     const char *topic;
     long        capacity;
     long        interval_ms;   /* assumed for beats without interval_ms */
+    long        dead_phi;      /* in 1/100; 0 = the library's default */
     long        shard_i, shard_n;
     int         json;
 } options;
@@ -68,6 +69,8 @@ static void usage(FILE *f)
         "  --capacity N        table slots, 1..2^31 (default 65536)\n"
         "  --interval-ms N     interval assumed for beats without interval_ms\n"
         "                      until one is learned (default 30000)\n"
+        "  --dead-phi N        DEAD at phi N/100 (default 1000: five beats in a\n"
+        "                      row missing at 1 %% loss; 600 = three)\n"
         "  --shard I/N         keep only devices with hash(id) %% N == I\n"
         "  --json              JSON lines even on a terminal\n"
         "  --help              this text\n");
@@ -104,6 +107,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(a, "--port")) { if (parse_long(a, v, 1, 65535, &o->port)) return -1; }
         else if (!strcmp(a, "--capacity")) { if (parse_long(a, v, 1, 0x7FFFFFFFL, &o->capacity)) return -1; }
         else if (!strcmp(a, "--interval-ms")) { if (parse_long(a, v, 1, 1L << 28, &o->interval_ms)) return -1; }
+        else if (!strcmp(a, "--dead-phi")) { if (parse_long(a, v, 200, 100000, &o->dead_phi)) return -1; }
         else if (!strcmp(a, "--shard")) {
             char *slash;
             if (!(slash = strchr(v, '/')) || sscanf(v, "%ld/%ld", &o->shard_i, &o->shard_n) != 2 ||
@@ -356,6 +360,7 @@ int main(int argc, char **argv)
     mc.capacity = (uint32_t)opt.capacity;
     mc.counters = a.counters;
     mc.default_interval_ms = (uint32_t)opt.interval_ms;
+    mc.dead_phi = (uint32_t)opt.dead_phi;
     mc.event = on_event;
     mc.same = same_id;
     mc.user = &a;

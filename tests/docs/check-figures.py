@@ -16,7 +16,8 @@ hb_buf_size and sizeof for the rows asked on stdin).
      the million-device load) against its tables.
   4. The README's Cortex-M4 size figures against the FOOTPRINT table of
      heartbeat.h (`make size`; the footprint-fresh step keeps that table
-     current).
+     current); the signed beats' text and hb_poll stack quoted in README,
+     performance.md and security.md against its "signed beats" rows.
   5. No file names a document the repository does not contain: every
      relative markdown link, and every markdown file name or docs/ path
      mentioned in any source or text file, exists.
@@ -309,6 +310,48 @@ if check("heartbeat.h's FOOTPRINT table has all four rows", None not in rows.val
                   % (what, m.group(1), val), int(m.group(1)) == val)
     check("performance.md: the M4 and M33 stack are the same figure",
           rows["Cortex-M4"][3] == rows["Cortex-M33"][3])
+
+# ---- 4c. the signed beats' rows of the FOOTPRINT table ----------------------
+SECURITY = read("docs/security.md")
+sec = re.search(r"signed beats \(tests/embedded/ref_sign\.c\)\n.*?\n((?:   \S.*\n)+)", HEADER)
+signed = {}
+if sec:
+    for line in sec.group(1).splitlines():
+        m = re.match(r"   (\S+)\s+(\d+)\s+(\d+)\s+(\d+)$", line)
+        if m:
+            signed[m.group(1)] = tuple(int(x) for x in m.groups()[1:])
+if check("heartbeat.h's FOOTPRINT table has the four signed-beats rows (text, added, stack)",
+         all(lab in signed for lab in ("Cortex-M0", "Cortex-M4", "Cortex-M33", "rv32imac")),
+         str(signed)):
+    m = find(r"with signed beats[^|]*Cortex-M0 \((\d+)\), Cortex-M4 and M33 \((\d+)\), "
+             r"rv32imac \((\d+)\)", PERF, "performance.md: the signed beats' stack")
+    if m:
+        want = (signed["Cortex-M0"][2], signed["Cortex-M4"][2], signed["rv32imac"][2])
+        check("performance.md: signed beats' stack M0/M4/rv32 %s is the FOOTPRINT table's %s"
+              % ("/".join(m.groups()), "/".join(str(x) for x in want)),
+              tuple(int(x) for x in m.groups()) == want
+              and signed["Cortex-M4"][2] == signed["Cortex-M33"][2])
+    for name, text, pat in (
+            ("README", README, r"Signed beats add their code \(about ([\d.]+) KiB\)"),
+            ("security.md", SECURITY, r"Naming it adds about ([\d.]+) KiB of text")):
+        m = find(pat, text, name + ": the signed beats' code")
+        if m:
+            check("%s: signed beats add %s KiB (FOOTPRINT: %d bytes on Cortex-M4)"
+                  % (name, m.group(1), signed["Cortex-M4"][1]),
+                  quotes(m.group(1), signed["Cortex-M4"][1] / 1024.0))
+    m = find(r"within 256 bytes of stack on\s+every target \((\d+) on Cortex-M0\)", README,
+             "README: the signed beats' stack")
+    if m:
+        check("README: signed beats' stack %s on Cortex-M0 (FOOTPRINT: %d)"
+              % (m.group(1), signed["Cortex-M0"][2]), int(m.group(1)) == signed["Cortex-M0"][2])
+    m = find(r"within 256\s+bytes on every target: (\d+) on Cortex-M0, (\d+) on Cortex-M4", SECURITY,
+             "security.md: the signed beats' stack")
+    if m:
+        check("security.md: signed beats' stack %s on M0, %s on M4 (FOOTPRINT: %d, %d)"
+              % (m.group(1), m.group(2), signed["Cortex-M0"][2], signed["Cortex-M4"][2]),
+              (int(m.group(1)), int(m.group(2))) == (signed["Cortex-M0"][2], signed["Cortex-M4"][2]))
+    check("README and security.md: the signed beats keep hb_poll within 256 bytes (every row)",
+          all(v[2] <= 256 for v in signed.values()), str(signed))
 
 # ---- 5. no file names a document the repository does not contain ------------
 SKIP_DIRS = {".git", "build", "corpus", "node_modules"}

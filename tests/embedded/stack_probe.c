@@ -8,7 +8,11 @@
      at_cb    the deepest stack pointer seen on entry to a callback: the
               depth of hb_poll's own chain at a callback call site
    as "STACK deepest=N at_cb=M". The step compares them with the static
-   figure: at_cb must not exceed it (else the analysis missed a frame). */
+   figure: at_cb must not exceed it (else the analysis missed a frame).
+   Built with -DPROBE_SIGNED the beats are signed (cfg.signing, a signer
+   that answers "pending" now and then, carriers A and B in turn): the
+   static figure is then the one through the hb_signed_beats table
+   (tools/stack-depth.py --ops hb_sign_ops). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +91,21 @@ static void p_fields(void *user, hb_json *w)
     (void)hb_json_string(w, "\x01<\xe2\x80\xa8\xff>", 7);
 }
 
+#ifdef PROBE_SIGNED
+static int p_sign(void *user, int alg, const char *input, size_t len,
+                  unsigned char *sig, int again)
+{
+    size_t i;
+    (void)user;
+    NOTE_SP();
+    if (!again && ++calls % 3u == 0)
+        return 2;                          /* pending: ask again in 2 ms */
+    for (i = 0; i < (alg == HB_SIGN_ES256 ? 64u : 32u); i++)
+        sig[i] = (unsigned char)(input[i % len] + i);
+    return ++calls % 29u == 0 ? -1 : 0;
+}
+#endif
+
 int main(void)
 {
     static hb_service svc;
@@ -112,6 +131,18 @@ int main(void)
     cfg.rand = p_rand;
     cfg.boot_id = 0xFFFFFFFFu;
     cfg.fields = p_fields;
+#ifdef PROBE_SIGNED
+    static hb_signing sg;
+    static char sbuf[1200];
+    cfg.token = NULL;                   /* no bearer token in signed beats */
+    cfg.buf = sbuf;
+    cfg.buf_size = sizeof sbuf;
+    sg.ops = hb_signed_beats;
+    sg.sign_alg = HB_SIGN_ES256;
+    sg.sign_kid = "probe-hb-1";
+    sg.sign = p_sign;
+    cfg.signing = &sg;
+#endif
     if (hb_init(&svc, &cfg) != HB_OK || hb_start(&svc, 0) != HB_OK) {
         puts("probe: hb_init/hb_start failed");
         return 2;
@@ -123,6 +154,17 @@ int main(void)
         *p = PAINT;
     for (i = 0; i < 20000u; i++) {
         tick += 1u + i % 7u;
+#ifdef PROBE_SIGNED
+        if (i == 10000u) {              /* the second half: carrier B */
+            hb_stop(&svc, tick);
+            sg.sign_alg = HB_SIGN_HS256;
+            sg.sign_carrier = HB_CARRIER_B;
+            if (hb_init(&svc, &cfg) != HB_OK || hb_start(&svc, tick) != HB_OK) {
+                puts("probe: carrier B: hb_init/hb_start failed");
+                return 2;
+            }
+        }
+#endif
         (void)hb_poll(&svc, tick);
     }
     for (p = lo; *p == PAINT; p++) { }
@@ -130,6 +172,14 @@ int main(void)
     k = hb_running(&svc);
     printf("STACK deepest=%lu at_cb=%lu calls=%u running=%d\n",
            (unsigned long)deepest, (unsigned long)(base - lowest_cb_sp), calls, k);
+#ifdef PROBE_SIGNED
+    {
+        hb_stats st;
+        hb_get_stats(&svc, &st);
+        printf("signed: %lu beats sent in the carrier B half\n", (unsigned long)st.sent);
+        if (st.sent == 0) return 1;
+    }
+#endif
     if (p == lo) {
         puts("probe: the painted area was used up: raise PAINT_BYTES");
         return 1;

@@ -42,7 +42,7 @@ def main():
                             "--interval-ms", str(INTERVAL), "--boot-id", "random"],
                            os.path.join(WORK, "demo-fleet"), name=dev_id))
     time.sleep(STEP)
-    say("freezing sensor-2 (SIGSTOP): SUSPECT, then DEAD after 3 intervals")
+    say("freezing sensor-2 (SIGSTOP): SUSPECT, then DEAD after 5 intervals")
     devs[1].signal(signal.SIGSTOP)
     time.sleep(STEP)
     say("thawing sensor-2 (SIGCONT): ALIVE again")

@@ -10,7 +10,6 @@ key, the wrong audience, an expired token, alg "none", and an ES256
 signature re-encoded as DER (the classic bug) — proving each check can fail.
 Prints "RESULT: P passed, F failed"; exit 1 on any failure.
 """
-import base64
 import json
 import os
 import subprocess
@@ -23,27 +22,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "sign"))
+from jose3 import Tally, b64d, b64e  # noqa: E402
+
 EMIT, KEYS = sys.argv[1], sys.argv[2]
 AUD = "hb-test-audience"
-passed = failed = 0
-
-
-def check(name, ok, why=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL %s: %s" % (name, why))
-
-
-def b64d(s):
-    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
-
-
-def b64e(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+T = Tally()
+check = T.check
 
 
 def emit(alg, keyfile, lifetime=600, *opts):
@@ -172,5 +158,4 @@ rs = emit("RS256", "rsa.p8.pem", 600)
 rejects("RS256 token refused where ES256 is required",
         lambda: decode(rs, "ES256", pubkey("ES256", "ec.pub.pem")), jwt.InvalidAlgorithmError)
 
-print("RESULT: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+T.finish()

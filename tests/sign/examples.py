@@ -17,8 +17,6 @@ on MQTT 5:
     iat + 1 (ceil(1.5 x 200 ms)), checked by value, not against the clock.
 Bad flags are refused (exit 2). Prints "RESULT: P passed, F failed".
 """
-import base64
-import json
 import os
 import subprocess
 import sys
@@ -27,6 +25,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "integration"))
 import mqttlib  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jose3 import Tally, b64e, read_key  # noqa: E402
 
 try:
     import jwt as pyjwt
@@ -36,26 +36,12 @@ except ImportError as e:
 
 KEYS = sys.argv[1]
 EXES = sys.argv[2:]
-passed = failed = 0
-
-
-def check(name, ok, why=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL %s: %s" % (name, why))
-
-
-def b64e(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+T = Tally()
+check = T.check
 
 
 def read(name):
-    with open(os.path.join(KEYS, name), "rb") as f:
-        return f.read()
+    return read_key(KEYS, name)
 
 
 def run_one(broker, exe, alg, carrier, mqtt, dev):
@@ -147,8 +133,8 @@ def main():
     finally:
         broker.stop()
         mqttlib.cleanup_all()
-    print("RESULT: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print("RESULT: %d passed, %d failed" % (T.passed, T.failed))
+    return 1 if T.failed else 0
 
 
 sys.exit(main())

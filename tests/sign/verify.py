@@ -20,7 +20,6 @@ prints its beats. For ES256 and HS256:
     requires an audience rejects a heartbeat: each check can fail.
 Prints "RESULT: P passed, F failed"; exit 1 on any failure.
 """
-import base64
 import json
 import os
 import re
@@ -29,40 +28,24 @@ import sys
 
 try:
     import jwt as pyjwt
-    from jose import jws as jose_jws
-    from jwcrypto import jwk as jc_jwk
-    from jwcrypto import jws as jc_jws
+    import jose.jws  # noqa: F401 (jose3 uses it)
+    import jwcrypto.jws  # noqa: F401 (jose3 uses it)
 except ImportError as e:
     print("missing Python package (%s): apt-get install python3-jwt "
           "python3-jwcrypto python3-jose" % e)
     sys.exit(77)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jose3 import VERIFIERS, Tally, b64d, b64e, read_key, v_pyjwt  # noqa: E402
+
 EMIT, KEYS = sys.argv[1], sys.argv[2]
 KID = "dev-7-hb"
-passed = failed = 0
-
-
-def check(name, ok, why=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL %s: %s" % (name, why))
-
-
-def b64d(s):
-    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
-
-
-def b64e(b):
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+T = Tally()
+check = T.check
 
 
 def read(name):
-    with open(os.path.join(KEYS, name), "rb") as f:
-        return f.read()
+    return read_key(KEYS, name)
 
 
 def emit(alg, keyfile, carrier, count):
@@ -72,32 +55,6 @@ def emit(alg, keyfile, carrier, count):
         raise RuntimeError("emit failed: " + r.stderr.strip())
     return [line.split("\t") for line in r.stdout.splitlines()]
 
-
-# ---- the three verifiers: each returns the claims or raises ----------------
-
-def v_pyjwt(tok, key, alg):
-    return pyjwt.decode(tok, key, algorithms=[alg])
-
-
-def v_jose(tok, key, alg):
-    return json.loads(jose_jws.verify(tok, key, [alg]))
-
-
-def jc_key(key, alg):
-    if alg == "HS256":
-        return jc_jwk.JWK(kty="oct", k=b64e(key))
-    return jc_jwk.JWK.from_pem(key)
-
-
-def v_jwcrypto(tok, key, alg):
-    o = jc_jws.JWS()
-    o.deserialize(tok)
-    o.verify(jc_key(key, alg), alg)
-    return json.loads(o.payload)
-
-
-VERIFIERS = [("PyJWT", v_pyjwt), ("python-jose", v_jose),
-             ("jwcrypto", v_jwcrypto)]
 
 
 def accepts(fn, tok, key, alg):
@@ -240,5 +197,4 @@ def run(alg, priv, pub, wrong_pub, resign_key):
 run("ES256", "ec.p8.pem", read("ec.pub.pem"), read("ec2.pub.pem"),
     read("ec.p8.pem"))
 run("HS256", "hs.key", read("hs.key"), read("hs2.key"), read("hs.key"))
-print("RESULT: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+T.finish()
