@@ -71,7 +71,9 @@
                              that need escaping 16 at a time with SSE2 where
                              __SSE2__ is defined, 8 at a time with 64-bit
                              arithmetic elsewhere (one code for big- and
-                             little-endian CPUs). Three escaping paths in
+                             little-endian CPUs), and writes each ASCII
+                             byte of a string that needs escaping from a
+                             table (1 KiB). Three escaping paths in
                              all - SSE2, the 8-byte scan, compact - each
                              measured (docs/performance.md) and each run
                              by make test.
@@ -526,24 +528,24 @@
 
               core alone                +options all API  sizeof: hb_service   hb_poll
    target      text    ro data  bss     text   text  copy by ref hb_config  stack
-   Cortex-M0   3852    644    0    0   6161   8671    224    120       120    244
-   Cortex-M4   3558    644    0    0   5877   8307    224    120       120    224
-   Cortex-M33  3558    644    0    0   5869   8299    224    120       120    224
-   rv32imac    4126    720    0    0   6591   9351    224    120       120    256
+   Cortex-M0   3604    650    0    0   5913   8423    224    120       120    248
+   Cortex-M4   3354    650    0    0   5673   8103    224    120       120    228
+   Cortex-M33  3350    650    0    0   5661   8091    224    120       120    228
+   rv32imac    3838    700    0    0   6303   9059    224    120       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  12983  1341    0    0
-   Cortex-M4  12297  1341    0    0
-   Cortex-M33 12309  1341    0    0
-   rv32imac   13833  1525    0    0
+   Cortex-M0  13047  1341    0    0
+   Cortex-M4  12557  1341    0    0
+   Cortex-M33 12565  1341    0    0
+   rv32imac   13901  1525    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
-   Cortex-M0   8742  2581    256
-   Cortex-M4   8354  2477    224
-   Cortex-M33  8344  2475    224
-   rv32imac    9497  2906    256
+   Cortex-M0   8494  2581    256
+   Cortex-M4   8150  2477    228
+   Cortex-M33  8136  2475    228
+   rv32imac    9205  2902    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -1202,6 +1204,10 @@ typedef struct hb_mon_stats {
 } hb_mon_stats;
 
 #define HB_MON_SLICES 64
+/* Private: the day of the latest timestamp a monitor read, its
+   "YYYY-MM-DDT" as two words in memory order (only compared for
+   equality) and its day number; key 0 = none (a date is never 0 bytes). */
+typedef struct hbi_mon_day { uint64_t key; uint32_t key2; int32_t days; } hbi_mon_day;
 struct hb_mon_internal {
     hb_mon_config cfg;
     hb_mon_stats  st;
@@ -1218,6 +1224,7 @@ struct hb_mon_internal {
     uint32_t fresh_suspect; /* SUSPECT devices heard from since epoch */
     int64_t  wall_base;     /* Unix ms at tick 0 (hb_mon_set_wall) */
     uint64_t active;        /* bit k: slice k may hold a due device */
+    hbi_mon_day day;        /* the beats' latest date (hb_mon_beat) */
     uint32_t slice_due[HB_MON_SLICES];
     uint32_t slice_swept[HB_MON_SLICES];
     uint8_t  link_up, has_floor, outage, busy, has_wall, magic, has_epoch;
@@ -1569,12 +1576,24 @@ HEARTBEAT_DEF int    hb_jwt_sign_beat(void *jwt, int alg, const char *input,
 #  define HBI_INLINE
 #endif
 
+/* The fast code (tables, SIMD, inlined helpers) or the compact code: see
+   "the next byte that needs care" below. */
+#if defined(HEARTBEAT_COMPACT) || \
+    (defined(__OPTIMIZE_SIZE__) && !defined(HEARTBEAT_FAST))
+#  define HBI_FAST 0
+#else
+#  define HBI_FAST 1
+#endif
+
 #define HBI_ST_STOPPED  0x53u   /* 'S': init marker too, so a zeroed or */
 #define HBI_ST_RUNNING  0x52u   /* 'R': garbage struct is "not initialised" */
 #define HBI_PEND_NOW    1u      /* an immediate beat is due at the next poll */
 #define HBI_PEND_RETRY  2u      /* a retry is due at retry_at */
 #define HBI_MAX_DEPTH   32u
 #define HBI_OPT_ALL     0x1FFu
+/* the options that add members after the token */
+#define HBI_OPT_FIELDS  (HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | \
+                         HB_OPT_INTERVAL | HB_OPT_HEALTH)
 /* HEARTBEAT_NO_OPTIONS: "if (HBI_OPTIONS && ...)" leaves the options' code
    to the compiler's dead-code removal, yet type-checked in every build. */
 #ifdef HEARTBEAT_NO_OPTIONS
@@ -1614,7 +1633,8 @@ HEARTBEAT_DEF const char *hb_strerror(int err)
    sequence: overlongs, surrogates, > U+10FFFF and truncated sequences all
    count as invalid, one byte at a time. (One return value, no pointer:
    nothing of the caller's needs to live in memory.) */
-static uint32_t hbi_utf8(const unsigned char *s, size_t n)
+#if HBI_FAST
+static HBI_INLINE uint32_t hbi_utf8(const unsigned char *s, size_t n)
 {
     uint32_t c = s[0], v;
     if (c < 0x80u) return c << 3 | 1u;
@@ -1634,6 +1654,27 @@ static uint32_t hbi_utf8(const unsigned char *s, size_t n)
     v = v << 6 | (s[3] & 0x3Fu);
     return (v & 0x1FFFFFu) << 3 | 4u;
 }
+#else
+/* The compact code: the same answers (checked exhaustively for every 1..3
+   byte sequence and every 4-byte one from F0..F4 against the fast code),
+   by decoding first and refusing overlongs, surrogates and > U+10FFFF
+   after. */
+static uint32_t hbi_utf8(const unsigned char *s, size_t n)
+{
+    static const uint32_t min[3] = { 0x80u, 0x800u, 0x10000u };
+    uint32_t c = s[0], k, i;
+    if (c < 0x80u) return c << 3 | 1u;
+    k = c >= 0xF0u ? 4u : c >= 0xE0u ? 3u : 2u;
+    if (c < 0xC0u || c > 0xF4u || n < k) return 0;
+    c &= 0x7Fu >> k;
+    for (i = 1; i < k; i++) {
+        if ((s[i] & 0xC0u) != 0x80u) return 0;
+        c = c << 6 | (s[i] & 0x3Fu);
+    }
+    if (c < min[k - 2u] || c > 0x10FFFFu || (c >> 11) == 0x1Bu) return 0;
+    return c << 3 | k;
+}
+#endif
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes. */
 static int hbi_utf8_valid(const char *s, size_t n)
@@ -1757,12 +1798,6 @@ HEARTBEAT_DEF int hb_json_end_array(hb_json *w)    { return hbi_end(w, ']', 0); 
    says __SSE2__) and 8 at a time with 64-bit arithmetic everywhere else, so
    a UUID or a base64url token is one scan and one copy. The compact path
    (-Os, or HEARTBEAT_COMPACT) looks at one byte at a time. */
-#if defined(HEARTBEAT_COMPACT) || \
-    (defined(__OPTIMIZE_SIZE__) && !defined(HEARTBEAT_FAST))
-#  define HBI_FAST 0
-#else
-#  define HBI_FAST 1
-#endif
 #if HBI_FAST && defined(__SSE2__) && !defined(HEARTBEAT_NO_SIMD) && \
     (defined(__GNUC__) || defined(__clang__))
 #  define HBI_SSE2 1
@@ -1812,20 +1847,25 @@ static uint64_t hbi_le64(const unsigned char *p)
 }
 
 #if HBI_SSE2
-/* Bit k set: byte k of x needs care. Signed compare: bytes >= 0x80 are
-   negative, so "below 0x20" catches them too; x | 4 == 0x26 is " or &,
-   x | 2 == 0x3E is < or >. */
-static unsigned hbi_care16(__m128i x)
+/* Bit k set: byte k of x may need care. Signed compare: bytes >= 0x80 are
+   negative, so "below 0x20" catches them too; x | 4 == 0x26 is " or &;
+   x | 0x62 == 0x7E is < > \ and, falsely, ^ | ~ (and two control bytes),
+   which costs one compare less: every consumer of a hit checks hbi_plain
+   before it escapes (a false hit goes out verbatim). */
+static __m128i hbi_plain16v(__m128i x)        /* 0xFF: surely plain */
 {
-    const __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
-                     _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5C))),
+    return _mm_andnot_si128(
         _mm_or_si128(
             _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x04)),
                            _mm_set1_epi8(0x26)),
-            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x02)),
-                           _mm_set1_epi8(0x3E))));
-    return (unsigned)_mm_movemask_epi8(m);
+            _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x62)),
+                           _mm_set1_epi8(0x7E))),
+        _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+}
+
+static unsigned hbi_care16(__m128i x)
+{
+    return (unsigned)_mm_movemask_epi8(hbi_plain16v(x)) ^ 0xFFFFu;
 }
 
 static __m128i hbi_load16(const unsigned char *p)
@@ -1834,36 +1874,41 @@ static __m128i hbi_load16(const unsigned char *p)
 }
 
 /* Copies s[0..n) (n >= 16) to o while it scans, 32 bytes a step, and
-   returns the index of the first byte that needs care (or n); the bytes
-   before it are in o. Writes o[0..n) at most (the last step overlaps
-   bytes already found clean). */
-static size_t hbi_copy_scan(char *o, const unsigned char *s, size_t n)
+   returns the index of the first byte that may need care (or n); the
+   bytes before it are in o. Writes o[0..n) at most (the last step
+   overlaps bytes already found clean). */
+static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
+                                        size_t n)
 {
     size_t i = 0;
-    __m128i x, y;
-    unsigned b, c;
-    for (; n - i >= 32u; i += 32u) {
+    __m128i x, y, b, c;
+    unsigned m;
+    if (n >= 32u) do {
         x = hbi_load16(s + i);
         y = hbi_load16(s + i + 16u);
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
         _mm_storeu_si128((__m128i *)(void *)(o + i + 16u), y);
-        b = hbi_care16(x);
-        c = hbi_care16(y);
-        if ((b | c) != 0)
-            return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
-    }
+        b = hbi_plain16v(x);
+        c = hbi_plain16v(y);
+        if (_mm_movemask_epi8(_mm_and_si128(b, c)) != 0xFFFF) {
+            m = (unsigned)_mm_movemask_epi8(b) |
+                (unsigned)_mm_movemask_epi8(c) << 16;
+            return i + (size_t)__builtin_ctz(~m);
+        }
+        i += 32u;
+    } while (i <= n - 32u);
     if (n - i >= 16u) {
         x = hbi_load16(s + i);
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
-        b = hbi_care16(x);
-        if (b != 0) return i + (size_t)__builtin_ctz(b);
+        m = hbi_care16(x);
+        if (m != 0) return i + (size_t)__builtin_ctz(m);
         i += 16u;
     }
     if (i < n) {                            /* the tail, overlapping */
         x = hbi_load16(s + n - 16u);
         _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
-        b = hbi_care16(x);
-        if (b != 0) return n - 16u + (size_t)__builtin_ctz(b);
+        m = hbi_care16(x);
+        if (m != 0) return n - 16u + (size_t)__builtin_ctz(m);
     }
     return n;
 }
@@ -1888,7 +1933,8 @@ static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
     return n;
 }
 
-/* Index of the first byte of s[i..n) that needs care, or n. */
+/* Index of the first byte of s[i..n) that needs care (with SSE2: may
+   need care, see hbi_care16), or n. */
 static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
 #if HBI_SSE2
@@ -1930,36 +1976,161 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
                                         size_t n)
 #endif
 {
+    /* the two-byte escapes: the byte, then the letter after the \ */
+    static const char two[] = "\"\"\\\\\bb\ff\nn\rr\tt";
     static const char hex[] = "0123456789abcdef";
-    unsigned c = s[0];
-    uint32_t u, cp;
+    unsigned c = s[0], i;
+    uint32_t u, cp = c, k = 1;
     if (c >= 0x80u) {
         u = hbi_utf8(s, n);
         if (u == 0) {
-            HB_MEMCPY(e, "\\ufffd", 6);  /* each invalid byte, as Go does */
-            return 1u << 8 | 6u;
+            cp = 0xFFFDu;               /* each invalid byte, as Go does */
+        } else {
+            cp = u >> 3;
+            k = u & 7u;
+            if (cp != 0x2028u && cp != 0x2029u) return k << 8;
+        }
+    } else {
+        for (i = 0; i < sizeof two - 1u; i += 2u) {
+            if (c == (unsigned char)two[i]) {
+                e[0] = '\\';
+                e[1] = two[i + 1u];
+                return 1u << 8 | 2u;
+            }
+        }
+    }
+    e[0] = '\\';                       /* \uXXXX */
+    e[1] = 'u';
+    for (i = 0; i < 4u; i++) e[2u + i] = hex[(cp >> (12u - 4u * i)) & 15u];
+    return k << 8 | 6u;
+}
+
+#if HBI_FAST
+/* Go's output for each ASCII byte: up to 6 bytes, its length at [6]. */
+static const char hbi_esc_tab[128][8] = {
+    "\\u0000\6", "\\u0001\6", "\\u0002\6", "\\u0003\6", "\\u0004\6",
+    "\\u0005\6", "\\u0006\6", "\\u0007\6", "\\b\0\0\0\0\2", "\\t\0\0\0\0\2",
+    "\\n\0\0\0\0\2", "\\u000b\6", "\\f\0\0\0\0\2", "\\r\0\0\0\0\2",
+    "\\u000e\6", "\\u000f\6", "\\u0010\6", "\\u0011\6", "\\u0012\6",
+    "\\u0013\6", "\\u0014\6", "\\u0015\6", "\\u0016\6", "\\u0017\6",
+    "\\u0018\6", "\\u0019\6", "\\u001a\6", "\\u001b\6", "\\u001c\6",
+    "\\u001d\6", "\\u001e\6", "\\u001f\6", " \0\0\0\0\0\1", "!\0\0\0\0\0\1",
+    "\\\"\0\0\0\0\2", "#\0\0\0\0\0\1", "$\0\0\0\0\0\1", "%\0\0\0\0\0\1",
+    "\\u0026\6", "'\0\0\0\0\0\1", "(\0\0\0\0\0\1", ")\0\0\0\0\0\1",
+    "*\0\0\0\0\0\1", "+\0\0\0\0\0\1", ",\0\0\0\0\0\1", "-\0\0\0\0\0\1",
+    ".\0\0\0\0\0\1", "/\0\0\0\0\0\1", "0\0\0\0\0\0\1", "1\0\0\0\0\0\1",
+    "2\0\0\0\0\0\1", "3\0\0\0\0\0\1", "4\0\0\0\0\0\1", "5\0\0\0\0\0\1",
+    "6\0\0\0\0\0\1", "7\0\0\0\0\0\1", "8\0\0\0\0\0\1", "9\0\0\0\0\0\1",
+    ":\0\0\0\0\0\1", ";\0\0\0\0\0\1", "\\u003c\6", "=\0\0\0\0\0\1",
+    "\\u003e\6", "?\0\0\0\0\0\1", "@\0\0\0\0\0\1", "A\0\0\0\0\0\1",
+    "B\0\0\0\0\0\1", "C\0\0\0\0\0\1", "D\0\0\0\0\0\1", "E\0\0\0\0\0\1",
+    "F\0\0\0\0\0\1", "G\0\0\0\0\0\1", "H\0\0\0\0\0\1", "I\0\0\0\0\0\1",
+    "J\0\0\0\0\0\1", "K\0\0\0\0\0\1", "L\0\0\0\0\0\1", "M\0\0\0\0\0\1",
+    "N\0\0\0\0\0\1", "O\0\0\0\0\0\1", "P\0\0\0\0\0\1", "Q\0\0\0\0\0\1",
+    "R\0\0\0\0\0\1", "S\0\0\0\0\0\1", "T\0\0\0\0\0\1", "U\0\0\0\0\0\1",
+    "V\0\0\0\0\0\1", "W\0\0\0\0\0\1", "X\0\0\0\0\0\1", "Y\0\0\0\0\0\1",
+    "Z\0\0\0\0\0\1", "[\0\0\0\0\0\1", "\\\\\0\0\0\0\2", "]\0\0\0\0\0\1",
+    "^\0\0\0\0\0\1", "_\0\0\0\0\0\1", "`\0\0\0\0\0\1", "a\0\0\0\0\0\1",
+    "b\0\0\0\0\0\1", "c\0\0\0\0\0\1", "d\0\0\0\0\0\1", "e\0\0\0\0\0\1",
+    "f\0\0\0\0\0\1", "g\0\0\0\0\0\1", "h\0\0\0\0\0\1", "i\0\0\0\0\0\1",
+    "j\0\0\0\0\0\1", "k\0\0\0\0\0\1", "l\0\0\0\0\0\1", "m\0\0\0\0\0\1",
+    "n\0\0\0\0\0\1", "o\0\0\0\0\0\1", "p\0\0\0\0\0\1", "q\0\0\0\0\0\1",
+    "r\0\0\0\0\0\1", "s\0\0\0\0\0\1", "t\0\0\0\0\0\1", "u\0\0\0\0\0\1",
+    "v\0\0\0\0\0\1", "w\0\0\0\0\0\1", "x\0\0\0\0\0\1", "y\0\0\0\0\0\1",
+    "z\0\0\0\0\0\1", "{\0\0\0\0\0\1", "|\0\0\0\0\0\1", "}\0\0\0\0\0\1",
+    "~\0\0\0\0\0\1", "\0\0\0\0\0\1"
+};
+
+/* Writes s[i..n) with Go's escaping at o and returns the end. The caller
+   has room for 6 output bytes per input byte; s[i] is a hit of the scan
+   (i < n). An ASCII byte, escaped or not, is one table entry: 6 bytes
+   copied, the pointer moved by its length. */
+static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
+{
+    const char *str = (const char *)s;
+    size_t j, k;
+    uint32_t u, cp;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80u) {
+            const char *e = hbi_esc_tab[c];
+            HB_MEMCPY(o, e, 6);
+            o += (unsigned char)e[6];
+            i++;
+            if (e[6] != 1 || n - i < 16u) continue;
+            /* a plain byte: a clean run may follow, scanned (and copied
+               by the scan) */
+#if HBI_SSE2
+            j = hbi_copy_scan(o, s + i, n - i);
+            o += j;
+            i += j;
+#else
+            j = hbi_skip(s, i, n);
+            HB_MEMCPY(o, str + i, j - i);
+            o += j - i;
+            i = j;
+#endif
+            continue;
+        }
+        u = hbi_utf8(s + i, n - i);
+        if (u == 0) {                   /* each invalid byte, as Go does */
+            HB_MEMCPY(o, "\\ufffd", 6);
+            o += 6;
+            i++;
+            continue;
         }
         cp = u >> 3;
-        u = (u & 7u) << 8;
-        if (cp != 0x2028u && cp != 0x2029u) return u;
-        HB_MEMCPY(e, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
-        return u | 6u;
+        k = u & 7u;
+        if (cp == 0x2028u || cp == 0x2029u) {
+            HB_MEMCPY(o, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
+            o += 6;
+        } else {                        /* verbatim UTF-8, 2..4 bytes */
+            o[0] = str[i];
+            o[1] = str[i + 1u];
+            if (k > 2u) o[2] = str[i + 2u];
+            if (k > 3u) o[3] = str[i + 3u];
+            o += k;
+        }
+        i += k;
     }
-    e[0] = '\\';
-    switch (c) {
-    case '"':  e[1] = '"';  return 1u << 8 | 2u;
-    case '\\': e[1] = '\\'; return 1u << 8 | 2u;
-    case '\b': e[1] = 'b';  return 1u << 8 | 2u;
-    case '\f': e[1] = 'f';  return 1u << 8 | 2u;
-    case '\n': e[1] = 'n';  return 1u << 8 | 2u;
-    case '\r': e[1] = 'r';  return 1u << 8 | 2u;
-    case '\t': e[1] = 't';  return 1u << 8 | 2u;
-    default:
-        e[1] = 'u'; e[2] = '0'; e[3] = '0';
-        e[4] = hex[c >> 4]; e[5] = hex[c & 15u];
-        return 1u << 8 | 6u;
-    }
+    return o;
 }
+
+/* The clean prefix of s[0..n) copied to o; returns its length (n for a
+   clean string). The caller has room for n bytes at o. */
+static HBI_INLINE size_t hbi_clean_copy(char *o, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+#if HBI_SSE2
+    if (n >= 16u) return hbi_copy_scan(o, s, n);  /* one pass */
+    while (i < n && hbi_plain(s[i])) {   /* short (a status): copied while checked */
+        o[i] = str[i];
+        i++;
+    }
+#else
+    i = hbi_skip(s, 0, n);
+    HB_MEMCPY(o, str, i);
+#endif
+    return i;
+}
+
+/* s[0..n) unquoted with Go's escaping at o, for the beat's fast path: room
+   for n bytes at o is the caller's, *slack is the room beyond everything
+   the message still needs. Returns the end, or NULL when the escapes could
+   outgrow the slack (the writer's path takes over then). */
+static HBI_INLINE char *hbi_str_fast(char *o, const char *str, size_t n,
+                                     size_t *slack)
+{
+    size_t i = hbi_clean_copy(o, str, n);
+    char *e;
+    if (i == n) return o + n;
+    if (n - i > *slack / 5u) return NULL;    /* 6 bytes out for each in */
+    e = hbi_esc_run(o + i, (const unsigned char *)str, i, n);
+    *slack -= (size_t)(e - o) - n;
+    return e;
+}
+#endif
 
 /* A quoted string with Go's escaping (encoding/json, escapeHTML on). */
 static void hbi_string(hb_json *w, const char *str, size_t n)
@@ -1970,79 +2141,25 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
 #if HBI_FAST
     if (w->internal_.err == HB_OK && w->internal_.buf != NULL) {
         size_t room = w->internal_.size - w->internal_.len;     /* >= 1: the NUL's byte */
-        char *o = w->internal_.buf + w->internal_.len, *o0 = o;
-#if HBI_SSE2
-        if (n >= 16u && room > n + 2u) {
-            /* one pass: copy while scanning; a clean string is done */
-            i = hbi_copy_scan(o + 1, s, n);
-            if (i == n) {
-                o[0] = '"';
-                o[n + 1] = '"';
-                w->internal_.len += n + 2u;
-                return;
-            }
-        } else if (n < 16u && room > n + 2u) {
-            /* a short string (a status): copied while it is checked */
-            while (i < n && hbi_plain(s[i])) {
-                o[i + 1] = str[i];
-                i++;
-            }
-            if (i == n) {
-                o[0] = '"';
-                o[n + 1] = '"';
-                w->internal_.len += n + 2u;
-                return;
-            }
-        } else
-#endif
-        i = hbi_skip(s, 0, n);
-        if (i == n && room > n + 2u) {
+        char *o = w->internal_.buf + w->internal_.len;
+        if (room > n + 2u) {
             /* the usual case, nothing to escape: one check, one copy */
-            o[0] = '"';
-            HB_MEMCPY(o + 1, str, n);
-            o[n + 1] = '"';
-            w->internal_.len += n + 2u;
-            return;
+            i = hbi_clean_copy(o + 1, str, n);
+            if (i == n) {
+                o[0] = '"';
+                o[n + 1] = '"';
+                w->internal_.len += n + 2u;
+                return;
+            }
         }
         if (room > 2u && n < (room - 2u) / 6u) {
-            /* room for the worst case (6 bytes out for each byte in):
-               escapes go straight into the buffer, clean runs in one copy */
+            /* room for the worst case (6 bytes out for each byte in, so
+               the clean prefix is already in place): escapes go straight
+               into the buffer, clean runs in one copy */
+            o[0] = '"';
+            o = hbi_esc_run(o + 1 + i, s, i, n);
             *o++ = '"';
-            HB_MEMCPY(o, str, i);
-            o += i;
-            while (i < n) {
-                size_t j;
-                en = hbi_escape(o, s + i, n - i);
-                k = en >> 8;
-                en &= 0xFFu;
-                if (en == 0) {              /* verbatim UTF-8, 2..4 bytes */
-                    for (j = 0; j < k; j++) o[j] = str[i + j];
-                    en = k;
-                }
-                o += en;
-                i += k;
-                if (i == n || !hbi_plain(s[i])) continue;  /* dense escapes */
-                /* a clean run: short ones byte by byte, long ones by the
-                   scan (and its copy) */
-#if HBI_SSE2
-                if (n - i >= 16u) {
-                    j = hbi_copy_scan(o, s + i, n - i);
-                    o += j;
-                    i += j;
-                    continue;
-                }
-#endif
-                if (n - i < 16u) {
-                    do *o++ = str[i++]; while (i < n && hbi_plain(s[i]));
-                    continue;
-                }
-                j = hbi_skip(s, i, n);
-                HB_MEMCPY(o, str + i, j - i);
-                o += j - i;
-                i = j;
-            }
-            *o++ = '"';
-            w->internal_.len += (size_t)(o - o0);
+            w->internal_.len = (size_t)(o - w->internal_.buf);
             return;
         }
     }
@@ -2226,21 +2343,41 @@ static const char hbi_d2[201] =
     "6869707172737475767778798081828384858687888990919293949596979899";
 #endif
 
-/* v (< 100) as two digits at o; out of line in the compact code, where
-   each call is smaller than the division it stands for */
 #if HBI_FAST
+/* v (< 100) as two digits at o */
 static void hbi_2(char *o, uint32_t v)
-#else
-static HBI_NOINLINE void hbi_2(char *o, uint32_t v)
-#endif
 {
-#if HBI_FAST
     HB_MEMCPY(o, hbi_d2 + (size_t)v * 2u, 2);
-#else
-    o[0] = (char)('0' + (char)(v / 10u));
-    o[1] = (char)('0' + (char)(v % 10u));
-#endif
 }
+#endif
+
+#if !HBI_FAST
+/* hbi_digits for the time fields: a copy of its own, so that hbi_digits
+   keeps one caller (hbi_u64) and stays inlined there: hb_poll's stack with
+   signed beats (hbi_sign_claims > hbi_u64) on Cortex-M0 */
+static void hbi_dec(char *o, uint32_t v, int n)      /* n >= 1 */
+{
+    char *p = o + n;
+    do {
+        *--p = (char)('0' + (char)(v % 10u));
+        v /= 10u;
+    } while (p != o);
+}
+
+/* v as k groups of two digits in base 60, the most significant first,
+   separated by ':' ("hh:mm:ss" from seconds, "hh:mm" from minutes; the
+   first group is below 60 here) */
+static void hbi_hms(char *o, uint32_t v, int k)
+{
+    while (k-- > 0) {                   /* a leaf: hb_poll's stack */
+        uint32_t g = v % 60u;
+        o[3 * k] = (char)('0' + (char)(g / 10u));
+        o[3 * k + 1] = (char)('0' + (char)(g % 10u));
+        if (k != 0) o[3 * k - 1] = ':';
+        v /= 60u;
+    }
+}
+#endif
 
 /* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
    bytes, no NUL). Returns the length. */
@@ -2248,7 +2385,7 @@ static int hbi_time_fmt(char *o, const hb_time *t)
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, hh, ns;
+    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, mo, d, ns;
     uint64_t s;
     int n;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
@@ -2268,23 +2405,26 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     n3 = 2141u * ny + 197913u;
     j = ny >= 306u;                     /* January or February */
     y = 100u * c + z + j - 400u;
-    /* "YYYY-MM-DDThh:mm:ss" */
+    mo = (n3 >> 16) - 12u * j;
+    d = (n3 & 0xFFFFu) / 2141u + 1u;
+    ns = t->nsec;
+#if HBI_FAST
+    /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup */
     hbi_2(o, y / 100u);
     hbi_2(o + 2, y % 100u);
     o[4] = '-';
-    hbi_2(o + 5, (n3 >> 16) - 12u * j);
+    hbi_2(o + 5, mo);
     o[7] = '-';
-    hbi_2(o + 8, (n3 & 0xFFFFu) / 2141u + 1u);
+    hbi_2(o + 8, d);
     o[10] = 'T';
-    hh = sod / 3600u;
-    hbi_2(o + 11, hh);
+    q = sod / 3600u;
+    hbi_2(o + 11, q);
     o[13] = ':';
-    sod -= hh * 3600u;
+    sod -= q * 3600u;
     hbi_2(o + 14, sod / 60u);
     o[16] = ':';
     hbi_2(o + 17, sod % 60u);
     n = 19;
-    ns = t->nsec;
     if (ns != 0) {                   /* Go trims the fraction's zeros */
         uint32_t hi = ns / 100000u, lo = ns % 100000u;   /* 4 + 5 digits */
         o[n] = '.';
@@ -2306,6 +2446,30 @@ static int hbi_time_fmt(char *o, const hb_time *t)
         hbi_2(o + n + 4, aoff % 60u);
         n += 6;
     }
+#else
+    /* the compact code: one digit loop (hbi_dec) for every field */
+    hbi_dec(o, y, 4);
+    o[4] = '-';
+    hbi_dec(o + 5, mo, 2);
+    o[7] = '-';
+    hbi_dec(o + 8, d, 2);
+    o[10] = 'T';
+    hbi_hms(o + 11, sod, 3);
+    n = 19;
+    if (ns != 0) {                   /* Go trims the fraction's zeros */
+        o[n] = '.';
+        hbi_dec(o + n + 1, ns, 9);
+        n += 10;
+        while (o[n - 1] == '0') n--;
+    }
+    if (off == 0) {
+        o[n++] = 'Z';
+    } else {
+        o[n] = off < 0 ? '-' : '+';
+        hbi_hms(o + n + 1, aoff, 2);
+        n += 6;
+    }
+#endif
     return n;
 }
 
@@ -2715,30 +2879,13 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
     }
 }
 
-/* Writes the message into w. t == NULL: the clock is not synced. The fixed
-   keys go in as raw text: the same bytes the writer's key calls make, with
-   less code on the beat path. Inlined into its callers so that the beat's
-   call chain is one frame shorter (hb_poll's stack, FOOTPRINT). */
-static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
-                                 const hb_time *t, const char *status,
-                                 const char *tok, size_t toklen)
+/* The members after the token (the options, the user's fields) and the
+   closing brace. */
+static HBI_INLINE void hbi_write_tail(const hbi_state *s, hb_json *w,
+                                      const hb_time *t)
 {
     const hb_config *c = HBI_C(s);
     const hb_stats *st = &s->stats;
-    hbi_put(w, "{\"device_id\":", 13);
-    hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
-    if (t != NULL) {
-        hbi_put(w, ",\"timestamp\":", 13);
-        hbi_put_time(w, t);
-    } else {
-        hbi_put(w, ",\"clock_synced\":false", 21);
-    }
-    hbi_put(w, ",\"status\":", 10);
-    hbi_string(w, status, HB_STRLEN(status));
-    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
-        hbi_put(w, ",\"jwt_token\":", 13);
-        hbi_string(w, tok, toklen);
-    }
     if (HBI_OPTIONS) {
         uint32_t f = HBI_FLAGS(s);
         if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, st->attempts);
@@ -2782,6 +2929,89 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
     hbi_put(w, "}", 1);
     w->internal_.done = 1;
 }
+
+/* Writes the message into w. t == NULL: the clock is not synced. The fixed
+   keys go in as raw text: the same bytes the writer's key calls make, with
+   less code on the beat path. Inlined into its callers so that the beat's
+   call chain is one frame shorter (hb_poll's stack, FOOTPRINT). */
+static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
+                                 const hb_time *t, const char *status,
+                                 const char *tok, size_t toklen)
+{
+    const hb_config *c = HBI_C(s);
+    hbi_put(w, "{\"device_id\":", 13);
+    hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
+    if (t != NULL) {
+        hbi_put(w, ",\"timestamp\":", 13);
+        hbi_put_time(w, t);
+    } else {
+        hbi_put(w, ",\"clock_synced\":false", 21);
+    }
+    hbi_put(w, ",\"status\":", 10);
+    hbi_string(w, status, HB_STRLEN(status));
+    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
+        hbi_put(w, ",\"jwt_token\":", 13);
+        hbi_string(w, tok, toklen);
+    }
+    hbi_write_tail(s, w, t);
+}
+
+#if HBI_FAST
+/* The beat's first four members straight into buf, with one room check
+   for all of them (unescaped, the widest time, the closing brace and the
+   NUL) and no writer state in between: the same bytes as hbi_write.
+   Returns the length, or 0 when buf is too small for that estimate or the
+   escapes could outgrow it (the writer's path then decides). */
+#define HBI_K_ID  "{\"device_id\":\""
+#define HBI_K_TS  "\",\"timestamp\":\""
+#define HBI_K_ST  "\",\"status\":\""
+#define HBI_K_TOK "\",\"jwt_token\":\""
+static size_t hbi_head_fast(char *buf, size_t size, const char *id,
+                            const hb_time *t, const char *st,
+                            const char *tok, size_t toklen)
+{
+    size_t idlen = HB_STRLEN(id), slack = size, i;
+    char *o = buf;
+    /* the fixed text, the widest time and status (32 bytes, the limit of
+       hbi_check_status), "}" and the NUL */
+    const size_t fixed = sizeof HBI_K_ID + sizeof HBI_K_TS + sizeof HBI_K_ST
+                       + sizeof HBI_K_TOK - 4u + HB_TIME_MAX + 32u + 3u;
+    if (slack < fixed) return 0;
+    slack -= fixed;
+    if (idlen > slack) return 0;
+    slack -= idlen;
+    if (toklen > slack) return 0;
+    slack -= toklen;
+    HB_MEMCPY(o, HBI_K_ID, sizeof HBI_K_ID - 1u);
+    o = hbi_str_fast(o + sizeof HBI_K_ID - 1u, id, idlen, &slack);
+    if (o == NULL) return 0;
+    HB_MEMCPY(o, HBI_K_TS, sizeof HBI_K_TS - 1u);
+    o += sizeof HBI_K_TS - 1u;
+    o += hbi_time_fmt(o, t);            /* hbi_build checked t */
+    HB_MEMCPY(o, HBI_K_ST, sizeof HBI_K_ST - 1u);
+    o += sizeof HBI_K_ST - 1u;
+    /* the status, copied while it is checked up to its NUL (which is not
+       plain): no strlen for the usual short clean one */
+    for (i = 0; i < 32u && hbi_plain((unsigned char)st[i]); i++) o[i] = st[i];
+    if (st[i] != '\0') {
+        size_t stlen = i + HB_STRLEN(st + i);
+        if (stlen > 32u) return 0;      /* (hbi_check_status refuses it) */
+        o = hbi_str_fast(o, st, stlen, &slack);
+        if (o == NULL) return 0;
+    } else {
+        o += i;
+    }
+    HB_MEMCPY(o, HBI_K_TOK, sizeof HBI_K_TOK - 1u);
+    o = hbi_str_fast(o + sizeof HBI_K_TOK - 1u, tok, toklen, &slack);
+    if (o == NULL) return 0;
+    *o++ = '"';
+    return (size_t)(o - buf);
+}
+#undef HBI_K_ID
+#undef HBI_K_TS
+#undef HBI_K_ST
+#undef HBI_K_TOK
+#endif
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
    the failure (HB_ERR_CLOCK, HB_ERR_TOKEN, or a serialisation error). */
@@ -2834,6 +3064,25 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
         if (tok == NULL) tok = "";
     }
     if (HBI_SIGNING(c)) off = HBI_SGT(c)->offset(s, size); /* SIGNED BEATS */
+#if HBI_FAST
+    if (tp != NULL && !HBI_SIGNING(c)) {
+        size_t n = hbi_head_fast(buf, size, c->device_id, tp, status,
+                                 tok, toklen);
+        if (n != 0) {
+            if (!HBI_OPTIONS || ((c->flags & HBI_OPT_FIELDS) == 0 &&
+                                 c->fields == NULL)) {
+                buf[n] = '}';           /* the room was in the estimate */
+                buf[n + 1u] = '\0';
+                *len = n + 1u;
+                return HB_OK;
+            }
+            hb_json_init(&w, buf, size);
+            w.internal_.len = n;
+            hbi_write_tail(s, &w, tp);
+            return hb_json_finish(&w, len);
+        }
+    }
+#endif
     hb_json_init(&w, buf + off, size - off);
     hbi_write(s, &w, tp, status, tok, toklen);
     rc = hb_json_finish(&w, len);
@@ -3583,14 +3832,25 @@ static uint32_t hbi_mon_home(const hbi_mon *s, uint64_t h)
 #  define HBI_MON_PREFETCH(p) ((void)0)
 #endif
 
-/* Starts loading the home slot of hash h and, when kept, its counters:
-   two independent cache misses (on a big table, DRAM) that then overlap
-   each other and the rest of the parse instead of following it. */
-static void hbi_mon_touch(const hbi_mon *s, uint64_t h)
+/* Starts loading the home slot of hash h and the slot after it (the
+   lookup reads both in a third of the cases at 67 % load), and the same
+   counters: independent cache misses (on a big table, DRAM) that then
+   overlap each other and the rest of the parse instead of following it.
+   Two 32-byte slots span one line or two; the second prefetch names the
+   last byte of the next slot, the same line as the first when they share
+   one, whatever the table's alignment. Forced
+   inline: a prefetch has no side effect to gcc, so a function holding
+   nothing else is "const" to it and gcc 12 -O2 deleted every call (no
+   prefetch instruction was left in the monitor at all). */
+HBI_MON_INLINE void hbi_mon_touch(const hbi_mon *s, uint64_t h)
 {
-    uint32_t i = hbi_mon_home(s, h);
+    uint32_t i = hbi_mon_home(s, h), j = i + 1u < s->cfg.capacity ? i + 1u : i;
     HBI_MON_PREFETCH(&s->cfg.slots[i]);
-    if (s->cfg.counters != NULL) HBI_MON_PREFETCH(&s->cfg.counters[i]);
+    HBI_MON_PREFETCH((const char *)&s->cfg.slots[j] + (sizeof(hb_mon_slot) - 1u));
+    if (s->cfg.counters != NULL) {
+        HBI_MON_PREFETCH(&s->cfg.counters[i]);
+        HBI_MON_PREFETCH((const char *)&s->cfg.counters[j] + (sizeof(hb_mon_counters) - 1u));
+    }
 }
 
 /* ---- the reader --------------------------------------------------------- */
@@ -3806,10 +4066,22 @@ HBI_MON_INLINE int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
     return 0;
 }
 
+/* The monitor's word-at-a-time readers (digits, times, integers) are
+   built on 64-bit hosts: a 32-bit target would keep their masks in a
+   merged constant pool that device builds link too. tests/endian.sh sets
+   HBI_MON_SWAR to 1 to run them on a 32-bit big-endian CPU. */
+#ifndef HBI_MON_SWAR
+#  if UINTPTR_MAX > 0xFFFFFFFFu
+#    define HBI_MON_SWAR 1
+#  else
+#    define HBI_MON_SWAR 0
+#  endif
+#endif
+
 /* 8 bytes that are all ASCII digits, in any byte order: each byte's high
    nibble is 3 and adding 6 does not carry out of its low nibble (a carry
    out of a byte comes only from 0xFA..0xFF, itself no digit). */
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
 static int hbi_mon_digits8(uint64_t w)
 {
     return ((w & 0xF0F0F0F0F0F0F0F0ULL) |
@@ -3818,24 +4090,74 @@ static int hbi_mon_digits8(uint64_t w)
 }
 #endif
 
+#if HBI_MON_SWAR
+/* "hh:mm:ss" as 8 bytes, the first in the low byte: 0 and the three
+   values, or -1. XOR with "00:00:00" leaves each digit's value in its
+   byte and 0 at the colons; then every byte must be at most 9 (high
+   nibble 0, no carry out of the low nibble when 6 is added: it stays
+   inside the byte), the colons 0; t * 10 + (t >> 8) puts each pair's
+   value (at most 99: no carry) in the low byte of the pair. */
+HBI_MON_INLINE int hbi_mon_hms(uint64_t w, int32_t *h, int32_t *mi, int32_t *sec)
+{
+    uint64_t t = w ^ 0x30303A30303A3030ULL, x;
+    if (((t & 0xF0F0F0F0F0F0F0F0ULL) |
+         ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) |
+         (t & 0x0000FF0000FF0000ULL)) != 0)
+        return -1;
+    x = t * 10u + (t >> 8);
+    *h = (int32_t)(x & 0xFFu);
+    *mi = (int32_t)((x >> 24) & 0xFFu);
+    *sec = (int32_t)((x >> 48) & 0xFFu);
+    return 0;
+}
+#endif
+
 /* Reads the time at s (at most n bytes); *end gets where it stopped: the
-   string is a time when that is its end. */
-static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end)
+   string is a time when that is its end. With dc, the day is looked up
+   there first and kept there (the date repeats from beat to beat). */
+static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
+                            hbi_mon_day *dc)
 {
     static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
-    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy;
-    int64_t days;
+    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy, days;
     size_t i = 19;
     unsigned nd = 0;
-    int sign = 0, leap;
-    if (n < 20 || hbi_mon_dd(s, 0, 4, &y) || s[4] != '-' ||
-        hbi_mon_dd(s, 5, 2, &mo) || s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) ||
-        s[10] != 'T' || hbi_mon_dd(s, 11, 2, &h) || s[13] != ':' ||
-        hbi_mon_dd(s, 14, 2, &mi) || s[16] != ':' || hbi_mon_dd(s, 17, 2, &sec))
+    int sign = 0, leap, hit = 0;
+    uint64_t key = 0;
+    uint32_t key2 = 0;
+    if (n < 20) return -1;
+    if (dc != NULL) {
+        HB_MEMCPY(&key, s, 8);
+        HB_MEMCPY(&key2, s + 7, 4);
+        hit = key == dc->key && key2 == dc->key2;
+    }
+    if (hit) {
+        days = dc->days;
+    } else {
+        if (hbi_mon_dd(s, 0, 4, &y) || s[4] != '-' || hbi_mon_dd(s, 5, 2, &mo) ||
+            s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) || s[10] != 'T')
+            return -1;
+        leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
+            return -1;
+        /* days since 1970-01-01 of a proleptic Gregorian date (years 0..9999) */
+        y -= mo <= 2;
+        era = (y >= 0 ? y : y - 399) / 400;
+        yoe = y - era * 400;
+        doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    }
+#if HBI_MON_SWAR
+    if (hbi_mon_hms(hbi_mon_le64((const unsigned char *)s + 11), &h, &mi, &sec) != 0)
         return -1;
+#else
+    if (hbi_mon_dd(s, 11, 2, &h) || s[13] != ':' || hbi_mon_dd(s, 14, 2, &mi) ||
+        s[16] != ':' || hbi_mon_dd(s, 17, 2, &sec))
+        return -1;
+#endif
     if (s[i] == '.') {
         size_t f = ++i;
-#if UINTPTR_MAX > 0xFFFFFFFFu
+#if HBI_MON_SWAR
         /* 64-bit hosts only: a 32-bit target would keep the masks in a
            merged constant pool that device builds link too */
         while (n - i >= 8u && hbi_mon_digits8(hbi_mon_le64((const unsigned char *)s + i)))
@@ -3860,20 +4182,15 @@ static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end)
     } else {
         return -1;
     }
-    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     *end = i;
-    if (mo < 1 || mo > 12 || d < 1 ||
-        d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
-        sec > 59 || oh > 23 || om > 59)
+    if (h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59)
         return -1;
-    /* days since 1970-01-01 of a proleptic Gregorian date (years 0..9999) */
-    y -= mo <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    days = (int64_t)era * 146097 + (int64_t)yoe * 365 + yoe / 4 - yoe / 100 +
-           doy - 719468;
-    *ms = ((days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) -
+    if (dc != NULL && !hit) {
+        dc->key = key;
+        dc->key2 = key2;
+        dc->days = days;
+    }
+    *ms = (((int64_t)days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) -
            (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60)) * 1000 + frac;
     return 0;
 }
@@ -3882,7 +4199,7 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
 {
     int64_t t;
     size_t end;
-    if (hbi_mon_time_end(s, n, &t, &end) != 0 || end != n) return -1;
+    if (hbi_mon_time_end(s, n, &t, &end, NULL) != 0 || end != n) return -1;
     *ms = t;
     return 0;
 }
@@ -3935,12 +4252,43 @@ HBI_MON_INLINE int hbi_mon_at(const char *p, const char *e, const char *lit, siz
 }
 /* An unsigned integer as the writer prints it: 1 to 19 digits, no
    leading zero, at most max. 0 for anything else (the general reader
-   then says why); what follows is checked by the caller's next match. */
+   then says why); what follows is checked by the caller's next match.
+   For the fast path only: it may read the 8 bytes before e. */
 HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
                                  uint64_t *v)
 {
     const char *p = *pp, *start = p, *end;
     uint64_t x = 0;
+#if HBI_MON_SWAR
+    /* up to 7 digits and what follows them in one word (64-bit hosts):
+       XOR with "00000000" leaves a digit's value in its byte; a byte over
+       9 is flagged (the lowest flag is a true one: a carry of the +6 runs
+       upwards only), the digits are shifted to the top and summed in
+       pairs, quads and octets, most significant first */
+    if (p < e) {
+        /* fewer than 8 bytes left (the last member): the word that ends
+           at e, shifted down; the zero bytes above stop the digits. The
+           fast path has read 13 bytes before any integer, so e - 8 is
+           inside the payload */
+        uint64_t t = (e - p >= 8 ? hbi_mon_le64((const unsigned char *)p)
+                      : hbi_mon_le64((const unsigned char *)e - 8) >> (8u * (unsigned)(8 - (e - p))))
+                     ^ 0x3030303030303030ULL;
+        uint64_t bad = (t & 0xF0F0F0F0F0F0F0F0ULL) |
+                       ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
+        if (bad != 0) {
+            unsigned nd = hbi_mon_ctz64(bad) >> 3;
+            if (nd == 0 || (nd > 1u && *p == '0')) return 0;
+            t <<= 8u * (8u - nd);
+            t = (t * 10u + (t >> 8)) & 0x00FF00FF00FF00FFULL;
+            t = (t * 100u + (t >> 16)) & 0x0000FFFF0000FFFFULL;
+            t = (t * 10000u + (t >> 32)) & 0xFFFFFFFFULL;
+            if (t > max) return 0;
+            *v = t;
+            *pp = p + nd;
+            return 1;
+        }
+    }
+#endif
     end = e - p > 19 ? p + 19 : e;
     while (p < end) {
         unsigned d = (unsigned)(unsigned char)*p - '0';
@@ -3955,11 +4303,52 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
     *pp = p;
     return 1;
 }
+#if HBI_MON_SWAR
+/* The id string at r->p when it has no escape: scanned and hashed in
+   one pass, 8 bytes at a time (the words hb_mon_id_hash would mix, the
+   last one the bytes before the quote), *hash the same as
+   hb_mon_id_hash's. 0 (r untouched) for an escape, a control byte or
+   fewer than 8 bytes left: the caller reads it the general way. */
+HBI_MON_INLINE int hbi_mon_fid(hbi_mon_rd *r, const char **id, size_t *n,
+                               uint64_t *hash)
+{
+    const char *p = r->p, *e = r->e, *start;
+    hbi_mon_hs hs;
+    if (p >= e || *p != '"') return 0;
+    start = ++p;
+    hs.h = 0x243F6A8885A308D3ULL; hs.w = 0; hs.n = 0;
+    while (e - p >= 8) {
+        uint64_t w = hbi_mon_le64((const unsigned char *)p);
+        uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
+        uint64_t hit = (((a - 0x0101010101010101ULL) & ~a) |
+                        ((b - 0x0101010101010101ULL) & ~b) |
+                        ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+        if (hit) {
+            unsigned k = hbi_mon_ctz64(hit) >> 3;   /* a true match */
+            if (p[k] != '"') return 0;
+            if (k != 0) {
+                hs.w = w & ((((uint64_t)1) << (8u * k)) - 1u);
+                hs.n = k;
+            }
+            hs.len = (uint64_t)(p - start) + k;
+            *id = start;
+            *n = (size_t)hs.len;
+            *hash = hbi_mon_hend(&hs);
+            r->p = p + k + 1;
+            return 1;
+        }
+        hbi_mon_mix(&hs, w);
+        p += 8;
+    }
+    return 0;
+}
+#endif
+
 #define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
 #define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
 
 static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
-                        const hbi_mon *s, uint64_t *hash)
+                        hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     const char *v;
@@ -3969,11 +4358,18 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     r.p = payload; r.e = payload + len; r.why = NULL;
     if (!HBI_MON_AT("{\"device_id\":")) return 0;
     HBI_MON_SKIP("{\"device_id\":");
-    if (hbi_mon_str(&r, &in->id, &in->id_len, &esc) != 0) return 0;
-    if (esc) in->flags |= HB_MON_ID_ESCAPED;
-    if (s != NULL) {
-        *hash = hb_mon_id_hash(in->id, in->id_len, esc);
+#if HBI_MON_SWAR
+    if (s != NULL && hbi_mon_fid(&r, &in->id, &in->id_len, hash)) {
         hbi_mon_touch(s, *hash);
+    } else
+#endif
+    {
+        if (hbi_mon_str(&r, &in->id, &in->id_len, &esc) != 0) return 0;
+        if (esc) in->flags |= HB_MON_ID_ESCAPED;
+        if (s != NULL) {
+            *hash = hb_mon_id_hash(in->id, in->id_len, esc);
+            hbi_mon_touch(s, *hash);
+        }
     }
     if (HBI_MON_AT(",\"timestamp\":")) {
         HBI_MON_SKIP(",\"timestamp\":");
@@ -3981,7 +4377,8 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
            it stops must be the closing quote (else the general reader
            takes over), so the string needs no scan of its own */
         if (r.p >= r.e || *r.p != '"' ||
-            hbi_mon_time_end(r.p + 1, (size_t)(r.e - r.p - 1), &in->time_ms, &vn) != 0 ||
+            hbi_mon_time_end(r.p + 1, (size_t)(r.e - r.p - 1), &in->time_ms, &vn,
+                             s != NULL ? &s->day : NULL) != 0 ||
             vn + 1u >= (size_t)(r.e - r.p) || r.p[vn + 1u] != '"')
             return 0;
         r.p += vn + 2u;
@@ -4045,9 +4442,10 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
 
 /* The reader. With s, it also hashes the id as soon as it has it and
    prefetches its slot, so the table's cache miss overlaps the rest of
-   the parse (hb_mon_beat). */
+   the parse (hb_mon_beat), and the fast path keeps the timestamp's date
+   in s (parsing touches nothing else of the monitor). */
 static int hbi_mon_parse(const char *payload, size_t len, hb_mon_info *info,
-                         const hbi_mon *s, uint64_t *hash)
+                         hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
     int have_id = 0;
@@ -4646,7 +5044,10 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     }
     if (in->flags & HB_MON_HAS_INTERVAL) {
         uint32_t iv = in->interval_ms > HBI_MON_MAXIV ? HBI_MON_MAXIV : in->interval_ms;
-        if (!(sl->state & HBI_MON_F_SEED) || hbi_mon_dec(sl->mean) != hbi_mon_dec(hbi_mon_enc(iv))) {
+        uint32_t cur = hbi_mon_dec(sl->mean);
+        /* the same interval again (exact in 16 bits: no encoding) */
+        if (!(sl->state & HBI_MON_F_SEED) ||
+            (cur != iv && cur != hbi_mon_dec(hbi_mon_enc(iv)))) {
             sl->mean = hbi_mon_enc(iv);
             sl->state |= HBI_MON_F_SEED;
         }
@@ -4655,7 +5056,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         uint32_t n = 1;
         if ((in->flags & HB_MON_HAS_SEQ) && had_seq && in->seq > old_seq)
             n = in->seq - old_seq;
-        hbi_mon_learn(sl, (credit - old_last) / n);
+        hbi_mon_learn(sl, n == 1u ? credit - old_last : (credit - old_last) / n);
     }
     if (fresh_session || (int32_t)(credit - sl->last) > 0) sl->last = credit;
     if (fresh_session == 2) {
@@ -5242,6 +5643,7 @@ bad:
 #undef HBI_MON_MAXLEN
 #undef HBI_MON_DEPTH
 #undef HBI_MON_MAXIV
+#undef HBI_MON_SWAR
 #undef HBI_MON_STMASK
 #undef HBI_MON_F_SEQ
 #undef HBI_MON_F_UP
@@ -6253,6 +6655,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_B64LEN
 #undef HBI_MAX_DEPTH
 #undef HBI_OPT_ALL
+#undef HBI_OPT_FIELDS
 #undef HBI_OPTIONS
 #undef HBI_NOINLINE
 #undef HBI_INLINE

@@ -5,17 +5,24 @@
 # callgrind client requests (bench --instr); the count per operation is the
 # dump's total divided by N.
 #
-# Environment: BENCH_OUT (default build/bench, holding the bench binary).
+# Environment: BENCH_OUT (default build/bench, holding the bench binary);
+# BENCH_BIN (default bench; `make bench-monitor-instr` gives monitor,
+# bench/monitor.c, whose dumps are its --big calls of hb_mon_parse,
+# hb_mon_beat on new and on known devices, and hb_mon_beat_batch) and
+# BENCH_INSTR_ARGS (default --instr); BENCH_VG_ARGS, more callgrind
+# options (the monitor's: --collect-atstart=no, it toggles collection).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_OUT:-build/bench}
 case $out in /*) ;; *) out=$top/$out ;; esac
 "$top/tests/need.sh" valgrind || exit $?
-dir=$out/callgrind
+bin=${BENCH_BIN:-bench}
+dir=$out/callgrind/$bin
 rm -rf "$dir"
 mkdir -p "$dir"
-valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" \
-    "$out/bench" --instr > "$dir/stdout" 2> "$dir/valgrind.log" || {
+# shellcheck disable=SC2086  # the arguments are words
+valgrind --tool=callgrind ${BENCH_VG_ARGS:-} --callgrind-out-file="$dir/cg.out" \
+    "$out/$bin" ${BENCH_INSTR_ARGS:---instr} > "$dir/stdout" 2> "$dir/valgrind.log" || {
     cat "$dir/valgrind.log"
     exit 1
 }

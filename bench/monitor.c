@@ -43,8 +43,12 @@
    that has only the arrivals (see oracle_* below).
 
    Usage: bench-monitor [--devices N] [--hours H] [--big N] [--dead-phi N]
-                        [--quick]
-   (--dead-phi: hb_mon's dead_phi in 1/100 instead of the default) */
+                        [--quick] [--instr]
+   (--dead-phi: hb_mon's dead_phi in 1/100 instead of the default)
+   --instr skips the trace and runs the speed part on --big devices
+   (default 20000, the same 67 % load) with callgrind collecting only
+   the timed calls: one dump per operation, each of exactly --big calls,
+   for bench/instr.sh (`make bench-monitor-instr`). */
 #define _GNU_SOURCE
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
@@ -55,6 +59,17 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#ifdef BENCH_CALLGRIND
+#  include <valgrind/callgrind.h>
+#else
+#  define CALLGRIND_TOGGLE_COLLECT ((void)0)
+#  define CALLGRIND_DUMP_STATS_AT(s) ((void)(s))
+#endif
+
+static int g_instr;   /* --instr: callgrind collects the timed calls only */
+/* Around one timed block: collect it when `name` is set (--instr). */
+#define INSTR_ON(name) do { if (g_instr && (name) != NULL) CALLGRIND_TOGGLE_COLLECT; } while (0)
+#define INSTR_OFF(name) do { if (g_instr && (name) != NULL) CALLGRIND_TOGGLE_COLLECT; } while (0)
 
 /* The caller owns the table: give it huge pages where the kernel has them
    (one TLB entry per 2 MiB instead of per 4 KiB). */
@@ -791,6 +806,38 @@ static void run_trace(uint32_t hours_x10)
 
 /* ---- speed and memory at scale ----------------------------------------- */
 
+/* What the memory itself costs on this machine, in a buffer the size of
+   the slot table (same huge-page advice): *lat_ns, one random read that
+   depends on the one before (a pointer chase over all its lines in a
+   random cycle: what a lone hb_mon_beat waits for its slot), *rmw_ns,
+   independent random read-modify-writes of one line each (the most a
+   pipelined caller can hope for per line touched). */
+static void mem_floor(size_t bytes, double *lat_ns, double *rmw_ns)
+{
+    size_t lines = bytes / 64, i, p, steps = 1u << 20;
+    uint64_t *a = table_alloc(lines * 64);
+    uint32_t *perm = malloc(lines * sizeof *perm), *idx = malloc(steps * sizeof *idx);
+    double t;
+    for (i = 0; i < lines; i++) perm[i] = (uint32_t)i;
+    for (i = lines; i-- > 1;) {
+        size_t j = (size_t)(rnd() % (i + 1u));
+        uint32_t x = perm[i];
+        perm[i] = perm[j];
+        perm[j] = x;
+    }
+    for (i = 0; i < lines; i++) a[(size_t)perm[i] * 8u] = (uint64_t)perm[(i + 1) % lines] * 8u;
+    for (i = 0; i < steps; i++) idx[i] = (uint32_t)(rnd() % lines);
+    p = (size_t)perm[0] * 8u;
+    t = now_s();
+    for (i = 0; i < steps; i++) p = (size_t)a[p];
+    *lat_ns = (now_s() - t) * 1e9 / (double)steps;
+    t = now_s();
+    for (i = 0; i < steps; i++) a[(size_t)idx[i] * 8u + 1u]++;
+    *rmw_ns = (now_s() - t) * 1e9 / (double)steps;
+    if (p == 1) puts("");   /* keeps the chase */
+    free(a); free(perm); free(idx);
+}
+
 static void run_big(uint32_t n)
 {
     static hb_mon mon;
@@ -805,6 +852,12 @@ static void run_big(uint32_t n)
     const char *ptr[1024];
     uint32_t nb = 0, np = 0, nm = 0;
     double parse_ns[4096];
+    /* --instr: the operation each round's timed calls are counted as
+       (round 0 inserts every device, rounds 2 and 4 repeat 1 and 3;
+       round 2 also times hb_mon_parse alone) */
+    static const char *const op_name[5] = {
+        "hb_mon_beat-new", "hb_mon_beat", NULL, "hb_mon_beat_batch", NULL
+    };
     double t0, sweep_ms = 0, max_call_ms = 0, full_ms;
     seq = calloc(n, sizeof *seq);
     order = malloc(n * sizeof *order);
@@ -840,22 +893,35 @@ static void run_big(uint32_t n)
                 seq[d]++;
                 plen[k] = (size_t)len;
             }
-            if (round == 1 && np < 4096) {
+            if (round == 2) {
                 hb_mon_info info;
                 t = now_s();
+                INSTR_ON("hb_mon_parse");
                 for (k = 0; k < m; k++) hb_mon_parse(pay + k * 256u, plen[k], &info);
+                INSTR_OFF("hb_mon_parse");
                 t = now_s() - t;
-                parse_ns[np++] = t * 1e9 / m;
+                if (np < 4096) parse_ns[np++] = t * 1e9 / m;
             }
             t = now_s();
+            INSTR_ON(op_name[round]);
             if (round < 3)
                 for (k = 0; k < m; k++) hb_mon_beat(&mon, pay + k * 256u, plen[k], now);
             else
                 hb_mon_beat_batch(&mon, ptr, plen, m, now);
+            INSTR_OFF(op_name[round]);
             t = now_s() - t;
             if (round > 0 && round < 3 && nb < 4096) batch_ns[nb++] = t * 1e9 / m;
             if (round >= 3 && nm < 4096) multi_ns[nm++] = t * 1e9 / m;
         }
+        if (g_instr) {
+            if (round == 2) CALLGRIND_DUMP_STATS_AT("hb_mon_parse");
+            if (op_name[round] != NULL) CALLGRIND_DUMP_STATS_AT(op_name[round]);
+        }
+    }
+    if (g_instr) {
+        printf("iterations %u\n", n);
+        free(slots); free(ctr); free(pay); free(batch_ns); free(multi_ns); free(seq); free(order);
+        return;
     }
     qsort(batch_ns, nb, sizeof(double), cmpd);
     qsort(multi_ns, nm, sizeof(double), cmpd);
@@ -909,6 +975,13 @@ static void run_big(uint32_t n)
            (unsigned)HB_MON_BATCH, pct(multi_ns, nm, 0.5));
     printf("| hb_mon_beat_batch, p99 of 1024-beat batches | %.0f ns | |\n", pct(multi_ns, nm, 0.99));
     printf("| of which hb_mon_parse alone (payload in cache), median | %.0f ns | |\n", pct(parse_ns, np, 0.5));
+    {
+        double lat, rmw;
+        mem_floor((size_t)cap * sizeof(hb_mon_slot), &lat, &rmw);
+        printf("| memory: one dependent random read in %.1f MiB (what a lone beat waits for its slot) | %.0f ns | |\n",
+               (double)cap * sizeof(hb_mon_slot) / 1048576.0, lat);
+        printf("| memory: independent random read-modify-writes, per line | %.0f ns | |\n", rmw);
+    }
     printf("| full sweep of the table, one call | %.2f ms | <= 10 ms |\n", full_ms);
     printf("| full sweep in default-budget calls: total / longest call | %.2f / %.3f ms | ~1 ms per call |\n",
            sweep_ms, max_call_ms);
@@ -918,16 +991,22 @@ static void run_big(uint32_t n)
 int main(int argc, char **argv)
 {
     uint32_t hours_x10 = 20, big = 1000000;
-    int i;
+    int i, big_set = 0;
     double lo = 0, hi = 20;
     if (getenv("BENCH_TRACE")) trace_dev = (uint32_t)atol(getenv("BENCH_TRACE"));
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--devices") && i + 1 < argc) N = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--hours") && i + 1 < argc) hours_x10 = (uint32_t)(atof(argv[++i]) * 10);
-        else if (!strcmp(argv[i], "--big") && i + 1 < argc) big = (uint32_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--big") && i + 1 < argc) { big = (uint32_t)atol(argv[++i]); big_set = 1; }
         else if (!strcmp(argv[i], "--dead-phi") && i + 1 < argc) dead_phi_arg = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--quick")) { N = 5000; hours_x10 = 5; big = 50000; }
-        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--dead-phi N] [--quick]\n", argv[0]); return 2; }
+        else if (!strcmp(argv[i], "--instr")) g_instr = 1;
+        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--dead-phi N] [--quick] [--instr]\n", argv[0]); return 2; }
+    }
+    if (g_instr) {
+        /* the dumps hold the timed calls only: nothing else is collected */
+        run_big(big_set && big > 0 ? big : 20000);
+        return 0;
     }
     /* Akka's logistic CDF: the y where the tail is 1e-8 (phi = 8) */
     for (i = 0; i < 200; i++) {

@@ -8,6 +8,8 @@
      (the same bytes after a space). Then the detector takes it.
    - odd: a script of operations, each one byte (op), two (ms to advance)
      and, for a beat, a two-byte length and that many payload bytes.
+   Every event's beat (ev->info) reads as hb_mon_parse reads its bytes:
+   hb_mon_beat keeps the latest date in the monitor, hb_mon_parse not.
    After every operation: the per-state counts add up to the devices in
    the table, every event names a valid slot and state, hb_mon_poll's
    answer never lies in the past, and each device reads back.
@@ -23,6 +25,33 @@ static hb_mon_slot slots[CAP];
 static hb_mon_counters counters[CAP];
 static hb_mon mon;
 static uint32_t events;
+/* the payload hb_mon_beat is reading, for its events' info */
+static const char *cur_p;
+static size_t cur_n;
+
+/* hb_mon_beat reads through the monitor (its date cache, kept from the
+   beats before): the info behind an event is what hb_mon_parse, which
+   has no cache, reads from the same bytes */
+static void check_info(const hb_mon_info *in)
+{
+    hb_mon_info x;
+    if (in == NULL || cur_p == NULL) return;
+    FZ_CHECK(hb_mon_parse(cur_p, cur_n, &x) == HB_OK);
+    FZ_CHECK(x.id == in->id && x.id_len == in->id_len && x.flags == in->flags &&
+             x.seq == in->seq && x.uptime_ms == in->uptime_ms &&
+             x.interval_ms == in->interval_ms && x.boot_hash == in->boot_hash &&
+             x.time_ms == in->time_ms && x.status_len == in->status_len);
+}
+
+static int beat(const char *p, size_t n, uint32_t now)
+{
+    int rc;
+    cur_p = p;
+    cur_n = n;
+    rc = hb_mon_beat(&mon, p, n, now);
+    cur_p = NULL;
+    return rc;
+}
 
 static void on_event(void *user, const hb_mon_event *ev)
 {
@@ -30,6 +59,7 @@ static void on_event(void *user, const hb_mon_event *ev)
     (void)user;
     events++;
     FZ_CHECK(ev->type >= HB_MON_EV_NEW && ev->type <= HB_MON_EV_FULL);
+    check_info(ev->info);
     if (ev->type == HB_MON_EV_OUTAGE || ev->type == HB_MON_EV_OUTAGE_END ||
         ev->type == HB_MON_EV_FULL) {
         FZ_CHECK(ev->slot == UINT32_MAX);
@@ -139,8 +169,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(p != NULL);
         memcpy(p, in.p, in.n);
         check_parse(p, in.n);
-        hb_mon_beat(&mon, p, in.n, now);
-        hb_mon_beat(&mon, p, in.n, now + 10);
+        beat(p, in.n, now);
+        beat(p, in.n, now + 10);
         check_table(now);
         free(p);
         return 0;
@@ -160,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             in.p += n;
             in.n -= n;
             check_parse(p, n);
-            r = (uint32_t)hb_mon_beat(&mon, p, n, now);
+            r = (uint32_t)beat(p, n, now);
             free(p);
             break;
         }

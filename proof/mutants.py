@@ -25,8 +25,8 @@ MUTANTS = [
      "if (d > cap + 1) {"),
     # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
     ("time-offset-too-long", "eva:time:-DHEARTBEAT_COMPACT",
-     "        n += 6;\n    }\n    return n;",
-     "        n += 7;\n    }\n    return n;"),
+     "        n += 6;\n    }\n#endif\n    return n;",
+     "        n += 7;\n    }\n#endif\n    return n;"),
     # the range check's answer ignored: the date arithmetic overflows
     ("time-check-dropped", "eva:time:-DHEARTBEAT_COMPACT",
      "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",

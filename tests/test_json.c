@@ -156,6 +156,41 @@ TEST escaping_every_byte(void)
     PASS();
 }
 
+/* Every byte at the places where the 16-byte scan splits a 40-byte string
+   (first and last byte of each block, the overlapping tail), among plain
+   bytes and next to ^ | ~ (which the SSE2 scan stops at and must copy). */
+TEST escaping_every_byte_long(void)
+{
+    static const size_t at[] = { 0, 1, 15, 16, 17, 23, 24, 31, 32, 33, 38, 39 };
+    static const char fill[] = "^x|y~";
+    char in[40], out[400], want[400], e[16];
+    unsigned c, f;
+    size_t i, k, n;
+    for (f = 0; f < 2; f++) {
+        for (c = 0; c < 256; c++) {
+            for (k = 0; k < sizeof at / sizeof at[0]; k++) {
+                for (i = 0; i < sizeof in; i++)
+                    in[i] = f ? fill[i % 5] : (char)('a' + i % 26);
+                in[at[k]] = (char)c;
+                ASSERT_ERR(HB_OK, one_string(in, sizeof in, out, sizeof out));
+                n = 0;
+                want[n++] = '"';
+                for (i = 0; i < sizeof in; i++) {
+                    unsigned b = (unsigned char)in[i];
+                    if (b < 0x80) go_escape_ascii(b, e);
+                    else strcpy(e, "\\ufffd");   /* a lone byte >= 0x80 */
+                    strcpy(want + n, e);
+                    n += strlen(e);
+                }
+                want[n++] = '"';
+                want[n] = '\0';
+                ASSERTm(want, strcmp(want, out) == 0);
+            }
+        }
+    }
+    PASS();
+}
+
 TEST escaping_utf8(void)
 {
     static const struct { const char *in; size_t n; const char *want; } v[] = {
@@ -327,6 +362,7 @@ SUITE(json)
     RUN_TEST(top_level_scalars);
     RUN_TEST(integers_exact);
     RUN_TEST(escaping_every_byte);
+    RUN_TEST(escaping_every_byte_long);
     RUN_TEST(escaping_utf8);
     RUN_TEST(overflow_every_size);
     RUN_TEST(size_query);

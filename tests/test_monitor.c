@@ -722,6 +722,112 @@ TEST parse_times_with_offsets(void)
     PASS();
 }
 
+/* hb_mon_beat keeps the latest date in the monitor (the writer's layout):
+   every beat reads as hb_mon_parse (no cache) reads it, on the same day,
+   the next, after a refused time on a cached day and a refused date. */
+static int64_t cache_time;
+static int cache_events;
+static void on_date_event(void *user, const hb_mon_event *ev)
+{
+    (void)user;
+    if (ev->type == HB_MON_EV_NEW && ev->info != NULL) {
+        cache_time = ev->info->time_ms;
+        cache_events++;
+    }
+}
+
+TEST beat_date_cache_reads_as_parse(void)
+{
+    static const char *const t[] = {
+        "2026-11-27T19:53:22.5Z", "2026-11-27T23:59:59.999999999Z",
+        "2026-11-28T00:00:00Z", "2026-11-28T24:00:00Z", "2026-11-28T00:60:00Z",
+        "2026-11-28T00:00:5Z", "2026-11-28T0:00:00Z", "2024-02-29T12:00:00+05:30",
+        "2026-02-29T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-28T00:00:00Z",
+        "2026-11-28T00:00:00-00:30", "1999-12-31T23:59:59.9Z", "2026-11-28X00:00:00Z",
+    };
+    size_t i;
+    mc.event = on_date_event;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char p[160];
+        hb_mon_info in;
+        int n = snprintf(p, sizeof p, "{\"device_id\":\"t%u\",\"timestamp\":\"%s\","
+                         "\"status\":\"alive\",\"jwt_token\":\"\",\"seq\":1}",
+                         (unsigned)i, t[i]);
+        int rc = hb_mon_parse(p, (size_t)n, &in), before = cache_events;
+        ASSERT_ERR(rc, hb_mon_beat(&mon, p, (size_t)n, 0));
+        if (rc == HB_OK) {
+            ASSERT_EQ(before + 1, cache_events);
+            ASSERT_EQ(in.time_ms, cache_time);
+        } else {
+            ASSERT_EQ(before, cache_events);
+        }
+    }
+    /* what the list holds: 7 good times, 7 refused */
+    ASSERT_EQ(7, cache_events);
+    PASS();
+}
+
+/* hb_mon_beat hashes a plain id while it scans it (the writer's layout),
+   hb_mon_get with hb_mon_id_hash: every length finds its device, on
+   both sides of each 8-byte word, and so does an escaped id */
+TEST beat_hashes_ids_as_get_does(void)
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+    hb_mon_device d;
+    hb_mon_stats st;
+    size_t len;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (len = 0; len <= 24; len++) {
+        char p[160];
+        int n = snprintf(p, sizeof p, "{\"device_id\":\"%.*s\",\"timestamp\":"
+                         "\"2026-11-27T19:53:22Z\",\"status\":\"alive\","
+                         "\"jwt_token\":\"\",\"seq\":1}", (int)len, abc);
+        ASSERT_ERR(HB_OK, hb_mon_beat(&mon, p, (size_t)n, 0));
+    }
+    {
+        static const char e[] = "{\"device_id\":\"\\u0041bcdefghij\",\"timestamp\":"
+                                "\"2026-11-27T19:53:22Z\",\"status\":\"alive\","
+                                "\"jwt_token\":\"\",\"seq\":1}";
+        ASSERT_ERR(HB_OK, hb_mon_beat(&mon, e, sizeof e - 1, 0));
+        ASSERT_ERR(HB_OK, hb_mon_get(&mon, "Abcdefghij", 10, &d));
+    }
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(26u, st.devices);
+    for (len = 0; len <= 24; len++) {
+        /* the table matches the 64-bit hash first, then the name */
+        ASSERT_ERR(HB_OK, hb_mon_get(&mon, abc, len, &d));
+        ASSERT_EQ(1u, d.seq);
+    }
+    PASS();
+}
+
+/* The last member's integer has fewer than 8 bytes after it: the fast
+   path reads the word that ends the payload. Every length reads as the
+   general reader (the same bytes after a space) reads it. */
+TEST parse_last_integer_as_the_general_reader(void)
+{
+    static const char *const iv[] = {
+        "1", "12", "123456", "1234567", "12345678", "2147483647",
+        "2147483648", "0", "01", "1x", "-1", "",
+    };
+    size_t i;
+    for (i = 0; i < sizeof iv / sizeof iv[0]; i++) {
+        char p[160];
+        hb_mon_info a, b;
+        int n = snprintf(p, sizeof p, " {\"device_id\":\"abcdefghijk\",\"timestamp\":"
+                         "\"2026-11-27T19:53:22Z\",\"status\":\"alive\","
+                         "\"jwt_token\":\"\",\"seq\":1,\"interval_ms\":%s}", iv[i]);
+        int ra = hb_mon_parse(p + 1, (size_t)n - 1u, &a);
+        int rb = hb_mon_parse(p, (size_t)n, &b);
+        ASSERT_ERR(rb, ra);
+        ASSERT_EQ(b.interval_ms, a.interval_ms);
+        ASSERT_EQ(b.flags, a.flags);
+        ASSERT_EQ(i < 6 ? HB_OK : HB_ERR_ARG, ra);
+    }
+    PASS();
+}
+
 TEST parse_refuses_bad_input(void)
 {
     static const char *const bad[] = {
@@ -920,6 +1026,9 @@ SUITE(monitor)
     RUN_TEST(parse_offline_message_of_the_writer);
     RUN_TEST(parse_times_with_offsets);
     RUN_TEST(parse_refuses_bad_input);
+    RUN_TEST(beat_date_cache_reads_as_parse);
+    RUN_TEST(beat_hashes_ids_as_get_does);
+    RUN_TEST(parse_last_integer_as_the_general_reader);
     RUN_TEST(parse_skips_unknown_members);
     RUN_TEST(config_is_validated);
     RUN_TEST(no_reentry_from_the_event_callback);
