@@ -50,13 +50,15 @@ UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 # and each one is the step unit-NAME of `make test`.
 # UNIT_VARIANTS: the same suites with each escaping/time path forced (the
 # portable 8-byte scan without SSE2, the compact byte-at-a-time code, -Os
-# with the fast code, a trapping HB_ASSERT). Edit this list to add or
+# with the fast code, a trapping HB_ASSERT) and with the service reading its
+# config in place (HEARTBEAT_CONFIG_BY_REF). Edit this list to add or
 # remove a path; give a new one its UNIT_FLAGS_NAME.
-UNIT_VARIANTS := nosimd compact fastos assert
+UNIT_VARIANTS := nosimd compact fastos assert byref
 UNIT_FLAGS_nosimd  := -O2 -DHEARTBEAT_NO_SIMD
 UNIT_FLAGS_compact := -O2 -DHEARTBEAT_COMPACT
 UNIT_FLAGS_fastos  := -Os -DHEARTBEAT_FAST
 UNIT_FLAGS_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'
+UNIT_FLAGS_byref   := -O2 -DHEARTBEAT_CONFIG_BY_REF
 
 CLANG ?= clang
 export CLANG  # tests/need.sh checks the same compiler

@@ -93,7 +93,20 @@
                              any option field with HB_ERR_ARG (expiry_s
                              and hb_beat_props_get stay). The core
                              alone, for the smallest parts (see FOOTPRINT).
-   None of them changes the layout of hb_service or hb_config.
+   HEARTBEAT_CONFIG_BY_REF   set everywhere (it changes hb_service): hb_init
+                             keeps a pointer to your hb_config instead of a
+                             copy, and the service reads it in place. The
+                             config must then stay valid and unchanged
+                             from hb_init for as long as the service is
+                             used: make it `static const hb_config`, which
+                             firmware keeps in flash. hb_service shrinks
+                             by the copy, to the pointer and the interval
+                             and jitter (120 bytes on 32-bit targets, at
+                             most 128, checked at compile time; FOOTPRINT).
+                             Nothing else changes: hb_init never writes
+                             your config in either mode.
+   Apart from HEARTBEAT_CONFIG_BY_REF, none of them changes the layout of
+   hb_service or hb_config.
 
    THE POLL LOOP
    =============
@@ -273,7 +286,11 @@
    tests/test_reentry.c.
    Strings you give (topic, device_id, status, boot_id_str, and the status
    passed to hb_set_status) must stay valid while the service is used;
-   hb_init copies the config struct itself.
+   hb_init copies the config struct itself, so a config on the stack may
+   go away after it. With HEARTBEAT_CONFIG_BY_REF it does not: the
+   hb_config itself must stay valid and unchanged while the service is
+   used (from hb_init until the last call on the service); a `static
+   const hb_config` does that, in flash.
 
    ROBUSTNESS
    ==========
@@ -509,26 +526,26 @@
    -Os -ffunction-sections -fdata-sections, linked with --gc-sections;
    bytes that come from heartbeat.h only.
 
-              core alone                +options all API     sizeof of      hb_poll
-   target      text    ro data  bss     text   text hb_service hb_config  stack
-   Cortex-M0   3654    650    0    0   5903   8401       240        120    248
-   Cortex-M4   3390    650    0    0   5693   8111       240        120    228
-   Cortex-M33  3386    650    0    0   5681   8099       240        120    228
-   rv32imac    3881    701    0    0   6298   9040       240        120    256
+              core alone                +options all API  sizeof: hb_service   hb_poll
+   target      text    ro data  bss     text   text  copy by ref hb_config  stack
+   Cortex-M0   3604    650    0    0   5913   8423    224    120       120    248
+   Cortex-M4   3354    650    0    0   5673   8103    224    120       120    228
+   Cortex-M33  3350    650    0    0   5661   8091    224    120       120    228
+   rv32imac    3838    700    0    0   6303   9059    224    120       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
    Cortex-M0  13047  1341    0    0
    Cortex-M4  12557  1341    0    0
    Cortex-M33 12565  1341    0    0
-   rv32imac   13902  1526    0    0
+   rv32imac   13901  1525    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
-   Cortex-M0   8472  2569    256
-   Cortex-M4   8158  2465    228
-   Cortex-M33  8144  2463    228
-   rv32imac    9184  2886    256
+   Cortex-M0   8494  2581    256
+   Cortex-M4   8150  2477    228
+   Cortex-M33  8136  2475    228
+   rv32imac    9205  2902    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
@@ -536,6 +553,8 @@
    in (the fleet options); all API: every public function of the
    device side called. monitor: hb_mon_init, _beat, _poll, _link and
    _get, which no device build links (--gc-sections drops them).
+   sizeof hb_service: copy = the default (hb_init copies the config),
+   by ref = built with HEARTBEAT_CONFIG_BY_REF (a pointer to it).
    signed beats: the core program with cfg.signing set (sg.ops =
    hb_signed_beats), its text, what that adds to +options, and its
    hb_poll stack, through the hb_signed_beats table's functions.
@@ -543,10 +562,11 @@
    callbacks and libc/libgcc helpers (memcpy, __aeabi_*); ? marks an
    unbounded stack.
 
-   HEARTBEAT_NO_OPTIONS is the smallest build. hb_service holds a copy of
-   the whole config, so a config on the stack may be dropped after
-   hb_init. Speed (make bench) and the project's own size and speed
-   targets: docs/performance.md.
+   HEARTBEAT_NO_OPTIONS is the smallest build. By default hb_service holds
+   a copy of the whole config, so a config on the stack may be dropped
+   after hb_init; with HEARTBEAT_CONFIG_BY_REF it holds a pointer instead
+   (the "by ref" column) and the config must stay. Speed (make bench) and
+   the project's own size and speed targets: docs/performance.md.
 */
 #ifndef HEARTBEAT_H
 #define HEARTBEAT_H
@@ -885,27 +905,40 @@ typedef struct hb_stats {
 } hb_stats;
 
 /* The service's private state: do not touch, use the functions. Declared
-   at file scope so that C and C++ see the same type. */
+   at file scope so that C and C++ see the same type. By default it holds a
+   copy of the config; with HEARTBEAT_CONFIG_BY_REF a pointer to the
+   caller's config and the two values hb_poll's idle path reads. */
 struct hb_service_internal {
-    hb_config     cfg;      /* hb_init's copy, defaults resolved */
+#ifdef HEARTBEAT_CONFIG_BY_REF
+    const hb_config *cfgp;  /* the caller's config, read in place */
+    uint32_t      interval_ms; /* cfgp->interval_ms and cfgp->jitter_ms */
+    uint32_t      jitter_ms;
+#else
+    hb_config     cfg;      /* hb_init's copy (signed beats: flags and
+                               boot_id_str resolved) */
+#endif
     const char   *status;   /* current status (hb_set_status) */
     uint32_t      grid;     /* next grid point (ms tick) */
     uint32_t      due;      /* grid + this beat's jitter */
     uint32_t      retry_at; /* next retry, when pending & RETRY */
-    uint32_t      backoff;  /* current retry delay */
     uint32_t      tick;     /* tick of the last attempt, for uptime */
     uint32_t      up_lo;    /* uptime_ms: low word */
     uint32_t      up_hi;    /* ... and high word */
-    uint32_t      seq;      /* next "seq" value */
+    uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
     uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
     uint8_t       pending;  /* HBI_PEND_* bits */
     uint8_t       busy;     /* a callback of this service is running:
                                the re-entry guard */
     uint8_t       sg_state; /* SIGNED BEATS: 0, HBI_SG_PENDING or _SYNC */
-    hb_stats      stats;
-    hb_beat_props props;    /* what hb_beat_props_get hands out */
-    uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
-    uint8_t       props_live; /* props valid: in publish, after offline msg */
+#ifdef HEARTBEAT_CONFIG_BY_REF
+    uint8_t       gap;      /* cfgp->poll_gap_ms != 0 */
+#endif
+    hb_stats      stats;    /* stats.attempts is also the next "seq" */
+    hb_beat_props props;    /* what hb_beat_props_get hands out; its
+                               payload_format is 1 while it is valid (in
+                               publish, after hb_offline_message), else 0.
+                               The retry delay is not kept: it follows
+                               from stats.consecutive_failures */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -913,11 +946,17 @@ struct hb_service_internal {
 typedef struct hb_service {
     struct hb_service_internal internal_;
 } hb_service;
+#if defined(HEARTBEAT_CONFIG_BY_REF) && UINTPTR_MAX <= 0xFFFFFFFFu
+/* HEARTBEAT_CONFIG_BY_REF's promise on 32-bit targets: at most 128 bytes */
+typedef char hb_service_by_ref_fits_128_[sizeof(hb_service) <= 128u ? 1 : -1];
+#endif
 
 #define HB_POLL_IDLE UINT32_MAX  /* hb_poll's answer when stopped */
 
 /* Validates cfg and makes hb a stopped service. HB_ERR_ARG (and a log line
-   naming the field) for any bad field. */
+   naming the field) for any bad field. Copies cfg; with
+   HEARTBEAT_CONFIG_BY_REF keeps cfg itself, which must then stay valid and
+   unchanged while hb is used. cfg is never written. */
 HEARTBEAT_DEF int      hb_init(hb_service *hb, const hb_config *cfg);
 /* Starts the grid at now_ms. HB_ERR_STATE when already running. */
 HEARTBEAT_DEF int      hb_start(hb_service *hb, uint32_t now_ms);
@@ -2534,6 +2573,35 @@ static size_t hbi_b64url(char *dst, const unsigned char *src, size_t n)
 
 typedef struct hb_service_internal hbi_state;
 
+/* Where the service finds its config: its own copy, or with
+   HEARTBEAT_CONFIG_BY_REF the caller's (never written). Defaults that
+   hb_init used to write into the copy are worked out where they are used
+   (hbi_status0, HBI_TOKEN_USER, hbi_retry_max), the same in both modes. */
+#ifdef HEARTBEAT_CONFIG_BY_REF
+#  define HBI_C(s)        ((s)->cfgp)
+#  define HBI_IVL(s)      ((s)->interval_ms)
+#  define HBI_JIT(s)      ((s)->jitter_ms)
+#  define HBI_GAP_ON(s)   ((s)->gap != 0)
+#else
+#  define HBI_C(s)        (&(s)->cfg)
+#  define HBI_IVL(s)      ((s)->cfg.interval_ms)
+#  define HBI_JIT(s)      ((s)->cfg.jitter_ms)
+#  define HBI_GAP_ON(s)   ((s)->cfg.poll_gap_ms != 0)
+#endif
+#define HBI_TOKEN_USER(c) ((c)->token_user != NULL ? (c)->token_user : (c)->user)
+
+static const char *hbi_status0(const hb_config *c)
+{
+    return c->status != NULL ? c->status : "alive";
+}
+
+/* retry_max_ms with its default: interval / 2, at least retry_base_ms */
+static uint32_t hbi_retry_max(const hb_config *c)
+{
+    uint32_t m = c->retry_max_ms != 0 ? c->retry_max_ms : c->interval_ms / 2u;
+    return m < c->retry_base_ms ? c->retry_base_ms : m;
+}
+
 /* ---- SIGNED BEATS: hooks into the service (code after hb_buf_size) ---- */
 #define HBI_SG_PENDING  1u  /* sg_state: a signature is pending */
 #define HBI_SG_SYNC     2u  /* sg_state: hb_stop's offline beat, no pending */
@@ -2546,13 +2614,27 @@ typedef struct hb_service_internal hbi_state;
 #  define HBI_SIGN_ON   HBI_OPTIONS
 #endif
 #define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->signing != NULL)
-#define HBI_SG(s)       (&(s)->cfg.signing->internal_)
+#define HBI_SG(s)       (&HBI_C(s)->signing->internal_)
 #define HBI_SGT(c)      ((c)->signing->internal_.t)
+/* the options signed beats switch on, and the boot_id they send: hb_init
+   writes both into its copy; with HEARTBEAT_CONFIG_BY_REF they are worked
+   out at each use (the caller's config is never written) */
+#define HBI_SIGN_OPTS   (HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL)
+#ifdef HEARTBEAT_CONFIG_BY_REF
+#  define HBI_FLAGS(s)  (HBI_C(s)->flags | \
+                         (HBI_SIGNING(HBI_C(s)) ? (uint32_t)HBI_SIGN_OPTS : 0u))
+#  define HBI_BOOT_STR(s) \
+    (HBI_C(s)->boot_id_str != NULL || !HBI_SIGNING(HBI_C(s)) || \
+     HBI_C(s)->boot_id != 0 ? HBI_C(s)->boot_id_str : HBI_SG(s)->boot_hex)
+#else
+#  define HBI_FLAGS(s)    ((s)->cfg.flags)
+#  define HBI_BOOT_STR(s) ((s)->cfg.boot_id_str)
+#endif
 /* The table behind hb_signed_beats: the service calls the signed-beat
    code only through it, so nothing of it is linked unless named. */
 struct hb_sign_ops {
     const char *(*check)(const hb_config *c);
-    void   (*resolve)(hbi_state *s, int fill);
+    void   (*resolve)(hbi_state *s, hb_config *c, int fill);
     void   (*start)(hbi_state *s);
     void   (*claims)(hb_json *w, const hb_time *t, uint32_t interval_ms);
     size_t (*offset)(const hbi_state *s, size_t size);
@@ -2566,7 +2648,8 @@ struct hb_sign_ops {
 static void hbi_log(const hbi_state *s, int level, const char *msg, int err,
                     const char *detail)
 {
-    if (s->cfg.log != NULL) s->cfg.log(s->cfg.user, level, msg, err, detail);
+    const hb_config *c = HBI_C(s);
+    if (c->log != NULL) c->log(c->user, level, msg, err, detail);
 }
 
 static int hbi_inited(const hb_service *hb)
@@ -2681,33 +2764,37 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     }
     s = &hb->internal_;
     HB_MEMSET(s, 0, sizeof *s);
+#ifdef HEARTBEAT_CONFIG_BY_REF
+    s->cfgp = cfg;              /* used in place: must stay valid, unchanged */
+    s->interval_ms = cfg->interval_ms;
+    s->jitter_ms = cfg->jitter_ms;
+    s->gap = (uint8_t)(HBI_OPTIONS && cfg->poll_gap_ms != 0);
+#else
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
-    if (s->cfg.status == NULL) s->cfg.status = "alive";
-    if (s->cfg.token_user == NULL) s->cfg.token_user = s->cfg.user;
-    if (s->cfg.retry_base_ms != 0 && s->cfg.retry_max_ms == 0) {
-        s->cfg.retry_max_ms = s->cfg.interval_ms / 2u;
-        if (s->cfg.retry_max_ms < s->cfg.retry_base_ms)
-            s->cfg.retry_max_ms = s->cfg.retry_base_ms;
-    }
-    s->status = s->cfg.status;
+#endif
+    s->status = hbi_status0(cfg);
     /* MQTT 5: the properties every beat carries. The default expiry is
        ceil(1.5 * interval) in seconds, in 32-bit arithmetic: 1.5 * i / 1000
        = 3 * (i / 2000) + 3 * (i % 2000) / 2000. */
-    if (s->cfg.expiry_s == 0) {
-        uint32_t q = s->cfg.interval_ms / 2000u, r = s->cfg.interval_ms % 2000u;
+    if (cfg->expiry_s == 0) {
+        uint32_t q = cfg->interval_ms / 2000u, r = cfg->interval_ms % 2000u;
         s->props.expiry_s = 3u * q + (3u * r + 1999u) / 2000u;
     } else {
-        s->props.expiry_s = s->cfg.expiry_s == HB_EXPIRY_NONE ? 0u : s->cfg.expiry_s;
+        s->props.expiry_s = cfg->expiry_s == HB_EXPIRY_NONE ? 0u : cfg->expiry_s;
     }
-    s->props.content_type = s->cfg.content_type != NULL ? s->cfg.content_type
-                                                        : "application/json";
-    s->props.payload_format = 1;   /* the JSON writer emits valid UTF-8 only */
-    s->props.user_props = s->cfg.n_user_props != 0 ? s->cfg.user_props : NULL;
-    s->props.n_user_props = s->cfg.n_user_props;
+    s->props.content_type = cfg->content_type != NULL ? cfg->content_type
+                                                      : "application/json";
+    s->props.payload_format = 0;   /* 1 (UTF-8) while the props are valid */
+    s->props.user_props = cfg->n_user_props != 0 ? cfg->user_props : NULL;
+    s->props.n_user_props = cfg->n_user_props;
     s->sg_state = 0;
-    if (HBI_SIGNING(&s->cfg)) {     /* SIGNED BEATS */
-        HBI_SGT(&s->cfg) = s->cfg.signing->ops();
-        HBI_SGT(&s->cfg)->resolve(s, 1);
+    if (HBI_SIGNING(cfg)) {         /* SIGNED BEATS */
+        HBI_SGT(cfg) = cfg->signing->ops();
+#ifdef HEARTBEAT_CONFIG_BY_REF
+        HBI_SGT(cfg)->resolve(s, NULL, 1);
+#else
+        HBI_SGT(cfg)->resolve(s, &s->cfg, 1);
+#endif
     }
     s->state = HBI_ST_STOPPED;
     return HB_OK;
@@ -2715,9 +2802,10 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
 
 static uint32_t hbi_jitter(const hbi_state *s, uint32_t max)
 {
-    if (max == 0 || s->cfg.rand == NULL) return 0;
-    return max == 0xFFFFFFFFu ? s->cfg.rand(s->cfg.user)
-                              : s->cfg.rand(s->cfg.user) % (max + 1u);
+    const hb_config *c = HBI_C(s);
+    if (max == 0 || c->rand == NULL) return 0;
+    return max == 0xFFFFFFFFu ? c->rand(c->user)
+                              : c->rand(c->user) % (max + 1u);
 }
 
 /* Phase of the grid within the interval, from device_id alone: FNV-1a with
@@ -2743,33 +2831,32 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s = &hb->internal_;
     if (s->state == HBI_ST_RUNNING || s->busy) return HB_ERR_STATE;
     HB_MEMSET(&s->stats, 0, sizeof s->stats);
-    s->seq = 0;
     s->tick = now_ms;
     s->up_lo = 0;
     s->up_hi = 0;
     s->pending = 0;
     s->last_poll = now_ms;
-    s->props_live = 0;
-    s->grid = now_ms + s->cfg.interval_ms;
+    s->props.payload_format = 0;
+    s->grid = now_ms + HBI_IVL(s);
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
     if (!HBI_OPTIONS) return HB_OK;
     s->sg_state = 0;            /* SIGNED BEATS: a new boot_id, no pending job */
-    if (HBI_SIGNING(&s->cfg)) HBI_SGT(&s->cfg)->start(s);
-    if (s->cfg.flags & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
+    if (HBI_SIGNING(HBI_C(s))) HBI_SGT(HBI_C(s))->start(s);
+    if (HBI_FLAGS(s) & HB_OPT_IMMEDIATE) s->pending = HBI_PEND_NOW;
     /* The grid is start + first + k * interval. Without HB_OPT_DESYNC the
        first point is one interval away, as Go's time.Ticker does; with it,
        a point in (0, interval] chosen by the id spreads a fleet that was
        powered on together. */
-    if (s->cfg.flags & HB_OPT_DESYNC)
-        s->grid = now_ms + 1u + hbi_phase(s->cfg.device_id, s->cfg.interval_ms);
+    if (HBI_FLAGS(s) & HB_OPT_DESYNC)
+        s->grid = now_ms + 1u + hbi_phase(HBI_C(s)->device_id, HBI_IVL(s));
     s->due = s->grid;
-    if (s->cfg.jitter_ms != 0) {
+    if (HBI_JIT(s) != 0) {
         /* rand runs with the service already running and under the guard:
            hb_poll from there gets the wait, hb_stop stops it (and then
            hb_start reports that with HB_ERR_STATE) */
         s->busy = 1;
-        s->due += hbi_jitter(s, s->cfg.jitter_ms);
+        s->due += hbi_jitter(s, HBI_JIT(s));
         s->busy = 0;
         if (s->state != HBI_ST_RUNNING) return HB_ERR_STATE;
     }
@@ -2797,15 +2884,16 @@ static void hbi_put_uint(hb_json *w, const char *key, size_t n, uint64_t v)
 static HBI_INLINE void hbi_write_tail(const hbi_state *s, hb_json *w,
                                       const hb_time *t)
 {
-    const hb_config *c = &s->cfg;
+    const hb_config *c = HBI_C(s);
     const hb_stats *st = &s->stats;
     if (HBI_OPTIONS) {
-        uint32_t f = c->flags;
-        if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, s->seq);
+        uint32_t f = HBI_FLAGS(s);
+        if (f & HB_OPT_SEQ) hbi_put_uint(w, ",\"seq\":", 7, st->attempts);
         if (f & HB_OPT_BOOT_ID) {
-            if (c->boot_id_str != NULL) {
+            const char *bs = HBI_BOOT_STR(s);
+            if (bs != NULL) {
                 hbi_put(w, ",\"boot_id\":", 11);
-                hbi_string(w, c->boot_id_str, HB_STRLEN(c->boot_id_str));
+                hbi_string(w, bs, HB_STRLEN(bs));
             } else {
                 hbi_put_uint(w, ",\"boot_id\":", 11, c->boot_id);
             }
@@ -2814,7 +2902,7 @@ static HBI_INLINE void hbi_write_tail(const hbi_state *s, hb_json *w,
             hbi_put_uint(w, ",\"uptime_ms\":", 13,
                          ((uint64_t)s->up_hi << 32) | s->up_lo);
         if (f & HB_OPT_INTERVAL)
-            hbi_put_uint(w, ",\"interval_ms\":", 15, c->interval_ms);
+            hbi_put_uint(w, ",\"interval_ms\":", 15, HBI_IVL(s));
         if (f & HB_OPT_HEALTH) {
             hbi_put_uint(w, ",\"publish_failures\":", 20, st->fail_publish);
             hbi_put_uint(w, ",\"missed\":", 10, st->missed);
@@ -2825,7 +2913,7 @@ static HBI_INLINE void hbi_write_tail(const hbi_state *s, hb_json *w,
                                               : st->last_error));
         }
         if (HBI_SIGNING(c) && t != NULL)    /* SIGNED BEATS: iat, exp */
-            HBI_SGT(c)->claims(w, t, c->interval_ms);
+            HBI_SGT(c)->claims(w, t, HBI_IVL(s));
         if (c->fields != NULL) {
             /* hand the user an open object with one member written */
             w->internal_.depth = 1;
@@ -2850,7 +2938,7 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
                                  const hb_time *t, const char *status,
                                  const char *tok, size_t toklen)
 {
-    const hb_config *c = &s->cfg;
+    const hb_config *c = HBI_C(s);
     hbi_put(w, "{\"device_id\":", 13);
     hbi_string(w, c->device_id, HB_STRLEN(c->device_id));
     if (t != NULL) {
@@ -2930,6 +3018,7 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
 static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
                      const char *status, size_t *len)
 {
+    const hb_config *c = HBI_C(s);
     hb_time t;
     const hb_time *tp = &t;
     const char *tok = "";
@@ -2958,31 +3047,30 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     }
 
     HB_MEMSET(&t, 0, sizeof t);
-    if (s->cfg.clock(s->cfg.user, &t) != 0 || t.nsec > 999999999u ||
-        (HBI_OPTIONS && s->cfg.min_valid_sec != 0 &&
-         t.sec < s->cfg.min_valid_sec)) {
-        if (!HBI_OPTIONS || !(s->cfg.flags & HB_OPT_SEND_UNSYNCED))
+    if (c->clock(c->user, &t) != 0 || t.nsec > 999999999u ||
+        (HBI_OPTIONS && c->min_valid_sec != 0 && t.sec < c->min_valid_sec)) {
+        if (!HBI_OPTIONS || !(c->flags & HB_OPT_SEND_UNSYNCED))
             return HB_ERR_CLOCK;
         tp = NULL;
     }
     /* a time Go refuses fails here, before the token is fetched: the
        beat's error is HB_ERR_RANGE whatever the buffer size */
     if (tp != NULL && hbi_time_check(tp) != HB_OK) return HB_ERR_RANGE;
-    if (s->cfg.token != NULL) {
+    if (c->token != NULL) {
         tok = NULL;
-        if (s->cfg.token(s->cfg.token_user, &tok, &toklen) != 0 ||
+        if (c->token(HBI_TOKEN_USER(c), &tok, &toklen) != 0 ||
             (tok == NULL && toklen != 0))
             return HB_ERR_TOKEN;
         if (tok == NULL) tok = "";
     }
-    if (HBI_SIGNING(&s->cfg)) off = HBI_SGT(&s->cfg)->offset(s, size); /* SIGNED BEATS */
+    if (HBI_SIGNING(c)) off = HBI_SGT(c)->offset(s, size); /* SIGNED BEATS */
 #if HBI_FAST
-    if (tp != NULL && !HBI_SIGNING(&s->cfg)) {
-        size_t n = hbi_head_fast(buf, size, s->cfg.device_id, tp, status,
+    if (tp != NULL && !HBI_SIGNING(c)) {
+        size_t n = hbi_head_fast(buf, size, c->device_id, tp, status,
                                  tok, toklen);
         if (n != 0) {
-            if (!HBI_OPTIONS || ((s->cfg.flags & HBI_OPT_FIELDS) == 0 &&
-                                 s->cfg.fields == NULL)) {
+            if (!HBI_OPTIONS || ((c->flags & HBI_OPT_FIELDS) == 0 &&
+                                 c->fields == NULL)) {
                 buf[n] = '}';           /* the room was in the estimate */
                 buf[n + 1u] = '\0';
                 *len = n + 1u;
@@ -3004,18 +3092,19 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
 /* One beat attempt: build, publish, count, log, maybe schedule a retry. */
 static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
 {
+    const hb_config *c = HBI_C(s);
     size_t len = 0;
     int rc, sent_fail = 0;
     s->busy = 1;
     /* SIGNED BEATS: a pending signature is finished, not rebuilt; the
        signing runs after hbi_build returned (hb_poll's stack) */
     if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {
-        rc = HBI_SGT(&s->cfg)->finish(s, s->cfg.buf, &len, now);
+        rc = HBI_SGT(c)->finish(s, c->buf, &len, now);
     } else {
-        rc = hbi_build(s, now, s->cfg.buf, s->cfg.buf_size,
+        rc = hbi_build(s, now, c->buf, c->buf_size,
                        status != NULL ? status : s->status, &len);
-        if (rc == HB_OK && HBI_SIGNING(&s->cfg))
-            rc = HBI_SGT(&s->cfg)->build(s, s->cfg.buf, s->cfg.buf_size, &len, now);
+        if (rc == HB_OK && HBI_SIGNING(c))
+            rc = HBI_SGT(c)->build(s, c->buf, c->buf_size, &len, now);
     }
     if (HBI_SIGN_ON && rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: a later poll ends it */
         if (s->state == HBI_ST_RUNNING) {
@@ -3025,8 +3114,7 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         s->sg_state = 0;        /* hb_stop from the signer: not published */
         rc = HB_OK;
     }
-    s->seq++;
-    s->stats.attempts++;
+    s->stats.attempts++;        /* also the next "seq" */
     if (s->state != HBI_ST_RUNNING) {
         /* a clock, token or fields callback called hb_stop: nothing goes
            out after hb_stop, whatever else failed; counted as a publish
@@ -3035,19 +3123,18 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         rc = HB_ERR_STATE;
     } else if (rc == HB_OK) {
         sent_fail = 1;
-        s->props_live = 1;          /* hb_beat_props_get: during publish */
-        if (s->cfg.publish(s->cfg.user, s->cfg.topic, s->cfg.buf, len,
-                           s->cfg.qos) != 0)
+        s->props.payload_format = 1;    /* hb_beat_props_get: during publish */
+        if (c->publish(c->user, c->topic, c->buf, len, c->qos) != 0)
             rc = HB_ERR_PUBLISH;
     }
-    s->props_live = 0;
+    s->props.payload_format = 0;
     s->stats.last_error = rc;
     switch (rc == HB_OK || !sent_fail ? rc : HB_ERR_PUBLISH) {
     case HB_OK:
         s->stats.sent++;
         s->stats.consecutive_failures = 0;
         s->pending &= (uint8_t)~HBI_PEND_RETRY;  /* e.g. hb_beat_now got through */
-        hbi_log(s, HB_LOG_INFO, HB_MSG_OK, HB_OK, s->cfg.topic);
+        hbi_log(s, HB_LOG_INFO, HB_MSG_OK, HB_OK, c->topic);
         break;
     case HB_ERR_CLOCK:
         s->stats.fail_clock++;
@@ -3065,7 +3152,7 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
 #endif
     case HB_ERR_PUBLISH:
         s->stats.fail_publish++;
-        hbi_log(s, HB_LOG_ERROR, HB_MSG_PUBLISH, rc, s->cfg.topic);
+        hbi_log(s, HB_LOG_ERROR, HB_MSG_PUBLISH, rc, c->topic);
         break;
     default:
         s->stats.fail_serialize++;
@@ -3074,15 +3161,16 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     }
     if (rc != HB_OK) {
         s->stats.consecutive_failures++;
-        if (HBI_OPTIONS && s->cfg.retry_base_ms != 0 &&
+        if (HBI_OPTIONS && c->retry_base_ms != 0 &&
             s->state == HBI_ST_RUNNING) {
-            uint32_t delay, b = s->backoff;
-            b = s->stats.consecutive_failures == 1u || b == 0 ? s->cfg.retry_base_ms
-              : b > s->cfg.retry_max_ms / 2u ? s->cfg.retry_max_ms : b * 2u;
-            s->backoff = b;
+            /* the delay: retry_base_ms doubled for each failure in a row
+               after the first, up to the cap */
+            uint32_t delay, b = c->retry_base_ms, max = hbi_retry_max(c);
+            uint32_t k = s->stats.consecutive_failures;
+            while (--k != 0 && b != max) b = b > max / 2u ? max : b * 2u;
             /* "equal jitter": half fixed, half random, so a fleet that
                failed together does not retry together */
-            delay = s->cfg.rand != NULL ? b - b / 2u + hbi_jitter(s, b / 2u) : b;
+            delay = c->rand != NULL ? b - b / 2u + hbi_jitter(s, b / 2u) : b;
             if (delay == 0) delay = 1;
             /* a retry never reaches the next due point: that beat is the
                next attempt anyway */
@@ -3107,7 +3195,7 @@ static uint32_t hbi_wait(hbi_state *s, uint32_t now)
     if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;
     if (s->pending & HBI_PEND_NOW) return 0;
     d = (int32_t)(s->due - now);
-    cap = (int32_t)(s->cfg.interval_ms + s->cfg.jitter_ms);
+    cap = (int32_t)(HBI_IVL(s) + HBI_JIT(s));
     if (d > cap) {
         uint32_t back = (uint32_t)d - (uint32_t)cap;
         s->grid -= back;
@@ -3138,12 +3226,12 @@ static HBI_NOINLINE void hbi_advance(hbi_state *s, uint32_t now)
 {
     uint32_t late = now - s->grid;
     /* on time (the usual case): no division */
-    uint32_t k = late < s->cfg.interval_ms ? 0u : late / s->cfg.interval_ms;
+    uint32_t iv = HBI_IVL(s), k = late < iv ? 0u : late / iv;
     s->busy = 1;
-    s->grid += (k + 1u) * s->cfg.interval_ms;
+    s->grid += (k + 1u) * iv;
     s->due = s->grid;
-    if (HBI_OPTIONS && s->cfg.jitter_ms != 0)
-        s->due += hbi_jitter(s, s->cfg.jitter_ms);
+    if (HBI_OPTIONS && HBI_JIT(s) != 0)
+        s->due += hbi_jitter(s, HBI_JIT(s));
     s->pending = 0;
     if (k != 0) {
         s->stats.missed += k;
@@ -3162,7 +3250,7 @@ static HBI_NOINLINE void hbi_poll_gap(hbi_state *s, uint32_t now)
     s->last_poll = now;
     if ((int32_t)gap <= 0) return;   /* same tick, or a caller's tick went back */
     if (gap > s->stats.max_poll_gap_ms) s->stats.max_poll_gap_ms = gap;
-    if (gap <= s->cfg.poll_gap_ms) return;
+    if (gap <= HBI_C(s)->poll_gap_ms) return;
     s->stats.poll_gaps++;
     s->busy = 1;
     hbi_log(s, HB_LOG_WARN, HB_MSG_POLL_GAP, 0, "poll_gap_ms");
@@ -3183,16 +3271,16 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
        guarantees. */
     d = (int32_t)(s->due - now_ms);
     if (d > 0 && (s->pending | s->busy | s->sg_state) == 0 &&   /* SIGNED BEATS: sg_state */
-        (uint32_t)d <= s->cfg.interval_ms + s->cfg.jitter_ms &&
-        !(HBI_OPTIONS && s->cfg.poll_gap_ms != 0))
+        (uint32_t)d <= HBI_IVL(s) + HBI_JIT(s) &&
+        !(HBI_OPTIONS && HBI_GAP_ON(s)))
         return (uint32_t)d;
     if (s->busy) return hbi_wait(s, now_ms);
-    if (HBI_OPTIONS && s->cfg.poll_gap_ms != 0) {
+    if (HBI_OPTIONS && HBI_GAP_ON(s)) {
         hbi_poll_gap(s, now_ms);
         if (s->state != HBI_ST_RUNNING) return HB_POLL_IDLE;  /* log stopped it */
     }
     if (HBI_SIGN_ON && s->sg_state == HBI_SG_PENDING) {     /* SIGNED BEATS */
-        if (HBI_SGT(&s->cfg)->poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
+        if (HBI_SGT(HBI_C(s))->poll(s, now_ms)) hbi_attempt(s, now_ms, NULL);
         return hbi_wait(s, now_ms);
     }
     if (d <= 0) {
@@ -3221,7 +3309,7 @@ HEARTBEAT_DEF void hb_stop(hb_service *hb, uint32_t now_ms)
     if (HBI_SIGN_ON && !s->busy) s->sg_state = HBI_SG_SYNC;
     /* From inside a callback the buffer is in use: stop without the
        offline beat. */
-    if (HBI_OPTIONS && (s->cfg.flags & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
+    if (HBI_OPTIONS && (HBI_FLAGS(s) & HB_OPT_OFFLINE_ON_STOP) && !s->busy) {
         s->pending = 0;
         hbi_attempt(s, now_ms, "offline");
     }
@@ -3247,7 +3335,7 @@ HEARTBEAT_DEF int hb_set_status(hb_service *hb, const char *status)
        that is not initialised has no log to tell */
     why = status != NULL ? hbi_check_status(status) : NULL;
     if (!hbi_inited(hb)) return why != NULL ? HB_ERR_ARG : HB_ERR_STATE;
-    if (status == NULL) status = hb->internal_.cfg.status;
+    if (status == NULL) status = hbi_status0(HBI_C(&hb->internal_));
     if (why != NULL) {
         /* logged under the guard; from inside a callback not logged at
            all, so a log callback that calls hb_set_status cannot recurse */
@@ -3292,22 +3380,22 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
         if (HBI_SIGN_ON && hb->internal_.sg_state == 0)  /* SIGNED BEATS: at once */
             hb->internal_.sg_state = HBI_SG_SYNC;
         rc = hbi_build(&hb->internal_, now_ms, buf, size, "offline", &n);
-        if (rc == HB_OK && HBI_SIGNING(&hb->internal_.cfg))
-            rc = HBI_SGT(&hb->internal_.cfg)->build(&hb->internal_, buf, size,
-                                                    &n, now_ms);
+        if (rc == HB_OK && HBI_SIGNING(HBI_C(&hb->internal_)))
+            rc = HBI_SGT(HBI_C(&hb->internal_))->build(&hb->internal_, buf,
+                                                        size, &n, now_ms);
     }
     if (HBI_SIGN_ON && hb->internal_.sg_state == HBI_SG_SYNC)
         hb->internal_.sg_state = 0;
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     /* its properties (for the Will) stay readable until the next beat */
-    hb->internal_.props_live = (uint8_t)(rc == HB_OK);
+    hb->internal_.props.payload_format = (uint8_t)(rc == HB_OK);
     return rc;
 }
 
 HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb)
 {
-    if (!hbi_inited(hb) || !hb->internal_.props_live) return NULL;
+    if (!hbi_inited(hb) || !hb->internal_.props.payload_format) return NULL;
     return &hb->internal_.props;
 }
 
@@ -3318,6 +3406,12 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
        needs no escaping (base64url never does). */
     static const char wide[] = "status-of-thirty-two-bytes-wide!";
     hbi_state s;
+#ifdef HEARTBEAT_CONFIG_BY_REF
+    hb_config copy;                      /* the signed beats' defaults go here */
+    hb_config *c = &copy;
+#else
+    hb_config *c = &s.cfg;
+#endif
     hb_time t;
     hb_json w;
     size_t len = 0, room;
@@ -3325,12 +3419,17 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     if (cfg == NULL || cfg->device_id == NULL) return 0;
     HB_MEMSET(&s, 0xFF, sizeof s);       /* every counter at its widest */
     s.stats.last_error = HB_ERR_LAST_;
-    HB_MEMCPY(&s.cfg, cfg, sizeof *cfg);
+    HB_MEMCPY(c, cfg, sizeof *cfg);
+#ifdef HEARTBEAT_CONFIG_BY_REF
+    s.cfgp = c;
+    s.interval_ms = cfg->interval_ms;
+    s.jitter_ms = cfg->jitter_ms;
+#endif
     if (HBI_SIGNING(cfg)) {              /* SIGNED BEATS: the claims' fields */
         if (HBI_SGT(cfg) == NULL && cfg->signing->ops != NULL)
             HBI_SGT(cfg) = cfg->signing->ops();
         if (HBI_SGT(cfg) == NULL) return 0;
-        HBI_SGT(cfg)->resolve(&s, 0);
+        HBI_SGT(cfg)->resolve(&s, c, 0);
     }
     t.sec = HBI_SEC_MAX - 1439LL * 60;
     t.nsec = 999999999u;
@@ -3341,8 +3440,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     for (i = 0; i < 2; i++) {
         size_t n;
         hb_json_init(&w, NULL, 0);
-        hbi_write(&s, &w, &t, i == 0 ? wide : cfg->status != NULL
-                                              ? cfg->status : "alive", "", 0);
+        hbi_write(&s, &w, &t, i == 0 ? wide : hbi_status0(cfg), "", 0);
         if (hb_json_finish(&w, &n) != HB_OK) return 0;
         if (n > len) len = n;
     }
@@ -5628,28 +5726,28 @@ static void hbi_sign_props(hbi_state *s)
     HBI_SG(s)->sg_props[0].key = "jws";
     HBI_SG(s)->sg_props[0].value = HBI_SG(s)->sg_jws;
     HBI_SG(s)->sg_props[0].value_len = HBI_SG(s)->sg_jws_len;
-    for (i = 0; i < s->cfg.n_user_props && i < HB_SIGN_B_PROPS; i++)
-        HBI_SG(s)->sg_props[i + 1u] = s->cfg.user_props[i];
+    for (i = 0; i < HBI_C(s)->n_user_props && i < HB_SIGN_B_PROPS; i++)
+        HBI_SG(s)->sg_props[i + 1u] = HBI_C(s)->user_props[i];
     s->props.user_props = HBI_SG(s)->sg_props;
     s->props.n_user_props = i + 1u;
 }
 
 /* hb_init's defaults: the claims every signed beat carries, and carrier
-   A's content type. */
-static void hbi_sign_resolve(hbi_state *s, int fill)
+   A's content type. c is the config copy to write them into (hb_init's,
+   or hb_buf_size's with fill 0), or NULL: HEARTBEAT_CONFIG_BY_REF works
+   them out at each use (HBI_FLAGS, HBI_BOOT_STR). */
+static void hbi_sign_resolve(hbi_state *s, hb_config *c, int fill)
 {
     static const char zeros[] = "0000000000000000";
-    hb_config *c = &s->cfg;
-    if (c->signing->sign_carrier == HB_CARRIER_A && c->content_type == NULL)
+    const hb_config *k = HBI_C(s);
+    if (k->signing->sign_carrier == HB_CARRIER_A && k->content_type == NULL)
         s->props.content_type = "application/jwt";
-    c->flags |= HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL;
-    if (c->boot_id_str == NULL && c->boot_id == 0) {
-        if (!fill) {                    /* hb_buf_size: a copy, same width */
-            c->boot_id_str = zeros;
-            return;
-        }
-        HB_MEMCPY(HBI_SG(s)->boot_hex, zeros, 17);
-        c->boot_id_str = HBI_SG(s)->boot_hex;   /* filled by each hb_start */
+    if (c != NULL) c->flags |= HBI_SIGN_OPTS;
+    if (k->boot_id_str == NULL && k->boot_id == 0) {
+        if (fill)                       /* hb_init: filled by each hb_start */
+            HB_MEMCPY(HBI_SG(s)->boot_hex, zeros, 17);
+        if (c != NULL)                  /* hb_buf_size: the same width */
+            c->boot_id_str = fill ? HBI_SG(s)->boot_hex : zeros;
     }
 }
 
@@ -5663,9 +5761,9 @@ static void hbi_sign_start(hbi_state *s)
     int i;
     s->sg_state = 0;
     HBI_SG(s)->sg_jws_len = 0;
-    if (s->cfg.boot_id_str != HBI_SG(s)->boot_hex) return;
-    r[0] = s->cfg.rand(s->cfg.user);
-    r[1] = s->cfg.rand(s->cfg.user);
+    if (HBI_BOOT_STR(s) != HBI_SG(s)->boot_hex) return;
+    r[0] = HBI_C(s)->rand(HBI_C(s)->user);
+    r[1] = HBI_C(s)->rand(HBI_C(s)->user);
     for (i = 0; i < 16; i++)
         HBI_SG(s)->boot_hex[i] = hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];
     HBI_SG(s)->boot_hex[16] = '\0';
@@ -5711,8 +5809,8 @@ static void hbi_sign_claims(hb_json *w, const hb_time *t, uint32_t interval_ms)
 /* Where hbi_build writes the claims JSON in a buffer of size bytes. */
 static size_t hbi_sign_offset(const hbi_state *s, size_t size)
 {
-    size_t h = hbi_sign_hdrlen(&s->cfg) + 1u;
-    if (s->cfg.signing->sign_carrier == HB_CARRIER_B) return 0;
+    size_t h = hbi_sign_hdrlen(HBI_C(s)) + 1u;
+    if (HBI_C(s)->signing->sign_carrier == HB_CARRIER_B) return 0;
     if (size <= h) return size;             /* no room: the writer fails */
     return h + (size - h) / 4u;
 }
@@ -5721,7 +5819,7 @@ static size_t hbi_sign_offset(const hbi_state *s, size_t size)
    together: carrier A's ".signature", carrier B's detached JWS). */
 static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
 {
-    const hb_config *c = &s->cfg;
+    const hb_config *c = HBI_C(s);
     size_t sl = hbi_sign_siglen(c->signing->sign_alg), e = HBI_SG(s)->sg_end, at;
     const unsigned char *sig =
         (const unsigned char *)buf + e + 1u + HBI_B64LEN(sl) - sl;
@@ -5762,7 +5860,7 @@ static int hbi_sign_after(hbi_state *s, char *buf, int rc, size_t *len)
 static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
                                        size_t *len)
 {
-    const hb_config *c = &s->cfg;
+    const hb_config *c = HBI_C(s);
     size_t n = *len, kl = HB_STRLEN(c->signing->sign_kid), hj = HBI_SIGN_HDR_FIXED + kl;
     size_t hl = HBI_B64LEN(hj), b, e, need, sl = c->signing->sign_alg == HB_SIGN_ES256 ? 64u : 32u;
     /* hbi_sign_offset's answer, from hl (no deeper call: hb_poll's stack) */
@@ -5811,7 +5909,7 @@ static HBI_NOINLINE int hbi_sign_begin(hbi_state *s, char *buf, size_t size,
 /* A later poll: the signer again, on the same input; its answer. */
 static HBI_NOINLINE int hbi_sign_resume(hbi_state *s, char *buf)
 {
-    const hb_config *c = &s->cfg;
+    const hb_config *c = HBI_C(s);
     size_t sl = hbi_sign_siglen(c->signing->sign_alg);
     return c->signing->sign(HBI_SIGN_USER(c), c->signing->sign_alg, buf + HBI_SG(s)->sg_in,
                    HBI_SG(s)->sg_end - HBI_SG(s)->sg_in,
@@ -5868,8 +5966,8 @@ HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
     if (len != NULL) *len = 0;
     if (hb == NULL || !hbi_inited(hb)) return NULL;
     s = &hb->internal_;
-    if (!HBI_SIGNING(&s->cfg) || s->cfg.signing->sign_carrier != HB_CARRIER_B ||
-        !s->props_live || HBI_SG(s)->sg_jws_len == 0)
+    if (!HBI_SIGNING(HBI_C(s)) || HBI_C(s)->signing->sign_carrier != HB_CARRIER_B ||
+        !s->props.payload_format || HBI_SG(s)->sg_jws_len == 0)
         return NULL;
     if (len != NULL) *len = HBI_SG(s)->sg_jws_len;
     return HBI_SG(s)->sg_jws;
@@ -5877,9 +5975,9 @@ HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
 
 HEARTBEAT_DEF const char *hb_boot_id(const hb_service *hb)
 {
-    if (hb == NULL || !hbi_inited(hb) || !HBI_SIGNING(&hb->internal_.cfg))
+    if (hb == NULL || !hbi_inited(hb) || !HBI_SIGNING(HBI_C(&hb->internal_)))
         return NULL;
-    return hb->internal_.cfg.boot_id_str;
+    return HBI_BOOT_STR(&hb->internal_);
 }
 /* ---- end SIGNED BEATS ---- */
 

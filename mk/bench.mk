@@ -10,7 +10,8 @@
 # Variables: BENCH_HB (the directory of the heartbeat.h to measure, default
 # the repository's; e.g. BENCH_HB=build/perf for a patched copy), BENCH_OUT
 # (where the binaries go), BENCH_CFLAGS (-O2 by default), BENCH_ARGS (extra
-# arguments, e.g. --gateway-max 100000), GO.
+# arguments, e.g. --gateway-max 100000; --gateway-only --gateway-reps 5
+# repeats the gateway row alone and keeps the fastest of 5 runs), GO.
 # Debian packages: libcjson-dev (the cJSON column), golang-go or
 # golang-1.23-go (the Go column), valgrind (bench-instr).
 

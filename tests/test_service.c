@@ -426,6 +426,88 @@ TEST buffer_exactly_sized(void)
     PASS();
 }
 
+/* hb_init takes the config as const and nothing writes it later: the
+   defaults (status, token_user, retry_max_ms, expiry) are worked out by
+   the service, also with HEARTBEAT_CONFIG_BY_REF, where the service reads
+   the caller's config in place (a config in flash must work). */
+TEST config_never_written(void)
+{
+    hb_config snap;
+    hb_stats st;
+    char will[512];
+    size_t len;
+    cfg.status = NULL;
+    cfg.token_user = NULL;
+    cfg.interval_ms = 10000;
+    cfg.retry_base_ms = 3000;             /* retry_max_ms 0: interval / 2 */
+    cfg.poll_gap_ms = 60000;
+    cfg.flags = HB_OPT_SEQ | HB_OPT_UPTIME | HB_OPT_HEALTH | HB_OPT_OFFLINE_ON_STOP;
+    memcpy(&snap, &cfg, sizeof cfg);
+    ASSERT(hb_buf_size(&cfg, 16) > 0);
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    ASSERT_ERR(HB_OK, hb_start(&hb, 0));
+    f.pub_fail = 1;
+    ASSERT_EQ(3000u, poll_at(10000));     /* fails: retry after 3000, */
+    ASSERT_EQ(5000u, poll_at(13000));     /* then 6000 capped at 5000, */
+    ASSERT_EQ(2000u, poll_at(18000));     /* none past the next grid point */
+    f.pub_fail = 0;
+    ASSERT_ERR(HB_OK, hb_set_status(&hb, "busy"));
+    ASSERT_ERR(HB_OK, hb_beat_now(&hb, 18100));
+    ASSERT(strstr(f.last, "\"status\":\"busy\",") != NULL);
+    ASSERT_ERR(HB_OK, hb_set_status(&hb, NULL));   /* back to the default */
+    ASSERT_ERR(HB_OK, hb_beat_now(&hb, 18200));
+    ASSERT(strstr(f.last, "\"status\":\"alive\",") != NULL);
+    ASSERT_EQ(5, f.token_calls);          /* token_user NULL: the user fake */
+    ASSERT_ERR(HB_OK, hb_offline_message(&hb, 18300, will, sizeof will, &len));
+    hb_stop(&hb, 18400);
+    hb_get_stats(&hb, &st);
+    ASSERT_EQ(3u, st.fail_publish);
+    ASSERT_EQ(3u, st.sent);               /* two beats now, the offline beat */
+    ASSERT(strstr(f.last, "\"status\":\"offline\",\"jwt_token\":\"tok.en.sig\",\"seq\":5,") != NULL);
+    ASSERT_MEM_EQ(&snap, &cfg, sizeof cfg);
+    PASS();
+}
+
+#ifndef HEARTBEAT_CONFIG_BY_REF
+/* The default keeps the manual's promise: hb_init copies the config, so
+   the caller may reuse or drop it right after. */
+TEST config_copied_may_be_dropped(void)
+{
+    static hb_config mine;
+    fake other;
+    fake_config(&mine, &f, buf, sizeof buf);
+    mine.device_id = "dev-copy";
+    mine.topic = "devices/copy";
+    ASSERT_ERR(HB_OK, hb_init(&hb, &mine));
+    fake_config(&mine, &other, buf, sizeof buf);    /* reused for another */
+    mine.interval_ms = 5;
+    mine.device_id = "dev-other";
+    ASSERT_ERR(HB_OK, hb_start(&hb, 0));
+    ASSERT_EQ(1000u, poll_at(0));
+    ASSERT_EQ(1000u, poll_at(1000));
+    ASSERT_EQ(1, f.pub_calls);
+    ASSERT_EQ(0, other.pub_calls);
+    ASSERT_STR_EQ("devices/copy", f.last_topic);
+    ASSERT(strstr(f.last, "\"device_id\":\"dev-copy\"") != NULL);
+    ASSERT(sizeof(hb_service) > sizeof(hb_config));
+    PASS();
+}
+#else
+/* HEARTBEAT_CONFIG_BY_REF: the service holds a pointer to the config and
+   the few values of its idle path, not a copy; on 32-bit targets at most
+   128 bytes (a compile-time check in the header, measured by make size). */
+TEST config_by_ref_not_copied(void)
+{
+    ASSERT(sizeof(hb_service) < sizeof(hb_config) + sizeof(hb_stats));
+    ASSERT(sizeof(void *) > 4 || sizeof(hb_service) <= 128);
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    ASSERT_ERR(HB_OK, hb_start(&hb, 0));
+    ASSERT_EQ(1000u, poll_at(1000));
+    ASSERT_EQ(1, f.pub_calls);
+    PASS();
+}
+#endif
+
 SUITE(service)
 {
     GREATEST_SET_SETUP_CB(setup, NULL);
@@ -442,4 +524,10 @@ SUITE(service)
     RUN_TEST(failures_counted_logged_nothing_sent);
     RUN_TEST(token_never_logged);
     RUN_TEST(buffer_exactly_sized);
+    RUN_TEST(config_never_written);
+#ifndef HEARTBEAT_CONFIG_BY_REF
+    RUN_TEST(config_copied_may_be_dropped);
+#else
+    RUN_TEST(config_by_ref_not_copied);
+#endif
 }

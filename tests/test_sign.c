@@ -460,6 +460,51 @@ static int pub_props(void *user, const char *topic, const char *payload,
     return pub_b(user, topic, payload, len, qos);
 }
 
+/* The config is never written, also with signed beats: their options
+   (seq, boot_id, uptime, interval) and the generated boot_id are the
+   service's, the config keeps boot_id_str NULL and its own flags (with
+   HEARTBEAT_CONFIG_BY_REF the config is read in place, e.g. from flash). */
+TEST config_never_written_signed(void)
+{
+    static const hb_user_prop mine[1] = { { "site", "north", 5 } };
+    hb_config c, snap;
+    unsigned char cl[1024];
+    char will[1400], want[64];
+    size_t len;
+    const char *boot;
+    sign_config(&c);
+    c.publish = pub_props;
+    c.signing->sign_carrier = HB_CARRIER_B;
+    c.user_props = mine;
+    c.n_user_props = 1;
+    c.flags = HB_OPT_OFFLINE_ON_STOP;
+    jws_svc = &hb;
+    memcpy(&snap, &c, sizeof c);
+    ASSERT(hb_buf_size(&c, 0) > 0);
+    ASSERT_ENUM_EQ(HB_OK, hb_init(&hb, &c), hb_strerror);
+    ASSERT_ENUM_EQ(HB_OK, hb_start(&hb, 0), hb_strerror);
+    hb_poll(&hb, 1000);
+    ASSERT_EQ(1, f.pub_calls);
+    boot = hb_boot_id(&hb);
+    ASSERT(boot != NULL);
+    ASSERT_EQ(16u, strlen(boot));
+    ASSERT_EQ(2u, props_seen.n_user_props);         /* "jws", "site" */
+    /* carrier B: the payload is the claims JSON */
+    ASSERT(f.last_len < sizeof cl);
+    memcpy(cl, f.last, f.last_len);
+    cl[f.last_len] = 0;
+    snprintf(want, sizeof want, "\"seq\":0,\"boot_id\":\"%s\",", boot);
+    ASSERT(strstr((char *)cl, want) != NULL);
+    ASSERT(strstr((char *)cl, "\"interval_ms\":1000,") != NULL);
+    ASSERT_ENUM_EQ(HB_OK, hb_offline_message(&hb, 1500, will, sizeof will, &len),
+                   hb_strerror);
+    hb_stop(&hb, 1600);
+    ASSERT_EQ(2, f.pub_calls);                       /* the offline beat */
+    ASSERT(strstr(f.last, "\"status\":\"offline\",\"seq\":1,") != NULL);
+    ASSERT_MEM_EQ(&snap, &c, sizeof c);
+    PASS();
+}
+
 TEST mqtt5_props(void)
 {
     hb_config c;
@@ -944,7 +989,7 @@ static void mon_setup(void)
 /* Runs a signed service for n beats (1 s apart from t0), keeping them. */
 static void make_beats(int carrier, uint32_t t0, int n, int restart)
 {
-    hb_config c;
+    static hb_config c;         /* restart reuses it (HEARTBEAT_CONFIG_BY_REF) */
     int i;
     if (!restart) {
         sign_config(&c);
@@ -1334,6 +1379,7 @@ SUITE(sign)
     RUN_TEST(seq_counts);
     RUN_TEST(b_detached_same_signature);
     RUN_TEST(mqtt5_props);
+    RUN_TEST(config_never_written_signed);
     RUN_TEST(offline_message_b);
     RUN_TEST(buf_size_exact);
     RUN_TEST(every_buf_size);

@@ -49,6 +49,9 @@ for cc in $ccs; do
     check $cc-fast-os 1 $cc $C_STD $STRICT -Os -DHEARTBEAT_FAST $T/api_only.c
     check $cc-no-simd 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_NO_SIMD $T/api_only.c
     check $cc-c11 1 $cc -std=c11 -Wall -Wextra -Wpedantic -Werror $STRICT $T/api_only.c
+    check $cc-config-by-ref 1 $cc $C_STD $STRICT -O2 $T/by_ref.c
+    check $cc-config-by-ref-api 1 $cc $C_STD $STRICT -O2 -DHEARTBEAT_CONFIG_BY_REF $T/api_only.c
+    check $cc-config-by-ref-no-options 1 $cc $C_STD $STRICT -Os -DHEARTBEAT_CONFIG_BY_REF $T/no_options.c
     check $cc-superloop-example 0 $cc $C_STD $STRICT -D_POSIX_C_SOURCE=200809L -c examples/superloop_stdout.c
 done
 for cxx in $cxxs; do
@@ -60,11 +63,13 @@ for cxx in $cxxs; do
     done
     check $cxx-no-options 1 $cxx -x c++ -std=c++11 $CXX_STD $T/no_options.c
     check $cxx-knobs-hooks 1 $cxx -x c++ -std=c++11 $CXX_STD -DUSE_HOOKS $T/knobs.c
+    check $cxx-config-by-ref 1 $cxx -x c++ -std=c++11 $CXX_STD $T/by_ref.c
 done
 case " $ccs " in *" gcc "*) ;; *)
     echo "RESULT: $pass passed, $fail failed"; [ $fail = 0 ]; exit ;;
 esac
-# hb_service and hb_config keep one layout under every knob
+# hb_service and hb_config keep one layout under every knob (but
+# HEARTBEAT_CONFIG_BY_REF, whose point is a smaller hb_service)
 ref=""
 for knob in "" -DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -DHEARTBEAT_FAST -DHEARTBEAT_NO_SIMD \
             -DHEARTBEAT_STATIC -DHEARTBEAT_NO_SIGN "-DHEARTBEAT_NO_OPTIONS -DHEARTBEAT_COMPACT -Os"; do

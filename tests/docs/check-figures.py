@@ -249,10 +249,12 @@ if check("performance.md has its tables (beat, idle poll, gateway)",
               quotes(m.group(1), growth))
 
 # ---- 4. README's Cortex-M4 sizes against the FOOTPRINT table ------------------
-fp = re.search(r"^   Cortex-M4\s+(\d+)\S*\s+\d+\s+\d+\s+\d+\s+(\d+)\S*\s+\d+\S*\s+(\d+)\S*\s+\d+\s+(\d+)",
+# columns: core text, ro, data, bss, +options text, all API text,
+# sizeof(hb_service) copy (the default), by ref, sizeof(hb_config), stack
+fp = re.search(r"^   Cortex-M4\s+(\d+)\S*\s+\d+\s+\d+\s+\d+\s+(\d+)\S*\s+\d+\S*\s+(\d+)\S*\s+(\d+)\s+\d+\s+(\d+)",
                HEADER, re.M)
 if check("heartbeat.h has the FOOTPRINT row for Cortex-M4", fp is not None):
-    core, opts, svc, stack = (int(x) for x in fp.groups())
+    core, opts, svc, ref, stack = (int(x) for x in fp.groups())
     m = find(r"([\d.]+) KiB of code for the core", README, "README: core KiB")
     if m:
         check("README: core %s KiB (FOOTPRINT: %d bytes)" % (m.group(1), core),
@@ -265,6 +267,11 @@ if check("heartbeat.h has the FOOTPRINT row for Cortex-M4", fp is not None):
     if m:
         check("README: %s-byte hb_service (FOOTPRINT: %d)" % (m.group(1), svc),
               int(m.group(1)) == svc)
+    m = find(r"\((\d+) bytes with\s+`HEARTBEAT_CONFIG_BY_REF`", README,
+             "README: hb_service size by ref")
+    if m:
+        check("README: %s-byte hb_service by ref (FOOTPRINT: %d)" % (m.group(1), ref),
+              int(m.group(1)) == ref)
     m = find(r"at most (\d+) bytes of\s+stack", README, "README: stack")
     if m:
         check("README: %s bytes of stack (FOOTPRINT: %d)" % (m.group(1), stack),
@@ -279,8 +286,9 @@ if check("heartbeat.h has the FOOTPRINT row for Cortex-M4", fp is not None):
 
 # ---- 4b. performance.md's size targets against the FOOTPRINT table ----------
 def fp_row(label):
-    """(core text, text with every option, sizeof hb_service, stack)"""
-    m = re.search(r"^   %s\s+(\d+)\s+\d+\s+\d+\s+\d+\s+(\d+)\s+\d+\s+(\d+)\s+\d+\s+(\d+)" % label,
+    """(core text, text with every option, sizeof hb_service with
+    HEARTBEAT_CONFIG_BY_REF, stack)"""
+    m = re.search(r"^   %s\s+(\d+)\s+\d+\s+\d+\s+\d+\s+(\d+)\s+\d+\s+\d+\s+(\d+)\s+\d+\s+(\d+)" % label,
                   HEADER, re.M)
     return tuple(int(x) for x in m.groups()) if m else None
 
@@ -291,7 +299,8 @@ if check("heartbeat.h's FOOTPRINT table has all four rows", None not in rows.val
             (r"on Cortex-M4 \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][0], "M4 core"),
             (r"every option [^|]*Cortex-M4 \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][1],
              "M4 every option"),
-            (r"on 32-bit targets \| \*\*missed: (\d+) bytes", rows["Cortex-M4"][2], "hb_service"),
+            (r"on 32-bit targets \| met: (\d+) bytes with `HEARTBEAT_CONFIG_BY_REF`",
+             rows["Cortex-M4"][2], "hb_service by ref"),
             (r"Cortex-M4 and M33 \((\d+) bytes\)", rows["Cortex-M4"][3], "M4 stack"),
             (r"Cortex-M0 \((\d+)\)", rows["Cortex-M0"][3], "M0 stack"),
             (r"rv32imac \((\d+)\)", rows["rv32imac"][3], "rv32 stack")):
