@@ -28,7 +28,8 @@
    - the tick of every call any 32-bit value (the wrap included);
    - the schedule after hb_start: instead of a sequence of calls, every
      tick of the state (grid, due, retry_at, the uptime and poll ticks,
-     the backoff, seq, the counters) is set to any 32-bit value and the
+     the counters, which also give seq and the retry delay) is set to any
+     32-bit value and the
      pending bits to any combination, which covers every state a sequence
      of hb_poll / hb_beat_now calls can reach (and more); only
      stats.last_error stays one of the HB_* codes, as every attempt sets.
@@ -172,11 +173,9 @@ static void pv_any_schedule(hb_service *hb)
     s->grid = pv_u32();
     s->due = pv_u32();
     s->retry_at = pv_u32();
-    s->backoff = pv_u32();
     s->tick = pv_u32();
     s->up_lo = pv_u32();
     s->up_hi = pv_u32();
-    s->seq = pv_u32();
     s->last_poll = pv_u32();
     s->pending = (uint8_t)Frama_C_interval(0, 3)   /* HBI_PEND_NOW | HBI_PEND_RETRY */;
     s->stats.attempts = pv_u32();
