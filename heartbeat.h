@@ -4346,67 +4346,107 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
     return 1;
 }
 #if HBI_MON_SWAR
-/* The id string at r->p when it has no escape: scanned and hashed in
-   one pass, 8 bytes at a time (the words hb_mon_id_hash would mix, the
-   last one the bytes before the quote), *hash the same as
-   hb_mon_id_hash's. 0 (r untouched) for an escape, a control byte or
-   fewer than 8 bytes left: the caller reads it the general way. */
-HBI_MON_INLINE int hbi_mon_fid(hbi_mon_rd *r, const char **id, size_t *n,
-                               uint64_t *hash)
+/* The id string at *pp when it has no escape: scanned and hashed in
+   one pass (the words hb_mon_id_hash would mix, the last one the bytes
+   before the quote), *hash the same as hb_mon_id_hash's. 16 bytes at a
+   time with SSE2, then (or else) 8 at a time. 0 (*pp untouched) for an
+   escape, a control byte or fewer than 8 bytes left: the caller reads it
+   the general way. */
+#if HBI_SSE2
+#  define HBI_MON_SSE2 1
+#else
+#  define HBI_MON_SSE2 0
+#endif
+HBI_MON_INLINE int hbi_mon_fid(const char **pp, const char *e, const char **id,
+                               size_t *n, uint64_t *hash)
 {
-    const char *p = r->p, *e = r->e, *start;
+    const char *p = *pp, *start;
     hbi_mon_hs hs;
+    unsigned k;
+    uint64_t w;
     if (p >= e || *p != '"') return 0;
     start = ++p;
     hs.h = 0x243F6A8885A308D3ULL; hs.w = 0; hs.n = 0;
-    while (e - p >= 8) {
-        uint64_t w = hbi_mon_le64((const unsigned char *)p);
-        uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
-        uint64_t hit = (((a - 0x0101010101010101ULL) & ~a) |
-                        ((b - 0x0101010101010101ULL) & ~b) |
-                        ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
-        if (hit) {
-            unsigned k = hbi_mon_ctz64(hit) >> 3;   /* a true match */
+#if HBI_MON_SSE2
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+            _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x)));   /* < 0x20 */
+        if (m != 0) {
+            k = hbi_mon_ctz64(m);
             if (p[k] != '"') return 0;
-            if (k != 0) {
-                hs.w = w & ((((uint64_t)1) << (8u * k)) - 1u);
-                hs.n = k;
-            }
             hs.len = (uint64_t)(p - start) + k;
-            *id = start;
-            *n = (size_t)hs.len;
-            *hash = hbi_mon_hend(&hs);
-            r->p = p + k + 1;
-            return 1;
+            if (k >= 8u) {
+                hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p));
+                p += 8;
+                k -= 8u;
+            }
+            w = hbi_mon_le64((const unsigned char *)p);
+            goto found;
+        }
+        hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p));
+        hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p + 8));
+        p += 16;
+    }
+#endif
+    while (e - p >= 8) {
+        uint64_t a, b, hit;
+        w = hbi_mon_le64((const unsigned char *)p);
+        a = w ^ 0x2222222222222222ULL;
+        b = w ^ 0x5C5C5C5C5C5C5C5CULL;
+        hit = (((a - 0x0101010101010101ULL) & ~a) |
+               ((b - 0x0101010101010101ULL) & ~b) |
+               ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+        if (hit) {
+            k = hbi_mon_ctz64(hit) >> 3;   /* a true match */
+            if (p[k] != '"') return 0;
+            hs.len = (uint64_t)(p - start) + k;
+            goto found;
         }
         hbi_mon_mix(&hs, w);
         p += 8;
     }
     return 0;
+found:
+    /* k bytes before the quote at p + k, in w: the last, partial word */
+    if (k != 0) {
+        hs.w = w & ((((uint64_t)1) << (8u * k)) - 1u);
+        hs.n = k;
+    }
+    *id = start;
+    *n = (size_t)hs.len;
+    *hash = hbi_mon_hend(&hs);
+    *pp = p + k + 1;
+    return 1;
 }
 #endif
 
-#define HBI_MON_AT(lit) hbi_mon_at(r.p, r.e, lit, sizeof(lit) - 1u)
-#define HBI_MON_SKIP(lit) (r.p += sizeof(lit) - 1u)
+#define HBI_MON_AT(lit) hbi_mon_at(p, e, lit, sizeof(lit) - 1u)
+#define HBI_MON_SKIP(lit) (p += sizeof(lit) - 1u)
+/* a string the general way (r holds the position only around the call:
+   p and e stay in registers) */
+#define HBI_MON_STR(sp, np, ep) (r.p = p, hbi_mon_str(&r, sp, np, ep) == 0 ? (p = r.p, 0) : -1)
 
 static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
                         hbi_mon *s, uint64_t *hash)
 {
     hbi_mon_rd r;
-    const char *v;
+    const char *p = payload, *e = payload + len, *v;
     size_t vn;
     int esc;
     uint64_t u;
-    r.p = payload; r.e = payload + len; r.why = NULL;
+    r.e = e; r.why = NULL;
     if (!HBI_MON_AT("{\"device_id\":")) return 0;
     HBI_MON_SKIP("{\"device_id\":");
 #if HBI_MON_SWAR
-    if (s != NULL && hbi_mon_fid(&r, &in->id, &in->id_len, hash)) {
+    if (s != NULL && hbi_mon_fid(&p, e, &in->id, &in->id_len, hash)) {
         hbi_mon_touch(s, *hash);
     } else
 #endif
     {
-        if (hbi_mon_str(&r, &in->id, &in->id_len, &esc) != 0) return 0;
+        if (HBI_MON_STR(&in->id, &in->id_len, &esc) != 0) return 0;
         if (esc) in->flags |= HB_MON_ID_ESCAPED;
         if (s != NULL) {
             *hash = hb_mon_id_hash(in->id, in->id_len, esc);
@@ -4419,18 +4459,18 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
            it stops must be the closing quote (else the general reader
            takes over), so the string needs no scan of its own */
 #if HBI_MON_SWAR
-        if (s != NULL && r.p < r.e && *r.p == '"' &&
-            (v = hbi_mon_ftime(r.p + 1, r.e, &s->day, &in->time_ms)) != NULL) {
-            r.p = v;
+        if (s != NULL && p < e && *p == '"' &&
+            (v = hbi_mon_ftime(p + 1, e, &s->day, &in->time_ms)) != NULL) {
+            p = v;
         } else
 #endif
         {
-            if (r.p >= r.e || *r.p != '"' ||
-                hbi_mon_time_end(r.p + 1, (size_t)(r.e - r.p - 1), &in->time_ms, &vn,
+            if (p >= e || *p != '"' ||
+                hbi_mon_time_end(p + 1, (size_t)(e - p - 1), &in->time_ms, &vn,
                                  s != NULL ? &s->day : NULL) != 0 ||
-                vn + 1u >= (size_t)(r.e - r.p) || r.p[vn + 1u] != '"')
+                vn + 1u >= (size_t)(e - p) || p[vn + 1u] != '"')
                 return 0;
-            r.p += vn + 2u;
+            p += vn + 2u;
         }
         in->flags |= HB_MON_HAS_TIME;
     } else if (HBI_MON_AT(",\"clock_synced\":false")) {
@@ -4442,45 +4482,45 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     in->flags |= HB_MON_HAS_STATUS;
     if (HBI_MON_AT(",\"status\":\"alive\",\"jwt_token\":\"\"")) {
         /* the common one, unsigned: one comparison of 32 bytes */
-        in->status = r.p + 11;
+        in->status = p + 11;
         in->status_len = 5;
         HBI_MON_SKIP(",\"status\":\"alive\",\"jwt_token\":\"\"");
     } else {
         if (!HBI_MON_AT(",\"status\":")) return 0;
         HBI_MON_SKIP(",\"status\":");
         if (HBI_MON_AT(hbi_mon_w_qalive)) {          /* no scan */
-            in->status = r.p + 1;
+            in->status = p + 1;
             in->status_len = 5;
             HBI_MON_SKIP(hbi_mon_w_qalive);
         } else {
-            if (hbi_mon_str(&r, &in->status, &in->status_len, &esc) != 0) return 0;
+            if (HBI_MON_STR(&in->status, &in->status_len, &esc) != 0) return 0;
             if (hb_mon_id_equal(in->status, in->status_len, esc, hbi_mon_w_offline, 7))
                 in->flags |= HB_MON_OFFLINE_STATUS;
         }
         if (!HBI_MON_AT(",\"jwt_token\":")) return 0;
         HBI_MON_SKIP(",\"jwt_token\":");
         if (HBI_MON_AT(hbi_mon_w_qq)) HBI_MON_SKIP(hbi_mon_w_qq);   /* not signed */
-        else if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+        else if (HBI_MON_STR(&v, &vn, &esc) != 0) return 0;
     }
     if (HBI_MON_AT(",\"seq\":")) {
         HBI_MON_SKIP(",\"seq\":");
-        if (!hbi_mon_fuint(&r.p, r.e, 0xFFFFFFFFu, &u)) return 0;
+        if (!hbi_mon_fuint(&p, e, 0xFFFFFFFFu, &u)) return 0;
         in->seq = (uint32_t)u;
         in->flags |= HB_MON_HAS_SEQ;
     }
     if (HBI_MON_AT(",\"boot_id\":")) {
         HBI_MON_SKIP(",\"boot_id\":");
-        if (r.p < r.e && *r.p == '"') {
-            if (hbi_mon_str(&r, &v, &vn, &esc) != 0) return 0;
+        if (p < e && *p == '"') {
+            if (HBI_MON_STR(&v, &vn, &esc) != 0) return 0;
         } else {
             esc = 0;
-            v = r.p;
-            if (!hbi_mon_fuint(&r.p, r.e, UINT64_MAX, &u)) return 0;
-            vn = (size_t)(r.p - v);
+            v = p;
+            if (!hbi_mon_fuint(&p, e, UINT64_MAX, &u)) return 0;
+            vn = (size_t)(p - v);
 #if HBI_MON_SWAR
             /* up to 7 digits (a 32-bit boot_id has 10 at most): hashed
                here as one word, the word hb_mon_id_hash would build */
-            if (vn < 8u && r.e - v >= 8) {
+            if (vn < 8u && e - v >= 8) {
                 hbi_mon_hs hs;
                 hs.h = 0x243F6A8885A308D3ULL;
                 hs.w = hbi_mon_le64((const unsigned char *)v) &
@@ -4501,18 +4541,19 @@ boot_done:
 #endif
     if (HBI_MON_AT(",\"uptime_ms\":")) {
         HBI_MON_SKIP(",\"uptime_ms\":");
-        if (!hbi_mon_fuint(&r.p, r.e, UINT64_MAX, &in->uptime_ms)) return 0;
+        if (!hbi_mon_fuint(&p, e, UINT64_MAX, &in->uptime_ms)) return 0;
         in->flags |= HB_MON_HAS_UPTIME;
     }
     if (HBI_MON_AT(",\"interval_ms\":")) {
         HBI_MON_SKIP(",\"interval_ms\":");
-        if (!hbi_mon_fuint(&r.p, r.e, 0x7FFFFFFFu, &u) || u == 0) return 0;
+        if (!hbi_mon_fuint(&p, e, 0x7FFFFFFFu, &u) || u == 0) return 0;
         in->interval_ms = (uint32_t)u;
         in->flags |= HB_MON_HAS_INTERVAL;
     }
-    return r.p + 1 == r.e && *r.p == '}';
+    return p + 1 == e && *p == '}';
 }
 #undef HBI_MON_AT
+#undef HBI_MON_STR
 #undef HBI_MON_SKIP
 
 /* The reader. With s, it also hashes the id as soon as it has it and
@@ -4654,7 +4695,7 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
 
 /* The learned interval in 16 bits: an 11-bit mantissa and a 5-bit shift,
    exact below 2048 ms and within 0.05 % above. */
-static uint32_t hbi_mon_dec(uint16_t v)
+HBI_MON_INLINE uint32_t hbi_mon_dec(uint16_t v)
 {
     return (uint32_t)(v & 0x7FFu) << (v >> 11);
 }
@@ -4675,7 +4716,7 @@ static uint16_t hbi_mon_enc(uint32_t x)
     return (uint16_t)((e << 11) | m);
 }
 
-static uint32_t hbi_mon_mad(const hb_mon_slot *sl)
+HBI_MON_INLINE uint32_t hbi_mon_mad(const hb_mon_slot *sl)
 {
     return (uint32_t)(((uint64_t)hbi_mon_dec(sl->mean) * sl->dev) >> 8);
 }
@@ -4683,7 +4724,7 @@ static uint32_t hbi_mon_mad(const hb_mon_slot *sl)
 /* Allowance for jitter: the acceptable pause plus four mean absolute
    deviations (about five standard deviations of a normal jitter), at
    least an eighth of the interval. */
-static uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
+HBI_MON_INLINE uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 {
     uint32_t m = hbi_mon_dec(sl->mean), j = 4u * hbi_mon_mad(sl);
     if (j < m / 8u) j = m / 8u;
@@ -4691,7 +4732,7 @@ static uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 }
 
 /* ms from the last credit until phi reaches k (Q8 multiples of the mean). */
-static uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
+HBI_MON_INLINE uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
 {
     uint64_t m = hbi_mon_dec(sl->mean), v;
     /* not one interval seen yet and none announced: the assumed interval
@@ -4704,7 +4745,7 @@ static uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k
 /* Where silence is counted from: the last credit, with the time the
    monitor could not hear (link down, OUTAGE, plus the reconnect grace)
    taken out. */
-static uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
+HBI_MON_INLINE uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
 {
     if (!s->has_floor) return sl->last;
     if ((int32_t)(sl->last - s->freeze) < 0) return sl->last + (s->floor - s->freeze);
@@ -4760,7 +4801,7 @@ static void hbi_mon_emit(hbi_mon *s, int type, uint32_t slot, int prev,
 }
 
 /* A slice may now hold a transition at `due`. */
-static void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
+HBI_MON_INLINE void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
 {
     uint32_t k = idx / s->slice_len;
     uint64_t bit = (uint64_t)1 << k;
@@ -4771,7 +4812,7 @@ static void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
 }
 
 /* Sets the next deadline of an ALIVE or SUSPECT slot. */
-static void hbi_mon_arm(hbi_mon *s, uint32_t idx)
+HBI_MON_INLINE void hbi_mon_arm(hbi_mon *s, uint32_t idx)
 {
     hb_mon_slot *sl = &s->cfg.slots[idx];
     int st = hbi_mon_state(sl);
@@ -4979,7 +5020,12 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     s->st.beats++;
     esc = (in->flags & HB_MON_ID_ESCAPED) != 0;
     offline = (in->flags & HB_MON_OFFLINE_STATUS) != 0;
-    idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
+    /* the common case first: the device sits in its home slot */
+    idx = hbi_mon_home(s, h);
+    if (s->cfg.slots[idx].id_hash == h && s->cfg.same == NULL)
+        found = 1;
+    else
+        idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
 
     if (!found) {
         uint32_t cap = s->cfg.capacity, limit = cap - cap / 16u;
@@ -5719,6 +5765,7 @@ bad:
 #undef HBI_MON_DEPTH
 #undef HBI_MON_MAXIV
 #undef HBI_MON_SWAR
+#undef HBI_MON_SSE2
 #undef HBI_MON_STMASK
 #undef HBI_MON_F_SEQ
 #undef HBI_MON_F_UP
