@@ -993,6 +993,231 @@ TEST no_reentry_from_the_event_callback(void)
     PASS();
 }
 
+/* ---- the fast paths against the general reader ----------------------------
+   hb_mon_beat reads the writer's layout with word-at-a-time code (SSE2
+   where the compiler has it, else 8 bytes at a time): the id scanned and
+   hashed in one pass, the UTC time from the day cache, integers eight
+   digits at a time, a short numeric boot_id hashed inline. Each case here
+   goes three ways: hb_mon_beat (the info its NEW event carries),
+   hb_mon_parse (the fast layout without a monitor) and hb_mon_parse on
+   the same bytes after a space (the general reader): all three must
+   agree, field by field, or all refuse. */
+static hb_mon_info fp_info;
+static char fp_id[128], fp_status[64];
+static int fp_events;
+static void on_fp_event(void *user, const hb_mon_event *ev)
+{
+    (void)user;
+    if (ev->type == HB_MON_EV_NEW && ev->info != NULL) {
+        fp_info = *ev->info;
+        if (fp_info.id_len <= sizeof fp_id) memcpy(fp_id, fp_info.id, fp_info.id_len);
+        if (fp_info.status_len <= sizeof fp_status)
+            memcpy(fp_status, fp_info.status, fp_info.status_len);
+        fp_events++;
+    }
+}
+
+static int fp_same(const hb_mon_info *a, const char *aid, const char *ast,
+                   const hb_mon_info *b)
+{
+    return a->id_len == b->id_len && a->id_len <= sizeof fp_id &&
+           memcmp(aid, b->id, a->id_len) == 0 && a->status_len == b->status_len &&
+           a->status_len <= sizeof fp_status &&
+           memcmp(ast, b->status, a->status_len) == 0 && a->flags == b->flags &&
+           a->time_ms == b->time_ms && a->uptime_ms == b->uptime_ms &&
+           a->seq == b->seq && a->interval_ms == b->interval_ms &&
+           a->boot_hash == b->boot_hash;
+}
+
+/* p (n bytes, with room for one more before it at p[-1]) three ways;
+   prime: a payload with a good time of the same date, beaten first so
+   that the day cache holds the date. Returns 0 when all agree. */
+static int fp_check(char *p, size_t n, const char *prime)
+{
+    hb_mon_info g, f;
+    hb_mon_device d;
+    int rg, rf, rb;
+    mc.event = on_fp_event;
+    mc.same = NULL;   /* the table finds the device by its hash alone */
+    if (hb_mon_init(&mon, &mc) != HB_OK) return 1;
+    if (prime != NULL && hb_mon_beat(&mon, prime, strlen(prime), 0) != HB_OK) return 2;
+    p[-1] = ' ';
+    rg = hb_mon_parse(p - 1, n + 1u, &g);
+    rf = hb_mon_parse(p, n, &f);
+    fp_events = 0;
+    rb = hb_mon_beat(&mon, p, n, 0);
+    if (rg != rf || rg != rb) return 3;
+    if (rg != HB_OK) return fp_events != 0 ? 4 : 0;
+    if (fp_events != 1) return 5;
+    if (!fp_same(&f, f.id, f.status, &g)) return 6;
+    if (!fp_same(&fp_info, fp_id, fp_status, &g)) return 7;
+    /* the hash of the scan is hb_mon_id_hash's: hb_mon_get finds it */
+    if (!(g.flags & HB_MON_ID_ESCAPED) &&
+        hb_mon_get(&mon, g.id, g.id_len, &d) != HB_OK)
+        return 8;
+    return 0;
+}
+
+#define FP_PRIME "{\"device_id\":\"prime\",\"timestamp\":\"2026-11-27T00:00:00Z\"," \
+                 "\"status\":\"alive\",\"jwt_token\":\"\"}"
+
+/* one beat of the writer's layout with these member texts (NULL: left
+   out) into buf + 1; returns its length */
+static size_t fp_beat(char *buf, size_t size, const char *id, const char *ts,
+                      const char *seq, const char *boot, const char *up,
+                      const char *iv)
+{
+    char *p = buf + 1;
+    size_t cap = size - 1u;
+    int n = snprintf(p, cap, "{\"device_id\":\"%s\",\"timestamp\":\"%s\","
+                     "\"status\":\"alive\",\"jwt_token\":\"\"", id, ts);
+    if (seq) n += snprintf(p + n, cap - (size_t)n, ",\"seq\":%s", seq);
+    if (boot) n += snprintf(p + n, cap - (size_t)n, ",\"boot_id\":%s", boot);
+    if (up) n += snprintf(p + n, cap - (size_t)n, ",\"uptime_ms\":%s", up);
+    if (iv) n += snprintf(p + n, cap - (size_t)n, ",\"interval_ms\":%s", iv);
+    n += snprintf(p + n, cap - (size_t)n, "}");
+    return (size_t)n;
+}
+
+/* Ids of 0 to 40 bytes with a quote, a backslash (escapes good and bad),
+   a control byte, DEL, a space or a UTF-8 byte at each position: on
+   both sides of every 8- and 16-byte boundary of the scan. */
+TEST fast_id_scan_reads_as_the_general_reader(void)
+{
+    static const char *const ins[] = {
+        "\\\"", "\\\\", "\\n", "\\u0041", "\\u00e9", "\\x", "\\", "\x01", "\x1f",
+        "\t", " ", "\x7f", "\xc3\xa9", "\"", "/",
+    };
+    char buf[256], id[96];
+    size_t len, pos, k;
+    int rc;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (len = 0; len <= 40; len++) {
+        for (k = 0; k < len; k++) id[k] = (char)('a' + k % 26);
+        id[len] = '\0';
+        rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, id, "2026-11-27T19:53:22Z",
+                                       "1", NULL, NULL, NULL), NULL);
+        if (rc != 0) { fprintf(stderr, "id length %u: %d\n", (unsigned)len, rc); FAIL(); }
+        for (pos = 0; pos < len; pos++) {
+            for (k = 0; k < sizeof ins / sizeof ins[0]; k++) {
+                size_t il = strlen(ins[k]);
+                memcpy(id + pos, ins[k], il);
+                memset(id + pos + il, 'z', len + 2u);
+                id[len + il] = '\0';
+                rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, id,
+                                               "2026-11-27T19:53:22Z", "1", NULL,
+                                               NULL, NULL), NULL);
+                if (rc != 0) {
+                    fprintf(stderr, "id %u bytes, insert %u at %u: %d\n",
+                            (unsigned)len, (unsigned)k, (unsigned)pos, rc);
+                    FAIL();
+                }
+            }
+            id[pos] = (char)('a' + pos % 26);
+        }
+    }
+    PASS();
+}
+
+/* Every member integer with 1 to 21 digits, the limits and one past
+   them, leading zeros and what may follow a digit, in the middle of the
+   beat and as its last member (fewer than 8 bytes after it). */
+TEST fast_integers_read_as_the_general_reader(void)
+{
+    static const char *const odd[] = {
+        "0", "00", "01", "0x1", "1.5", "1e3", "-1", "+1", "1 ", "", "\"1\"",
+        "4294967295", "4294967296", "2147483647", "2147483648",
+        "18446744073709551615", "18446744073709551616", "99999999999999999999",
+        "9999999", "10000000", "12345678", "123456789",
+    };
+    char buf[256], num[32];
+    size_t nd, k, m;
+    int rc;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (m = 0; m < 4; m++) {
+        for (nd = 1; nd <= 21 + sizeof odd / sizeof odd[0]; nd++) {
+            const char *v[4] = { "7", "123", "5000", "60000" };
+            const char *x;
+            if (nd <= 21) {
+                for (k = 0; k < nd; k++) num[k] = (char)('1' + (k * 7 + m) % 9);
+                num[nd] = '\0';
+                x = num;
+            } else {
+                x = odd[nd - 22];
+            }
+            v[m] = x;
+            /* in the middle (the members after it present), then last */
+            rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, "dev-0000123",
+                                           "2026-11-27T19:53:22Z", v[0], v[1], v[2],
+                                           v[3]), FP_PRIME);
+            if (rc == 0)
+                rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, "dev-0000123",
+                                               "2026-11-27T19:53:22Z", v[0],
+                                               m >= 1 ? v[1] : NULL,
+                                               m >= 2 ? v[2] : NULL,
+                                               m >= 3 ? v[3] : NULL), FP_PRIME);
+            if (rc != 0) {
+                fprintf(stderr, "member %u = \"%s\": %d\n", (unsigned)m, x, rc);
+                FAIL();
+            }
+        }
+    }
+    /* a string boot_id, plain and escaped */
+    ASSERT_EQ(0, fp_check(buf + 1, fp_beat(buf, sizeof buf, "d", "2026-11-27T19:53:22Z",
+                                           "1", "\"b-1\"", "1", "1"), FP_PRIME));
+    ASSERT_EQ(0, fp_check(buf + 1, fp_beat(buf, sizeof buf, "d", "2026-11-27T19:53:22Z",
+                                           "1", "\"\\u0062-1\"", "1", "1"), FP_PRIME));
+    PASS();
+}
+
+/* The UTC times the writer gives (0 to 9 fraction digits) and ones it
+   does not (10 digits, offsets, a bad byte at each position, the last
+   second, hour and minute and one past them), with the date in the day
+   cache and without. */
+TEST fast_times_read_as_the_general_reader(void)
+{
+    static const char *const good[] = {
+        "2026-11-27T19:53:22Z", "2026-11-27T19:53:22.1Z", "2026-11-27T19:53:22.12Z",
+        "2026-11-27T19:53:22.123Z", "2026-11-27T19:53:22.1234Z",
+        "2026-11-27T19:53:22.12345Z", "2026-11-27T19:53:22.123456Z",
+        "2026-11-27T19:53:22.1234567Z", "2026-11-27T19:53:22.12345678Z",
+        "2026-11-27T19:53:22.123456789Z", "2026-11-27T19:53:22.1234567891Z",
+        "2026-11-27T19:53:22.Z", "2026-11-27T23:59:59.999999999Z",
+        "2026-11-27T00:00:00.000000001Z", "2026-11-27T24:00:00Z",
+        "2026-11-27T23:60:00Z", "2026-11-27T23:00:60Z", "2026-11-27T19:53:22+05:30",
+        "2026-11-27T19:53:22.5-00:30", "2026-11-27T19:53:22z", "2026-11-27T19:53:22",
+        "2026-11-27T19:53:22.123456789", "2026-11-28T19:53:22Z",
+    };
+    char buf[256], ts[64];
+    size_t i, pos, k;
+    int rc, pr;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    for (pr = 0; pr < 2; pr++) {
+        for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+            rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, "dev-1", good[i], "1",
+                                           "2", "3", "4"), pr ? FP_PRIME : NULL);
+            if (rc != 0) { fprintf(stderr, "time %s: %d\n", good[i], rc); FAIL(); }
+            /* and with nothing after the time but the status: the shortest
+               tail the fast path can meet */
+            rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, "dev-1", good[i], NULL,
+                                           NULL, NULL, NULL), pr ? FP_PRIME : NULL);
+            if (rc != 0) { fprintf(stderr, "time %s, last: %d\n", good[i], rc); FAIL(); }
+        }
+        for (pos = 11; pos < 31; pos++) {
+            static const char bad[] = { 'x', '/', ':', '.', '"', '9', '0', 'Z', '\\' };
+            for (k = 0; k < sizeof bad; k++) {
+                strcpy(ts, "2026-11-27T19:53:22.123456789Z");
+                ts[pos] = bad[k];
+                if (pos == 30) ts[31] = '\0';
+                rc = fp_check(buf + 1, fp_beat(buf, sizeof buf, "dev-1", ts, "1",
+                                               "2", "3", "4"), pr ? FP_PRIME : NULL);
+                if (rc != 0) { fprintf(stderr, "time %s: %d\n", ts, rc); FAIL(); }
+            }
+        }
+    }
+    PASS();
+}
+
 SUITE(monitor)
 {
     SET_SETUP(setup, NULL);
@@ -1033,4 +1258,7 @@ SUITE(monitor)
     RUN_TEST(config_is_validated);
     RUN_TEST(no_reentry_from_the_event_callback);
     RUN_TEST(batch_is_beat_n_times);
+    RUN_TEST(fast_id_scan_reads_as_the_general_reader);
+    RUN_TEST(fast_integers_read_as_the_general_reader);
+    RUN_TEST(fast_times_read_as_the_general_reader);
 }
