@@ -5076,6 +5076,40 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     mean = hbi_mon_dec(sl->mean);
     tol = mean / 4u;
 
+    /* the ordinary beat: the writer's members, the same boot, a later
+       seq, the same interval, an ALIVE device, no
+       OUTAGE. These are the general steps below with every test that
+       cannot fire then left out: the same result, to the bit. */
+#define HBI_MON_ALL_IN (HB_MON_HAS_BOOT | HB_MON_HAS_SEQ | HB_MON_HAS_UPTIME | \
+                        HB_MON_HAS_INTERVAL)
+#define HBI_MON_ALL_SL (HBI_MON_F_SEQ | HBI_MON_F_UP | HBI_MON_F_SEED)
+    if ((in->flags & (HBI_MON_ALL_IN | HB_MON_OFFLINE_STATUS)) == HBI_MON_ALL_IN &&
+        (sl->state & (HBI_MON_STMASK | HBI_MON_ALL_SL)) ==
+            (HB_MON_ALIVE | HBI_MON_ALL_SL) &&
+        !s->outage && sl->boot == hbi_mon_boot16(in->boot_hash) &&
+        in->seq > sl->seq && in->interval_ms == mean) {
+        uint32_t a = now - (uint32_t)in->uptime_ms, gap = in->seq - sl->seq;
+        uint32_t creep = mean >> 6;
+        int32_t d = (int32_t)(a - sl->anchor);
+        if (d >= -(int32_t)tol) {            /* else stale: the general way */
+            hbi_mon_seq_window(c, gap);
+            sl->seq = in->seq;
+            old_last = sl->last;
+            if (d < 0) sl->anchor = a;
+            else sl->anchor += (uint32_t)d < creep ? (uint32_t)d : creep;
+            credit = sl->anchor + (uint32_t)in->uptime_ms;
+            if ((int32_t)(credit - old_last) > 0) {
+                hbi_mon_learn(sl, gap == 1u ? credit - old_last
+                                            : (credit - old_last) / gap);
+                sl->last = credit;
+            }
+            hbi_mon_arm(s, idx);
+            goto out;
+        }
+    }
+#undef HBI_MON_ALL_IN
+#undef HBI_MON_ALL_SL
+
     /* boots: the current one, the one before it (ignored: a late message of
        a superseded boot), or a new one (REBOOT, unless it says offline: an
        offline from a boot never seen alive is a late Will, as Sparkplug
