@@ -4205,24 +4205,57 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
 }
 
 #if HBI_MON_SWAR
+/* "YYYY-MM-DDT" at s (11 bytes) to days since 1970-01-01, or -1: the
+   first 8 bytes as one word as in hbi_mon_hms ("0000-00-" XORed away,
+   every byte then at most 9, the dashes 0, pairs summed in place). */
+static int hbi_mon_days(const char *s, int32_t *days)
+{
+    static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
+    uint64_t t = hbi_mon_le64((const unsigned char *)s) ^ 0x2D30302D30303030ULL, x;
+    int32_t y, mo, d, era, yoe, doy;
+    int leap;
+    if (((t & 0xF0F0F0F0F0F0F0F0ULL) |
+         ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) |
+         (t & 0xFF0000FF00000000ULL)) != 0 ||
+        hbi_mon_dd(s, 8, 2, &d) || s[10] != 'T')
+        return -1;
+    x = t * 10u + (t >> 8);
+    y = (int32_t)(x & 0xFFu) * 100 + (int32_t)((x >> 16) & 0xFFu);
+    mo = (int32_t)((x >> 40) & 0xFFu);
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
+        return -1;
+    /* as in hbi_mon_time_end */
+    y -= mo <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    *days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    return 0;
+}
+
 /* The fast path's time: the string after its opening quote at s, in the
    form the writer gives in UTC ("...T19:53:22Z" or with a fraction of 1
-   to 9 digits, then 'Z'), its date the one in dc. It needs 32 bytes
-   before e (the longest such string and its quote); anything else returns
-   NULL and hbi_mon_time_end reads it (same result, only slower). Else
-   *ms and the byte after the closing quote. */
+   to 9 digits, then 'Z'). The date comes from dc when it holds the same
+   one (dc is then kept), else it is read. It needs 32 bytes before e
+   (the longest such string and its quote); anything else returns NULL
+   and hbi_mon_time_end reads it (same result, only slower). Else *ms
+   and the byte after the closing quote. */
 HBI_MON_INLINE const char *hbi_mon_ftime(const char *s, const char *e,
-                                         const hbi_mon_day *dc, int64_t *ms)
+                                         hbi_mon_day *dc, int64_t *ms)
 {
     uint64_t key, t, bad, f3;
     uint32_t key2;
-    int32_t h, mi, sec;
+    int32_t h, mi, sec, days;
     unsigned nd = 0;
+    int hit;
     if (e - s < 32) return NULL;
     HB_MEMCPY(&key, s, 8);
     HB_MEMCPY(&key2, s + 7, 4);
-    if (key != dc->key || key2 != dc->key2 ||
-        hbi_mon_hms(hbi_mon_le64((const unsigned char *)s + 11), &h, &mi, &sec) != 0 ||
+    hit = dc != NULL && key == dc->key && key2 == dc->key2;
+    if (hit) days = dc->days;
+    else if (hbi_mon_days(s, &days) != 0) return NULL;
+    if (hbi_mon_hms(hbi_mon_le64((const unsigned char *)s + 11), &h, &mi, &sec) != 0 ||
         h > 23 || mi > 59 || sec > 59)
         return NULL;
     f3 = 0;
@@ -4241,7 +4274,12 @@ HBI_MON_INLINE const char *hbi_mon_ftime(const char *s, const char *e,
         nd++;
     }
     if (s[19 + nd] != 'Z' || s[20 + nd] != '"') return NULL;
-    *ms = ((int64_t)dc->days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + (int64_t)f3;
+    if (dc != NULL && !hit) {
+        dc->key = key;
+        dc->key2 = key2;
+        dc->days = days;
+    }
+    *ms = ((int64_t)days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + (int64_t)f3;
     return s + 21 + nd;
 }
 #endif
@@ -4348,8 +4386,9 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
 #if HBI_MON_SWAR
 /* The id string at *pp when it has no escape: scanned and hashed in
    one pass (the words hb_mon_id_hash would mix, the last one the bytes
-   before the quote), *hash the same as hb_mon_id_hash's. 16 bytes at a
-   time with SSE2, then (or else) 8 at a time. 0 (*pp untouched) for an
+   before the quote), *hash the same as hb_mon_id_hash's (hash NULL: the
+   scan only). 16 bytes at a time with SSE2, then (or else) 8 at a time.
+   0 (*pp untouched) for an
    escape, a control byte or fewer than 8 bytes left: the caller reads it
    the general way. */
 #if HBI_SSE2
@@ -4378,16 +4417,22 @@ HBI_MON_INLINE int hbi_mon_fid(const char **pp, const char *e, const char **id,
             k = hbi_mon_ctz64(m);
             if (p[k] != '"') return 0;
             hs.len = (uint64_t)(p - start) + k;
-            if (k >= 8u) {
+            if (hash == NULL) {
+                w = 0;
+            } else if (k >= 8u) {
                 hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p));
                 p += 8;
                 k -= 8u;
+                w = hbi_mon_le64((const unsigned char *)p);
+            } else {
+                w = hbi_mon_le64((const unsigned char *)p);
             }
-            w = hbi_mon_le64((const unsigned char *)p);
             goto found;
         }
-        hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p));
-        hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p + 8));
+        if (hash != NULL) {
+            hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p));
+            hbi_mon_mix(&hs, hbi_mon_le64((const unsigned char *)p + 8));
+        }
         p += 16;
     }
 #endif
@@ -4405,19 +4450,21 @@ HBI_MON_INLINE int hbi_mon_fid(const char **pp, const char *e, const char **id,
             hs.len = (uint64_t)(p - start) + k;
             goto found;
         }
-        hbi_mon_mix(&hs, w);
+        if (hash != NULL) hbi_mon_mix(&hs, w);
         p += 8;
     }
     return 0;
 found:
-    /* k bytes before the quote at p + k, in w: the last, partial word */
-    if (k != 0) {
-        hs.w = w & ((((uint64_t)1) << (8u * k)) - 1u);
-        hs.n = k;
-    }
     *id = start;
     *n = (size_t)hs.len;
-    *hash = hbi_mon_hend(&hs);
+    if (hash != NULL) {
+        /* k bytes before the quote at p + k, in w: the last, partial word */
+        if (k != 0) {
+            hs.w = w & ((((uint64_t)1) << (8u * k)) - 1u);
+            hs.n = k;
+        }
+        *hash = hbi_mon_hend(&hs);
+    }
     *pp = p + k + 1;
     return 1;
 }
@@ -4441,8 +4488,9 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
     if (!HBI_MON_AT("{\"device_id\":")) return 0;
     HBI_MON_SKIP("{\"device_id\":");
 #if HBI_MON_SWAR
-    if (s != NULL && hbi_mon_fid(&p, e, &in->id, &in->id_len, hash)) {
-        hbi_mon_touch(s, *hash);
+    if (s != NULL ? hbi_mon_fid(&p, e, &in->id, &in->id_len, hash)
+                  : hbi_mon_fid(&p, e, &in->id, &in->id_len, NULL)) {
+        if (s != NULL) hbi_mon_touch(s, *hash);
     } else
 #endif
     {
@@ -4459,8 +4507,9 @@ static int hbi_mon_fast(const char *payload, size_t len, hb_mon_info *in,
            it stops must be the closing quote (else the general reader
            takes over), so the string needs no scan of its own */
 #if HBI_MON_SWAR
-        if (s != NULL && p < e && *p == '"' &&
-            (v = hbi_mon_ftime(p + 1, e, &s->day, &in->time_ms)) != NULL) {
+        if (p < e && *p == '"' &&
+            (v = hbi_mon_ftime(p + 1, e, s != NULL ? &s->day : NULL,
+                               &in->time_ms)) != NULL) {
             p = v;
         } else
 #endif
