@@ -1172,8 +1172,8 @@ TEST fast_integers_read_as_the_general_reader(void)
 
 /* The UTC times the writer gives (0 to 9 fraction digits) and ones it
    does not (10 digits, offsets, a bad byte at each position, the last
-   second, hour and minute and one past them), with the date in the day
-   cache and without. */
+   second, hour and minute and one past them, dates that do not exist),
+   with the date in the day cache and without. */
 TEST fast_times_read_as_the_general_reader(void)
 {
     static const char *const good[] = {
@@ -1187,6 +1187,13 @@ TEST fast_times_read_as_the_general_reader(void)
         "2026-11-27T23:60:00Z", "2026-11-27T23:00:60Z", "2026-11-27T19:53:22+05:30",
         "2026-11-27T19:53:22.5-00:30", "2026-11-27T19:53:22z", "2026-11-27T19:53:22",
         "2026-11-27T19:53:22.123456789", "2026-11-28T19:53:22Z",
+        /* dates: leap days, the ends of months and years, none */
+        "2024-02-29T00:00:00Z", "2026-02-29T00:00:00Z", "2000-02-29T00:00:00Z",
+        "1900-02-29T00:00:00Z", "2026-02-28T23:59:59.9Z", "2026-01-31T00:00:00Z",
+        "2026-04-31T00:00:00Z", "2026-12-31T00:00:00Z", "2026-00-10T00:00:00Z",
+        "2026-13-10T00:00:00Z", "2026-11-00T00:00:00Z", "2026-11-32T00:00:00Z",
+        "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "1970-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z", "2026-1-27T19:53:22Z", "2026-11-27t19:53:22Z",
     };
     char buf[256], ts[64];
     size_t i, pos, k;
@@ -1203,7 +1210,7 @@ TEST fast_times_read_as_the_general_reader(void)
                                            NULL, NULL, NULL), pr ? FP_PRIME : NULL);
             if (rc != 0) { fprintf(stderr, "time %s, last: %d\n", good[i], rc); FAIL(); }
         }
-        for (pos = 11; pos < 31; pos++) {
+        for (pos = 0; pos < 31; pos++) {
             static const char bad[] = { 'x', '/', ':', '.', '"', '9', '0', 'Z', '\\' };
             for (k = 0; k < sizeof bad; k++) {
                 strcpy(ts, "2026-11-27T19:53:22.123456789Z");
