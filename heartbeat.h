@@ -535,10 +535,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13047  1341    0    0
-   Cortex-M4  12557  1341    0    0
-   Cortex-M33 12565  1341    0    0
-   rv32imac   13901  1525    0    0
+   Cortex-M0  13260  1374    0    0
+   Cortex-M4  12706  1374    0    0
+   Cortex-M33 12714  1374    0    0
+   rv32imac   14087  1561    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
@@ -3578,6 +3578,14 @@ static const char hbi_mon_w_qq[] = "\"\"";
 #else
 #  define HBI_MON_INLINE static
 #endif
+/* The detector's and the hash's small helpers: inlined where speed is
+   asked for, left to the compiler in a size build (-Os, HEARTBEAT_COMPACT:
+   a monitor on a small CPU). */
+#if HBI_FAST
+#  define HBI_MON_HOT HBI_MON_INLINE
+#else
+#  define HBI_MON_HOT static
+#endif
 
 /* 8 bytes, the first in the low byte, from any address. */
 HBI_MON_INLINE uint64_t hbi_mon_le64(const unsigned char *q)
@@ -3611,11 +3619,11 @@ HBI_MON_INLINE uint64_t hbi_mon_le32(const unsigned char *q)
 /* ---- the id hash: 8 bytes at a time, any alignment, any endianness ------ */
 typedef struct hbi_mon_hs { uint64_t h, w; uint64_t len; unsigned n; } hbi_mon_hs;
 
-HBI_MON_INLINE uint64_t hbi_mon_rotl(uint64_t x, unsigned r)
+HBI_MON_HOT uint64_t hbi_mon_rotl(uint64_t x, unsigned r)
 {
     return (x << r) | (x >> (64u - r));
 }
-HBI_MON_INLINE void hbi_mon_mix(hbi_mon_hs *s, uint64_t w)
+HBI_MON_HOT void hbi_mon_mix(hbi_mon_hs *s, uint64_t w)
 {
     w *= 0x87C37B91114253D5ULL;
     w = hbi_mon_rotl(w, 31);
@@ -3623,7 +3631,7 @@ HBI_MON_INLINE void hbi_mon_mix(hbi_mon_hs *s, uint64_t w)
     s->h ^= w;
     s->h = hbi_mon_rotl(s->h, 27) * 5u + 0x52DCE729u;
 }
-HBI_MON_INLINE uint64_t hbi_mon_fmix(uint64_t h)
+HBI_MON_HOT uint64_t hbi_mon_fmix(uint64_t h)
 {
     h ^= h >> 33; h *= 0xFF51AFD7ED558CCDULL;
     h ^= h >> 33; h *= 0xC4CEB9FE1A85EC53ULL;
@@ -3636,7 +3644,7 @@ static void hbi_mon_hbyte(hbi_mon_hs *s, unsigned char b)
     s->len++;
     if (++s->n == 8u) { hbi_mon_mix(s, s->w); s->w = 0; s->n = 0; }
 }
-HBI_MON_INLINE uint64_t hbi_mon_hend(hbi_mon_hs *s)
+HBI_MON_HOT uint64_t hbi_mon_hend(hbi_mon_hs *s)
 {
     uint64_t h;
     if (s->n != 0) hbi_mon_mix(s, s->w);
@@ -4744,7 +4752,7 @@ HEARTBEAT_DEF int hb_mon_parse(const char *payload, size_t len, hb_mon_info *inf
 
 /* The learned interval in 16 bits: an 11-bit mantissa and a 5-bit shift,
    exact below 2048 ms and within 0.05 % above. */
-HBI_MON_INLINE uint32_t hbi_mon_dec(uint16_t v)
+HBI_MON_HOT uint32_t hbi_mon_dec(uint16_t v)
 {
     return (uint32_t)(v & 0x7FFu) << (v >> 11);
 }
@@ -4765,7 +4773,7 @@ static uint16_t hbi_mon_enc(uint32_t x)
     return (uint16_t)((e << 11) | m);
 }
 
-HBI_MON_INLINE uint32_t hbi_mon_mad(const hb_mon_slot *sl)
+HBI_MON_HOT uint32_t hbi_mon_mad(const hb_mon_slot *sl)
 {
     return (uint32_t)(((uint64_t)hbi_mon_dec(sl->mean) * sl->dev) >> 8);
 }
@@ -4773,7 +4781,7 @@ HBI_MON_INLINE uint32_t hbi_mon_mad(const hb_mon_slot *sl)
 /* Allowance for jitter: the acceptable pause plus four mean absolute
    deviations (about five standard deviations of a normal jitter), at
    least an eighth of the interval. */
-HBI_MON_INLINE uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
+HBI_MON_HOT uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 {
     uint32_t m = hbi_mon_dec(sl->mean), j = 4u * hbi_mon_mad(sl);
     if (j < m / 8u) j = m / 8u;
@@ -4781,7 +4789,7 @@ HBI_MON_INLINE uint32_t hbi_mon_margin(const hbi_mon *s, const hb_mon_slot *sl)
 }
 
 /* ms from the last credit until phi reaches k (Q8 multiples of the mean). */
-HBI_MON_INLINE uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
+HBI_MON_HOT uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, uint32_t k)
 {
     uint64_t m = hbi_mon_dec(sl->mean), v;
     /* not one interval seen yet and none announced: the assumed interval
@@ -4794,7 +4802,7 @@ HBI_MON_INLINE uint32_t hbi_mon_span(const hbi_mon *s, const hb_mon_slot *sl, ui
 /* Where silence is counted from: the last credit, with the time the
    monitor could not hear (link down, OUTAGE, plus the reconnect grace)
    taken out. */
-HBI_MON_INLINE uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
+HBI_MON_HOT uint32_t hbi_mon_base(const hbi_mon *s, const hb_mon_slot *sl)
 {
     if (!s->has_floor) return sl->last;
     if ((int32_t)(sl->last - s->freeze) < 0) return sl->last + (s->floor - s->freeze);
@@ -4850,7 +4858,7 @@ static void hbi_mon_emit(hbi_mon *s, int type, uint32_t slot, int prev,
 }
 
 /* A slice may now hold a transition at `due`. */
-HBI_MON_INLINE void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
+HBI_MON_HOT void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
 {
     uint32_t k = idx / s->slice_len;
     uint64_t bit = (uint64_t)1 << k;
@@ -4861,7 +4869,7 @@ HBI_MON_INLINE void hbi_mon_mark(hbi_mon *s, uint32_t idx, uint32_t due)
 }
 
 /* Sets the next deadline of an ALIVE or SUSPECT slot. */
-HBI_MON_INLINE void hbi_mon_arm(hbi_mon *s, uint32_t idx)
+HBI_MON_HOT void hbi_mon_arm(hbi_mon *s, uint32_t idx)
 {
     hb_mon_slot *sl = &s->cfg.slots[idx];
     int st = hbi_mon_state(sl);
@@ -5125,6 +5133,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     mean = hbi_mon_dec(sl->mean);
     tol = mean / 4u;
 
+#if HBI_FAST   /* a size build takes the general way */
     /* the ordinary beat: the writer's members, the same boot, a later
        seq, the same interval, an ALIVE device, no
        OUTAGE. These are the general steps below with every test that
@@ -5158,6 +5167,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     }
 #undef HBI_MON_ALL_IN
 #undef HBI_MON_ALL_SL
+#endif
 
     /* boots: the current one, the one before it (ignored: a late message of
        a superseded boot), or a new one (REBOOT, unless it says offline: an
@@ -5853,6 +5863,7 @@ bad:
 #undef HBI_MON_DEPTH
 #undef HBI_MON_MAXIV
 #undef HBI_MON_SWAR
+#undef HBI_MON_HOT
 #undef HBI_MON_SSE2
 #undef HBI_MON_STMASK
 #undef HBI_MON_F_SEQ
