@@ -5350,13 +5350,10 @@ HEARTBEAT_DEF int hb_mon_beat(hb_mon *m, const char *payload, size_t len,
     return hbi_mon_take(m, rc, &info, h, now_ms);
 }
 
-/* A pipeline HB_MON_BATCH beats deep: beat i + HB_MON_BATCH is parsed
-   (which starts loading its slot and counters) right after beat i is
-   taken, so each slot has the time of HB_MON_BATCH beats' work to arrive
-   and the loads overlap that work and each other, instead of costing one
-   DRAM round trip per beat. Parsing touches no monitor state (the day
-   cache only makes it quicker), so this is hb_mon_beat n times, to the
-   event. */
+/* Parses HB_MON_BATCH beats (each starts loading its slot and counters),
+   then updates them in order: the table's cache misses overlap each other
+   instead of costing one DRAM round trip per beat. Parsing touches no
+   monitor state, so this is hb_mon_beat n times, to the event. */
 HEARTBEAT_DEF int hb_mon_beat_batch(hb_mon *m, const char *const *payloads,
                                     const size_t *lens, size_t n,
                                     uint32_t now_ms)
@@ -5364,22 +5361,20 @@ HEARTBEAT_DEF int hb_mon_beat_batch(hb_mon *m, const char *const *payloads,
     hb_mon_info info[HB_MON_BATCH];
     uint64_t h[HB_MON_BATCH];
     int rc[HB_MON_BATCH];
-    size_t i, k, ok = 0;
+    size_t done = 0, k, c, ok = 0;
     if (!hbi_mon_ok(m) || (n != 0 && (payloads == NULL || lens == NULL)))
         return HB_ERR_ARG;
     if (m->internal_.busy) return HB_ERR_STATE;
-    for (i = 0; i < n && i < HB_MON_BATCH; i++) {
-        h[i] = 0;
-        rc[i] = hbi_mon_parse(payloads[i], lens[i], &info[i], &m->internal_, &h[i]);
-    }
-    for (i = 0, k = 0; i < n; i++) {
-        if (hbi_mon_take(m, rc[k], &info[k], h[k], now_ms) == HB_OK) ok++;
-        if (i + HB_MON_BATCH < n) {
+    while (done < n) {
+        c = n - done < HB_MON_BATCH ? n - done : HB_MON_BATCH;
+        for (k = 0; k < c; k++) {
             h[k] = 0;
-            rc[k] = hbi_mon_parse(payloads[i + HB_MON_BATCH], lens[i + HB_MON_BATCH],
-                                  &info[k], &m->internal_, &h[k]);
+            rc[k] = hbi_mon_parse(payloads[done + k], lens[done + k], &info[k],
+                                  &m->internal_, &h[k]);
         }
-        if (++k == HB_MON_BATCH) k = 0;
+        for (k = 0; k < c; k++)
+            if (hbi_mon_take(m, rc[k], &info[k], h[k], now_ms) == HB_OK) ok++;
+        done += c;
     }
     return ok > 0x7FFFFFFFu ? 0x7FFFFFFF : (int)ok;
 }
