@@ -4287,7 +4287,8 @@ HBI_MON_INLINE const char *hbi_mon_ftime(const char *s, const char *e,
         dc->key2 = key2;
         dc->days = days;
     }
-    *ms = ((int64_t)days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + (int64_t)f3;
+    *ms = ((int64_t)days * 86400 + (int64_t)(h * 3600 + mi * 60 + sec)) * 1000 +
+          (int64_t)f3;
     return s + 21 + nd;
 }
 #endif
