@@ -908,6 +908,14 @@ typedef struct hb_stats {
    at file scope so that C and C++ see the same type. By default it holds a
    copy of the config; with HEARTBEAT_CONFIG_BY_REF a pointer to the
    caller's config and the two values hb_poll's idle path reads. */
+/* The last beat's local date, so that the timestamp's calendar runs once a
+   day (the fast code; a pure function of day, so no clock step, hb_start or
+   changed offset can make it stale). */
+struct hbi_day {
+    uint32_t day;   /* days since -0400-03-01 (0 = none: never a valid one) */
+    uint32_t ymd;   /* its date: century, year % 100, month, day; one byte
+                       each, from the low */
+};
 struct hb_service_internal {
 #ifdef HEARTBEAT_CONFIG_BY_REF
     const hb_config *cfgp;  /* the caller's config, read in place */
@@ -925,6 +933,7 @@ struct hb_service_internal {
     uint32_t      up_lo;    /* uptime_ms: low word */
     uint32_t      up_hi;    /* ... and high word */
     uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
+    struct hbi_day dc;      /* the timestamp's day cache (fast code) */
     uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
     uint8_t       pending;  /* HBI_PEND_* bits */
     uint8_t       busy;     /* a callback of this service is running:
@@ -2380,12 +2389,19 @@ static void hbi_hms(char *o, uint32_t v, int k)
 #endif
 
 /* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
-   bytes, no NUL). Returns the length. */
+   bytes, no NUL). Returns the length. The fast code reads and fills the day
+   cache dc (HBI_TIME_FMT passes it there only). */
+#if HBI_FAST
+#  define HBI_TIME_FMT(o, t, dc) hbi_time_fmt(o, t, dc)
+static int hbi_time_fmt(char *o, const hb_time *t, struct hbi_day *dc)
+#else
+#  define HBI_TIME_FMT(o, t, dc) hbi_time_fmt(o, t)
 static int hbi_time_fmt(char *o, const hb_time *t)
+#endif
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, mo, d, ns;
+    uint32_t q, days, sod, y, mo, d, ns;
     uint64_t s;
     int n;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
@@ -2394,28 +2410,40 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     q = (uint32_t)(s >> 7);
     days = q / 675u;
     sod = (q - days * 675u) * 128u + (uint32_t)(s & 127u);
-    /* days since -0400-03-01 to a civil date: Neri and Schneider's
-       Euclidean affine functions (2022), 32-bit, no table; checked
-       against Hinnant's algorithm for every day of years 0..9999 */
-    n1 = 4u * days + 3u;
-    c = n1 / 146097u;
-    n2 = (n1 % 146097u) | 3u;           /* 4 * (day of century) + 3 */
-    z = n2 / 1461u;
-    ny = n2 % 1461u / 4u;               /* day of the March-based year */
-    n3 = 2141u * ny + 197913u;
-    j = ny >= 306u;                     /* January or February */
-    y = 100u * c + z + j - 400u;
-    mo = (n3 >> 16) - 12u * j;
-    d = (n3 & 0xFFFFu) / 2141u + 1u;
+#if HBI_FAST
+    if (days != dc->day) {
+#endif
+    {
+        /* days since -0400-03-01 to a civil date: Neri and Schneider's
+           Euclidean affine functions (2022), 32-bit, no table; checked
+           against Hinnant's algorithm for every day of years 0..9999 */
+        uint32_t n1 = 4u * days + 3u;
+        uint32_t c = n1 / 146097u;
+        uint32_t n2 = (n1 % 146097u) | 3u;  /* 4 * (day of century) + 3 */
+        uint32_t z = n2 / 1461u;
+        uint32_t ny = n2 % 1461u / 4u;      /* day of the March-based year */
+        uint32_t n3 = 2141u * ny + 197913u;
+        uint32_t j = ny >= 306u;            /* January or February */
+        y = 100u * c + z + j - 400u;
+        mo = (n3 >> 16) - 12u * j;
+        d = (n3 & 0xFFFFu) / 2141u + 1u;
+    }
+#if HBI_FAST
+        dc->ymd = y / 100u | (y % 100u) << 8 | mo << 16 | d << 24;
+        dc->day = days;
+    }
+#endif
     ns = t->nsec;
 #if HBI_FAST
-    /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup */
-    hbi_2(o, y / 100u);
-    hbi_2(o + 2, y % 100u);
+    /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup; the date from
+       the day cache */
+    y = dc->ymd;
+    hbi_2(o, y & 0xFFu);
+    hbi_2(o + 2, y >> 8 & 0xFFu);
     o[4] = '-';
-    hbi_2(o + 5, mo);
+    hbi_2(o + 5, y >> 16 & 0xFFu);
     o[7] = '-';
-    hbi_2(o + 8, d);
+    hbi_2(o + 8, y >> 24);
     o[10] = 'T';
     q = sod / 3600u;
     hbi_2(o + 11, q);
@@ -2478,7 +2506,11 @@ static int hbi_time_fmt(char *o, const hb_time *t)
 static int hbi_time(char *o, const hb_time *t)
 {
     int rc = hbi_time_check(t);
-    return rc != HB_OK ? rc : hbi_time_fmt(o, t);
+#if HBI_FAST
+    struct hbi_day dc;                  /* a cache of one use: empty */
+    dc.day = 0;
+#endif
+    return rc != HB_OK ? rc : HBI_TIME_FMT(o, t, &dc);
 }
 
 HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
@@ -2516,6 +2548,10 @@ HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
    (hb_buf_size) counts the widest time. */
 static void hbi_put_time(hb_json *w, const hb_time *t)
 {
+#if HBI_FAST
+    struct hbi_day dc;                  /* the writer's path: no cache */
+    dc.day = 0;
+#endif
     char *o;
     int n = HB_TIME_MAX;
     if (w->internal_.err != HB_OK) return;
@@ -2525,7 +2561,7 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
             return;
         }
         o = w->internal_.buf + w->internal_.len;
-        n = hbi_time_fmt(o + 1, t);     /* hbi_build checked t */
+        n = HBI_TIME_FMT(o + 1, t, &dc);    /* hbi_build checked t */
         o[0] = '"';
         o[n + 1] = '"';
     }
@@ -2967,8 +3003,8 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
 #define HBI_K_ST  "\",\"status\":\""
 #define HBI_K_TOK "\",\"jwt_token\":\""
 static size_t hbi_head_fast(char *buf, size_t size, const char *id,
-                            const hb_time *t, const char *st,
-                            const char *tok, size_t toklen)
+                            const hb_time *t, struct hbi_day *dc,
+                            const char *st, const char *tok, size_t toklen)
 {
     size_t idlen = HB_STRLEN(id), slack = size, i;
     char *o = buf;
@@ -2987,7 +3023,7 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
     if (o == NULL) return 0;
     HB_MEMCPY(o, HBI_K_TS, sizeof HBI_K_TS - 1u);
     o += sizeof HBI_K_TS - 1u;
-    o += hbi_time_fmt(o, t);            /* hbi_build checked t */
+    o += hbi_time_fmt(o, t, dc);        /* hbi_build checked t */
     HB_MEMCPY(o, HBI_K_ST, sizeof HBI_K_ST - 1u);
     o += sizeof HBI_K_ST - 1u;
     /* the status, copied while it is checked up to its NUL (which is not
@@ -3066,8 +3102,8 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     if (HBI_SIGNING(c)) off = HBI_SGT(c)->offset(s, size); /* SIGNED BEATS */
 #if HBI_FAST
     if (tp != NULL && !HBI_SIGNING(c)) {
-        size_t n = hbi_head_fast(buf, size, c->device_id, tp, status,
-                                 tok, toklen);
+        size_t n = hbi_head_fast(buf, size, c->device_id, tp, &s->dc,
+                                 status, tok, toklen);
         if (n != 0) {
             if (!HBI_OPTIONS || ((c->flags & HBI_OPT_FIELDS) == 0 &&
                                  c->fields == NULL)) {
