@@ -2390,12 +2390,11 @@ static void hbi_hms(char *o, uint32_t v, int k)
 
 /* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
    bytes, no NUL). Returns the length. The fast code reads and fills the day
-   cache dc (HBI_TIME_FMT passes it there only). */
+   cache dc, and is inlined into the beat's fast path. */
 #if HBI_FAST
-#  define HBI_TIME_FMT(o, t, dc) hbi_time_fmt(o, t, dc)
-static int hbi_time_fmt(char *o, const hb_time *t, struct hbi_day *dc)
+static HBI_INLINE int hbi_time_fmt(char *o, const hb_time *t,
+                                   struct hbi_day *dc)
 #else
-#  define HBI_TIME_FMT(o, t, dc) hbi_time_fmt(o, t)
 static int hbi_time_fmt(char *o, const hb_time *t)
 #endif
 {
@@ -2501,16 +2500,26 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     return n;
 }
 
+#if HBI_FAST
+/* hbi_time_fmt without a cache, out of line: for every caller but the
+   beat's fast path */
+static HBI_NOINLINE int hbi_time_fmt1(char *o, const hb_time *t)
+{
+    struct hbi_day dc;
+    dc.day = 0;                         /* empty: never a valid day */
+    dc.ymd = 0;
+    return hbi_time_fmt(o, t, &dc);
+}
+#else
+#  define hbi_time_fmt1 hbi_time_fmt
+#endif
+
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
    HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
 static int hbi_time(char *o, const hb_time *t)
 {
     int rc = hbi_time_check(t);
-#if HBI_FAST
-    struct hbi_day dc;                  /* a cache of one use: empty */
-    dc.day = 0;
-#endif
-    return rc != HB_OK ? rc : HBI_TIME_FMT(o, t, &dc);
+    return rc != HB_OK ? rc : hbi_time_fmt1(o, t);
 }
 
 HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
@@ -2548,10 +2557,6 @@ HEARTBEAT_DEF int hb_json_time(hb_json *w, const hb_time *t)
    (hb_buf_size) counts the widest time. */
 static void hbi_put_time(hb_json *w, const hb_time *t)
 {
-#if HBI_FAST
-    struct hbi_day dc;                  /* the writer's path: no cache */
-    dc.day = 0;
-#endif
     char *o;
     int n = HB_TIME_MAX;
     if (w->internal_.err != HB_OK) return;
@@ -2561,7 +2566,7 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
             return;
         }
         o = w->internal_.buf + w->internal_.len;
-        n = HBI_TIME_FMT(o + 1, t, &dc);    /* hbi_build checked t */
+        n = hbi_time_fmt1(o + 1, t);    /* hbi_build checked t */
         o[0] = '"';
         o[n + 1] = '"';
     }
