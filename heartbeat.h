@@ -2051,9 +2051,10 @@ static const char hbi_esc_tab[128][8] = {
 };
 
 /* Writes s[i..n) with Go's escaping at o and returns the end. The caller
-   has room for 6 output bytes per input byte; s[i] is a hit of the scan
-   (i < n). An ASCII byte, escaped or not, is one table entry: 6 bytes
-   copied, the pointer moved by its length. */
+   has room for 6 output bytes per input byte and 2 more after them (every
+   caller has at least the closing quote, "}" and the NUL after the string);
+   s[i] is a hit of the scan (i < n). An ASCII byte, escaped or not, is one
+   table entry: 8 bytes copied in one go, the pointer moved by its length. */
 static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 {
     const char *str = (const char *)s;
@@ -2063,7 +2064,7 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
         unsigned c = s[i];
         if (c < 0x80u) {
             const char *e = hbi_esc_tab[c];
-            HB_MEMCPY(o, e, 6);
+            HB_MEMCPY(o, e, 8);
             o += (unsigned char)e[6];
             i++;
             if (e[6] != 1 || n - i < 16u) continue;
