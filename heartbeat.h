@@ -2050,6 +2050,9 @@ static const char hbi_esc_tab[128][8] = {
     "~\0\0\0\0\0\1", "\0\0\0\0\0\1"
 };
 
+static const char hbi_fffd[8] = "\\ufffd";      /* 6 bytes and 2 of padding */
+static const char hbi_u2028[8] = "\\u2028";
+
 /* Writes s[i..n) with Go's escaping at o and returns the end. The caller
    has room for 6 output bytes per input byte and 2 more after them (every
    caller has at least the closing quote, "}" and the NUL after the string);
@@ -2084,21 +2087,24 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
         }
         u = hbi_utf8(s + i, n - i);
         if (u == 0) {                   /* each invalid byte, as Go does */
-            HB_MEMCPY(o, "\\ufffd", 6);
+            HB_MEMCPY(o, hbi_fffd, 8);
             o += 6;
             i++;
             continue;
         }
         cp = u >> 3;
         k = u & 7u;
-        if (cp == 0x2028u || cp == 0x2029u) {
-            HB_MEMCPY(o, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
+        if ((cp | 1u) == 0x2029u) {     /* U+2028, U+2029 */
+            HB_MEMCPY(o, hbi_u2028, 8);
+            o[5] = (char)(o[5] + (cp & 1u));
             o += 6;
-        } else {                        /* verbatim UTF-8, 2..4 bytes */
+        } else if (n - i >= 4u) {       /* verbatim UTF-8, 2..4 bytes */
+            HB_MEMCPY(o, str + i, 4);
+            o += k;
+        } else {
             o[0] = str[i];
             o[1] = str[i + 1u];
             if (k > 2u) o[2] = str[i + 2u];
-            if (k > 3u) o[3] = str[i + 3u];
             o += k;
         }
         i += k;
