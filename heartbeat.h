@@ -2070,9 +2070,9 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
             HB_MEMCPY(o, e, 8);
             o += (unsigned char)e[6];
             i++;
-            if (e[6] != 1 || n - i < 16u) continue;
-            /* a plain byte: a clean run may follow, scanned (and copied
-               by the scan) */
+            if (e[6] != 1 || n - i < 16u || !hbi_plain(s[i])) continue;
+            /* two plain bytes: a clean run may follow, scanned (and
+               copied by the scan) */
 #if HBI_SSE2
             j = hbi_copy_scan(o, s + i, n - i);
             o += j;
