@@ -1663,6 +1663,23 @@ static HBI_INLINE uint32_t hbi_utf8(const unsigned char *s, size_t n)
     v = v << 6 | (s[3] & 0x3Fu);
     return (v & 0x1FFFFFu) << 3 | 4u;
 }
+
+/* The length of hbi_utf8's sequence (2..4; 0 when invalid) for s[0] >= 0x80,
+   without decoding: the escaper copies valid sequences verbatim. */
+static HBI_INLINE size_t hbi_utf8_len(const unsigned char *s, size_t n)
+{
+    uint32_t c = s[0];
+    if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
+        return 0;
+    if (c < 0xE0u) return 2;
+    if ((c == 0xE0u && s[1] < 0xA0u) || (c == 0xEDu && s[1] > 0x9Fu) ||
+        (c == 0xF0u && s[1] < 0x90u) || (c == 0xF4u && s[1] > 0x8Fu) ||
+        n < 3u || (s[2] & 0xC0u) != 0x80u)
+        return 0;
+    if (c < 0xF0u) return 3;
+    if (n < 4u || (s[3] & 0xC0u) != 0x80u) return 0;
+    return 4;
+}
 #else
 /* The compact code: the same answers (checked exhaustively for every 1..3
    byte sequence and every 4-byte one from F0..F4 against the fast code),
@@ -2062,7 +2079,6 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 {
     const char *str = (const char *)s;
     size_t j, k;
-    uint32_t u, cp;
     while (i < n) {
         unsigned c = s[i];
         if (c < 0x80u) {
@@ -2085,18 +2101,16 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 #endif
             continue;
         }
-        u = hbi_utf8(s + i, n - i);
-        if (u == 0) {                   /* each invalid byte, as Go does */
+        k = hbi_utf8_len(s + i, n - i);
+        if (k == 0) {                   /* each invalid byte, as Go does */
             HB_MEMCPY(o, hbi_fffd, 8);
             o += 6;
             i++;
             continue;
         }
-        cp = u >> 3;
-        k = u & 7u;
-        if ((cp | 1u) == 0x2029u) {     /* U+2028, U+2029 */
-            HB_MEMCPY(o, hbi_u2028, 8);
-            o[5] = (char)(o[5] + (cp & 1u));
+        if (c == 0xE2u && s[i + 1u] == 0x80u && (s[i + 2u] | 1u) == 0xA9u) {
+            HB_MEMCPY(o, hbi_u2028, 8); /* U+2028, U+2029 */
+            o[5] = (char)(o[5] + (s[i + 2u] & 1u));
             o += 6;
         } else if (n - i >= 4u) {       /* verbatim UTF-8, 2..4 bytes */
             HB_MEMCPY(o, str + i, 4);
