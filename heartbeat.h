@@ -1672,13 +1672,11 @@ static HBI_INLINE size_t hbi_utf8_len(const unsigned char *s, size_t n)
     if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
         return 0;
     if (c < 0xE0u) return 2;
-    if ((c == 0xE0u && s[1] < 0xA0u) || (c == 0xEDu && s[1] > 0x9Fu) ||
-        (c == 0xF0u && s[1] < 0x90u) || (c == 0xF4u && s[1] > 0x8Fu) ||
-        n < 3u || (s[2] & 0xC0u) != 0x80u)
-        return 0;
-    if (c < 0xF0u) return 3;
-    if (n < 4u || (s[3] & 0xC0u) != 0x80u) return 0;
-    return 4;
+    if (n < 3u || (s[2] & 0xC0u) != 0x80u) return 0;
+    if (c < 0xF0u)                      /* no overlongs, no surrogates */
+        return (c == 0xE0u ? s[1] < 0xA0u : c == 0xEDu && s[1] > 0x9Fu) ? 0 : 3;
+    if (c == 0xF0u ? s[1] < 0x90u : c == 0xF4u && s[1] > 0x8Fu) return 0;
+    return n < 4u || (s[3] & 0xC0u) != 0x80u ? 0 : 4;   /* <= U+10FFFF */
 }
 #else
 /* The compact code: the same answers (checked exhaustively for every 1..3
