@@ -2084,7 +2084,9 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
             HB_MEMCPY(o, e, 8);
             o += (unsigned char)e[6];
             i++;
-            if (e[6] != 1 || n - i < 16u || !hbi_plain(s[i])) continue;
+            if (e[6] != 1 || n - i < 16u || s[i] >= 0x80u ||
+                hbi_esc_tab[s[i]][6] != 1)
+                continue;
             /* two plain bytes: a clean run may follow, scanned (and
                copied by the scan) */
 #if HBI_SSE2
@@ -3052,7 +3054,11 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
     o += sizeof HBI_K_ST - 1u;
     /* the status, copied while it is checked up to its NUL (which is not
        plain): no strlen for the usual short clean one */
-    for (i = 0; i < 32u && hbi_plain((unsigned char)st[i]); i++) o[i] = st[i];
+    for (i = 0; i < 32u; i++) {
+        unsigned c = (unsigned char)st[i];
+        if (c >= 0x80u || hbi_esc_tab[c][6] != 1) break;   /* not plain */
+        o[i] = (char)c;
+    }
     if (st[i] != '\0') {
         size_t stlen = i + HB_STRLEN(st + i);
         if (stlen > 32u) return 0;      /* (hbi_check_status refuses it) */
