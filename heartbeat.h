@@ -2103,9 +2103,11 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
         }
         k = hbi_utf8_len(s + i, n - i);
         if (k == 0) {                   /* each invalid byte, as Go does */
-            HB_MEMCPY(o, hbi_fffd, 8);
-            o += 6;
-            i++;
+            do {    /* and the bytes after it that lead nothing either */
+                HB_MEMCPY(o, hbi_fffd, 8);
+                o += 6;
+                i++;
+            } while (i < n && (uint32_t)(s[i] - 0x80u) < 0x42u);  /* 80..C1 */
             continue;
         }
         if (c == 0xE2u && s[i + 1u] == 0x80u && (s[i + 2u] | 1u) == 0xA9u) {
