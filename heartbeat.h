@@ -1938,6 +1938,25 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
 }
 #endif
 
+#if HBI_SSE2
+/* hbi_copy_scan with one 16-byte step first, for the clean runs between
+   escapes, which are often short (n >= 16) */
+static HBI_INLINE size_t hbi_copy_scan16(char *o, const unsigned char *s,
+                                          size_t n)
+{
+    __m128i x = hbi_load16(s);
+    unsigned m;
+    _mm_storeu_si128((__m128i *)(void *)o, x);
+    m = hbi_care16(x);
+    if (m != 0) return (size_t)__builtin_ctz(m);
+    if (n - 16u >= 16u) return 16u + hbi_copy_scan(o + 16, s + 16, n - 16u);
+    x = hbi_load16(s + n - 16u);            /* the tail, overlapping */
+    _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
+    m = hbi_care16(x);
+    return m != 0 ? n - 16u + (size_t)__builtin_ctz(m) : n;
+}
+#endif
+
 /* hbi_skip for n - i >= 8: 8 bytes a step with 64-bit arithmetic. */
 static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
                                       size_t n)
@@ -2090,7 +2109,7 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
             /* two plain bytes: a clean run may follow, scanned (and
                copied by the scan) */
 #if HBI_SSE2
-            j = hbi_copy_scan(o, s + i, n - i);
+            j = hbi_copy_scan16(o, s + i, n - i);
             o += j;
             i += j;
 #else
