@@ -3102,8 +3102,13 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
    the failure (HB_ERR_CLOCK, HB_ERR_TOKEN, or a serialisation error). */
+#if HBI_FAST
+static HBI_INLINE int hbi_build(hbi_state *s, uint32_t now, char *buf,
+                                size_t size, const char *status, size_t *len)
+#else
 static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
                      const char *status, size_t *len)
+#endif
 {
     const hb_config *c = HBI_C(s);
     hb_time t;
