@@ -2126,12 +2126,12 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
                 HB_MEMCPY(o, hbi_fffd, 8);
                 o += 6;
                 i++;
-            } while (i < n && (uint32_t)(s[i] - 0x80u) < 0x42u);  /* 80..C1 */
+            } while (i < n && (uint32_t)s[i] - 0x80u < 0x42u);  /* 80..C1 */
             continue;
         }
         if (c == 0xE2u && s[i + 1u] == 0x80u && (s[i + 2u] | 1u) == 0xA9u) {
             HB_MEMCPY(o, hbi_u2028, 8); /* U+2028, U+2029 */
-            o[5] = (char)(o[5] + (s[i + 2u] & 1u));
+            o[5] = (char)('8' + (s[i + 2u] & 1u));
             o += 6;
         } else if (n - i >= 4u) {       /* verbatim UTF-8, 2..4 bytes */
             HB_MEMCPY(o, str + i, 4);
