@@ -528,10 +528,10 @@
 
               core alone                +options all API  sizeof: hb_service   hb_poll
    target      text    ro data  bss     text   text  copy by ref hb_config  stack
-   Cortex-M0   3604    650    0    0   5913   8423    224    120       120    248
-   Cortex-M4   3354    650    0    0   5673   8103    224    120       120    228
-   Cortex-M33  3350    650    0    0   5661   8091    224    120       120    228
-   rv32imac    3838    700    0    0   6303   9059    224    120       120    256
+   Cortex-M0   3604    650    0    0   5913   8423    232    128       120    248
+   Cortex-M4   3354    650    0    0   5673   8103    232    128       120    228
+   Cortex-M33  3350    650    0    0   5661   8091    232    128       120    228
+   rv32imac    3838    700    0    0   6303   9063    232    128       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
