@@ -101,7 +101,7 @@
                              used: make it `static const hb_config`, which
                              firmware keeps in flash. hb_service shrinks
                              by the copy, to the pointer and the interval
-                             and jitter (120 bytes on 32-bit targets, at
+                             and jitter (128 bytes on 32-bit targets, at
                              most 128, checked at compile time; FOOTPRINT).
                              Nothing else changes: hb_init never writes
                              your config in either mode.
