@@ -2431,11 +2431,12 @@ static void hbi_hms(char *o, uint32_t v, int k)
 #endif
 
 /* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
-   bytes, no NUL). Returns the length. The fast code reads and fills the day
-   cache dc, and is inlined into the beat's fast path. */
+   bytes, no NUL). Returns the length. The fast code (hbi_time_fmt_dc)
+   reads and fills the day cache dc, and is inlined into the beat's fast
+   path; its hbi_time_fmt is the same without a cache. */
 #if HBI_FAST
-static HBI_INLINE int hbi_time_fmt(char *o, const hb_time *t,
-                                   struct hbi_day *dc)
+static HBI_INLINE int hbi_time_fmt_dc(char *o, const hb_time *t,
+                                      struct hbi_day *dc)
 #else
 static int hbi_time_fmt(char *o, const hb_time *t)
 #endif
@@ -2543,17 +2544,15 @@ static int hbi_time_fmt(char *o, const hb_time *t)
 }
 
 #if HBI_FAST
-/* hbi_time_fmt without a cache, out of line: for every caller but the
+/* The formatter without a cache, out of line: for every caller but the
    beat's fast path */
-static HBI_NOINLINE int hbi_time_fmt1(char *o, const hb_time *t)
+static HBI_NOINLINE int hbi_time_fmt(char *o, const hb_time *t)
 {
     struct hbi_day dc;
     dc.day = 0;                         /* empty: never a valid day */
     dc.ymd = 0;
-    return hbi_time_fmt(o, t, &dc);
+    return hbi_time_fmt_dc(o, t, &dc);
 }
-#else
-#  define hbi_time_fmt1 hbi_time_fmt
 #endif
 
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
@@ -2561,7 +2560,7 @@ static HBI_NOINLINE int hbi_time_fmt1(char *o, const hb_time *t)
 static int hbi_time(char *o, const hb_time *t)
 {
     int rc = hbi_time_check(t);
-    return rc != HB_OK ? rc : hbi_time_fmt1(o, t);
+    return rc != HB_OK ? rc : hbi_time_fmt(o, t);
 }
 
 HEARTBEAT_DEF int hb_format_time(char *buf, size_t size, const hb_time *t)
@@ -2608,7 +2607,7 @@ static void hbi_put_time(hb_json *w, const hb_time *t)
             return;
         }
         o = w->internal_.buf + w->internal_.len;
-        n = hbi_time_fmt1(o + 1, t);    /* hbi_build checked t */
+        n = hbi_time_fmt(o + 1, t);     /* hbi_build checked t */
         o[0] = '"';
         o[n + 1] = '"';
     }
@@ -3070,7 +3069,7 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
     if (o == NULL) return 0;
     HB_MEMCPY(o, HBI_K_TS, sizeof HBI_K_TS - 1u);
     o += sizeof HBI_K_TS - 1u;
-    o += hbi_time_fmt(o, t, dc);        /* hbi_build checked t */
+    o += hbi_time_fmt_dc(o, t, dc);     /* hbi_build checked t */
     HB_MEMCPY(o, HBI_K_ST, sizeof HBI_K_ST - 1u);
     o += sizeof HBI_K_ST - 1u;
     /* the status, copied while it is checked up to its NUL (which is not
