@@ -101,7 +101,7 @@
                              used: make it `static const hb_config`, which
                              firmware keeps in flash. hb_service shrinks
                              by the copy, to the pointer and the interval
-                             and jitter (120 bytes on 32-bit targets, at
+                             and jitter (128 bytes on 32-bit targets, at
                              most 128, checked at compile time; FOOTPRINT).
                              Nothing else changes: hb_init never writes
                              your config in either mode.
@@ -528,10 +528,10 @@
 
               core alone                +options all API  sizeof: hb_service   hb_poll
    target      text    ro data  bss     text   text  copy by ref hb_config  stack
-   Cortex-M0   3604    650    0    0   5913   8423    224    120       120    248
-   Cortex-M4   3354    650    0    0   5673   8103    224    120       120    228
-   Cortex-M33  3350    650    0    0   5661   8091    224    120       120    228
-   rv32imac    3838    700    0    0   6303   9059    224    120       120    256
+   Cortex-M0   3604    650    0    0   5913   8423    232    128       120    248
+   Cortex-M4   3354    650    0    0   5673   8103    232    128       120    228
+   Cortex-M33  3350    650    0    0   5661   8091    232    128       120    228
+   rv32imac    3838    700    0    0   6303   9063    232    128       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
@@ -908,6 +908,14 @@ typedef struct hb_stats {
    at file scope so that C and C++ see the same type. By default it holds a
    copy of the config; with HEARTBEAT_CONFIG_BY_REF a pointer to the
    caller's config and the two values hb_poll's idle path reads. */
+/* The last beat's local date, so that the timestamp's calendar runs once a
+   day (the fast code; a pure function of day, so no clock step, hb_start or
+   changed offset can make it stale). */
+struct hbi_day {
+    uint32_t day;   /* days since -0400-03-01 (0 = none: never a valid one) */
+    uint32_t ymd;   /* its date: century, year % 100, month, day; one byte
+                       each, from the low */
+};
 struct hb_service_internal {
 #ifdef HEARTBEAT_CONFIG_BY_REF
     const hb_config *cfgp;  /* the caller's config, read in place */
@@ -925,6 +933,7 @@ struct hb_service_internal {
     uint32_t      up_lo;    /* uptime_ms: low word */
     uint32_t      up_hi;    /* ... and high word */
     uint32_t      last_poll;/* tick of the last hb_poll (poll_gap_ms) */
+    struct hbi_day dc;      /* the timestamp's day cache (fast code) */
     uint8_t       state;    /* HBI_ST_*: doubles as an init marker */
     uint8_t       pending;  /* HBI_PEND_* bits */
     uint8_t       busy;     /* a callback of this service is running:
@@ -1654,6 +1663,21 @@ static HBI_INLINE uint32_t hbi_utf8(const unsigned char *s, size_t n)
     v = v << 6 | (s[3] & 0x3Fu);
     return (v & 0x1FFFFFu) << 3 | 4u;
 }
+
+/* The length of hbi_utf8's sequence (2..4; 0 when invalid) for s[0] >= 0x80,
+   without decoding: the escaper copies valid sequences verbatim. */
+static HBI_INLINE size_t hbi_utf8_len(const unsigned char *s, size_t n)
+{
+    uint32_t c = s[0];
+    if (c < 0xC2u || c > 0xF4u || n < 2u || (s[1] & 0xC0u) != 0x80u)
+        return 0;
+    if (c < 0xE0u) return 2;
+    if (n < 3u || (s[2] & 0xC0u) != 0x80u) return 0;
+    if (c < 0xF0u)                      /* no overlongs, no surrogates */
+        return (c == 0xE0u ? s[1] < 0xA0u : c == 0xEDu && s[1] > 0x9Fu) ? 0 : 3;
+    if (c == 0xF0u ? s[1] < 0x90u : c == 0xF4u && s[1] > 0x8Fu) return 0;
+    return n < 4u || (s[3] & 0xC0u) != 0x80u ? 0 : 4;   /* <= U+10FFFF */
+}
 #else
 /* The compact code: the same answers (checked exhaustively for every 1..3
    byte sequence and every 4-byte one from F0..F4 against the fast code),
@@ -1914,6 +1938,25 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
 }
 #endif
 
+#if HBI_SSE2
+/* hbi_copy_scan with one 16-byte step first, for the clean runs between
+   escapes, which are often short (n >= 16) */
+static HBI_INLINE size_t hbi_copy_scan16(char *o, const unsigned char *s,
+                                          size_t n)
+{
+    __m128i x = hbi_load16(s);
+    unsigned m;
+    _mm_storeu_si128((__m128i *)(void *)o, x);
+    m = hbi_care16(x);
+    if (m != 0) return (size_t)__builtin_ctz(m);
+    if (n - 16u >= 16u) return 16u + hbi_copy_scan(o + 16, s + 16, n - 16u);
+    x = hbi_load16(s + n - 16u);            /* the tail, overlapping */
+    _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
+    m = hbi_care16(x);
+    return m != 0 ? n - 16u + (size_t)__builtin_ctz(m) : n;
+}
+#endif
+
 /* hbi_skip for n - i >= 8: 8 bytes a step with 64-bit arithmetic. */
 static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
                                       size_t n)
@@ -2041,27 +2084,32 @@ static const char hbi_esc_tab[128][8] = {
     "~\0\0\0\0\0\1", "\0\0\0\0\0\1"
 };
 
+static const char hbi_fffd[8] = "\\ufffd";      /* 6 bytes and 2 of padding */
+static const char hbi_u2028[8] = "\\u2028";
+
 /* Writes s[i..n) with Go's escaping at o and returns the end. The caller
-   has room for 6 output bytes per input byte; s[i] is a hit of the scan
-   (i < n). An ASCII byte, escaped or not, is one table entry: 6 bytes
-   copied, the pointer moved by its length. */
+   has room for 6 output bytes per input byte and 2 more after them (every
+   caller has at least the closing quote, "}" and the NUL after the string);
+   s[i] is a hit of the scan (i < n). An ASCII byte, escaped or not, is one
+   table entry: 8 bytes copied in one go, the pointer moved by its length. */
 static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 {
     const char *str = (const char *)s;
     size_t j, k;
-    uint32_t u, cp;
     while (i < n) {
         unsigned c = s[i];
         if (c < 0x80u) {
             const char *e = hbi_esc_tab[c];
-            HB_MEMCPY(o, e, 6);
+            HB_MEMCPY(o, e, 8);
             o += (unsigned char)e[6];
             i++;
-            if (e[6] != 1 || n - i < 16u) continue;
-            /* a plain byte: a clean run may follow, scanned (and copied
-               by the scan) */
+            if (e[6] != 1 || n - i < 16u || s[i] >= 0x80u ||
+                hbi_esc_tab[s[i]][6] != 1)
+                continue;
+            /* two plain bytes: a clean run may follow, scanned (and
+               copied by the scan) */
 #if HBI_SSE2
-            j = hbi_copy_scan(o, s + i, n - i);
+            j = hbi_copy_scan16(o, s + i, n - i);
             o += j;
             i += j;
 #else
@@ -2072,23 +2120,26 @@ static char *hbi_esc_run(char *o, const unsigned char *s, size_t i, size_t n)
 #endif
             continue;
         }
-        u = hbi_utf8(s + i, n - i);
-        if (u == 0) {                   /* each invalid byte, as Go does */
-            HB_MEMCPY(o, "\\ufffd", 6);
-            o += 6;
-            i++;
+        k = hbi_utf8_len(s + i, n - i);
+        if (k == 0) {                   /* each invalid byte, as Go does */
+            do {    /* and the bytes after it that lead nothing either */
+                HB_MEMCPY(o, hbi_fffd, 8);
+                o += 6;
+                i++;
+            } while (i < n && (uint32_t)s[i] - 0x80u < 0x42u);  /* 80..C1 */
             continue;
         }
-        cp = u >> 3;
-        k = u & 7u;
-        if (cp == 0x2028u || cp == 0x2029u) {
-            HB_MEMCPY(o, cp == 0x2028u ? "\\u2028" : "\\u2029", 6);
+        if (c == 0xE2u && s[i + 1u] == 0x80u && (s[i + 2u] | 1u) == 0xA9u) {
+            HB_MEMCPY(o, hbi_u2028, 8); /* U+2028, U+2029 */
+            o[5] = (char)('8' + (s[i + 2u] & 1u));
             o += 6;
-        } else {                        /* verbatim UTF-8, 2..4 bytes */
+        } else if (n - i >= 4u) {       /* verbatim UTF-8, 2..4 bytes */
+            HB_MEMCPY(o, str + i, 4);
+            o += k;
+        } else {
             o[0] = str[i];
             o[1] = str[i + 1u];
             if (k > 2u) o[2] = str[i + 2u];
-            if (k > 3u) o[3] = str[i + 3u];
             o += k;
         }
         i += k;
@@ -2380,12 +2431,19 @@ static void hbi_hms(char *o, uint32_t v, int k)
 #endif
 
 /* Formats t, already checked by hbi_time_check, into o (>= HB_TIME_MAX
-   bytes, no NUL). Returns the length. */
+   bytes, no NUL). Returns the length. The fast code (hbi_time_fmt_dc)
+   reads and fills the day cache dc, and is inlined into the beat's fast
+   path; its hbi_time_fmt is the same without a cache. */
+#if HBI_FAST
+static HBI_INLINE int hbi_time_fmt_dc(char *o, const hb_time *t,
+                                      struct hbi_day *dc)
+#else
 static int hbi_time_fmt(char *o, const hb_time *t)
+#endif
 {
     int32_t off = t->utc_offset_min;
     uint32_t aoff = (uint32_t)(off < 0 ? -off : off);
-    uint32_t q, days, sod, n1, c, n2, z, ny, n3, j, y, mo, d, ns;
+    uint32_t q, days, sod, y, mo, d, ns;
     uint64_t s;
     int n;
     /* 86400 = 128 * 675: a shift, then 32-bit division only (no 64-bit
@@ -2394,28 +2452,40 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     q = (uint32_t)(s >> 7);
     days = q / 675u;
     sod = (q - days * 675u) * 128u + (uint32_t)(s & 127u);
-    /* days since -0400-03-01 to a civil date: Neri and Schneider's
-       Euclidean affine functions (2022), 32-bit, no table; checked
-       against Hinnant's algorithm for every day of years 0..9999 */
-    n1 = 4u * days + 3u;
-    c = n1 / 146097u;
-    n2 = (n1 % 146097u) | 3u;           /* 4 * (day of century) + 3 */
-    z = n2 / 1461u;
-    ny = n2 % 1461u / 4u;               /* day of the March-based year */
-    n3 = 2141u * ny + 197913u;
-    j = ny >= 306u;                     /* January or February */
-    y = 100u * c + z + j - 400u;
-    mo = (n3 >> 16) - 12u * j;
-    d = (n3 & 0xFFFFu) / 2141u + 1u;
+#if HBI_FAST
+    if (days != dc->day) {
+#endif
+    {
+        /* days since -0400-03-01 to a civil date: Neri and Schneider's
+           Euclidean affine functions (2022), 32-bit, no table; checked
+           against Hinnant's algorithm for every day of years 0..9999 */
+        uint32_t n1 = 4u * days + 3u;
+        uint32_t c = n1 / 146097u;
+        uint32_t n2 = (n1 % 146097u) | 3u;  /* 4 * (day of century) + 3 */
+        uint32_t z = n2 / 1461u;
+        uint32_t ny = n2 % 1461u / 4u;      /* day of the March-based year */
+        uint32_t n3 = 2141u * ny + 197913u;
+        uint32_t j = ny >= 306u;            /* January or February */
+        y = 100u * c + z + j - 400u;
+        mo = (n3 >> 16) - 12u * j;
+        d = (n3 & 0xFFFFu) / 2141u + 1u;
+    }
+#if HBI_FAST
+        dc->ymd = y / 100u | (y % 100u) << 8 | mo << 16 | d << 24;
+        dc->day = days;
+    }
+#endif
     ns = t->nsec;
 #if HBI_FAST
-    /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup */
-    hbi_2(o, y / 100u);
-    hbi_2(o + 2, y % 100u);
+    /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup; the date from
+       the day cache */
+    y = dc->ymd;
+    hbi_2(o, y & 0xFFu);
+    hbi_2(o + 2, y >> 8 & 0xFFu);
     o[4] = '-';
-    hbi_2(o + 5, mo);
+    hbi_2(o + 5, y >> 16 & 0xFFu);
     o[7] = '-';
-    hbi_2(o + 8, d);
+    hbi_2(o + 8, y >> 24);
     o[10] = 'T';
     q = sod / 3600u;
     hbi_2(o + 11, q);
@@ -2472,6 +2542,18 @@ static int hbi_time_fmt(char *o, const hb_time *t)
 #endif
     return n;
 }
+
+#if HBI_FAST
+/* The formatter without a cache, out of line: for every caller but the
+   beat's fast path */
+static HBI_NOINLINE int hbi_time_fmt(char *o, const hb_time *t)
+{
+    struct hbi_day dc;
+    dc.day = 0;                         /* empty: never a valid day */
+    dc.ymd = 0;
+    return hbi_time_fmt_dc(o, t, &dc);
+}
+#endif
 
 /* Formats t into o (>= HB_TIME_MAX bytes, no NUL). Returns the length or
    HB_ERR_ARG (nsec) / HB_ERR_RANGE (where Go's MarshalJSON fails). */
@@ -2967,8 +3049,8 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
 #define HBI_K_ST  "\",\"status\":\""
 #define HBI_K_TOK "\",\"jwt_token\":\""
 static size_t hbi_head_fast(char *buf, size_t size, const char *id,
-                            const hb_time *t, const char *st,
-                            const char *tok, size_t toklen)
+                            const hb_time *t, struct hbi_day *dc,
+                            const char *st, const char *tok, size_t toklen)
 {
     size_t idlen = HB_STRLEN(id), slack = size, i;
     char *o = buf;
@@ -2987,12 +3069,16 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
     if (o == NULL) return 0;
     HB_MEMCPY(o, HBI_K_TS, sizeof HBI_K_TS - 1u);
     o += sizeof HBI_K_TS - 1u;
-    o += hbi_time_fmt(o, t);            /* hbi_build checked t */
+    o += hbi_time_fmt_dc(o, t, dc);     /* hbi_build checked t */
     HB_MEMCPY(o, HBI_K_ST, sizeof HBI_K_ST - 1u);
     o += sizeof HBI_K_ST - 1u;
     /* the status, copied while it is checked up to its NUL (which is not
        plain): no strlen for the usual short clean one */
-    for (i = 0; i < 32u && hbi_plain((unsigned char)st[i]); i++) o[i] = st[i];
+    for (i = 0; i < 32u; i++) {
+        unsigned c = (unsigned char)st[i];
+        if (c >= 0x80u || hbi_esc_tab[c][6] != 1) break;   /* not plain */
+        o[i] = (char)c;
+    }
     if (st[i] != '\0') {
         size_t stlen = i + HB_STRLEN(st + i);
         if (stlen > 32u) return 0;      /* (hbi_check_status refuses it) */
@@ -3015,8 +3101,13 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
 
 /* Reads clock and token and writes the message into buf. Returns HB_OK or
    the failure (HB_ERR_CLOCK, HB_ERR_TOKEN, or a serialisation error). */
+#if HBI_FAST
+static HBI_INLINE int hbi_build(hbi_state *s, uint32_t now, char *buf,
+                                size_t size, const char *status, size_t *len)
+#else
 static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
                      const char *status, size_t *len)
+#endif
 {
     const hb_config *c = HBI_C(s);
     hb_time t;
@@ -3066,8 +3157,8 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
     if (HBI_SIGNING(c)) off = HBI_SGT(c)->offset(s, size); /* SIGNED BEATS */
 #if HBI_FAST
     if (tp != NULL && !HBI_SIGNING(c)) {
-        size_t n = hbi_head_fast(buf, size, c->device_id, tp, status,
-                                 tok, toklen);
+        size_t n = hbi_head_fast(buf, size, c->device_id, tp, &s->dc,
+                                 status, tok, toklen);
         if (n != 0) {
             if (!HBI_OPTIONS || ((c->flags & HBI_OPT_FIELDS) == 0 &&
                                  c->fields == NULL)) {

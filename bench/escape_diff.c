@@ -3,7 +3,8 @@
    return the same result for any input and any buffer size. Random strings
    from an alphabet of the bytes that matter (plain ASCII, " \ < > &, control
    bytes, valid and invalid UTF-8, U+2028/9), at every length up to 80 and
-   every alignment, into buffers from 0 bytes to roomy. Prints
+   every alignment, into buffers from 0 bytes to roomy; then every 2- and
+   3-byte sequence led by a byte >= 0x80, and the 4-byte ones. Prints
    "RESULT: P passed, F failed" for tests/step.sh. */
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +56,52 @@ static int untouched(const char *b, size_t from, size_t size)
     return 1;
 }
 
+/* 1 if the three paths write the same for s[0..n) (a roomy buffer) */
+static int same(const unsigned char *s, size_t n)
+{
+    static char b1[256], b2[256], b3[256];
+    size_t l1, l2, l3;
+    int r1 = esc_simd((const char *)s, n, b1, sizeof b1, &l1);
+    int r2 = esc_swar((const char *)s, n, b2, sizeof b2, &l2);
+    int r3 = esc_compact((const char *)s, n, b3, sizeof b3, &l3);
+    return r1 == 0 && r2 == 0 && r3 == 0 && l1 == l2 && l2 == l3 &&
+           memcmp(b1, b2, l1) == 0 && memcmp(b2, b3, l1) == 0;
+}
+
+/* Every sequence that could lead a UTF-8 check, exhaustively: each lead
+   byte 0x80..0xFF with every second and third byte, whole (a plain byte
+   after it), cut at the end of the string and after an escape (the
+   escaper's paths near the end); 4-byte leads F0..F4 with every second and
+   fourth byte. Returns how many strings differ. */
+static unsigned long utf8_all(void)
+{
+    static const unsigned char b2s[] = { 0x00, 0x7F, 0x80, 0x8F, 0x90,
+                                         0x9F, 0xA0, 0xBF, 0xC0, 0xFF };
+    unsigned char s[8];
+    unsigned long bad = 0;
+    unsigned a, b, c, d;
+    size_t k;
+    for (a = 0x80; a <= 0xFF; a++)
+        for (b = 0; b <= 0xFF; b++) {
+            s[0] = '<'; s[1] = (unsigned char)a; s[2] = (unsigned char)b;
+            bad += !same(s, 3) + !same(s + 1, 2);
+            for (c = 0; c <= 0xFF; c++) {
+                s[3] = (unsigned char)c;
+                s[4] = 'Z';
+                bad += !same(s, 5) + !same(s, 4);
+            }
+        }
+    for (a = 0xF0; a <= 0xF4; a++)
+        for (b = 0; b <= 0xFF; b++)
+            for (k = 0; k < sizeof b2s; k++)
+                for (d = 0; d <= 0xFF; d++) {
+                    s[0] = '<'; s[1] = (unsigned char)a; s[2] = (unsigned char)b;
+                    s[3] = b2s[k]; s[4] = (unsigned char)d; s[5] = 'Z';
+                    bad += !same(s, 6) + !same(s, 5);
+                }
+    return bad;
+}
+
 int main(void)
 {
     static unsigned char mem[256];
@@ -99,6 +146,12 @@ int main(void)
         }
     }
     printf("escape paths agree on %lu of %lu random strings\n", pass, pass + fail);
+    {
+        unsigned long bad = utf8_all();
+        printf("escape paths agree on every 2- and 3-byte sequence led by "
+               "0x80..0xFF and the 4-byte ones led by F0..F4: %lu differ\n", bad);
+        fail += bad;
+    }
     printf("RESULT: %lu passed, %lu failed\n", fail == 0 ? 1ul : 0ul, fail == 0 ? 0ul : 1ul);
     return fail != 0;
 }

@@ -108,4 +108,51 @@ HEARTBEAT_DEF int hb_json_finish(hb_json *w, size_t *len);
 */
 static uint32_t hbi_wait(struct hb_service_internal *s, uint32_t now);
 
+/* C's unsigned arithmetic is modulo 2^32 (C11 6.2.5p9). WP's library
+   only knows that a conversion to uint32_t lands in 0 .. 2^32 - 1 and
+   keeps a value already there; the due point's jitter is a wrapped sum,
+   so the definition is stated here as an axiom: the conversion differs
+   from its argument by a multiple of 2^32. The lemmas are proved. */
+/*@ axiomatic PvUint32 {
+      axiom pv_u32_mod: \forall integer x; (x - (uint32_t)x) % 4294967296 == 0;
+    }
+    lemma pv_div_small: \forall integer a, b; 0 <= a < b ==> a / b == 0;
+    lemma pv_div_range: \forall integer a, b; 0 <= a && 0 < b ==> 0 <= a / b <= a;
+*/
+
+/* hbi_jitter and hbi_log: the callbacks' side (rand, log) as assumed
+   contracts, not proved: rand's answer is reduced to 0..max, and neither
+   callback writes into the service (docs/robustness.md, assumptions). */
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result <= max;
+*/
+static uint32_t hbi_jitter(const struct hb_service_internal *s, uint32_t max);
+/*@ requires \valid_read(s);
+    assigns \nothing;
+*/
+static void hbi_log(const struct hb_service_internal *s, int level,
+                    const char *msg, int err, const char *detail);
+
+/* hbi_advance, the grid invariant: a due grid point moves the grid by
+   m = 1 + (the whole intervals it is late) intervals, in 32-bit
+   arithmetic, never re-anchored on now; the m - 1 points skipped are
+   counted as missed; the due point is that grid point plus this beat's
+   jitter, at most jitter_ms. From hb_start's first point (now +
+   interval, or now + 1 + phase with HB_OPT_DESYNC) every due point is
+   start + first + k * interval + that beat's jitter (mod 2^32), as long
+   as hb_poll's tick does not go back (hbi_wait then moves the grid back
+   with it). */
+/*@ requires \valid(s);
+    requires 0 < s->cfg.interval_ms <= 0x7FFFFFFF;
+    assigns s->busy, s->grid, s->due, s->pending, s->stats.missed;
+    ensures grid: s->grid == (uint32_t)(\old(s->grid) + (uint32_t)(\old(s->cfg.interval_ms) *
+              (uint32_t)(1 + (uint32_t)((uint32_t)(now - \old(s->grid)) / \old(s->cfg.interval_ms)))));
+    ensures missed: s->stats.missed == (uint32_t)(\old(s->stats.missed) +
+              (uint32_t)(now - \old(s->grid)) / \old(s->cfg.interval_ms));
+    ensures jitter: (uint32_t)(s->due - s->grid) <= s->cfg.jitter_ms;
+    ensures s->pending == 0 && s->busy == 0;
+*/
+static void hbi_advance(struct hb_service_internal *s, uint32_t now);
+
 #endif

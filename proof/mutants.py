@@ -23,6 +23,11 @@ MUTANTS = [
     ("wait-cap-off-by-one", "wp:hbi_wait",
      "if (d > cap) {",
      "if (d > cap + 1) {"),
+    # the grid re-anchored on now instead of advanced by whole intervals:
+    # a late poll shifts every later beat (the schedule drifts)
+    ("advance-reanchor", "wp:hbi_advance",
+     "s->grid += (k + 1u) * iv;",
+     "s->grid = now + iv;"),
     # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
     ("time-offset-too-long", "eva:time:time:writer:-DHEARTBEAT_COMPACT",
      "        n += 6;\n    }\n#endif\n    return n;",

@@ -30,7 +30,7 @@ xargs -r -n 2 -P "${PV_JOBS:-2}" sh -c '
     esac
     if PV_HEADER="$base/mutants/$name/heartbeat.h" PV_OUT="$base/mutants/$name" \
        PV_WHY3CONFIG="$base/why3.conf" PV_QUIET=1 PV_EVA="$eva" PV_WP_FCT="$wp" \
-       PV_JOBS=1 PV_TIMEOUT="${PV_MUTANT_TIMEOUT:-5}" "$here/run.sh" --no-mutate > "$base/mutants/$name.log" 2>&1; then
+       PV_JOBS=1 PV_WP_LEMMAS=0 PV_TIMEOUT="${PV_MUTANT_TIMEOUT:-5}" "$here/run.sh" --no-mutate > "$base/mutants/$name.log" 2>&1; then
         echo "mutant $name: SURVIVED ($check proved it)" > "$base/mutants/$name.verdict"
     else
         echo "mutant $name: killed by $check" > "$base/mutants/$name.verdict"

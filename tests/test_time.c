@@ -4,6 +4,7 @@
 #include <time.h>
 #include "heartbeat.h"
 #include "greatest.h"
+#include "fakes.h"
 
 #define ASSERT_ERR(exp, got) ASSERT_ENUM_EQ((exp), (got), hb_strerror)
 
@@ -121,10 +122,115 @@ TEST json_time_value(void)
     PASS();
 }
 
+/* The beat's timestamp (from the service's day cache in the fast code)
+   against hb_format_time (no cache) for the clock at f->t. */
+static int beat_time_ok(hb_service *hb, fake *f, uint32_t now)
+{
+    char want[HB_TIME_MAX + 1], got[HB_TIME_MAX + 1];
+    const char *p;
+    size_t k = 0;
+    int calls = f->pub_calls;
+    if (hb_format_time(want, sizeof want, &f->t) < 0) return 0;
+    if (hb_beat_now(hb, now) != HB_OK || f->pub_calls != calls + 1) return 0;
+    p = strstr(f->last, "\"timestamp\":\"");
+    if (p == NULL) return 0;
+    p += 13;
+    while (p[k] != '"' && k < HB_TIME_MAX) { got[k] = p[k]; k++; }
+    got[k] = '\0';
+    if (strcmp(want, got) != 0) {
+        fprintf(stderr, "beat %s, hb_format_time %s\n", got, want);
+        return 0;
+    }
+    return 1;
+}
+
+/* Beats across midnight, a leap day, year ends, a clock stepping back and
+   forth by days and years, offsets that move the local date, and hb_start
+   after a jump: every timestamp as the uncached formatter writes it. */
+TEST day_cache(void)
+{
+    static const struct { int64_t sec; uint32_t nsec; int off; } v[] = {
+        { 1795823999, 999999999, 0 },   /* 2026-11-27T23:59:59.999999999 */
+        { 1795824000, 0, 0 },           /* midnight: 2026-11-28 */
+        { 1795823999, 5, 0 },           /* back a second: the 27th again */
+        { 1795737600, 0, 0 },           /* back a day: the 26th */
+        { 1795824000, 0, -1 },          /* the 28th in UTC, the 27th at -00:01 */
+        { 1795824000, 0, 1 },           /* ... and the 28th at +00:01 */
+        { 1709164799, 1, 0 },           /* 2024-02-28T23:59:59 */
+        { 1709164800, 0, 0 },           /* 2024-02-29, a leap day */
+        { 1709251199, 0, 0 },           /* its last second */
+        { 1709251200, 0, 0 },           /* 2024-03-01 */
+        { 951868799, 0, 0 },            /* 2000-02-29 (a 400-year leap) */
+        { 4107542399LL, 0, 0 },         /* 2100-02-28 (no leap day) */
+        { 4107542400LL, 0, 0 },         /* 2100-03-01 */
+        { 1798761599, 0, 0 },           /* 2026-12-31T23:59:59 */
+        { 1798761600, 0, 0 },           /* 2027-01-01 */
+        { 1798761600, 0, -60 },         /* 2026-12-31T23:00:00-01:00 */
+        { 1798761600 - 86400 * 365, 0, 0 }, /* the same day a year back */
+        { 253402300799LL, 0, 0 },       /* 9999-12-31 */
+        { -62167219200LL, 0, 0 },       /* 0000-01-01 */
+        { 0, 0, 0 },                    /* 1970-01-01 */
+        { 0, 0, 1439 },                 /* 1970-01-01T23:59+23:59 */
+        { 86399, 0, 1 },                /* 1970-01-02T00:00:59+00:01 */
+    };
+    hb_service hb;
+    hb_config c;
+    fake f;
+    char buf[512];
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    uint32_t now = 0;
+    size_t i;
+    fake_config(&c, &f, buf, sizeof buf);
+    ASSERT_EQ(HB_OK, hb_init(&hb, &c));
+    ASSERT_EQ(HB_OK, hb_start(&hb, now));
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+        f.t.sec = v[i].sec;
+        f.t.nsec = v[i].nsec;
+        f.t.utc_offset_min = (int16_t)v[i].off;
+        ASSERT(beat_time_ok(&hb, &f, now += 10));
+    }
+    /* hb_start after the clock jumped: the first beat has the new date */
+    hb_stop(&hb, now);
+    f.t.sec = 1795809202;
+    f.t.utc_offset_min = 0;
+    ASSERT_EQ(HB_OK, hb_start(&hb, now));
+    ASSERT(beat_time_ok(&hb, &f, now += 10));
+    hb_stop(&hb, now);
+    f.t.sec = 1795809202 - 86400 * 3;
+    ASSERT_EQ(HB_OK, hb_start(&hb, now));
+    ASSERT(beat_time_ok(&hb, &f, now += 10));
+    /* hb_init again (same storage, the cache filled): a new date */
+    hb_stop(&hb, now);
+    ASSERT_EQ(HB_OK, hb_init(&hb, &c));
+    ASSERT_EQ(HB_OK, hb_start(&hb, now));
+    f.t.sec = 1795809202 + 86400;
+    ASSERT(beat_time_ok(&hb, &f, now += 10));
+    /* a random walk: steps of seconds to years either way, any offset */
+    for (i = 0; i < 3000; i++) {
+        int64_t step;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        switch (x % 4u) {
+        case 0: step = (int64_t)(x >> 8 & 0xFFFF) - 32768; break;
+        case 1: step = ((int64_t)(x >> 8 & 7) - 3) * 86400; break;
+        case 2: step = (int64_t)(x >> 8 & 0xFFFFFFF) - 0x8000000; break;
+        default: step = ((int64_t)(x >> 8 & 0x1FF) - 256) * 86400 * 30; break;
+        }
+        f.t.sec += step;
+        if (f.t.sec < -62167219200LL + 86400 || f.t.sec > 253402300799LL - 86400)
+            f.t.sec = 1795809202;
+        f.t.nsec = (uint32_t)(x >> 20) % 1000000000u;
+        f.t.utc_offset_min = (int16_t)((int)(x >> 40 & 0xFFF) % 2879 - 1439);
+        ASSERT(beat_time_ok(&hb, &f, now += 10));
+    }
+    hb_stop(&hb, now);
+    PASS();
+}
+
 SUITE(time_format)
 {
     RUN_TEST(known_dates);
     RUN_TEST(go_errors);
     RUN_TEST(matches_gmtime);
     RUN_TEST(json_time_value);
+    RUN_TEST(day_cache);
 }
