@@ -43,8 +43,10 @@
    that has only the arrivals (see oracle_* below).
 
    Usage: bench-monitor [--devices N] [--hours H] [--big N] [--dead-phi N]
-                        [--quick] [--instr]
-   (--dead-phi: hb_mon's dead_phi in 1/100 instead of the default)
+                        [--quick] [--instr] [--no-counters]
+   (--dead-phi: hb_mon's dead_phi in 1/100 instead of the default;
+   --no-counters: the speed part without the per-device counters array,
+   so each beat touches its slot's line only)
    --instr skips the trace and runs the speed part on --big devices
    (default 20000, the same 67 % load) with callgrind collecting only
    the timed calls: one dump per operation, each of exactly --big calls,
@@ -67,6 +69,7 @@
 #endif
 
 static int g_instr;   /* --instr: callgrind collects the timed calls only */
+static int g_no_ctr;  /* --no-counters: the speed part without counters */
 /* Around one timed block: collect it when `name` is set (--instr). */
 #define INSTR_ON(name) do { if (g_instr && (name) != NULL) CALLGRIND_TOGGLE_COLLECT; } while (0)
 #define INSTR_OFF(name) do { if (g_instr && (name) != NULL) CALLGRIND_TOGGLE_COLLECT; } while (0)
@@ -844,7 +847,7 @@ static void run_big(uint32_t n)
     hb_mon_config mc;
     uint32_t cap = n + n / 2, i, round, *seq, *order;
     hb_mon_slot *slots = table_alloc((size_t)cap * sizeof *slots);
-    hb_mon_counters *ctr = table_alloc((size_t)cap * sizeof *ctr);
+    hb_mon_counters *ctr = g_no_ctr ? NULL : table_alloc((size_t)cap * sizeof *ctr);
     char *pay = malloc(1024u * 256u);
     size_t plen[1024];
     double *batch_ns = malloc(4096 * sizeof(double));
@@ -960,7 +963,8 @@ static void run_big(uint32_t n)
         hb_mon_get_stats(&m2, &st1);
         (void)st0;
     }
-    printf("\nat %u devices (table %u slots, %.0f %% full):\n\n", n, cap, 100.0 * n / cap);
+    printf("\nat %u devices (table %u slots, %.0f %% full%s):\n\n", n, cap, 100.0 * n / cap,
+           g_no_ctr ? ", no counters array (--no-counters)" : "");
     printf("| measure | value | target |\n|---|---|---|\n");
     printf("| detector state per device (sizeof hb_mon_slot) | %u B | <= 32 B |\n",
            (unsigned)sizeof(hb_mon_slot));
@@ -1001,7 +1005,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--dead-phi") && i + 1 < argc) dead_phi_arg = (uint32_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--quick")) { N = 5000; hours_x10 = 5; big = 50000; }
         else if (!strcmp(argv[i], "--instr")) g_instr = 1;
-        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--dead-phi N] [--quick] [--instr]\n", argv[0]); return 2; }
+        else if (!strcmp(argv[i], "--no-counters")) g_no_ctr = 1;
+        else { fprintf(stderr, "usage: %s [--devices N] [--hours H] [--big N] [--dead-phi N] [--quick] [--instr] [--no-counters]\n", argv[0]); return 2; }
     }
     if (g_instr) {
         /* the dumps hold the timed calls only: nothing else is collected */

@@ -8,7 +8,9 @@
 #                        false DEADs and detection latency any detector
 #                        that sees only the arrivals gets at each silence
 #                        deadline. BENCH_MONITOR_ARGS: e.g. --devices
-#                        200000 --hours 4 --big 2000000 --dead-phi 800
+#                        200000 --hours 4 --big 2000000 --dead-phi 800;
+#                        --no-counters: the speed part without the
+#                        counters array (slot lines only)
 #   make bench-monitor-instr
 #                        instructions per call under callgrind (they do
 #                        not move with the machine's load): hb_mon_parse,
