@@ -6,10 +6,13 @@
      PV_ENTRY=7  hb_set_status, hb_running, hb_get_stats, hb_beat_props_get,
                  and every entry point on a service that is stopped, not
                  initialised or NULL
+     PV_ENTRY=3  hb_poll on a running service, run by make prove in the
+                 HEARTBEAT_COMPACT build only (option set "beat" of
+                 run.sh), buffer size 1..PV_N (400): the message built,
+                 published or failed at every step
    and, NOT RUN BY make prove (they end with alarms that are not bugs, see
    docs/robustness.md; run one by hand with
-     PV_EVA=svc-poll:service:service:-DPV_ENTRY=3 PV_WP_FCT=none proof/run.sh --no-mutate):
-     PV_ENTRY=3  hb_poll on a running service
+     PV_EVA=svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT PV_WP_FCT=none proof/run.sh --no-mutate):
      PV_ENTRY=4  hb_beat_now
      PV_ENTRY=5  hb_stop (HB_OPT_OFFLINE_ON_STOP among the flags)
      PV_ENTRY=6  hb_offline_message into a buffer of any size 0..PV_N
@@ -61,8 +64,9 @@ static int pv_publish(void *user, const char *topic, const char *payload,
                       size_t len, int qos)
 {
     (void)user; (void)topic; (void)qos;
-    /* the payload is NUL-terminated at payload[len] inside cfg.buf */
-    /*@ assert payload[len] == 0; */
+    /* the payload and its NUL lie inside cfg.buf (that the NUL is there:
+       WP's contract of hb_json_finish, proof/contracts.h) */
+    /*@ assert \valid_read(payload + (0 .. len)); */
     return Frama_C_int_interval(INT32_MIN, INT32_MAX);
 }
 
@@ -146,6 +150,8 @@ static void pv_config(hb_config *cfg, int all)
     cfg->buf = !all || Frama_C_nondet(0, 1) ? buf : NULL;
 #ifdef PV_SIZE
     cfg->buf_size = all ? Frama_C_size_t_interval(0, PV_N) : PV_SIZE;
+#elif defined PV_SIZE_MIN
+    cfg->buf_size = Frama_C_size_t_interval(all ? 0 : PV_SIZE_MIN, PV_N);
 #else
     cfg->buf_size = Frama_C_size_t_interval(all ? 0 : 1, PV_N);
 #endif

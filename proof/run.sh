@@ -91,6 +91,13 @@ EVA_service="-eva-slevel 10 -eva-auto-loop-unroll 24 \
  -eva-domains cvalue,equality,symbolic-locations -eva-split-return full \
  -eva-partition-value pv_status -eva-partition-value pv_ok -eva-partition-value pv_svc \
  -eva-partition-value pv_topic"
+# "beat": the service's set, and more states for the beat path's string
+# writer (hbi_string: its loop over a string with each kind of escape,
+# whose merged iterations would lose the writer's length) and for the
+# functions between the clock's answer and the timestamp (hbi_build,
+# hbi_put_time, hbi_time_fmt: the range check's bounds on sec and the
+# offset stay with the state that passed it)
+EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string:400,hbi_escape:100,hbi_build:100,hbi_put_time:50,hbi_time_fmt:50/')
 eva_alarms=0
 eva_logs=""
 rm -f "$out"/eva-*.log
@@ -98,12 +105,14 @@ eva_ok=0
 eva_bad=0
 # tag:driver:option-set:extra-cpp-flags (comma-separated, - for none), one frama-c
 # process each (proof/eva_one.sh), PV_JOBS (default 2) at a time, the
-# longest first
-EVA_DRIVERS="json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
+# longest first. svc-poll: hb_poll on a running service, the
+# HEARTBEAT_COMPACT build (see docs/robustness.md for its scope)
+EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
+ json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
  time:time:writer:-DHEARTBEAT_COMPACT \
  svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
  svc-status:service:service:-DPV_ENTRY=7"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_COMMON
+export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
