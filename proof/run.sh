@@ -93,11 +93,11 @@ EVA_service="-eva-slevel 10 -eva-auto-loop-unroll 24 \
  -eva-partition-value pv_topic"
 # "beat": the service's set, and more states for the beat path's string
 # writer (hbi_string: its loop over a string with each kind of escape,
-# whose merged iterations would lose the writer's length) and for the
-# functions between the clock's answer and the timestamp (hbi_build,
-# hbi_put_time, hbi_time_fmt: the range check's bounds on sec and the
-# offset stay with the state that passed it)
-EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string:400,hbi_escape:100,hbi_build:100,hbi_put_time:50,hbi_time_fmt:50/')
+# whose merged iterations would lose the writer's length) and for
+# hbi_build (the state whose time passed the range check is not joined
+# with the unsynced one, so the bounds on sec and the offset reach
+# hbi_time_fmt)
+EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string:100,hbi_build:30/')
 eva_alarms=0
 eva_logs=""
 rm -f "$out"/eva-*.log
