@@ -4211,17 +4211,33 @@ HBI_MON_INLINE int hbi_mon_hms(uint64_t w, int32_t *h, int32_t *mi, int32_t *sec
 }
 #endif
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (years 0..9999),
+   or -1 when month or day is out of range. */
+HBI_MON_INLINE int hbi_mon_civil(int32_t y, int32_t mo, int32_t d, int32_t *days)
+{
+    static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
+    int32_t era, yoe, doy;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
+        return -1;
+    y -= mo <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    *days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    return 0;
+}
+
 /* Reads the time at s (at most n bytes); *end gets where it stopped: the
    string is a time when that is its end. With dc, the day is looked up
    there first and kept there (the date repeats from beat to beat). */
 static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
                             hbi_mon_day *dc)
 {
-    static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
-    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, era, yoe, doy, days;
+    int32_t y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, days;
     size_t i = 19;
     unsigned nd = 0;
-    int sign = 0, leap, hit = 0;
+    int sign = 0, hit = 0;
     uint64_t key = 0;
     uint32_t key2 = 0;
     if (n < 20) return -1;
@@ -4234,17 +4250,9 @@ static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
         days = dc->days;
     } else {
         if (hbi_mon_dd(s, 0, 4, &y) || s[4] != '-' || hbi_mon_dd(s, 5, 2, &mo) ||
-            s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) || s[10] != 'T')
+            s[7] != '-' || hbi_mon_dd(s, 8, 2, &d) || s[10] != 'T' ||
+            hbi_mon_civil(y, mo, d, &days) != 0)
             return -1;
-        leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
-            return -1;
-        /* days since 1970-01-01 of a proleptic Gregorian date (years 0..9999) */
-        y -= mo <= 2;
-        era = (y >= 0 ? y : y - 399) / 400;
-        yoe = y - era * 400;
-        doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-        days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
     }
 #if HBI_MON_SWAR
     if (hbi_mon_hms(hbi_mon_le64((const unsigned char *)s + 11), &h, &mi, &sec) != 0)
@@ -4309,10 +4317,8 @@ static int hbi_mon_time(const char *s, size_t n, int64_t *ms)
    every byte then at most 9, the dashes 0, pairs summed in place). */
 static int hbi_mon_days(const char *s, int32_t *days)
 {
-    static const unsigned char mdays[12] = {31,28,31,30,31,30,31,31,30,31,30,31};
     uint64_t t = hbi_mon_le64((const unsigned char *)s) ^ 0x2D30302D30303030ULL, x;
-    int32_t y, mo, d, era, yoe, doy;
-    int leap;
+    int32_t y, mo, d;
     if (((t & 0xF0F0F0F0F0F0F0F0ULL) |
          ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) |
          (t & 0xFF0000FF00000000ULL)) != 0 ||
@@ -4321,16 +4327,7 @@ static int hbi_mon_days(const char *s, int32_t *days)
     x = t * 10u + (t >> 8);
     y = (int32_t)(x & 0xFFu) * 100 + (int32_t)((x >> 16) & 0xFFu);
     mo = (int32_t)((x >> 40) & 0xFFu);
-    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
-        return -1;
-    /* as in hbi_mon_time_end */
-    y -= mo <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    *days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    return 0;
+    return hbi_mon_civil(y, mo, d, days);
 }
 
 /* The fast path's time: the string after its opening quote at s, in the
