@@ -2494,28 +2494,6 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     hbi_2(o + 14, sod / 60u);
     o[16] = ':';
     hbi_2(o + 17, sod % 60u);
-    n = 19;
-    if (ns != 0) {                   /* Go trims the fraction's zeros */
-        uint32_t hi = ns / 100000u, lo = ns % 100000u;   /* 4 + 5 digits */
-        o[n] = '.';
-        hbi_2(o + n + 1, hi / 100u);
-        hbi_2(o + n + 3, hi % 100u);
-        o[n + 5] = (char)('0' + (char)(lo / 10000u));
-        lo %= 10000u;
-        hbi_2(o + n + 6, lo / 100u);
-        hbi_2(o + n + 8, lo % 100u);
-        n += 10;
-        while (o[n - 1] == '0') n--;
-    }
-    if (off == 0) {
-        o[n++] = 'Z';
-    } else {
-        o[n] = off < 0 ? '-' : '+';
-        hbi_2(o + n + 1, aoff / 60u);
-        o[n + 3] = ':';
-        hbi_2(o + n + 4, aoff % 60u);
-        n += 6;
-    }
 #else
     /* the compact code: one digit loop (hbi_dec) for every field */
     hbi_dec(o, y, 4);
@@ -2525,10 +2503,23 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     hbi_dec(o + 8, d, 2);
     o[10] = 'T';
     hbi_hms(o + 11, sod, 3);
+#endif
     n = 19;
     if (ns != 0) {                   /* Go trims the fraction's zeros */
         o[n] = '.';
+#if HBI_FAST
+        {
+            uint32_t hi = ns / 100000u, lo = ns % 100000u;   /* 4 + 5 digits */
+            hbi_2(o + n + 1, hi / 100u);
+            hbi_2(o + n + 3, hi % 100u);
+            o[n + 5] = (char)('0' + (char)(lo / 10000u));
+            lo %= 10000u;
+            hbi_2(o + n + 6, lo / 100u);
+            hbi_2(o + n + 8, lo % 100u);
+        }
+#else
         hbi_dec(o + n + 1, ns, 9);
+#endif
         n += 10;
         while (o[n - 1] == '0') n--;
     }
@@ -2536,10 +2527,15 @@ static int hbi_time_fmt(char *o, const hb_time *t)
         o[n++] = 'Z';
     } else {
         o[n] = off < 0 ? '-' : '+';
+#if HBI_FAST
+        hbi_2(o + n + 1, aoff / 60u);
+        o[n + 3] = ':';
+        hbi_2(o + n + 4, aoff % 60u);
+#else
         hbi_hms(o + n + 1, aoff, 2);
+#endif
         n += 6;
     }
-#endif
     return n;
 }
 
@@ -3979,6 +3975,16 @@ static unsigned hbi_mon_ctz64(uint64_t x)
 #endif
 }
 
+/* Byte k of w is '"', '\\' or below 0x20: bit 8k + 7 set. Only the lowest
+   flagged byte is sure to be a true match (borrows run upwards only). */
+HBI_MON_INLINE uint64_t hbi_mon_special8(uint64_t w)
+{
+    uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
+    return (((a - 0x0101010101010101ULL) & ~a) |
+            ((b - 0x0101010101010101ULL) & ~b) |
+            ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+}
+
 /* A string at r->p: *s and *n get the raw text, *esc whether it has
    escapes. Works on locals: a char read may alias *r, and the compiler
    would reload r->p after each one. */
@@ -3992,11 +3998,7 @@ static int hbi_mon_str(hbi_mon_rd *r, const char **s, size_t *n, int *esc)
         unsigned char c;
         /* 8 plain bytes at a time: none is '"', '\\' or below 0x20 */
         while (e - p >= 8) {
-            uint64_t w = hbi_mon_le64((const unsigned char *)p);
-            uint64_t a = w ^ 0x2222222222222222ULL, b = w ^ 0x5C5C5C5C5C5C5C5CULL;
-            uint64_t hit = (((a - 0x0101010101010101ULL) & ~a) |
-                            ((b - 0x0101010101010101ULL) & ~b) |
-                            ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+            uint64_t hit = hbi_mon_special8(hbi_mon_le64((const unsigned char *)p));
             if (hit) {
                 /* the lowest flagged byte is a true match (borrows only
                    run upwards): skip the plain bytes before it */
@@ -4190,6 +4192,15 @@ static int hbi_mon_digits8(uint64_t w)
 #endif
 
 #if HBI_MON_SWAR
+/* t: 8 bytes with '0' XORed away. A byte's high nibble is set where it is
+   over 9 (high nibble not 0, or a carry out of the low one when 6 is
+   added, which stays inside the byte): 0 when all 8 are digit values. */
+HBI_MON_INLINE uint64_t hbi_mon_over9(uint64_t t)
+{
+    return (t & 0xF0F0F0F0F0F0F0F0ULL) |
+           ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
+}
+
 /* "hh:mm:ss" as 8 bytes, the first in the low byte: 0 and the three
    values, or -1. XOR with "00:00:00" leaves each digit's value in its
    byte and 0 at the colons; then every byte must be at most 9 (high
@@ -4199,9 +4210,7 @@ static int hbi_mon_digits8(uint64_t w)
 HBI_MON_INLINE int hbi_mon_hms(uint64_t w, int32_t *h, int32_t *mi, int32_t *sec)
 {
     uint64_t t = w ^ 0x30303A30303A3030ULL, x;
-    if (((t & 0xF0F0F0F0F0F0F0F0ULL) |
-         ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) |
-         (t & 0x0000FF0000FF0000ULL)) != 0)
+    if ((hbi_mon_over9(t) | (t & 0x0000FF0000FF0000ULL)) != 0)
         return -1;
     x = t * 10u + (t >> 8);
     *h = (int32_t)(x & 0xFFu);
@@ -4319,9 +4328,7 @@ static int hbi_mon_days(const char *s, int32_t *days)
 {
     uint64_t t = hbi_mon_le64((const unsigned char *)s) ^ 0x2D30302D30303030ULL, x;
     int32_t y, mo, d;
-    if (((t & 0xF0F0F0F0F0F0F0F0ULL) |
-         ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) |
-         (t & 0xFF0000FF00000000ULL)) != 0 ||
+    if ((hbi_mon_over9(t) | (t & 0xFF0000FF00000000ULL)) != 0 ||
         hbi_mon_dd(s, 8, 2, &d) || s[10] != 'T')
         return -1;
     x = t * 10u + (t >> 8);
@@ -4359,8 +4366,7 @@ HBI_MON_INLINE const char *hbi_mon_ftime(const char *s, const char *e,
         /* up to 8 digits in one word (the first byte over 9 ends them, as
            in hbi_mon_fuint), a 9th by itself */
         t = hbi_mon_le64((const unsigned char *)s + 20) ^ 0x3030303030303030ULL;
-        bad = (t & 0xF0F0F0F0F0F0F0F0ULL) |
-              ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
+        bad = hbi_mon_over9(t);
         if (bad != 0) nd = hbi_mon_ctz64(bad) >> 3;
         else nd = (unsigned)(unsigned char)s[28] - '0' <= 9u ? 9u : 8u;
         if (nd == 0) return NULL;
@@ -4450,8 +4456,7 @@ HBI_MON_INLINE int hbi_mon_fuint(const char **pp, const char *e, uint64_t max,
         uint64_t t = (e - p >= 8 ? hbi_mon_le64((const unsigned char *)p)
                       : hbi_mon_le64((const unsigned char *)e - 8) >> (8u * (unsigned)(8 - (e - p))))
                      ^ 0x3030303030303030ULL;
-        uint64_t bad = (t & 0xF0F0F0F0F0F0F0F0ULL) |
-                       ((t + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL);
+        uint64_t bad = hbi_mon_over9(t);
         if (bad != 0) {
             unsigned nd = hbi_mon_ctz64(bad) >> 3;
             if (nd == 0 || (nd > 1u && *p == '0')) return 0;
@@ -4534,13 +4539,9 @@ HBI_MON_INLINE int hbi_mon_fid(const char **pp, const char *e, const char **id,
     }
 #endif
     while (e - p >= 8) {
-        uint64_t a, b, hit;
+        uint64_t hit;
         w = hbi_mon_le64((const unsigned char *)p);
-        a = w ^ 0x2222222222222222ULL;
-        b = w ^ 0x5C5C5C5C5C5C5C5CULL;
-        hit = (((a - 0x0101010101010101ULL) & ~a) |
-               ((b - 0x0101010101010101ULL) & ~b) |
-               ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL;
+        hit = hbi_mon_special8(w);
         if (hit) {
             k = hbi_mon_ctz64(hit) >> 3;   /* a true match */
             if (p[k] != '"') return 0;

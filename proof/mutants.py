@@ -30,8 +30,8 @@ MUTANTS = [
      "s->grid = now + iv;"),
     # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
     ("time-offset-too-long", "eva:time:time:writer:-DHEARTBEAT_COMPACT",
-     "        n += 6;\n    }\n#endif\n    return n;",
-     "        n += 7;\n    }\n#endif\n    return n;"),
+     "#endif\n        n += 6;\n    }\n    return n;",
+     "#endif\n        n += 7;\n    }\n    return n;"),
     # the range check's answer ignored: the date arithmetic overflows
     ("time-check-dropped", "eva:time:time:writer:-DHEARTBEAT_COMPACT",
      "return rc != HB_OK ? rc : hbi_time_fmt(o, t);",
