@@ -3955,6 +3955,8 @@ static void hbi_mon_ws(hbi_mon_rd *r)
 {
     const char *p = r->p, *e = r->e;   /* locals: char reads alias r */
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    /*@ split e - p; */   /* for Frama-C's Eva (proof/eva_monitor.c): one
+                             state per place the blanks end; no code */
     r->p = p;
 }
 

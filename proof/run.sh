@@ -98,6 +98,18 @@ EVA_service="-eva-slevel 10 -eva-auto-loop-unroll 24 \
 # with the unsynced one, so the bounds on sec and the offset reach
 # hbi_time_fmt)
 EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string:100,hbi_build:30/')
+# "monitor": the beat parser (proof/eva_monitor.c) on any bytes, one
+# state per payload length (pv_len) and per prefix (pv_key); the reader's
+# recursion (hbi_mon_skip, at most HBI_MON_DEPTH deep) unrolled; the
+# blanks loop's iterations merged, and one state per place it stops kept
+# through its return (the split annotation in hbi_mon_ws); more states
+# for the functions whose joins lose the relation between the reader's
+# pointer and a string's start and length (the equality domain keeps
+# p == start)
+EVA_monitor="-eva-slevel 10 -eva-domains cvalue,equality -eva-split-return full \
+ -eva-slevel-function hbi_mon_parse:500,hbi_mon_str:100,hbi_mon_uint:50,hbi_mon_eq:20,hbi_mon_num:50,hbi_mon_skip:100,hbi_mon_ws:40,hbi_mon_fast:100 \
+ -eva-slevel-merge-after-loop hbi_mon_ws -eva-interprocedural-splits \
+ -eva-unroll-recursive-calls 17 -eva-partition-value pv_len"
 eva_alarms=0
 eva_logs=""
 rm -f "$out"/eva-*.log
@@ -111,8 +123,9 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
  time:time:writer:-DHEARTBEAT_COMPACT \
  svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
- svc-status:service:service:-DPV_ENTRY=7"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_COMMON
+ svc-status:service:service:-DPV_ENTRY=7 \
+ mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT"
+export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_monitor EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
