@@ -105,11 +105,12 @@ EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string
 # through its return (the split annotation in hbi_mon_ws); more states
 # for the functions whose joins lose the relation between the reader's
 # pointer and a string's start and length (the equality domain keeps
-# p == start)
+# p == start), and for the time readers (each date or time field read
+# or not kept apart from the others)
 EVA_monitor="-eva-slevel 10 -eva-domains cvalue,equality -eva-split-return full \
- -eva-slevel-function hbi_mon_parse:500,hbi_mon_str:100,hbi_mon_uint:50,hbi_mon_eq:20,hbi_mon_num:50,hbi_mon_skip:100,hbi_mon_ws:40,hbi_mon_fast:100 \
+ -eva-slevel-function hbi_mon_parse:500,hbi_mon_str:100,hbi_mon_uint:50,hbi_mon_eq:20,hbi_mon_num:50,hbi_mon_skip:100,hbi_mon_ws:40,hbi_mon_fast:100,hbi_mon_time_end:200,hbi_mon_ftime:200,hbi_mon_days:50 \
  -eva-slevel-merge-after-loop hbi_mon_ws -eva-interprocedural-splits \
- -eva-unroll-recursive-calls 17 -eva-partition-value pv_len"
+ -eva-unroll-recursive-calls 17 -eva-partition-value pv_len -eva-partition-value pv_key"
 eva_alarms=0
 eva_logs=""
 rm -f "$out"/eva-*.log
@@ -124,7 +125,8 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  time:time:writer:-DHEARTBEAT_COMPACT \
  svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
  svc-status:service:service:-DPV_ENTRY=7 \
- mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT"
+ mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
+ mon-time:monitor:monitor:-DPV_CASE=2"
 export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_monitor EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
