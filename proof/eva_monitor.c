@@ -39,6 +39,17 @@
    (HBI_MON_SWAR, a 64-bit host). */
 #include "__fc_builtin.h"
 #include "pv_builtins.h"
+/* heartbeat.h's own choice on a 64-bit host (machdep x86_64), made here
+   so that the driver sees it too (heartbeat.h #undefs it at its end);
+   -DHBI_MON_SWAR=0 analyses the byte-at-a-time code of 32-bit hosts */
+#ifndef HBI_MON_SWAR
+#define HBI_MON_SWAR 1
+#endif
+#if HBI_MON_SWAR
+#define PV_SWAR 1
+#else
+#define PV_SWAR 0
+#endif
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
@@ -120,12 +131,12 @@ int main(void)
     pv_len = Frama_C_size_t_interval(0, PV_TN);
     p = pv_buf[pv_len];
     Frama_C_make_unknown(p, pv_len);
-    Frama_C_make_unknown(&dc, sizeof dc);
+    Frama_C_make_unknown((char *)&dc, sizeof dc);
     pv_key = Frama_C_interval(0, 1);
     if (pv_key == 0)
         return hbi_mon_time_end(p, pv_len, &ms, &end,
                                 Frama_C_nondet(0, 1) ? &dc : NULL);
-#if HBI_MON_SWAR
+#if PV_SWAR
     return hbi_mon_ftime(p, p + pv_len, Frama_C_nondet(0, 1) ? &dc : NULL,
                          &ms) != NULL;
 #else
