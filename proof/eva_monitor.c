@@ -19,11 +19,11 @@
      reader knows, and one it does not), followed by 0..PV_MH bytes
      (default 2; 3 takes three times as long), each any value. So each
      member's value reader (the integers with their bounds, boot_id as
-     a string or an integer,
-     clock_synced, status, the id, the timestamp's string, an unknown
-     member's value skipped) meets any 0..2 bytes, and the fast path
-     (hbi_mon_fast, "{\"device_id\":") its first string. NOT covered:
-     longer values, a second member, whole beats.
+     a string or an integer, clock_synced, status, the id, the
+     timestamp's string, an unknown member's value skipped) meets any
+     0..2 bytes, and the fast path (hbi_mon_fast, "{\"device_id\":")
+     its first string. NOT covered: longer values, a second member,
+     whole beats.
 
    PV_CASE 2 (tag mon-time): the two time readers hb_mon_parse calls,
      alone: hbi_mon_time_end (the general reader's, and the fast path's
@@ -42,7 +42,8 @@
 #include "pv_builtins.h"
 /* heartbeat.h's own choice on a 64-bit host (machdep x86_64), made here
    so that the driver sees it too (heartbeat.h #undefs it at its end);
-   -DHBI_MON_SWAR=0 analyses the byte-at-a-time code of 32-bit hosts */
+   -DHBI_MON_SWAR=0 gives the byte-at-a-time code of 32-bit hosts (not
+   with run.sh's option set, which names functions it does not have) */
 #ifndef HBI_MON_SWAR
 #define HBI_MON_SWAR 1
 #endif
