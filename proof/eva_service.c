@@ -227,6 +227,10 @@ int main(void)
 {
     size_t len;
     int r = 0;
+#if PV_ENTRY == 5
+    uint32_t wait;
+    int running;
+#endif
 #if PV_ENTRY == 1
     hb_config cfg;
     pv_config(&cfg, 1);
@@ -240,7 +244,16 @@ int main(void)
 #elif PV_ENTRY == 4
     if (pv_running()) r = hb_beat_now(&hb, pv_u32());
 #elif PV_ENTRY == 5
-    if (pv_running()) hb_stop(&hb, pv_u32());
+    if (pv_running()) {
+        hb_stop(&hb, pv_u32());
+        /* none while stopped (invariant 5), whatever the offline beat did */
+        running = hb_running(&hb);
+        /*@ assert running == 0 && hb.internal_.pending == 0; */
+        r = hb_beat_now(&hb, pv_u32());
+        /*@ assert r == HB_ERR_STATE; */
+        wait = hb_poll(&hb, pv_u32());
+        /*@ assert wait == HB_POLL_IDLE; */
+    }
 #elif PV_ENTRY == 6
     if (pv_init()) {
         if (Frama_C_nondet(0, 1) && hb_start(&hb, pv_u32()) == HB_OK)

@@ -45,6 +45,32 @@ MUTANTS = [
     ("init-interval-zero", "eva:svc-start:service:service:-DPV_ENTRY=2",
      "if (c->interval_ms == 0 || c->interval_ms > 0x7FFFFFFFu)",
      "if (c->interval_ms > 0x7FFFFFFFu)"),
+    # the beat path (HEARTBEAT_COMPACT, option set "beat"):
+    # hb_poll's retry test without the wrap-safe cast: the distance to
+    # retry_at overflows (only hb_poll runs it)
+    ("poll-retry-no-wrap-cast", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
+     "(int32_t)(now_ms - s->retry_at) >= 0) {",
+     "(int32_t)now_ms - (int32_t)s->retry_at >= 0) {"),
+    # the beat built without its time range check: a clock's huge sec or
+    # offset reaches the date arithmetic (the time driver's hb_format_time
+    # checks on its own; only the service's beat path skips it)
+    ("beat-range-check-dropped", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
+     "    if (tp != NULL && hbi_time_check(tp) != HB_OK) return HB_ERR_RANGE;\n",
+     ""),
+    # the uptime step without the wrap-safe cast: signed overflow when
+    # the tick wrapped since the last attempt
+    ("uptime-no-wrap-cast", "eva:svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT",
+     "int32_t d = (int32_t)(now - s->tick);",
+     "int32_t d = (int32_t)now - (int32_t)s->tick;"),
+    # a failed offline beat leaves the service running (to retry it):
+    # after hb_stop something could still be published
+    ("stop-running-after-failed-offline", "eva:svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT",
+     "        hbi_attempt(s, now_ms, \"offline\");\n",
+     "        if (hbi_attempt(s, now_ms, \"offline\") != HB_OK) return;\n"),
+    # hb_offline_message stores the length through a NULL len
+    ("offline-len-null", "eva:svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT",
+     "if (rc == HB_OK && len != NULL) *len = n;",
+     "if (rc == HB_OK) *len = n;"),
 ]
 
 def main():
