@@ -46,11 +46,13 @@ MUTANTS = [
      "if (c->interval_ms == 0 || c->interval_ms > 0x7FFFFFFFu)",
      "if (c->interval_ms > 0x7FFFFFFFu)"),
     # the beat path (HEARTBEAT_COMPACT, option set "beat"):
-    # hb_poll's retry test without the wrap-safe cast: the distance to
-    # retry_at overflows (only hb_poll runs it)
-    ("poll-retry-no-wrap-cast", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
-     "(int32_t)(now_ms - s->retry_at) >= 0) {",
-     "(int32_t)now_ms - (int32_t)s->retry_at >= 0) {"),
+    # hb_poll's idle test without the wrap-safe cast: the distance to
+    # the due point overflows (only hb_poll on a running service runs it;
+    # its retry test, mutated the same way, is caught too, after 80 s
+    # instead of a few)
+    ("poll-due-no-wrap-cast", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
+     "d = (int32_t)(s->due - now_ms);",
+     "d = (int32_t)s->due - (int32_t)now_ms;"),
     # the beat built without its time range check: a clock's huge sec or
     # offset reaches the date arithmetic (the time driver's hb_format_time
     # checks on its own; only the service's beat path skips it)
@@ -67,10 +69,12 @@ MUTANTS = [
     ("stop-running-after-failed-offline", "eva:svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT",
      "        hbi_attempt(s, now_ms, \"offline\");\n",
      "        if (hbi_attempt(s, now_ms, \"offline\") != HB_OK) return;\n"),
-    # hb_offline_message stores the length through a NULL len
+    # hb_offline_message clears the length through a NULL len (svc-status
+    # passes a len; the same bug at its end, storing the length, is
+    # caught too, after 70 s instead of a few)
     ("offline-len-null", "eva:svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT",
-     "if (rc == HB_OK && len != NULL) *len = n;",
-     "if (rc == HB_OK) *len = n;"),
+     "    if (len != NULL) *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;",
+     "    *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;"),
 ]
 
 def main():
