@@ -7,6 +7,13 @@ wp:FUNCTION). A pattern that does not occur exactly once is an error
 import os, sys
 
 MUTANTS = [
+    # (run two at a time in this order: the one that runs its driver to
+    # the end, an assertion's verdict, goes first)
+    # a failed offline beat leaves the service running (to retry it):
+    # after hb_stop something could still be published
+    ("stop-running-after-failed-offline", "eva:svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT",
+     "        hbi_attempt(s, now_ms, \"offline\");\n",
+     "        if (hbi_attempt(s, now_ms, \"offline\") != HB_OK) return;\n"),
     # the writer's bound, one byte too generous: the NUL's byte is used
     ("put-off-by-one", "wp:hbi_put",
      "if (n >= w->internal_.size - w->internal_.len) {",
@@ -64,11 +71,6 @@ MUTANTS = [
     ("uptime-no-wrap-cast", "eva:svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT",
      "int32_t d = (int32_t)(now - s->tick);",
      "int32_t d = (int32_t)now - (int32_t)s->tick;"),
-    # a failed offline beat leaves the service running (to retry it):
-    # after hb_stop something could still be published
-    ("stop-running-after-failed-offline", "eva:svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT",
-     "        hbi_attempt(s, now_ms, \"offline\");\n",
-     "        if (hbi_attempt(s, now_ms, \"offline\") != HB_OK) return;\n"),
     # hb_offline_message clears the length through a NULL len (svc-status
     # passes a len; the same bug at its end, storing the length, is
     # caught too, after 70 s instead of a few)
