@@ -6,16 +6,22 @@
      PV_ENTRY=7  hb_set_status, hb_running, hb_get_stats, hb_beat_props_get,
                  and every entry point on a service that is stopped, not
                  initialised or NULL
-     PV_ENTRY=3  hb_poll on a running service, run by make prove in the
-                 HEARTBEAT_COMPACT build only (option set "beat" of
-                 run.sh), buffer size 1..PV_N (400): the message built,
-                 published or failed at every step
-   and, NOT RUN BY make prove (they end with alarms that are not bugs, see
-   docs/robustness.md; run one by hand with
-     PV_EVA=svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT PV_WP_FCT=none proof/run.sh --no-mutate):
-     PV_ENTRY=4  hb_beat_now
-     PV_ENTRY=5  hb_stop (HB_OPT_OFFLINE_ON_STOP among the flags)
-     PV_ENTRY=6  hb_offline_message into a buffer of any size 0..PV_N
+     PV_ENTRY=3  hb_poll on a running service
+     PV_ENTRY=4  hb_beat_now on a running service
+     PV_ENTRY=5  hb_stop on a running service (HB_OPT_OFFLINE_ON_STOP
+                 among the flags or not), then the asserts that it is
+                 stopped with nothing pending, hb_beat_now answers
+                 HB_ERR_STATE and hb_poll HB_POLL_IDLE
+     PV_ENTRY=6  hb_offline_message on a stopped or running service, into
+                 a NULL buffer or one of any size 0..PV_N, len or NULL
+   Entries 3..6 (the beat path) run in the HEARTBEAT_COMPACT build only,
+   with run.sh's option set "beat" (svc-poll, svc-now, svc-stop,
+   svc-offline), buffer size 1..PV_N (400): the message built, published
+   or failed at every step. The buffer is the array buf (wbuf for entry
+   6) of PV_N bytes whatever buf_size says: Eva flags a write outside the
+   array, not one past buf_size inside it (docs/robustness.md, "The
+   buffer's bound"). One by hand:
+     PV_EVA=svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT PV_WP_FCT=none proof/run.sh --no-mutate
 
    The inputs, all abstract:
    - the config: every number any value of its type (interval, qos, flags,
@@ -227,6 +233,10 @@ int main(void)
 {
     size_t len;
     int r = 0;
+#if PV_ENTRY == 5
+    uint32_t wait;
+    int running;
+#endif
 #if PV_ENTRY == 1
     hb_config cfg;
     pv_config(&cfg, 1);
@@ -240,7 +250,16 @@ int main(void)
 #elif PV_ENTRY == 4
     if (pv_running()) r = hb_beat_now(&hb, pv_u32());
 #elif PV_ENTRY == 5
-    if (pv_running()) hb_stop(&hb, pv_u32());
+    if (pv_running()) {
+        hb_stop(&hb, pv_u32());
+        /* none while stopped (invariant 5), whatever the offline beat did */
+        running = hb_running(&hb);
+        /*@ assert running == 0 && hb.internal_.pending == 0; */
+        r = hb_beat_now(&hb, pv_u32());
+        /*@ assert r == HB_ERR_STATE; */
+        wait = hb_poll(&hb, pv_u32());
+        /*@ assert wait == HB_POLL_IDLE; */
+    }
 #elif PV_ENTRY == 6
     if (pv_init()) {
         if (Frama_C_nondet(0, 1) && hb_start(&hb, pv_u32()) == HB_OK)

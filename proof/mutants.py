@@ -7,6 +7,13 @@ wp:FUNCTION). A pattern that does not occur exactly once is an error
 import os, sys
 
 MUTANTS = [
+    # (run two at a time in this order: the one that runs its driver to
+    # the end, an assertion's verdict, goes first)
+    # a failed offline beat leaves the service running (to retry it):
+    # after hb_stop something could still be published
+    ("stop-running-after-failed-offline", "eva:svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT",
+     "        hbi_attempt(s, now_ms, \"offline\");\n",
+     "        if (hbi_attempt(s, now_ms, \"offline\") != HB_OK) return;\n"),
     # the writer's bound, one byte too generous: the NUL's byte is used
     ("put-off-by-one", "wp:hbi_put",
      "if (n >= w->internal_.size - w->internal_.len) {",
@@ -45,6 +52,31 @@ MUTANTS = [
     ("init-interval-zero", "eva:svc-start:service:service:-DPV_ENTRY=2",
      "if (c->interval_ms == 0 || c->interval_ms > 0x7FFFFFFFu)",
      "if (c->interval_ms > 0x7FFFFFFFu)"),
+    # the beat path (HEARTBEAT_COMPACT, option set "beat"):
+    # hb_poll's idle test without the wrap-safe cast: the distance to
+    # the due point overflows (only hb_poll on a running service runs it;
+    # its retry test, mutated the same way, is caught too, after 80 s
+    # instead of a few)
+    ("poll-due-no-wrap-cast", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
+     "d = (int32_t)(s->due - now_ms);",
+     "d = (int32_t)s->due - (int32_t)now_ms;"),
+    # the beat built without its time range check: a clock's huge sec or
+    # offset reaches the date arithmetic (the time driver's hb_format_time
+    # checks on its own; only the service's beat path skips it)
+    ("beat-range-check-dropped", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
+     "    if (tp != NULL && hbi_time_check(tp) != HB_OK) return HB_ERR_RANGE;\n",
+     ""),
+    # the uptime step without the wrap-safe cast: signed overflow when
+    # the tick wrapped since the last attempt
+    ("uptime-no-wrap-cast", "eva:svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT",
+     "int32_t d = (int32_t)(now - s->tick);",
+     "int32_t d = (int32_t)now - (int32_t)s->tick;"),
+    # hb_offline_message clears the length through a NULL len (svc-status
+    # passes a len; the same bug at its end, storing the length, is
+    # caught too, after 70 s instead of a few)
+    ("offline-len-null", "eva:svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT",
+     "    if (len != NULL) *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;",
+     "    *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;"),
 ]
 
 def main():

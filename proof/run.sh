@@ -118,11 +118,16 @@ eva_ok=0
 eva_bad=0
 # tag:driver:option-set:extra-cpp-flags (comma-separated, - for none), one frama-c
 # process each (proof/eva_one.sh), PV_JOBS (default 2) at a time, the
-# longest first. svc-poll: hb_poll on a running service, the
-# HEARTBEAT_COMPACT build (see docs/robustness.md for its scope)
+# longest first. The beat path in the HEARTBEAT_COMPACT build, option set
+# "beat" (see docs/robustness.md for its scope): svc-poll, hb_poll on a
+# running service; svc-offline, hb_offline_message into a buffer of any
+# size; svc-now, hb_beat_now; svc-stop, hb_stop with the offline beat
 EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
  time:time:writer:-DHEARTBEAT_COMPACT \
+ svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT \
+ svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT \
+ svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT \
  svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
  svc-status:service:service:-DPV_ENTRY=7 \
  mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
