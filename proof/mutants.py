@@ -77,6 +77,16 @@ MUTANTS = [
     ("offline-len-null", "eva:svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT",
      "    if (len != NULL) *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;",
      "    *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;"),
+    # the monitor's reader (proof/eva_monitor.c):
+    # the literal reader's bound one short: "tru" at the payload's end is
+    # read as "true" (one byte past the payload)
+    ("mon-literal-short", "eva:mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT",
+     "if ((size_t)(r->e - r->p) < n || !hbi_mon_eq(r->p, w, n))",
+     "if ((size_t)(r->e - r->p) < n - 1u || !hbi_mon_eq(r->p, w, n))"),
+    # the fast path's time reader asks for 30 bytes: it reads s[30]
+    ("mon-ftime-short", "eva:mon-time:monitor:monitor:-DPV_CASE=2",
+     "    if (e - s < 32) return NULL;",
+     "    if (e - s < 30) return NULL;"),
 ]
 
 def main():
