@@ -4181,18 +4181,6 @@ HBI_MON_INLINE int hbi_mon_dd(const char *s, size_t i, unsigned k, int32_t *v)
 #  endif
 #endif
 
-/* 8 bytes that are all ASCII digits, in any byte order: each byte's high
-   nibble is 3 and adding 6 does not carry out of its low nibble (a carry
-   out of a byte comes only from 0xFA..0xFF, itself no digit). */
-#if HBI_MON_SWAR
-static int hbi_mon_digits8(uint64_t w)
-{
-    return ((w & 0xF0F0F0F0F0F0F0F0ULL) |
-            (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ==
-           0x3333333333333333ULL;
-}
-#endif
-
 #if HBI_MON_SWAR
 /* t: 8 bytes with '0' XORed away. A byte's high nibble is set where it is
    over 9 (high nibble not 0, or a carry out of the low one when 6 is
@@ -4278,7 +4266,9 @@ static int hbi_mon_time_end(const char *s, size_t n, int64_t *ms, size_t *end,
 #if HBI_MON_SWAR
         /* 64-bit hosts only: a 32-bit target would keep the masks in a
            merged constant pool that device builds link too */
-        while (n - i >= 8u && hbi_mon_digits8(hbi_mon_le64((const unsigned char *)s + i)))
+        while (n - i >= 8u &&
+               hbi_mon_over9(hbi_mon_le64((const unsigned char *)s + i) ^
+                             0x3030303030303030ULL) == 0)
             i += 8u;
 #endif
         while (i < n && (unsigned)(unsigned char)s[i] - '0' <= 9u) i++;
