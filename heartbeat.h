@@ -4907,7 +4907,7 @@ static void hbi_mon_count(hbi_mon *s, int st, int d)
     uint32_t *c = st == HB_MON_ALIVE ? &s->st.alive : st == HB_MON_SUSPECT
                 ? &s->st.suspect : st == HB_MON_DEAD ? &s->st.dead
                 : st == HB_MON_OFFLINE ? &s->st.offline : NULL;
-    if (c != NULL) *c = (uint32_t)((int32_t)*c + d);
+    if (c != NULL) *c += (uint32_t)d;   /* d is +1 or -1: modulo 2^32 */
 }
 
 /* Heard from since the latest OUTAGE ended: only such devices can start
@@ -5111,7 +5111,9 @@ static void hbi_mon_learn(hb_mon_slot *sl, uint32_t x)
     mad = (uint32_t)(((uint64_t)m * sl->dev) >> 8);
     mad = (uint32_t)((int64_t)mad + ((int64_t)diff - (int64_t)mad) / 4);
     {
-        uint64_t rel = ((uint64_t)mad << 8) / m;
+        /* m >= 1 in a slot the monitor wrote; the table is the
+           caller's memory, so a zero is not divided by */
+        uint64_t rel = ((uint64_t)mad << 8) / (m != 0 ? m : 1u);
         sl->dev = (uint8_t)(rel > 255u ? 255u : rel);
     }
 }

@@ -34,6 +34,28 @@
      length inside the payload is not part of this case (the string
      reader's result, checked in cases 0 and 1 only for short payloads).
 
+   PV_CASE 3 (tag mon-table): the monitor's own functions, from
+     hb_mon_init to one call of each of the others on the table it made.
+     hb_mon_init first on ANY config (every field any value, the table
+     NULL or not, the monitor NULL or not: its checks), then on any
+     config it accepts: capacity 1..PV_CAP (3) over an array of exactly
+     PV_CAP slots (counters too, or none), every number in its accepted
+     range (dead_phi: 0 or not below suspect_phi, split two ways: see
+     main), the event, same and log callbacks present or not. Then ONE
+     of: hb_mon_arrival with any info (id and status any 0..4 bytes or
+     a NULL id of length 0, every number and flag any value),
+     hb_mon_beat (any 0..2 bytes, or a minimal whole beat), hb_mon_poll,
+     hb_mon_link, hb_mon_set_wall (any int64), hb_mon_forget (any slot),
+     or hb_mon_get_slot, hb_mon_get and hb_mon_get_stats, each at any
+     tick. The event callback reads the event and the device, and
+     checks that hb_mon_arrival, hb_mon_beat, hb_mon_link and
+     hb_mon_forget answer HB_ERR_STATE from inside it and hb_mon_poll 0.
+     NOT covered: a second call on a table with devices in it (their
+     slot, seq and interval would have to stay related to the input's,
+     which Eva's non-relational state loses; a tried prefix of concrete
+     calls left 3 to 10 alarms of that kind), so the sweep over live
+     devices, the detector's transitions and OUTAGE are tested only.
+
    The monitor's C code is the same in the default and the
    HEARTBEAT_COMPACT builds (only inline attributes differ); -U__SSE2__
    (run.sh) leaves the SSE2 id scan out, the 8-byte SWAR code in
@@ -145,6 +167,203 @@ int main(void)
     return 0;
 #endif
 }
+#elif PV_CASE == 3
+/* the table: capacity any of 1..PV_CAP over an array of exactly PV_CAP
+   slots (and counters, or none) */
+#ifndef PV_CAP
+#define PV_CAP 3
+#endif
+static hb_mon_slot pv_slots[PV_CAP];
+static hb_mon_counters pv_counters[PV_CAP];
+static hb_mon pv_m, pv_m2;
+static char pv_id[4], pv_st[4];
+int pv_op;       /* which operation (main's states keep them apart) */
+
+static void pv_log(void *user, int level, const char *msg, int err,
+                   const char *detail)
+{
+    (void)user; (void)level; (void)err;
+    (void)strlen(msg);
+    if (detail != NULL) (void)strlen(detail);
+}
+
+/* The event callback: reads the event and, as a user may, the device
+   (hb_mon_get_slot is allowed here); the calls that are not allowed
+   from inside must answer HB_ERR_STATE (checked) */
+static const char pv_x[] = "{\"device_id\":\"x\"}";
+static void pv_event(void *user, const hb_mon_event *ev)
+{
+    hb_mon_device d;
+    hb_mon *m = (hb_mon *)user;
+    hb_mon_info again;
+    int r;
+    (void)hb_mon_get_slot(m, ev->slot, &d);
+    if (ev->info != NULL) (void)ev->info->id_len;
+    (void)hb_mon_event_name(ev->type);
+    (void)hb_mon_state_name(ev->state);
+    memset(&again, 0, sizeof again);
+    again.id = "x";
+    again.id_len = 1;
+    again.flags = (uint32_t)Frama_C_interval(0, 0x1FF);
+    r = hb_mon_arrival(m, &again, Frama_C_unsigned_int_interval(0, UINT32_MAX));
+    //@ assert r == HB_ERR_STATE;
+    r = hb_mon_beat(m, pv_x, sizeof pv_x - 1, 0);
+    //@ assert r == HB_ERR_STATE;
+    r = hb_mon_link(m, 0, 0);
+    //@ assert r == HB_ERR_STATE;
+    r = hb_mon_forget(m, 0);
+    //@ assert r == HB_ERR_STATE;
+    r = (int)hb_mon_poll(m, 0);
+    //@ assert r == 0;
+}
+
+static int pv_same(void *user, uint32_t slot, const char *id, size_t len,
+                   int escaped)
+{
+    (void)user; (void)escaped;
+    //@ assert slot < PV_CAP;
+    if (len != 0) (void)id[len - 1];
+    return Frama_C_nondet(0, 1);
+}
+
+static uint32_t pv_u32(void) { return Frama_C_unsigned_int_interval(0, UINT32_MAX); }
+
+/* any info hb_mon_arrival may be given: id and status any 0..4 bytes
+   (or a NULL id of length 0), every number any value, any flags */
+static void pv_info(hb_mon_info *in)
+{
+    size_t n = Frama_C_size_t_interval(0, sizeof pv_id);
+    pv_len = n;
+    Frama_C_make_unknown(pv_id, sizeof pv_id);
+    Frama_C_make_unknown(pv_st, sizeof pv_st);
+    in->id = n == 0 && Frama_C_nondet(0, 1) ? NULL : pv_id;
+    in->id_len = n;
+    in->status = pv_st;
+    in->status_len = Frama_C_size_t_interval(0, sizeof pv_st);
+    in->time_ms = (int64_t)Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
+    in->uptime_ms = (uint64_t)Frama_C_unsigned_long_long_interval(0, UINT64_MAX);
+    in->seq = pv_u32();
+    in->interval_ms = pv_u32();
+    in->boot_hash = pv_u32();
+    in->flags = pv_u32();
+    in->why = NULL;
+}
+
+/* hb_mon_beat's own part (the reader is cases 0 to 2): a payload of
+   0..PV_BN bytes, each any value, or one whole minimal beat */
+#ifndef PV_BN
+#define PV_BN 2
+#endif
+static char pv_pay[PV_BN];
+static const char pv_min[] = "{\"device_id\":\"device01\",\"seq\":3}";
+#ifndef PV_OPS
+#define PV_OPS 6
+#endif
+
+int main(void)
+{
+    hb_mon_config mc;
+    hb_mon_info in;
+    hb_mon_device d;
+    hb_mon_stats st;
+    int r;
+    /* any config at all: hb_mon_init's checks (on a monitor of its own) */
+    memset(&mc, 0, sizeof mc);
+    mc.slots = Frama_C_nondet(0, 1) ? pv_slots : NULL;
+    mc.capacity = pv_u32();
+    mc.counters = Frama_C_nondet(0, 1) ? pv_counters : NULL;
+    mc.default_interval_ms = pv_u32();
+    mc.suspect_phi = pv_u32();
+    mc.dead_phi = pv_u32();
+    mc.loss_ppm = pv_u32();
+    mc.pause_ms = pv_u32();
+    mc.outage_permille = pv_u32();
+    mc.outage_min = pv_u32();
+    mc.outage_max_ms = pv_u32();
+    mc.reconnect_ms = pv_u32();
+    mc.resolution_ms = pv_u32();
+    mc.poll_budget = pv_u32();
+    mc.log = Frama_C_nondet(0, 1) ? pv_log : NULL;
+    if (mc.capacity <= PV_CAP || mc.slots == NULL)
+        (void)hb_mon_init(Frama_C_nondet(0, 1) ? &pv_m2 : NULL, &mc);
+    /* then any config it accepts, drawn from the accepted ranges (Eva
+       joins hb_mon_init's states before its return, so an accepted and a
+       refused config are kept apart here, where they are made): any
+       table size that fits the array, every number in its range */
+    memset(&mc, 0, sizeof mc);
+    mc.slots = pv_slots;
+    mc.capacity = Frama_C_unsigned_int_interval(1, PV_CAP);
+    mc.counters = Frama_C_nondet(0, 1) ? pv_counters : NULL;
+    mc.default_interval_ms = Frama_C_unsigned_int_interval(0, 1u << 28);
+    /* dead_phi 0 or not below suspect_phi (200 when 0), split so that
+       Eva sees the order: any suspect_phi up to 200 with 0 or any dead_phi
+       from 200; a higher suspect_phi with dead_phi 0 or 100000 */
+    if (Frama_C_nondet(0, 1)) {
+        mc.suspect_phi = Frama_C_unsigned_int_interval(0, 200u);
+        mc.dead_phi = Frama_C_nondet(0, 1) ? 0u : Frama_C_unsigned_int_interval(200u, 100000u);
+    } else {
+        mc.suspect_phi = Frama_C_unsigned_int_interval(200u, 100000u);
+        mc.dead_phi = Frama_C_nondet(0, 1) ? 0u : 100000u;
+    }
+    mc.loss_ppm = Frama_C_unsigned_int_interval(0, 999999u);
+    mc.pause_ms = Frama_C_unsigned_int_interval(0, 1u << 28);
+    mc.outage_permille = Frama_C_unsigned_int_interval(0, 1000u);
+    mc.outage_min = pv_u32();
+    mc.outage_max_ms = Frama_C_unsigned_int_interval(0, 0x3FFFFFFFu);
+    mc.reconnect_ms = Frama_C_unsigned_int_interval(0, 0x3FFFFFFFu);
+    mc.resolution_ms = Frama_C_unsigned_int_interval(0, 0x3FFFFFFFu);
+    mc.poll_budget = pv_u32();
+#ifndef PV_NOEVENT
+    mc.event = Frama_C_nondet(0, 1) ? pv_event : NULL;
+#endif
+    mc.same = Frama_C_nondet(0, 1) ? pv_same : NULL;
+    mc.log = Frama_C_nondet(0, 1) ? pv_log : NULL;
+    mc.user = &pv_m;
+    r = hb_mon_init(&pv_m, &mc);
+    //@ assert r == HB_OK;
+    {
+        uint32_t now = pv_u32();
+        pv_op = Frama_C_interval(0, PV_OPS);
+        switch (pv_op) {
+        case 0:
+            pv_info(&in);
+            r = hb_mon_arrival(&pv_m, &in, now);
+            break;
+        case 1:
+            if (Frama_C_nondet(0, 1)) {
+                pv_key = 0;
+                r = hb_mon_beat(&pv_m, pv_min, sizeof pv_min - 1, now);
+            } else {
+                pv_key = 1;
+                pv_len = Frama_C_size_t_interval(0, PV_BN);
+                Frama_C_make_unknown(pv_pay, PV_BN);
+                r = hb_mon_beat(&pv_m, pv_pay, pv_len, now);
+            }
+            break;
+        case 2:
+            r = (int)(hb_mon_poll(&pv_m, now) & 1u);
+            break;
+        case 3:
+            r = hb_mon_link(&pv_m, Frama_C_nondet(0, 1), now);
+            break;
+        case 4:
+            r = hb_mon_set_wall(&pv_m, (int64_t)Frama_C_long_long_interval(INT64_MIN, INT64_MAX), now);
+            break;
+        case 5:
+            r = hb_mon_forget(&pv_m, pv_u32());
+            break;
+        default:
+            r = hb_mon_get_slot(&pv_m, pv_u32(), &d);
+            pv_len = Frama_C_size_t_interval(0, sizeof pv_id);
+            Frama_C_make_unknown(pv_id, sizeof pv_id);
+            r |= hb_mon_get(&pv_m, pv_id, pv_len, &d);
+            r |= hb_mon_get_stats(&pv_m, &st);
+            break;
+        }
+        (void)r;
+    }
+    return 0;
+}
 #else
-#error "PV_CASE: 0, 1 or 2"
+#error "PV_CASE: 0, 1, 2 or 3"
 #endif

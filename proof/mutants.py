@@ -83,6 +83,11 @@ MUTANTS = [
     ("mon-literal-short", "eva:mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT",
      "if ((size_t)(r->e - r->p) < n || !hbi_mon_eq(r->p, w, n))",
      "if ((size_t)(r->e - r->p) < n - 1u || !hbi_mon_eq(r->p, w, n))"),
+    # the monitor's table (proof/eva_monitor.c case 3): hb_mon_get_slot
+    # accepts slot == capacity, one past the caller's table
+    ("mon-get-slot-past-table", "eva:mon-table:monitor:montable:-DPV_CASE=3",
+     "    if (slot >= s->cfg.capacity) return HB_ERR_ARG;\n    sl = &s->cfg.slots[slot];\n    st = hbi_mon_state(sl);",
+     "    if (slot > s->cfg.capacity) return HB_ERR_ARG;\n    sl = &s->cfg.slots[slot];\n    st = hbi_mon_state(sl);"),
     # the fast path's time reader asks for 30 bytes: it reads s[30]
     ("mon-ftime-short", "eva:mon-time:monitor:monitor:-DPV_CASE=2",
      "    if (e - s < 32) return NULL;",
