@@ -535,10 +535,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13260  1374    0    0
-   Cortex-M4  12706  1374    0    0
-   Cortex-M33 12714  1374    0    0
-   rv32imac   14087  1561    0    0
+   Cortex-M0  13322  1374    0    0
+   Cortex-M4  12736  1374    0    0
+   Cortex-M33 12740  1374    0    0
+   rv32imac   14117  1561    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
