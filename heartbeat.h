@@ -3029,7 +3029,9 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
     hbi_string(w, status, HB_STRLEN(status));
     if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
         hbi_put(w, ",\"jwt_token\":", 13);
+        /*@ split toklen; */
         hbi_string(w, tok, toklen);
+        /*@ merge toklen; */
     }
     hbi_write_tail(s, w, t);
 }
@@ -3084,6 +3086,7 @@ static size_t hbi_head_fast(char *buf, size_t size, const char *id,
         o += i;
     }
     HB_MEMCPY(o, HBI_K_TOK, sizeof HBI_K_TOK - 1u);
+    /*@ split toklen; */
     o = hbi_str_fast(o + sizeof HBI_K_TOK - 1u, tok, toklen, &slack);
     if (o == NULL) return 0;
     *o++ = '"';

@@ -51,6 +51,18 @@
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
+#ifndef HEARTBEAT_COMPACT
+/* The default build's timestamp formatter, by its contract (run.sh:
+   -eva-use-spec for svc-poll-fast): it writes at most HB_TIME_MAX bytes
+   at o and answers their count. Its body is not analysed here (see the
+   header above). */
+/*@ requires \valid(o + (0 .. HB_TIME_MAX - 1)) && \valid_read(t) && \valid(dc);
+    assigns o[0 .. HB_TIME_MAX - 1], *dc \from *t, *dc;
+    assigns \result \from *t;
+    ensures 20 <= \result <= HB_TIME_MAX; */
+static int hbi_time_fmt_dc(char *o, const hb_time *t, struct hbi_day *dc);
+#endif
+
 #ifndef PV_N
 #define PV_N 400
 #endif
@@ -76,13 +88,20 @@ static int pv_publish(void *user, const char *topic, const char *payload,
     return Frama_C_int_interval(INT32_MIN, INT32_MAX);
 }
 
-static const char pv_tok[] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
+/* the token callback's answer (0..2; 3: not called), one Eva state per
+   value in svc-poll-fast: its empty token is never joined with a prefix
+   of pv_tok */
+int pv_tokc = 3;
+/* the token: a prefix of any length of these 29 bytes, with no NUL after
+   them, so that a read past the token's length is an alarm */
+static const char pv_tok[29] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
 
 static int pv_token(void *user, const char **token, size_t *len)
 {
     (void)user;
-    switch (Frama_C_interval(0, 2)) {
-    case 0: *token = pv_tok; *len = Frama_C_size_t_interval(0, sizeof pv_tok - 1); return 0;
+    pv_tokc = Frama_C_interval(0, 2);
+    switch (pv_tokc) {
+    case 0: *token = pv_tok; *len = Frama_C_size_t_interval(0, sizeof pv_tok); return 0;
     case 1: *token = NULL; *len = Frama_C_size_t_interval(0, SIZE_MAX); return 0;
     default: return Frama_C_int_interval(INT32_MIN, INT32_MAX);
     }
