@@ -14,10 +14,14 @@
                  HB_ERR_STATE and hb_poll HB_POLL_IDLE
      PV_ENTRY=6  hb_offline_message on a stopped or running service, into
                  a NULL buffer or one of any size 0..PV_N, len or NULL
-   Entries 3..6 (the beat path) run in the HEARTBEAT_COMPACT build only,
+   Entries 3..6 (the beat path) run in the HEARTBEAT_COMPACT build,
    with run.sh's option set "beat" (svc-poll, svc-now, svc-stop,
    svc-offline), buffer size 1..PV_N (400): the message built, published
-   or failed at every step. The buffer is the array buf (wbuf for entry
+   or failed at every step. Entry 3 also runs in the default build
+   (svc-poll-fast, option set "beatfast", by hand: see run.sh), the same
+   inputs but one: the default build's timestamp formatter
+   (hbi_time_fmt_dc, the pair table and the day cache) is taken by its
+   contract below (-eva-use-spec), its body is not analysed. The buffer is the array buf (wbuf for entry
    6) of PV_N bytes whatever buf_size says: Eva flags a write outside the
    array, not one past buf_size inside it (docs/robustness.md, "The
    buffer's bound"). One by hand:
@@ -42,6 +46,8 @@
      pending bits to any combination, which covers every state a sequence
      of hb_poll / hb_beat_now calls can reach (and more); only
      stats.last_error stays one of the HB_* codes, as every attempt sets.
+   The token is a prefix of 0..29 bytes of a 29-byte array with no NUL
+   after it: a read past the token's length is an alarm.
    The strings (topic, id, status, token) are fixed short ones with each
    kind of escape: their bytes are the escaper's, analysed on every byte in
    eva_json.c. Not here: re-entry from a callback (Eva does not follow the
