@@ -77,12 +77,6 @@ MUTANTS = [
     ("offline-len-null", "eva:svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT",
      "    if (len != NULL) *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;",
      "    *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;"),
-    # the default build's beat path (svc-poll-fast): the 8-byte scan's
-    # overlapping tail two bytes short, so it reads two bytes past the
-    # string (one short reads the token's NUL in the driver's array)
-    ("swar-tail-past-end", "eva:svc-poll-fast:service:beatfast:-DPV_ENTRY=3",
-     "if (n - i < 8u && i != n) i = n - 8u;",
-     "if (n - i < 8u && i != n) i = n - 6u;"),
     # the monitor's reader (proof/eva_monitor.c):
     # the literal reader's bound one short: "tru" at the payload's end is
     # read as "true" (one byte past the payload)

@@ -116,7 +116,6 @@ EVA_beatfast="$EVA_beatfast -eva-split-return-function hbi_head_fast:0,hbi_str_f
 # minutes of CPU time without an alarm; the step's budget is 10 minutes
 # on 2 cores, see docs/robustness.md); run it by hand:
 #   PV_EVA=svc-poll-fast:service:beatfast:-DPV_ENTRY=3 PV_WP_FCT=none proof/run.sh --no-mutate
-# Its mutant (proof/mutants.py) is in the step: it stops at the first alarm.
 # "monitor": the beat parser (proof/eva_monitor.c) on any bytes, one
 # state per payload length (pv_len) and per prefix (pv_key); the reader's
 # recursion (hbi_mon_skip, at most HBI_MON_DEPTH deep) unrolled; the
