@@ -14,10 +14,14 @@
                  HB_ERR_STATE and hb_poll HB_POLL_IDLE
      PV_ENTRY=6  hb_offline_message on a stopped or running service, into
                  a NULL buffer or one of any size 0..PV_N, len or NULL
-   Entries 3..6 (the beat path) run in the HEARTBEAT_COMPACT build only,
+   Entries 3..6 (the beat path) run in the HEARTBEAT_COMPACT build,
    with run.sh's option set "beat" (svc-poll, svc-now, svc-stop,
    svc-offline), buffer size 1..PV_N (400): the message built, published
-   or failed at every step. The buffer is the array buf (wbuf for entry
+   or failed at every step. Entry 3 also runs in the default build
+   (svc-poll-fast, option set "beatfast", by hand: see run.sh), the same
+   inputs but one: the default build's timestamp formatter
+   (hbi_time_fmt_dc, the pair table and the day cache) is taken by its
+   contract below (-eva-use-spec), its body is not analysed. The buffer is the array buf (wbuf for entry
    6) of PV_N bytes whatever buf_size says: Eva flags a write outside the
    array, not one past buf_size inside it (docs/robustness.md, "The
    buffer's bound"). One by hand:
@@ -51,6 +55,18 @@
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
+#ifndef HEARTBEAT_COMPACT
+/* The default build's timestamp formatter, by its contract (run.sh:
+   -eva-use-spec for svc-poll-fast): it writes at most HB_TIME_MAX bytes
+   at o and answers their count. Its body is not analysed here (see the
+   header above). */
+/*@ requires \valid(o + (0 .. HB_TIME_MAX - 1)) && \valid_read(t) && \valid(dc);
+    assigns o[0 .. HB_TIME_MAX - 1], *dc \from *t, *dc;
+    assigns \result \from *t;
+    ensures 20 <= \result <= HB_TIME_MAX; */
+static int hbi_time_fmt_dc(char *o, const hb_time *t, struct hbi_day *dc);
+#endif
+
 #ifndef PV_N
 #define PV_N 400
 #endif
@@ -76,12 +92,23 @@ static int pv_publish(void *user, const char *topic, const char *payload,
     return Frama_C_int_interval(INT32_MIN, INT32_MAX);
 }
 
+/* the token callback's answer (0..2; 3: not called), one Eva state per
+   value in svc-poll-fast: its empty token is never joined with a prefix
+   of pv_tok */
+int pv_tokc = 3;
 static const char pv_tok[] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
 
 static int pv_token(void *user, const char **token, size_t *len)
 {
     (void)user;
+#ifdef HEARTBEAT_COMPACT
+    /* the compact drivers: pv_tokc untouched (distinct values would keep
+       more states apart and leave fewer for hbi_build's range check) */
     switch (Frama_C_interval(0, 2)) {
+#else
+    pv_tokc = Frama_C_interval(0, 2);
+    switch (pv_tokc) {
+#endif
     case 0: *token = pv_tok; *len = Frama_C_size_t_interval(0, sizeof pv_tok - 1); return 0;
     case 1: *token = NULL; *len = Frama_C_size_t_interval(0, SIZE_MAX); return 0;
     default: return Frama_C_int_interval(INT32_MIN, INT32_MAX);
