@@ -223,7 +223,66 @@ static int hbi_plain(unsigned c);
     ensures w->internal_.done == \old(w->internal_.done) && w->internal_.depth == \old(w->internal_.depth);
     ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err) && w->internal_.len == \old(w->internal_.len);
     ensures w->internal_.err == HB_OK || w->internal_.err == \old(w->internal_.err) || w->internal_.err == HB_ERR_NOSPACE;
+    ensures w->internal_.buf != \null ==> \old(w->internal_.len) <= w->internal_.len;
+    ensures w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len < w->internal_.size;
 */
 static void hbi_string(hb_json *w, const char *str, size_t n);
+
+/* The public entry points of the escaper, and the state checks they
+   call. depth <= 32 (HBI_MAX_DEPTH) holds from hb_json_init on: the
+   nesting bit of the innermost level is 1u << (depth - 1). */
+/*@ requires hbw_ok(w) && err != HB_OK;
+    assigns w->internal_.err;
+    ensures hbw_ok(w) && \result == w->internal_.err && w->internal_.err != HB_OK;
+    ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err);
+    ensures \old(w->internal_.err) == HB_OK ==> w->internal_.err == err;
+*/
+static int hbi_fail(hb_json *w, int err);
+
+/*@ requires w == \null || (hbw_ok(w) && w->internal_.depth <= 32);
+    assigns w->internal_.err, w->internal_.len, w->internal_.key, w->internal_.first,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures w == \null ==> \result == HB_ERR_ARG;
+    ensures w != \null ==> hbw_ok(w) && \result == w->internal_.err;
+    ensures w != \null ==> w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size) &&
+              w->internal_.done == \old(w->internal_.done) && w->internal_.depth == \old(w->internal_.depth);
+    ensures w != \null && w->internal_.buf != \null ==> \old(w->internal_.len) <= w->internal_.len;
+*/
+static int hbi_value(hb_json *w);
+
+/*@ requires hbw_ok(w);
+    requires w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len < w->internal_.size;
+    assigns w->internal_.done;
+    ensures hbw_ok(w) && \result == w->internal_.err;
+*/
+static int hbi_after(hb_json *w);
+
+/* hb_json_string and hb_json_key, for any bytes s[0 .. len) and any
+   buffer: nothing read outside s[0 .. len), nothing written outside
+   [buf + old len, buf + size - 1), and the writer's invariant kept, so
+   that hb_json_finish NUL-terminates the output (its contract above). */
+/*@ requires w == \null || (hbw_ok(w) && w->internal_.depth <= 32);
+    requires s != \null ==> \valid_read(s + (0 .. len - 1));
+    requires w != \null && s != \null && w->internal_.buf != \null ==>
+               \separated(s + (0 .. len - 1), w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+               \separated(s + (0 .. len - 1), w);
+    assigns w->internal_.err, w->internal_.len, w->internal_.key, w->internal_.first, w->internal_.done,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures w != \null ==> hbw_ok(w) && w->internal_.depth <= 32;
+    ensures w != \null ==> w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+*/
+HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len);
+
+/*@ requires w == \null || (hbw_ok(w) && w->internal_.depth <= 32);
+    requires key != \null ==> \valid_read(key + (0 .. len - 1));
+    requires w != \null && key != \null && w->internal_.buf != \null ==>
+               \separated(key + (0 .. len - 1), w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+               \separated(key + (0 .. len - 1), w);
+    assigns w->internal_.err, w->internal_.len, w->internal_.key, w->internal_.first,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures w != \null ==> hbw_ok(w) && w->internal_.depth <= 32;
+    ensures w != \null ==> w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+*/
+HEARTBEAT_DEF int hb_json_key(hb_json *w, const char *key, size_t len);
 
 #endif

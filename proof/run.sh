@@ -168,7 +168,7 @@ done
 say "RESULT: $eva_ok passed, $eva_bad failed (Eva drivers with 0 alarms; $eva_alarms alarms in all)"
 
 # ---- 2. WP --------------------------------------------------------------
-WP_FCT=${PV_WP_FCT:-hbi_put,hb_json_init,hb_json_finish,hbi_wait,hbi_advance,hbi_utf8,hbi_escape,hbi_plain,hbi_string}
+WP_FCT=${PV_WP_FCT:-hbi_put,hb_json_init,hb_json_finish,hbi_wait,hbi_advance,hbi_utf8,hbi_escape,hbi_plain,hbi_string,hbi_fail,hbi_value,hbi_after,hb_json_string,hb_json_key}
 log=$out/wp.log
 # Typed+cast: the escaper reads its char string through an unsigned char
 # pointer (hbi_string); the plain Typed model hides the cast's result, so
