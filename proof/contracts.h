@@ -2,7 +2,8 @@
    Included after heartbeat.h's declarations and before its implementation
    (see proof/wp_core.c); WP proves the bodies against them, and Eva checks
    their preconditions at every call. heartbeat.h itself carries none of
-   them. */
+   them, only the loop invariants of the escaper's loops (ACSL comments
+   whose text is under #ifdef PV_WP, defined by proof/wp_core.c). */
 #ifndef PV_CONTRACTS_H
 #define PV_CONTRACTS_H
 #include <stddef.h>
