@@ -1289,7 +1289,8 @@ HEARTBEAT_DEF uint32_t hb_mon_poll(hb_mon *m, uint32_t now_ms);
    verdicts while down, and silence is counted from the moment it is up. */
 HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now_ms);
 /* Your wall clock: unix_ms is the Unix time at tick now_ms. Used only for
-   the counters' clock_offset_ms. */
+   the counters' clock_offset_ms (and signed beats' exp). HB_ERR_ARG (and a
+   log line) when |unix_ms| > 2^53. */
 HEARTBEAT_DEF int hb_mon_set_wall(hb_mon *m, int64_t unix_ms, uint32_t now_ms);
 /* Looks a device up by its (decoded) id. HB_ERR_ARG if not known. */
 HEARTBEAT_DEF int hb_mon_get(const hb_mon *m, const char *id, size_t len,
@@ -3681,6 +3682,7 @@ HEARTBEAT_DEF uint32_t hb_backoff_failures(const hb_backoff *b)
 #define HBI_MON_MAXLEN  65536u
 #define HBI_MON_DEPTH   16
 #define HBI_MON_MAXIV   (1u << 28)   /* longest interval the detector models */
+#define HBI_MON_WALL_MAX ((int64_t)1 << 53) /* hb_mon_set_wall's range, ms */
 #define HBI_MON_STMASK  0x07u
 #define HBI_MON_F_SEQ   0x08u        /* the session has a seq */
 #define HBI_MON_F_UP    0x10u        /* anchor is valid (uptime seen) */
@@ -5245,9 +5247,13 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     if (c != NULL) {
         c->beats++;
         if ((in->flags & HB_MON_HAS_TIME) && s->has_wall) {
-            int64_t off = in->time_ms - (s->wall_base + (int64_t)now);
-            c->clock_offset_ms = off > INT32_MAX ? INT32_MAX
-                               : off < INT32_MIN ? INT32_MIN : (int32_t)off;
+            /* the receiver's wall clock is within +-2^53 ms + 2^32
+               (hb_mon_set_wall), the device's any int64: compared
+               before subtracting, so nothing overflows */
+            int64_t ref = s->wall_base + (int64_t)now;
+            c->clock_offset_ms = in->time_ms >= ref + INT32_MAX ? INT32_MAX
+                               : in->time_ms <= ref + INT32_MIN ? INT32_MIN
+                               : (int32_t)(in->time_ms - ref);
         }
     }
     prev = hbi_mon_state(sl);
@@ -5649,6 +5655,14 @@ HEARTBEAT_DEF int hb_mon_link(hb_mon *m, int up, uint32_t now)
 HEARTBEAT_DEF int hb_mon_set_wall(hb_mon *m, int64_t unix_ms, uint32_t now)
 {
     if (!hbi_mon_ok(m)) return HB_ERR_ARG;
+    if (unix_ms > HBI_MON_WALL_MAX || unix_ms < -HBI_MON_WALL_MAX) {
+        const hbi_mon *s = &m->internal_;
+        if (s->cfg.log != NULL)
+            s->cfg.log(s->cfg.user, HB_LOG_ERROR,
+                       "heartbeat monitor: wall clock out of range", HB_ERR_ARG,
+                       "unix_ms beyond +-2^53");
+        return HB_ERR_ARG;
+    }
     m->internal_.wall_base = unix_ms - (int64_t)now;
     m->internal_.has_wall = 1;
     return HB_OK;
@@ -5680,7 +5694,9 @@ HEARTBEAT_DEF int hb_mon_get_slot(const hb_mon *m, uint32_t slot, hb_mon_device 
     out->dev_ms = hbi_mon_mad(sl);
     out->due_ms = sl->due;
     if (silent > margin) {
-        uint64_t phi = ((uint64_t)(silent - margin) * s->l100) / mean;
+        /* mean >= 1 in every slot the monitor wrote; the table is the
+           caller's memory, so a zero is not divided by */
+        uint64_t phi = ((uint64_t)(silent - margin) * s->l100) / (mean ? mean : 1u);
         out->phi = phi > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)phi;
     }
     if (s->cfg.counters != NULL) {
@@ -5930,7 +5946,8 @@ HEARTBEAT_DEF int hb_mon_beat_signed(hb_mon *m, const char *payload, size_t len,
     }
     /* replays: expired (when we know the time), or not newer in this boot */
     if (s->has_wall && hbi_sign_find_exp(claims, cn, &exp) &&
-        (s->wall_base + (int64_t)now_ms) / 1000 > exp + (int64_t)sg->leeway_s)
+        /* exp may be any int64: the leeway comes off the (bounded) clock */
+        (s->wall_base + (int64_t)now_ms) / 1000 - (int64_t)sg->leeway_s > exp)
         goto replay;
     {
         int found;

@@ -614,6 +614,58 @@ TEST clock_offset_is_recorded_not_used(void)
     PASS();
 }
 
+static int wall_logs;
+static void wall_log(void *user, int level, const char *msg, int err,
+                     const char *detail)
+{
+    (void)user; (void)detail;
+    if (level == HB_LOG_ERROR && err == HB_ERR_ARG && strstr(msg, "wall") != NULL)
+        wall_logs++;
+}
+
+/* Any int64 from either clock: the wall clock is refused beyond 2^53 ms
+   (logged), and a device's timestamp anywhere in int64 clamps the offset
+   (UBSan would flag an overflowing subtraction here) */
+TEST clock_offset_clamps_any_time(void)
+{
+    hb_mon_info in;
+    hb_mon_device d;
+    mc.log = wall_log;
+    wall_logs = 0;
+    ASSERT_ERR(HB_OK, hb_mon_init(&mon, &mc));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_set_wall(&mon, INT64_MIN, 0));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_set_wall(&mon, INT64_MAX, 0xFFFFFFFFu));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_set_wall(&mon, (INT64_C(1) << 53) + 1, 0));
+    ASSERT_EQ(3, wall_logs);
+    ASSERT_ERR(HB_OK, hb_mon_set_wall(&mon, INT64_C(1) << 53, 0));
+    memset(&in, 0, sizeof in);
+    in.id = "w";
+    in.id_len = 1;
+    ASSERT_ERR(HB_OK, hb_mon_arrival(&mon, &in, 0));   /* NEW: no offset yet */
+    in.flags = HB_MON_HAS_TIME;
+    in.time_ms = INT64_MIN;
+    ASSERT_ERR(HB_OK, hb_mon_arrival(&mon, &in, 0));
+    d = dev("w");
+    ASSERT_EQ(INT32_MIN, d.counters.clock_offset_ms);
+    ASSERT_ERR(HB_OK, hb_mon_set_wall(&mon, -(INT64_C(1) << 53), 0xFFFFFFFFu));
+    in.time_ms = INT64_MAX;
+    ASSERT_ERR(HB_OK, hb_mon_arrival(&mon, &in, 1));
+    ASSERT_EQ(INT32_MAX, hb_mon_get(&mon, "w", 1, &d) == HB_OK
+                             ? d.counters.clock_offset_ms : 0);
+    /* just inside the clamp: exact */
+    ASSERT_ERR(HB_OK, hb_mon_set_wall(&mon, 1000, 0));
+    in.time_ms = 1002 + (int64_t)INT32_MAX - 1;
+    ASSERT_ERR(HB_OK, hb_mon_arrival(&mon, &in, 2));
+    d = dev("w");
+    ASSERT_EQ(INT32_MAX - 1, d.counters.clock_offset_ms);
+    in.time_ms = 1003 + (int64_t)INT32_MIN + 1;
+    ASSERT_ERR(HB_OK, hb_mon_arrival(&mon, &in, 3));
+    d = dev("w");
+    ASSERT_EQ(INT32_MIN + 1, d.counters.clock_offset_ms);
+    mc.log = NULL;
+    PASS();
+}
+
 /* ---- the reader against the writer, every option combination ---------- */
 
 static fake wf;
@@ -1359,6 +1411,7 @@ SUITE(monitor)
     RUN_TEST(exact_ids_with_same_callback);
     RUN_TEST(escaped_ids_hash_as_decoded);
     RUN_TEST(clock_offset_is_recorded_not_used);
+    RUN_TEST(clock_offset_clamps_any_time);
     RUN_TEST(parse_reads_every_writer_option);
     RUN_TEST(parse_offline_message_of_the_writer);
     RUN_TEST(parse_times_with_offsets);

@@ -1102,6 +1102,58 @@ TEST monitor_replays(void)
     PASS();
 }
 
+/* exp may be any int64 (the reader takes up to 2^63 - 1): the expiry test
+   never overflows, whatever the leeway (UBSan would flag exp + leeway) */
+static int exp_beat(char *tok, size_t size, const char *exp)
+{
+    const char *d1 = strchr(beats_a[0], '.'), *d2 = strrchr(beats_a[0], '.');
+    unsigned char cl[600], sig[64];
+    char enc[900], out[700], *e, *end;
+    long cn = b64dec(d1 + 1, (size_t)(d2 - d1 - 1), cl, sizeof cl - 1);
+    size_t n;
+    if (cn <= 0) return -1;
+    cl[cn] = 0;
+    e = strstr((char *)cl, "\"exp\":");
+    if (e == NULL) return -1;
+    e += 6;
+    end = e + strspn(e, "-0123456789");
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(e - (char *)cl), (char *)cl, exp, end);
+    b64enc(enc, (const unsigned char *)out, strlen(out));
+    n = (size_t)snprintf(tok, size, "%.*s.%s", (int)(d1 - beats_a[0]), beats_a[0], enc);
+    mock_sig(tok, n, 64, sig);
+    tok[n] = '.';
+    b64enc(tok + n + 1, sig, 64);
+    return 0;
+}
+
+TEST monitor_exp_any_int64(void)
+{
+    hb_mon_sign sg;
+    hb_mon_stats st;
+    char tok[1200];
+    memset(&sg, 0, sizeof sg);
+    sg.verify = mock_verify;
+    sg.scratch = scratch;
+    sg.scratch_size = sizeof scratch;
+    sg.leeway_s = UINT32_MAX;
+    mon_setup();
+    make_beats(HB_CARRIER_A, 0, 1, 0);
+    ASSERT_EQ(1, nbeats);
+    ASSERT_ENUM_EQ(HB_OK, hb_mon_set_wall(&mon, (1795809202LL + 10) * 1000, 1000),
+                   hb_strerror);
+    ASSERT_EQ(0, exp_beat(tok, sizeof tok, "9223372036854775807"));
+    ASSERT_ENUM_EQ(HB_OK, hb_mon_beat_signed(&mon, tok, strlen(tok), NULL, 0, &sg, 1005),
+                   hb_strerror);
+    /* long expired, even with the widest leeway: a replay */
+    ASSERT_EQ(0, exp_beat(tok, sizeof tok, "-9223372036854775807"));
+    ASSERT_ENUM_EQ(HB_ERR_STATE, hb_mon_beat_signed(&mon, tok, strlen(tok), NULL, 0,
+                                                    &sg, 1006), hb_strerror);
+    hb_mon_get_stats(&mon, &st);
+    ASSERT_EQ(1u, st.replays);
+    ASSERT_EQ(0u, st.bad_sig);
+    PASS();
+}
+
 /* A wrong key (kid), another typ, an unsigned beat: refused and counted. */
 TEST monitor_rejects(void)
 {
@@ -1393,6 +1445,7 @@ SUITE(sign)
     RUN_TEST(config_checks);
     RUN_TEST(sign_user_defaults_to_user);
     RUN_TEST(monitor_replays);
+    RUN_TEST(monitor_exp_any_int64);
     RUN_TEST(monitor_rejects);
 #if defined(HEARTBEAT_MBEDTLS)
     RUN_TEST(mbedtls_es256_verifies);
