@@ -1692,6 +1692,14 @@ static uint32_t hbi_utf8(const unsigned char *s, size_t n)
     k = c >= 0xF0u ? 4u : c >= 0xE0u ? 3u : 2u;
     if (c < 0xC0u || c > 0xF4u || n < k) return 0;
     c &= 0x7Fu >> k;
+    /*@
+#ifdef PV_WP
+      loop invariant 1 <= i <= k;
+      loop assigns i, c;
+#else
+      loop invariant \true;
+#endif
+    */   /* for Frama-C's WP (proof/contracts.h, proof/wp_core.c) */
     for (i = 1; i < k; i++) {
         if ((s[i] & 0xC0u) != 0x80u) return 0;
         c = c << 6 | (s[i] & 0x3Fu);
@@ -2035,6 +2043,14 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
             if (cp != 0x2028u && cp != 0x2029u) return k << 8;
         }
     } else {
+        /*@
+#ifdef PV_WP
+          loop invariant 0 <= i <= 14 && i % 2 == 0;
+          loop assigns i;
+#else
+          loop invariant \true;
+#endif
+        */   /* for Frama-C's WP (proof/contracts.h, proof/wp_core.c) */
         for (i = 0; i < sizeof two - 1u; i += 2u) {
             if (c == (unsigned char)two[i]) {
                 e[0] = '\\';
@@ -2045,6 +2061,14 @@ static HBI_NOINLINE uint32_t hbi_escape(char *e, const unsigned char *s,
     }
     e[0] = '\\';                       /* \uXXXX */
     e[1] = 'u';
+    /*@
+#ifdef PV_WP
+      loop invariant 0 <= i <= 4;
+      loop assigns i, e[2 .. 5];
+#else
+      loop invariant \true;
+#endif
+    */
     for (i = 0; i < 4u; i++) e[2u + i] = hex[(cp >> (12u - 4u * i)) & 15u];
     return k << 8 | 6u;
 }
@@ -2217,6 +2241,21 @@ static void hbi_string(hb_json *w, const char *str, size_t n)
     }
 #endif
     hbi_put(w, "\"", 1);
+    /*@
+#ifdef PV_WP
+      loop invariant 0 <= run <= i <= n;
+      loop invariant hbw_ok(w);
+      loop invariant w->internal_.buf == \at(w->internal_.buf, Pre) && w->internal_.size == \at(w->internal_.size, Pre);
+      loop invariant w->internal_.done == \at(w->internal_.done, Pre) && w->internal_.depth == \at(w->internal_.depth, Pre);
+      loop invariant w->internal_.buf != \null ==> \at(w->internal_.len, Pre) <= w->internal_.len;
+      loop invariant \at(w->internal_.err, Pre) != HB_OK ==> w->internal_.err == \at(w->internal_.err, Pre) && w->internal_.len == \at(w->internal_.len, Pre);
+      loop invariant w->internal_.err == HB_OK || w->internal_.err == \at(w->internal_.err, Pre) || w->internal_.err == HB_ERR_NOSPACE;
+      loop assigns i, run, k, en, e[0 .. 5], w->internal_.len, w->internal_.err,
+                   w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+#else
+      loop invariant \true;
+#endif
+    */   /* for Frama-C's WP (proof/contracts.h, proof/wp_core.c) */
     while (i < n) {
 #if HBI_FAST
         i = hbi_skip(s, i, n);

@@ -2,7 +2,8 @@
    Included after heartbeat.h's declarations and before its implementation
    (see proof/wp_core.c); WP proves the bodies against them, and Eva checks
    their preconditions at every call. heartbeat.h itself carries none of
-   them. */
+   them, only the loop invariants of the escaper's loops (ACSL comments
+   whose text is under #ifdef PV_WP, defined by proof/wp_core.c). */
 #ifndef PV_CONTRACTS_H
 #define PV_CONTRACTS_H
 #include <stddef.h>
@@ -62,6 +63,7 @@ size_t pv_strlen(const char *s);
     ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err) && w->internal_.len == \old(w->internal_.len);
     ensures w->internal_.err == HB_OK || w->internal_.err == \old(w->internal_.err) || w->internal_.err == HB_ERR_NOSPACE;
     ensures w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len == \old(w->internal_.len) + n && w->internal_.len < w->internal_.size;
+    ensures w->internal_.buf != \null ==> \old(w->internal_.len) <= w->internal_.len;
 */
 static void hbi_put(hb_json *w, const char *s, size_t n);
 
@@ -154,5 +156,134 @@ static void hbi_log(const struct hb_service_internal *s, int level,
     ensures s->pending == 0 && s->busy == 0;
 */
 static void hbi_advance(struct hb_service_internal *s, uint32_t now);
+
+/* ---- the escaper (the HEARTBEAT_COMPACT code, which -Os builds use) ----- */
+
+/* C's shifts and masks on non-negative values (C11 6.5.7, 6.5.10, 6.5.12:
+   shifts by k multiply or divide by 2^k, & with 2^k - 1 keeps the low k
+   bits, | of disjoint bits adds). WP's library defines the bitwise
+   operators bit by bit, from which the provers derive none of these
+   within their time limit: the ones the escaper's packed answers need
+   are stated here as axioms, each an instance of those definitions. */
+/*@ axiomatic PvBits {
+      axiom pv_pack3: \forall integer c, k; 0 <= c <= 0x1FFFFFFF && 0 <= k < 8 ==>
+        ((uint32_t)(c << 3) | k) == c * 8 + k && (k | (uint32_t)(c << 3)) == c * 8 + k &&
+        (((uint32_t)(c << 3) | k) & 7) == k && ((k | (uint32_t)(c << 3)) & 7) == k;
+      axiom pv_pack8: \forall integer c, k; 0 <= c <= 0xFFFFFF && 0 <= k < 256 ==>
+        ((uint32_t)(c << 8) | k) == c * 256 + k && (k | (uint32_t)(c << 8)) == c * 256 + k &&
+        (((uint32_t)(c << 8) | k) & 255) == k && ((k | (uint32_t)(c << 8)) & 255) == k &&
+        (((uint32_t)(c << 8) | k) >> 8) == c && ((k | (uint32_t)(c << 8)) >> 8) == c &&
+        (((uint32_t)(c << 8) | k) % 256) == k && ((k | (uint32_t)(c << 8)) % 256) == k;
+      axiom pv_pack8z: \forall integer c; 0 <= c <= 0xFFFFFF ==>
+        (uint32_t)(c << 8) == c * 256 &&
+        ((uint32_t)(c << 8) & 255) == 0 && ((uint32_t)(c << 8) >> 8) == c;
+      axiom pv_shr8: \forall integer x; 0 <= x ==> (x >> 8) == x / 256;
+      axiom pv_low8: \forall integer x; 0 <= x ==> (x & 255) == x % 256;
+      axiom pv_byte: \forall integer x; 0 <= x <= 127 ==>
+        0 <= (uint32_t)(x >> 3) <= 15 && 0 <= (x & 7) <= 7;
+    }
+*/
+
+/* hbi_utf8: the valid sequence at s as (code point << 3) | length, or 0:
+   the length is 1..4 and never more than the n bytes it may read. */
+/*@ requires n > 0 && \valid_read(s + (0 .. n - 1));
+    assigns \nothing;
+    ensures len: \result == 0 || (1 <= (\result & 7) <= 4 && (\result & 7) <= n);
+    ensures ascii: s[0] < 0x80 ==> (\result & 7) == 1;
+*/
+static uint32_t hbi_utf8(const unsigned char *s, size_t n);
+
+/* hbi_escape: the escape of s[0 ..] into e, as (input bytes << 8) | its
+   length: it reads only s[0 .. n), consumes 1..4 of those n bytes and
+   writes at most 6 bytes, all inside e[0 .. 6). */
+/*@ requires n > 0 && \valid_read(s + (0 .. n - 1));
+    requires \valid(e + (0 .. 5));
+    requires \separated(e + (0 .. 5), s + (0 .. n - 1));
+    assigns e[0 .. 5];
+    ensures consumed: 1 <= (\result >> 8) <= 4 && (\result >> 8) <= n;
+    ensures written: \result % 256 <= 6;
+*/
+static uint32_t hbi_escape(char *e, const unsigned char *s, size_t n);
+
+/*@ assigns \nothing;
+    ensures \result != 0 ==> c < 0x80;
+*/
+static int hbi_plain(unsigned c);
+
+/* hbi_string: a quoted, escaped string of any n bytes at str. It reads
+   only str[0 .. n), writes only inside [buf + old len, buf + size - 1)
+   (the NUL's byte stays free) and keeps the writer's invariant. */
+/*@ requires hbw_ok(w);
+    requires \valid_read(str + (0 .. n - 1));
+    requires w->internal_.buf != \null ==> \separated(str + (0 .. n - 1), w->internal_.buf + (0 .. w->internal_.size - 1));
+    requires w->internal_.buf != \null ==> \separated(str + (0 .. n - 1), w);
+    assigns w->internal_.len, w->internal_.err,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures hbw_ok(w);
+    ensures w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+    ensures w->internal_.done == \old(w->internal_.done) && w->internal_.depth == \old(w->internal_.depth);
+    ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err) && w->internal_.len == \old(w->internal_.len);
+    ensures w->internal_.err == HB_OK || w->internal_.err == \old(w->internal_.err) || w->internal_.err == HB_ERR_NOSPACE;
+    ensures w->internal_.buf != \null ==> \old(w->internal_.len) <= w->internal_.len;
+    ensures w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len < w->internal_.size;
+*/
+static void hbi_string(hb_json *w, const char *str, size_t n);
+
+/* The public entry points of the escaper, and the state checks they
+   call. depth <= 32 (HBI_MAX_DEPTH) holds from hb_json_init on: the
+   nesting bit of the innermost level is 1u << (depth - 1). */
+/*@ requires hbw_ok(w) && err != HB_OK;
+    assigns w->internal_.err;
+    ensures hbw_ok(w) && \result == w->internal_.err && w->internal_.err != HB_OK;
+    ensures \old(w->internal_.err) != HB_OK ==> w->internal_.err == \old(w->internal_.err);
+    ensures \old(w->internal_.err) == HB_OK ==> w->internal_.err == err;
+*/
+static int hbi_fail(hb_json *w, int err);
+
+/*@ requires w == \null || (hbw_ok(w) && w->internal_.depth <= 32);
+    assigns w->internal_.err, w->internal_.len, w->internal_.key, w->internal_.first,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures w == \null ==> \result == HB_ERR_ARG;
+    ensures w != \null ==> hbw_ok(w) && \result == w->internal_.err;
+    ensures w != \null ==> w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size) &&
+              w->internal_.done == \old(w->internal_.done) && w->internal_.depth == \old(w->internal_.depth);
+    ensures w != \null && w->internal_.buf != \null ==> \old(w->internal_.len) <= w->internal_.len;
+*/
+static int hbi_value(hb_json *w);
+
+/*@ requires hbw_ok(w);
+    requires w->internal_.buf != \null && w->internal_.err == HB_OK ==> w->internal_.len < w->internal_.size;
+    assigns w->internal_.done;
+    ensures hbw_ok(w) && \result == w->internal_.err;
+*/
+static int hbi_after(hb_json *w);
+
+/* hb_json_string and hb_json_key, for any bytes s[0 .. len) and any
+   buffer: nothing read outside s[0 .. len), nothing written outside
+   [buf + old len, buf + size - 1), and the writer's invariant kept, so
+   that hb_json_finish NUL-terminates the output (its contract above). */
+/*@ requires w == \null || (hbw_ok(w) && w->internal_.depth <= 32);
+    requires s != \null ==> \valid_read(s + (0 .. len - 1));
+    requires w != \null && s != \null && w->internal_.buf != \null ==>
+               \separated(s + (0 .. len - 1), w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+               \separated(s + (0 .. len - 1), w);
+    assigns w->internal_.err, w->internal_.len, w->internal_.key, w->internal_.first, w->internal_.done,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures w != \null ==> hbw_ok(w) && w->internal_.depth <= 32;
+    ensures w != \null ==> w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+*/
+HEARTBEAT_DEF int hb_json_string(hb_json *w, const char *s, size_t len);
+
+/*@ requires w == \null || (hbw_ok(w) && w->internal_.depth <= 32);
+    requires key != \null ==> \valid_read(key + (0 .. len - 1));
+    requires w != \null && key != \null && w->internal_.buf != \null ==>
+               \separated(key + (0 .. len - 1), w->internal_.buf + (0 .. w->internal_.size - 1)) &&
+               \separated(key + (0 .. len - 1), w);
+    assigns w->internal_.err, w->internal_.len, w->internal_.key, w->internal_.first,
+            w->internal_.buf[\at(w->internal_.len, Pre) .. \at(w->internal_.size, Pre) - 2];
+    ensures w != \null ==> hbw_ok(w) && w->internal_.depth <= 32;
+    ensures w != \null ==> w->internal_.buf == \old(w->internal_.buf) && w->internal_.size == \old(w->internal_.size);
+*/
+HEARTBEAT_DEF int hb_json_key(hb_json *w, const char *key, size_t len);
 
 #endif

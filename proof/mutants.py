@@ -35,6 +35,16 @@ MUTANTS = [
     ("advance-reanchor", "wp:hbi_advance",
      "s->grid += (k + 1u) * iv;",
      "s->grid = now + iv;"),
+    # the escaper (HEARTBEAT_COMPACT, as WP sees it): a \uXXXX escape
+    # counted 7 bytes long, so hbi_string copies one byte past e[0 .. 6)
+    ("escape-length-7", "wp:hbi_escape",
+     "return k << 8 | 6u;",
+     "return k << 8 | 7u;"),
+    # the UTF-8 decoder's truncation check one byte short: a sequence cut
+    # by the end of the string is read one byte past s[0 .. n)
+    ("utf8-truncated-short", "wp:hbi_utf8",
+     "if (c < 0xC0u || c > 0xF4u || n < k) return 0;",
+     "if (c < 0xC0u || c > 0xF4u || n + 1u < k) return 0;"),
     # the offset "+hh:mm" counted one byte longer: past HB_TIME_MAX
     ("time-offset-too-long", "eva:time:time:writer:-DHEARTBEAT_COMPACT",
      "#endif\n        n += 6;\n    }\n    return n;",
