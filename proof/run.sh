@@ -75,6 +75,55 @@ cd "$out" || exit 1
 fail=0
 start=$(date +%s)
 
+# ---- 2. WP (in the background, beside Eva's drivers: its goal
+# generation runs on one core, and the two overlap) --------------------
+WP_FCT=${PV_WP_FCT:-hbi_put,hb_json_init,hb_json_finish,hbi_wait,hbi_advance,hbi_utf8,hbi_escape,hbi_plain,hbi_string,hbi_fail,hbi_value,hbi_after,hb_json_string,hb_json_key}
+log=$out/wp.log
+# Typed+cast: the escaper reads its char string through an unsigned char
+# pointer (hbi_string); the plain Typed model hides the cast's result, so
+# no read through it could be proved valid. With +cast the cast keeps the
+# address (as C does); the contracts are about addresses, not about the
+# bytes' values, which the proof does not relate across the cast.
+WP_MODEL="-wp-model Typed+cast"
+wp_step() {
+fail=0
+frama-c -machdep x86_64 -cpp-extra-args="$cpp" "$here/wp_core.c" \
+    -wp $WP_MODEL -wp-rte -wp-fct "$WP_FCT" -wp-prover "$provers" -wp-timeout "$timeout" \
+    -wp-par "${PV_JOBS:-2}" -wp-cache none -wp-msg-key=-shell > "$log" 2>&1
+rc=$?
+proved=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1/p' "$log" | tail -1)
+total=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\2/p' "$log" | tail -1)
+proved=${proved:-0}; total=${total:-0}
+# the lemmas of proof/contracts.h (no function of their own, so not
+# among -wp-fct's goals): a run of their own; PV_WP_LEMMAS=0 skips it
+# (mutate.sh: they do not read heartbeat.h)
+if [ "${PV_WP_LEMMAS:-1}" = 1 ]; then
+    frama-c -machdep x86_64 -cpp-extra-args="$cpp" "$here/wp_core.c" \
+        -wp $WP_MODEL -wp-prop=@lemma -wp-prover "$provers" -wp-timeout "$timeout" \
+        -wp-par "${PV_JOBS:-2}" -wp-cache none -wp-msg-key=-shell > "$out/wp-lemmas.log" 2>&1 || rc=1
+    lp=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1/p' "$out/wp-lemmas.log" | tail -1)
+    lt=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\2/p' "$out/wp-lemmas.log" | tail -1)
+    say "wp: lemmas ${lp:-0} of ${lt:-0} proved"
+    [ "${lp:-0}" = "${lt:-0}" ] && [ "${lt:-0}" != 0 ] || rc=1
+    proved=$((proved + ${lp:-0})); total=$((total + ${lt:-0}))
+fi
+say "wp: $proved of $total goals proved ($WP_FCT), per prover:"
+[ "$quiet" = 1 ] || sed -n '/Proved goals/,$p' "$log" | grep -E "^ +(Qed|Z3|CVC4|CVC5|Alt)" | sed 's/^ */  /'
+if [ $rc -ne 0 ] || [ "$total" = 0 ] || [ "$proved" != "$total" ]; then
+    fail=1
+    [ "$quiet" = 1 ] || grep -A2 "\[Failed\]\|Timeout\|Unknown\|User Error" "$log" | head -30
+fi
+unproved=$((total - proved))
+[ $rc -ne 0 ] && [ $unproved = 0 ] && unproved=1     # frama-c itself failed
+say "RESULT: $proved passed, $unproved failed (WP goals, $timeout s each)"
+return $fail
+}
+wp_pid=""
+if [ "$WP_FCT" != none ]; then
+    wp_step > "$out/wp-step.txt" 2>&1 &
+    wp_pid=$!
+fi
+
 # ---- 1. Eva -------------------------------------------------------------
 # Two option sets. "writer": the JSON writer and the time formatter, one
 # state per buffer size and mode, loops unrolled. "service": the service's
@@ -191,46 +240,11 @@ for log in $eva_logs; do
 done
 say "RESULT: $eva_ok passed, $eva_bad failed (Eva drivers with 0 alarms; $eva_alarms alarms in all)"
 
-# ---- 2. WP --------------------------------------------------------------
-WP_FCT=${PV_WP_FCT:-hbi_put,hb_json_init,hb_json_finish,hbi_wait,hbi_advance,hbi_utf8,hbi_escape,hbi_plain,hbi_string,hbi_fail,hbi_value,hbi_after,hb_json_string,hb_json_key}
-log=$out/wp.log
-# Typed+cast: the escaper reads its char string through an unsigned char
-# pointer (hbi_string); the plain Typed model hides the cast's result, so
-# no read through it could be proved valid. With +cast the cast keeps the
-# address (as C does); the contracts are about addresses, not about the
-# bytes' values, which the proof does not relate across the cast.
-WP_MODEL="-wp-model Typed+cast"
-[ "$WP_FCT" = none ] || {
-frama-c -machdep x86_64 -cpp-extra-args="$cpp" "$here/wp_core.c" \
-    -wp $WP_MODEL -wp-rte -wp-fct "$WP_FCT" -wp-prover "$provers" -wp-timeout "$timeout" \
-    -wp-par "${PV_JOBS:-2}" -wp-cache none -wp-msg-key=-shell > "$log" 2>&1
-rc=$?
-proved=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1/p' "$log" | tail -1)
-total=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\2/p' "$log" | tail -1)
-proved=${proved:-0}; total=${total:-0}
-# the lemmas of proof/contracts.h (no function of their own, so not
-# among -wp-fct's goals): a run of their own; PV_WP_LEMMAS=0 skips it
-# (mutate.sh: they do not read heartbeat.h)
-if [ "${PV_WP_LEMMAS:-1}" = 1 ]; then
-    frama-c -machdep x86_64 -cpp-extra-args="$cpp" "$here/wp_core.c" \
-        -wp $WP_MODEL -wp-prop=@lemma -wp-prover "$provers" -wp-timeout "$timeout" \
-        -wp-par "${PV_JOBS:-2}" -wp-cache none -wp-msg-key=-shell > "$out/wp-lemmas.log" 2>&1 || rc=1
-    lp=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1/p' "$out/wp-lemmas.log" | tail -1)
-    lt=$(sed -n 's/.*Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\2/p' "$out/wp-lemmas.log" | tail -1)
-    say "wp: lemmas ${lp:-0} of ${lt:-0} proved"
-    [ "${lp:-0}" = "${lt:-0}" ] && [ "${lt:-0}" != 0 ] || rc=1
-    proved=$((proved + ${lp:-0})); total=$((total + ${lt:-0}))
+# ---- 2. WP: its output and verdict, started above ----------------------
+if [ -n "$wp_pid" ]; then
+    wait "$wp_pid" || fail=1
+    cat "$out/wp-step.txt"
 fi
-say "wp: $proved of $total goals proved ($WP_FCT), per prover:"
-[ "$quiet" = 1 ] || sed -n '/Proved goals/,$p' "$log" | grep -E "^ +(Qed|Z3|CVC4|CVC5|Alt)" | sed 's/^ */  /'
-if [ $rc -ne 0 ] || [ "$total" = 0 ] || [ "$proved" != "$total" ]; then
-    fail=1
-    [ "$quiet" = 1 ] || grep -A2 "\[Failed\]\|Timeout\|Unknown\|User Error" "$log" | head -30
-fi
-unproved=$((total - proved))
-[ $rc -ne 0 ] && [ $unproved = 0 ] && unproved=1     # frama-c itself failed
-say "RESULT: $proved passed, $unproved failed (WP goals, $timeout s each)"
-}
 say "eva + wp: $(( $(date +%s) - start )) s"
 
 # ---- 3. mutants ----------------------------------------------------------
