@@ -18,7 +18,7 @@
    with run.sh's option set "beat" (svc-poll, svc-now, svc-stop,
    svc-offline), buffer size 1..PV_N (400): the message built, published
    or failed at every step. Entry 3 also runs in the default build
-   (svc-poll-fast, option set "beatfast", by hand: see run.sh), the same
+   (svc-poll-fast, option set "beatfast", by hand: see run.sh; 0 alarms), the same
    inputs but one: the default build's timestamp formatter
    (hbi_time_fmt_dc, the pair table and the day cache) is taken by its
    contract below (-eva-use-spec), its body is not analysed. The buffer is the array buf (wbuf for entry

@@ -87,6 +87,14 @@ MUTANTS = [
     ("offline-len-null", "eva:svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT",
      "    if (len != NULL) *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;",
      "    *len = 0;\n    if (hb == NULL || buf == NULL || size == 0) return HB_ERR_ARG;"),
+    # the default build's beat path (svc-poll-fast, option set
+    # "beatfast"): the escape run reads its byte as a plain (signed)
+    # char, so a byte >= 0x80 is negative, passes the ASCII test and
+    # indexes before the escape table (the device id's UTF-8, in the fast
+    # head's first string)
+    ("fast-esc-signed-byte", "eva:svc-poll-fast:service:beatfast:-DPV_ENTRY=3",
+     "        unsigned c = s[i];\n        if (c < 0x80u) {",
+     "        int c = str[i];\n        if (c < 0x80) {"),
     # the monitor's reader (proof/eva_monitor.c):
     # the literal reader's bound one short: "tru" at the payload's end is
     # read as "true" (one byte past the payload)
