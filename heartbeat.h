@@ -542,10 +542,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13322  1374    0    0
-   Cortex-M4  12736  1374    0    0
-   Cortex-M33 12740  1374    0    0
-   rv32imac   14117  1561    0    0
+   Cortex-M0  13318  1374    0    0
+   Cortex-M4  12744  1374    0    0
+   Cortex-M33 12756  1374    0    0
+   rv32imac   14123  1561    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
@@ -5262,8 +5262,9 @@ static void hbi_mon_seq_window(hb_mon_counters *c, uint32_t gap)
 {
     if (c == NULL) return;
     c->lost += gap - 1u;
+    /* gap >= 1 (a later seq); the mask only tells Eva so, at no cost */
     c->window = gap >= 32u ? (gap == 32u ? 1u << 31 : 0u)
-                           : (c->window << gap) | (1u << (gap - 1u));
+                           : (c->window << gap) | (1u << ((gap - 1u) & 31u));
 }
 
 static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h,
@@ -5296,8 +5297,10 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     idx = hbi_mon_home(s, h);
     if (s->cfg.slots[idx].id_hash == h && s->cfg.same == NULL)
         found = 1;
-    else
+    else {
         idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
+        if (idx == HBI_MON_NONE) found = 0;  /* so it is: this tells Eva */
+    }
 
     if (!found) {
         uint32_t cap = s->cfg.capacity, limit = cap - cap / 16u;
@@ -5376,7 +5379,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
             else sl->anchor += (uint32_t)d < creep ? (uint32_t)d : creep;
             credit = sl->anchor + (uint32_t)in->uptime_ms;
             if ((int32_t)(credit - old_last) > 0) {
-                hbi_mon_learn(sl, gap == 1u ? credit - old_last
+                hbi_mon_learn(sl, gap <= 1u ? credit - old_last
                                             : (credit - old_last) / gap);
                 sl->last = credit;
             }
@@ -5489,7 +5492,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         uint32_t n = 1;
         if ((in->flags & HB_MON_HAS_SEQ) && had_seq && in->seq > old_seq)
             n = in->seq - old_seq;
-        hbi_mon_learn(sl, n == 1u ? credit - old_last : (credit - old_last) / n);
+        hbi_mon_learn(sl, n <= 1u ? credit - old_last : (credit - old_last) / n);
     }
     if (fresh_session || (int32_t)(credit - sl->last) > 0) sl->last = credit;
     if (fresh_session == 2) {
