@@ -69,16 +69,23 @@
    HEARTBEAT_FAST            only where the implementation is: the fast code
                              even under -Os. The fast code finds the bytes
                              that need escaping 16 at a time with SSE2 where
-                             __SSE2__ is defined, 8 at a time with 64-bit
+                             __SSE2__ is defined (64 at a time with AVX2 on
+                             x86-64 CPUs that have it, asked at run time
+                             with gcc's and clang's __builtin_cpu_supports),
+                             8 at a time with 64-bit
                              arithmetic elsewhere (one code for big- and
                              little-endian CPUs), and writes each ASCII
                              byte of a string that needs escaping from a
-                             table (1 KiB). Three escaping paths in
-                             all - SSE2, the 8-byte scan, compact - each
-                             measured (docs/performance.md) and each run
-                             by make test.
+                             table (1 KiB). Four escaping paths in
+                             all - AVX2, SSE2, the 8-byte scan, compact -
+                             each measured (docs/performance.md) and each
+                             run by make test.
    HEARTBEAT_NO_SIMD         only where the implementation is: the fast code
-                             without SSE2 (the portable 8-byte scan).
+                             without SSE2 or AVX2 (the portable 8-byte scan).
+   HEARTBEAT_NO_AVX2         only where the implementation is: SSE2 only, no
+                             AVX2 code and no CPU feature check (e.g. a
+                             kernel or a hypervisor that saves no AVX
+                             state).
    HEARTBEAT_NO_SIGN         only where the implementation is: hb_signed_beats
                              returns NULL and hb_init refuses cfg.signing
                              with HB_ERR_ARG. Not needed for size: a build
@@ -535,10 +542,10 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13322  1374    0    0
-   Cortex-M4  12736  1374    0    0
-   Cortex-M33 12740  1374    0    0
-   rv32imac   14117  1561    0    0
+   Cortex-M0  13318  1374    0    0
+   Cortex-M4  12744  1374    0    0
+   Cortex-M33 12756  1374    0    0
+   rv32imac   14123  1561    0    0
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
@@ -1828,14 +1835,23 @@ HEARTBEAT_DEF int hb_json_end_array(hb_json *w)    { return hbi_end(w, ']', 0); 
    Printable ASCII other than " \ < > & goes out verbatim; everything else
    (control bytes, those five, any byte >= 0x80) needs a look. The fast path
    finds the next such byte 16 bytes at a time with SSE2 (where the compiler
-   says __SSE2__) and 8 at a time with 64-bit arithmetic everywhere else, so
+   says __SSE2__; 64 at a time with AVX2 for strings of 32 bytes or more, on
+   x86-64 CPUs that have it) and 8 at a time with 64-bit arithmetic everywhere else, so
    a UUID or a base64url token is one scan and one copy. The compact path
    (-Os, or HEARTBEAT_COMPACT) looks at one byte at a time. */
 #if HBI_FAST && defined(__SSE2__) && !defined(HEARTBEAT_NO_SIMD) && \
     (defined(__GNUC__) || defined(__clang__))
 #  define HBI_SSE2 1
 #  include <emmintrin.h>
+#  if defined(__x86_64__) && !defined(HEARTBEAT_NO_AVX2) && \
+     (defined(__clang__) || __GNUC__ >= 5)
+#    define HBI_AVX2 1
+#    include <immintrin.h>
+#  else
+#    define HBI_AVX2 0
+#  endif
 #else
+#  define HBI_AVX2 0
 #  define HBI_SSE2 0
 #endif
 
@@ -1942,6 +1958,69 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
         _mm_storeu_si128((__m128i *)(void *)(o + n - 16u), x);
         m = hbi_care16(x);
         if (m != 0) return n - 16u + (size_t)__builtin_ctz(m);
+    }
+    return n;
+}
+#endif
+
+#if HBI_AVX2
+/* hbi_copy_scan with AVX2, 64 bytes a step (n >= 32), for the CPUs that
+   have it (__builtin_cpu_supports, at run time): the same answer and the same
+   writes, o[0..n) at most. */
+#define HBI_K32(b) { (long long)(0x0101010101010101ull * (b)), \
+    (long long)(0x0101010101010101ull * (b)), \
+    (long long)(0x0101010101010101ull * (b)), \
+    (long long)(0x0101010101010101ull * (b)) }
+/* hbi_plain16v's constants, 32 bytes each, read from memory (no broadcast
+   at each call) */
+static const __m256i hbi_k32[5] = {
+    HBI_K32(0x04), HBI_K32(0x26), HBI_K32(0x62), HBI_K32(0x7E), HBI_K32(0x1F)
+};
+#undef HBI_K32
+
+__attribute__((target("avx2"))) static __m256i hbi_plain32v(__m256i x,
+                                                             const __m256i *k)
+{
+    return _mm256_andnot_si256(
+        _mm256_or_si256(
+            _mm256_cmpeq_epi8(_mm256_or_si256(x, k[0]), k[1]),
+            _mm256_cmpeq_epi8(_mm256_or_si256(x, k[2]), k[3])),
+        _mm256_cmpgt_epi8(x, k[4]));
+}
+
+__attribute__((target("avx2"))) static HBI_NOINLINE size_t
+hbi_copy_scan_avx2(char *o, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    __m256i x, y, b, c;
+    uint32_t m;
+    const __m256i *k = hbi_k32;
+    __asm__("" : "+r"(k));   /* the constants read from memory, not rebuilt */
+    for (; n - i >= 64u; i += 64u) {
+        x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+        y = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 32u));
+        _mm256_storeu_si256((__m256i *)(void *)(o + i), x);
+        _mm256_storeu_si256((__m256i *)(void *)(o + i + 32u), y);
+        b = hbi_plain32v(x, k);
+        c = hbi_plain32v(y, k);
+        if ((uint32_t)_mm256_movemask_epi8(_mm256_and_si256(b, c)) != 0xFFFFFFFFu) {
+            m = ~(uint32_t)_mm256_movemask_epi8(b);
+            if (m != 0) return i + (size_t)__builtin_ctz(m);
+            return i + 32u + (size_t)__builtin_ctz(~(uint32_t)_mm256_movemask_epi8(c));
+        }
+    }
+    if (n - i >= 32u) {
+        x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+        _mm256_storeu_si256((__m256i *)(void *)(o + i), x);
+        m = ~(uint32_t)_mm256_movemask_epi8(hbi_plain32v(x, k));
+        if (m != 0) return i + (size_t)__builtin_ctz(m);
+        i += 32u;
+    }
+    if (i < n) {                            /* the tail, overlapping */
+        x = _mm256_loadu_si256((const __m256i *)(const void *)(s + n - 32u));
+        _mm256_storeu_si256((__m256i *)(void *)(o + n - 32u), x);
+        m = ~(uint32_t)_mm256_movemask_epi8(hbi_plain32v(x, k));
+        if (m != 0) return n - 32u + (size_t)__builtin_ctz(m);
     }
     return n;
 }
@@ -2179,6 +2258,10 @@ static HBI_INLINE size_t hbi_clean_copy(char *o, const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
 #if HBI_SSE2
+#if HBI_AVX2
+    if (n >= 32u && __builtin_cpu_supports("avx2"))
+        return hbi_copy_scan_avx2(o, s, n);
+#endif
     if (n >= 16u) return hbi_copy_scan(o, s, n);  /* one pass */
     while (i < n && hbi_plain(s[i])) {   /* short (a status): copied while checked */
         o[i] = str[i];
@@ -5179,8 +5262,9 @@ static void hbi_mon_seq_window(hb_mon_counters *c, uint32_t gap)
 {
     if (c == NULL) return;
     c->lost += gap - 1u;
+    /* gap >= 1 (a later seq); the mask only tells Eva so, at no cost */
     c->window = gap >= 32u ? (gap == 32u ? 1u << 31 : 0u)
-                           : (c->window << gap) | (1u << (gap - 1u));
+                           : (c->window << gap) | (1u << ((gap - 1u) & 31u));
 }
 
 static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h,
@@ -5213,8 +5297,10 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
     idx = hbi_mon_home(s, h);
     if (s->cfg.slots[idx].id_hash == h && s->cfg.same == NULL)
         found = 1;
-    else
+    else {
         idx = hbi_mon_find(s, h, in->id, in->id_len, esc, &found, &s->st.collisions);
+        if (idx == HBI_MON_NONE) found = 0;  /* so it is: this tells Eva */
+    }
 
     if (!found) {
         uint32_t cap = s->cfg.capacity, limit = cap - cap / 16u;
@@ -5293,7 +5379,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
             else sl->anchor += (uint32_t)d < creep ? (uint32_t)d : creep;
             credit = sl->anchor + (uint32_t)in->uptime_ms;
             if ((int32_t)(credit - old_last) > 0) {
-                hbi_mon_learn(sl, gap == 1u ? credit - old_last
+                hbi_mon_learn(sl, gap <= 1u ? credit - old_last
                                             : (credit - old_last) / gap);
                 sl->last = credit;
             }
@@ -5406,7 +5492,7 @@ static int hbi_mon_arrive(hb_mon *m, const hb_mon_info *in, uint64_t h, uint32_t
         uint32_t n = 1;
         if ((in->flags & HB_MON_HAS_SEQ) && had_seq && in->seq > old_seq)
             n = in->seq - old_seq;
-        hbi_mon_learn(sl, n == 1u ? credit - old_last : (credit - old_last) / n);
+        hbi_mon_learn(sl, n <= 1u ? credit - old_last : (credit - old_last) / n);
     }
     if (fresh_session || (int32_t)(credit - sl->last) > 0) sl->last = credit;
     if (fresh_session == 2) {

@@ -1,8 +1,9 @@
-/* bench/escape_diff.c - the three string-escaping paths of heartbeat.h (SIMD
-   scan, 64-bit SWAR scan, compact byte loop) must write the same bytes and
-   return the same result for any input and any buffer size. Random strings
-   from an alphabet of the bytes that matter (plain ASCII, " \ < > &, control
-   bytes, valid and invalid UTF-8, U+2028/9), at every length up to 80 and
+/* bench/escape_diff.c - the string-escaping paths of heartbeat.h (SIMD scan
+   as built, with AVX2 where the CPU has it; the SSE2 scan alone; 64-bit
+   SWAR scan; compact byte loop) must write the same bytes and return the
+   same result for any input and any buffer size. Random strings from an
+   alphabet of the bytes that matter (plain ASCII, " \ < > &, control
+   bytes, valid and invalid UTF-8, U+2028/9), at every length up to 160 and
    every alignment, into buffers from 0 bytes to roomy; then every 2- and
    3-byte sequence led by a byte >= 0x80, and the 4-byte ones. Prints
    "RESULT: P passed, F failed" for tests/step.sh. */
@@ -11,9 +12,10 @@
 #include <stdint.h>
 #include <stddef.h>
 
-int esc_simd(const char *s, size_t n, char *buf, size_t size, size_t *len);
-int esc_swar(const char *s, size_t n, char *buf, size_t size, size_t *len);
-int esc_compact(const char *s, size_t n, char *buf, size_t size, size_t *len);
+typedef int esc_fn(const char *s, size_t n, char *buf, size_t size, size_t *len);
+esc_fn esc_simd, esc_sse2, esc_swar, esc_compact;
+#define NPATH 4
+static esc_fn *const path[NPATH] = { esc_simd, esc_sse2, esc_swar, esc_compact };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t next(void)
@@ -34,8 +36,9 @@ static size_t piece(unsigned char *s, size_t n, size_t max)
     unsigned r = next() % 100u;
     const char *p;
     size_t k;
-    if (r < 70) {           /* mostly plain text, in runs */
-        size_t run = 1 + next() % 24u;
+    if (r < 70) {           /* mostly plain text, in runs; some long (the
+                               SIMD scans' 16-, 32- and 64-byte steps) */
+        size_t run = 1 + next() % (r < 10 ? 130u : 24u);
         while (run-- > 0 && n < max) s[n++] = (unsigned char)('A' + next() % 58u);
         return n;
     }
@@ -56,16 +59,17 @@ static int untouched(const char *b, size_t from, size_t size)
     return 1;
 }
 
-/* 1 if the three paths write the same for s[0..n) (a roomy buffer) */
+/* 1 if every path writes the same for s[0..n) (a roomy buffer) */
 static int same(const unsigned char *s, size_t n)
 {
-    static char b1[256], b2[256], b3[256];
-    size_t l1, l2, l3;
-    int r1 = esc_simd((const char *)s, n, b1, sizeof b1, &l1);
-    int r2 = esc_swar((const char *)s, n, b2, sizeof b2, &l2);
-    int r3 = esc_compact((const char *)s, n, b3, sizeof b3, &l3);
-    return r1 == 0 && r2 == 0 && r3 == 0 && l1 == l2 && l2 == l3 &&
-           memcmp(b1, b2, l1) == 0 && memcmp(b2, b3, l1) == 0;
+    static char b[NPATH][256];
+    size_t l[NPATH];
+    int k;
+    for (k = 0; k < NPATH; k++)
+        if (path[k]((const char *)s, n, b[k], sizeof b[k], &l[k]) != 0 ||
+            l[k] != l[0] || memcmp(b[k], b[0], l[0]) != 0)
+            return 0;
+    return 1;
 }
 
 /* Every sequence that could lead a UTF-8 check, exhaustively: each lead
@@ -105,12 +109,17 @@ static unsigned long utf8_all(void)
 int main(void)
 {
     static unsigned char mem[256];
-    static char b1[1024], b2[1024], b3[1024];
+    static char b[NPATH][1024];
     unsigned long pass = 0, fail = 0, round;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    printf("AVX2 on this CPU: %s\n", __builtin_cpu_supports("avx2") ?
+           "yes (esc_simd runs the AVX2 scan, esc_sse2 the SSE2 one)" :
+           "no (esc_simd and esc_sse2 both run the SSE2 scan)");
+#endif
     for (round = 0; round < 200000ul; round++) {
-        size_t off = next() % 16u, max = next() % 81u, n = 0, size, l1, l2, l3;
+        size_t off = next() % 32u, max = next() % 161u, n = 0, size, l[NPATH];
         unsigned char *s = mem + off;
-        int r1, r2, r3;
+        int r[NPATH], k, ok = 1;
         size_t cmp;
         while (n < max) {
             size_t m = piece(s, n, max);
@@ -120,29 +129,28 @@ int main(void)
         switch (next() % 4u) {
         case 0: size = next() % 32u; break;           /* overflows */
         case 1: size = 8 + n + next() % (5 * n + 8); break; /* near the edge */
-        case 2: size = sizeof b1; break;
+        case 2: size = sizeof b[0]; break;
         default: size = 0; break;                     /* measure */
         }
-        memset(b1, 0x55, sizeof b1); memset(b2, 0x55, sizeof b2);
-        memset(b3, 0x55, sizeof b3);
-        r1 = esc_simd((const char *)s, n, size ? b1 : NULL, size, &l1);
-        r2 = esc_swar((const char *)s, n, size ? b2 : NULL, size, &l2);
-        r3 = esc_compact((const char *)s, n, size ? b3 : NULL, size, &l3);
+        for (k = 0; k < NPATH; k++) {
+            memset(b[k], 0x55, sizeof b[k]);
+            r[k] = path[k]((const char *)s, n, size ? b[k] : NULL, size, &l[k]);
+        }
         /* the same result and length; the same text and NUL on success,
            the same empty string on failure (the bytes after it are
-           unspecified: the SSE2 path copies while it scans); and no byte
+           unspecified: the SIMD paths copy while they scan); and no byte
            written at or past size */
-        cmp = size == 0 ? 0 : r1 == 0 ? l1 + 1u : 1u;
-        if (r1 == r2 && r2 == r3 && l1 == l2 && l2 == l3 &&
-            memcmp(b1, b2, cmp) == 0 && memcmp(b2, b3, cmp) == 0 &&
-            untouched(b1, size, sizeof b1) && untouched(b2, size, sizeof b2) &&
-            untouched(b3, size, sizeof b3)) {
+        cmp = size == 0 ? 0 : r[0] == 0 ? l[0] + 1u : 1u;
+        for (k = 0; k < NPATH; k++)
+            ok &= r[k] == r[0] && l[k] == l[0] &&
+                  memcmp(b[k], b[0], cmp) == 0 &&
+                  untouched(b[k], size, sizeof b[k]);
+        if (ok) {
             pass++;
-        } else {
-            if (fail++ < 5)
-                printf("differ: n=%lu size=%lu rc %d %d %d len %lu %lu %lu\n",
-                       (unsigned long)n, (unsigned long)size, r1, r2, r3,
-                       (unsigned long)l1, (unsigned long)l2, (unsigned long)l3);
+        } else if (fail++ < 5) {
+            printf("differ: n=%lu size=%lu rc", (unsigned long)n, (unsigned long)size);
+            for (k = 0; k < NPATH; k++) printf(" %d/%lu", r[k], (unsigned long)l[k]);
+            printf("\n");
         }
     }
     printf("escape paths agree on %lu of %lu random strings\n", pass, pass + fail);

@@ -52,14 +52,16 @@ check-bench-smoke:
 	@tests/step.sh bench-smoke '$(MAKE) -s $(BENCH_OUT)/bench && \
 	  $(BENCH_OUT)/bench --quick'
 
-# The three string-escaping paths of the header (SIMD where the target has
-# it, the portable 64-bit scan, the compact -Os loop) against each other.
+# The string-escaping paths of the header (SIMD where the target has it,
+# with AVX2 where the CPU has it; SSE2 alone; the portable 64-bit scan; the
+# compact -Os loop) against each other.
 $(BENCH_OUT)/escape_diff: bench/escape_diff.c bench/escape_tu.c $(BENCH_HB)/heartbeat.h $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -DESC_NAME=esc_simd -c -o $(BENCH_OUT)/esc_simd.o bench/escape_tu.c
+	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -DESC_NAME=esc_sse2 -DHEARTBEAT_NO_AVX2 -c -o $(BENCH_OUT)/esc_sse2.o bench/escape_tu.c
 	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -DESC_NAME=esc_swar -DHEARTBEAT_NO_SIMD -c -o $(BENCH_OUT)/esc_swar.o bench/escape_tu.c
 	$(CC) $(BENCH_CFLAGS) -I$(BENCH_HB) -DESC_NAME=esc_compact -DHEARTBEAT_COMPACT -c -o $(BENCH_OUT)/esc_compact.o bench/escape_tu.c
-	$(CC) $(BENCH_CFLAGS) -o $@ bench/escape_diff.c $(BENCH_OUT)/esc_simd.o $(BENCH_OUT)/esc_swar.o $(BENCH_OUT)/esc_compact.o
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/escape_diff.c $(BENCH_OUT)/esc_simd.o $(BENCH_OUT)/esc_sse2.o $(BENCH_OUT)/esc_swar.o $(BENCH_OUT)/esc_compact.o
 
 TEST_STEPS += escape-paths
 check-escape-paths:

@@ -50,11 +50,28 @@
      tick. The event callback reads the event and the device, and
      checks that hb_mon_arrival, hb_mon_beat, hb_mon_link and
      hb_mon_forget answer HB_ERR_STATE from inside it and hb_mon_poll 0.
-     NOT covered: a second call on a table with devices in it (their
-     slot, seq and interval would have to stay related to the input's,
-     which Eva's non-relational state loses; a tried prefix of concrete
-     calls left 3 to 10 alarms of that kind), so the sweep over live
-     devices, the detector's transitions and OUTAGE are tested only.
+     A second call on a table with devices in it is case 4 (a tried
+     prefix of concrete calls left 3 to 10 alarms: their slot, seq and
+     interval would have to stay related to the input's, which Eva's
+     non-relational state loses).
+
+   PV_CASE 4 (tag mon-any): as case 3, but with the capacity exactly
+     PV_CAP (the array), and between hb_mon_init and the one call the
+     table is put in ANY state: every byte of every slot
+     and counter any value (whatever id hash, tick, seq, learned mean,
+     deviation, state bits and boot hashes), and every field of the
+     monitor that calls change after hb_mon_init any value too (the
+     latest tick, the silence floor and freeze, the OUTAGE bookkeeping,
+     the sweep cursor, slices and their due ticks, the link flag, the
+     epoch, the stats, the wall clock as hb_mon_set_wall allows and the date
+     cache); the config, and what hb_mon_init derived from it (slice
+     length, the phi factors), stay as hb_mon_init made them. Every
+     state a sequence of calls can reach is one of these (and many that
+     no sequence reaches), so each call is shown free of runtime errors
+     after ANY history: the sweep over a full table in any states, the
+     detector's transitions, a reboot, an OUTAGE starting or ending.
+     What this does not show is that the calls compute the right
+     states: that is what the unit tests and the golden logs check.
 
    The monitor's C code is the same in the default and the
    HEARTBEAT_COMPACT builds (only inline attributes differ); -U__SSE2__
@@ -167,7 +184,7 @@ int main(void)
     return 0;
 #endif
 }
-#elif PV_CASE == 3
+#elif PV_CASE == 3 || PV_CASE == 4
 /* the table: capacity any of 1..PV_CAP over an array of exactly PV_CAP
    slots (and counters, or none) */
 #ifndef PV_CAP
@@ -260,6 +277,42 @@ static const char pv_min[] = "{\"device_id\":\"device01\",\"seq\":3}";
 #define PV_OPS 6
 #endif
 
+#if PV_CASE == 4
+static uint32_t pv_bit(void) { return (uint32_t)Frama_C_nondet(0, 1); }
+
+/* any state a history of calls could have left (and more): see case 4 */
+static void pv_any_table(hb_mon *m)
+{
+    struct hb_mon_internal *s = &m->internal_;
+    Frama_C_make_unknown((char *)pv_slots, sizeof pv_slots);
+    Frama_C_make_unknown((char *)pv_counters, sizeof pv_counters);
+    Frama_C_make_unknown((char *)&s->st, sizeof s->st);
+    s->now = pv_u32();
+    s->floor = pv_u32();
+    s->freeze = pv_u32();
+    s->outage_start = pv_u32();
+    s->outage_live = pv_u32();
+    s->outage_back = pv_u32();
+    s->cursor = pv_u32();
+    s->link_down_at = pv_u32();
+    s->epoch = pv_u32();
+    s->fresh_suspect = pv_u32();
+    s->active = Frama_C_unsigned_long_long_interval(0, UINT64_MAX);
+    Frama_C_make_unknown((char *)s->slice_due, sizeof s->slice_due);
+    Frama_C_make_unknown((char *)s->slice_swept, sizeof s->slice_swept);
+    s->day.key = Frama_C_unsigned_long_long_interval(0, UINT64_MAX);
+    s->day.key2 = pv_u32();
+    s->day.days = (int32_t)Frama_C_interval(INT32_MIN, INT32_MAX);
+    s->has_wall = (uint8_t)pv_bit();
+    /* hb_mon_set_wall: unix_ms within +-2^53, minus any tick */
+    s->wall_base = (int64_t)Frama_C_long_long_interval(-(1ll << 53) - 0xFFFFFFFFll, 1ll << 53);
+    s->link_up = (uint8_t)pv_bit();
+    s->has_floor = (uint8_t)pv_bit();
+    s->outage = (uint8_t)pv_bit();
+    s->has_epoch = (uint8_t)pv_bit();
+}
+#endif
+
 int main(void)
 {
     hb_mon_config mc;
@@ -292,7 +345,11 @@ int main(void)
        table size that fits the array, every number in its range */
     memset(&mc, 0, sizeof mc);
     mc.slots = pv_slots;
+#if PV_CASE == 4
+    mc.capacity = PV_CAP;   /* exactly the array (see case 4) */
+#else
     mc.capacity = Frama_C_unsigned_int_interval(1, PV_CAP);
+#endif
     mc.counters = Frama_C_nondet(0, 1) ? pv_counters : NULL;
     mc.default_interval_ms = Frama_C_unsigned_int_interval(0, 1u << 28);
     /* dead_phi 0 or not below suspect_phi (200 when 0), split so that
@@ -321,6 +378,9 @@ int main(void)
     mc.user = &pv_m;
     r = hb_mon_init(&pv_m, &mc);
     //@ assert r == HB_OK;
+#if PV_CASE == 4
+    pv_any_table(&pv_m);
+#endif
     {
         uint32_t now = pv_u32();
         pv_op = Frama_C_interval(0, PV_OPS);
@@ -365,5 +425,5 @@ int main(void)
     return 0;
 }
 #else
-#error "PV_CASE: 0, 1, 2 or 3"
+#error "PV_CASE: 0, 1, 2, 3 or 4"
 #endif

@@ -106,6 +106,11 @@ MUTANTS = [
     ("mon-get-slot-past-table", "eva:mon-table:monitor:montable:-DPV_CASE=3",
      "    if (slot >= s->cfg.capacity) return HB_ERR_ARG;\n    sl = &s->cfg.slots[slot];\n    st = hbi_mon_state(sl);",
      "    if (slot > s->cfg.capacity) return HB_ERR_ARG;\n    sl = &s->cfg.slots[slot];\n    st = hbi_mon_state(sl);"),
+    # the table in any state (proof/eva_monitor.c case 4): the probe for a
+    # device's slot wraps one slot late, reading slots[capacity]
+    ("mon-probe-past-table", "eva:mon-any:monitor:monany:-DPV_CASE=4",
+     "        if (++i == cap) i = 0;\n    }\n    return tomb;",
+     "        if (++i > cap) i = 0;\n    }\n    return tomb;"),
     # the fast path's time reader asks for 30 bytes: it reads s[30]
     ("mon-ftime-short", "eva:mon-time:monitor:monitor:-DPV_CASE=2",
      "    if (e - s < 32) return NULL;",

@@ -186,6 +186,11 @@ EVA_monitor="-eva-slevel 10 -eva-domains cvalue,equality -eva-split-return full 
 # escape decoder (one state per decoded byte, so the byte loop's count
 # stays exact)
 EVA_montable=$(echo "$EVA_monitor" | sed 's/-eva-slevel-function /-eva-slevel-function main:100,hb_mon_init:200,hb_mon_id_hash:1000,hbi_mon_decode:200,/')
+# "monany": the montable set, one state per capacity (pv_cap: the probe
+# index, the slot and the slice stay below it), and the octagon domain,
+# which keeps differences such as a seq gap above 0 after the comparison
+# of the two seqs (proof/eva_monitor.c case 4, a table in any state)
+EVA_monany="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-function hbi_mon_find:50,hb_mon_beat:100,/') -eva-partition-value pv_op"
 eva_alarms=0
 eva_logs=""
 rm -f "$out"/eva-*.log
@@ -206,8 +211,9 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
  svc-status:service:service:-DPV_ENTRY=7 \
  mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
- mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_monitor EVA_montable EVA_COMMON
+ mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3 \
+ mon-any:monitor:monany:-DPV_CASE=4"
+export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_monitor EVA_montable EVA_monany EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '

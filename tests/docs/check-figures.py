@@ -205,12 +205,17 @@ if check("performance.md has its tables (beat, idle poll, gateway)",
     load = float(gw.group(1)) * 1e6 / 1e9 * 100  # ns per instance-second x 10^6
     # The README quotes round 2's table (instructions and same-run ratios)
     # and round 1's Go ratio (the last run with Go installed).
-    def r2(label):
-        mm = re.search(r"^\| %s \| ([^|]*) \| ([^|]*) \|" % re.escape(label), PERF, re.M)
-        return mm.group(2).strip().strip("*").replace(" ", "").rstrip("×") if mm else None
+    def r2(label, col=2):
+        mm = re.search(r"^\| %s \| ([^|]*) \| ([^|]*) \| ([^|]*) \|" % re.escape(label), PERF, re.M)
+        return mm.group(col).strip().strip("*").replace(" ", "").rstrip("×") if mm else None
+    m = find(r"([\d.]+) with SSE2 only", README, "README: ASCII beat with SSE2 only")
+    src = r2("instructions, ASCII beat", 3)
+    if m and check("performance.md's newest table has an SSE2-only column", src is not None):
+        check("README: ASCII beat with SSE2 only %s (performance.md: %s)" % (m.group(1), src),
+              quotes(m.group(1), float(src)))
     for pat, label, what in (
-            (r"\*\*(\d+) instructions\*\* on x86-64", "instructions, ASCII beat", "ASCII beat"),
-            (r"(\d+) when the id needs\s+every kind of escape", "instructions, hostile beat", "hostile beat"),
+            (r"\*\*([\d.]+) instructions\*\* on x86-64", "instructions, ASCII beat", "ASCII beat"),
+            (r"([\d.]+) when the id needs\s+every kind of escape", "instructions, hostile beat", "hostile beat"),
             (r"idle `hb_poll` is (\d+) instructions", "instructions, idle `hb_poll` (with the loop)", "idle hb_poll"),
             (r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", "ASCII beat vs snprintf, same run", "snprintf ratio"),
             (r"\*\*([\d.]+)x faster than cJSON\*\*", "ASCII beat vs cJSON, same run", "cJSON ratio")):
