@@ -3526,7 +3526,18 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
     }
     if (d <= 0) {
         hbi_advance(s, now_ms);
-        if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
+        if (s->state == HBI_ST_RUNNING) {
+            hbi_attempt(s, now_ms, NULL);
+#if HBI_FAST
+            /* the usual end of a beat: the next due point, nothing
+               pending (hbi_wait's answer, without its call) */
+            d = (int32_t)(s->due - now_ms);
+            if (d > 0 && s->state == HBI_ST_RUNNING &&
+                (s->pending | s->sg_state) == 0 &&
+                (uint32_t)d <= HBI_IVL(s) + HBI_JIT(s))
+                return (uint32_t)d;
+#endif
+        }
     } else if (s->pending & HBI_PEND_NOW) {
         s->pending &= (uint8_t)~HBI_PEND_NOW;
         hbi_attempt(s, now_ms, NULL);
