@@ -49,12 +49,14 @@ UNIT_HDR := $(wildcard tests/*.h tests/golden/*.h)
 #   UNIT_ENV_NAME   environment for the run
 # and each one is the step unit-NAME of `make test`.
 # UNIT_VARIANTS: the same suites with each escaping/time path forced (the
-# portable 8-byte scan without SSE2, the compact byte-at-a-time code, -Os
-# with the fast code, a trapping HB_ASSERT) and with the service reading its
+# portable 8-byte scan without SSE2, SSE2 without AVX2, the compact
+# byte-at-a-time code, -Os with the fast code, a trapping HB_ASSERT) and
+# with the service reading its
 # config in place (HEARTBEAT_CONFIG_BY_REF). Edit this list to add or
 # remove a path; give a new one its UNIT_FLAGS_NAME.
-UNIT_VARIANTS := nosimd compact fastos assert byref
+UNIT_VARIANTS := nosimd noavx2 compact fastos assert byref
 UNIT_FLAGS_nosimd  := -O2 -DHEARTBEAT_NO_SIMD
+UNIT_FLAGS_noavx2  := -O2 -DHEARTBEAT_NO_AVX2
 UNIT_FLAGS_compact := -O2 -DHEARTBEAT_COMPACT
 UNIT_FLAGS_fastos  := -Os -DHEARTBEAT_FAST
 UNIT_FLAGS_assert  := -O1 '-DHB_ASSERT(c)=((c) ? (void)0 : __builtin_trap())'

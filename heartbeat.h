@@ -1932,7 +1932,31 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
     size_t i = 0;
     __m128i x, y, b, c;
     unsigned m;
-    if (n >= 32u) do {
+    for (; n - i >= 64u; i += 64u) {
+        __m128i x2, y2, b2, c2;
+        x = hbi_load16(s + i);
+        y = hbi_load16(s + i + 16u);
+        x2 = hbi_load16(s + i + 32u);
+        y2 = hbi_load16(s + i + 48u);
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+        _mm_storeu_si128((__m128i *)(void *)(o + i + 16u), y);
+        _mm_storeu_si128((__m128i *)(void *)(o + i + 32u), x2);
+        _mm_storeu_si128((__m128i *)(void *)(o + i + 48u), y2);
+        b = hbi_plain16v(x);
+        c = hbi_plain16v(y);
+        b2 = hbi_plain16v(x2);
+        c2 = hbi_plain16v(y2);
+        if (_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(b, c),
+                                            _mm_and_si128(b2, c2))) != 0xFFFF) {
+            m = (unsigned)_mm_movemask_epi8(b) |
+                (unsigned)_mm_movemask_epi8(c) << 16;
+            if (m != 0xFFFFFFFFu) return i + (size_t)__builtin_ctz(~m);
+            m = (unsigned)_mm_movemask_epi8(b2) |
+                (unsigned)_mm_movemask_epi8(c2) << 16;
+            return i + 32u + (size_t)__builtin_ctz(~m);
+        }
+    }
+    if (n - i >= 32u) {
         x = hbi_load16(s + i);
         y = hbi_load16(s + i + 16u);
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
@@ -1945,7 +1969,7 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
             return i + (size_t)__builtin_ctz(~m);
         }
         i += 32u;
-    } while (i <= n - 32u);
+    }
     if (n - i >= 16u) {
         x = hbi_load16(s + i);
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
@@ -3502,7 +3526,18 @@ HEARTBEAT_DEF uint32_t hb_poll(hb_service *hb, uint32_t now_ms)
     }
     if (d <= 0) {
         hbi_advance(s, now_ms);
-        if (s->state == HBI_ST_RUNNING) hbi_attempt(s, now_ms, NULL);
+        if (s->state == HBI_ST_RUNNING) {
+            hbi_attempt(s, now_ms, NULL);
+#if HBI_FAST
+            /* the usual end of a beat: the next due point, nothing
+               pending (hbi_wait's answer, without its call) */
+            d = (int32_t)(s->due - now_ms);
+            if (d > 0 && s->state == HBI_ST_RUNNING &&
+                (s->pending | s->sg_state) == 0 &&
+                (uint32_t)d <= HBI_IVL(s) + HBI_JIT(s))
+                return (uint32_t)d;
+#endif
+        }
     } else if (s->pending & HBI_PEND_NOW) {
         s->pending &= (uint8_t)~HBI_PEND_NOW;
         hbi_attempt(s, now_ms, NULL);
