@@ -68,8 +68,8 @@ MUTANTS = [
     # its retry test, mutated the same way, is caught too, after 80 s
     # instead of a few)
     ("poll-due-no-wrap-cast", "eva:svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT",
-     "d = (int32_t)(s->due - now_ms);",
-     "d = (int32_t)s->due - (int32_t)now_ms;"),
+     "d = (int32_t)(s->due - now_ms);\n    if (d > 0 && (s->pending | s->busy",
+     "d = (int32_t)s->due - (int32_t)now_ms;\n    if (d > 0 && (s->pending | s->busy"),
     # the beat built without its time range check: a clock's huge sec or
     # offset reaches the date arithmetic (the time driver's hb_format_time
     # checks on its own; only the service's beat path skips it)
