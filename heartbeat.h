@@ -85,7 +85,10 @@
    HEARTBEAT_NO_AVX2         only where the implementation is: SSE2 only, no
                              AVX2 code and no CPU feature check (e.g. a
                              kernel or a hypervisor that saves no AVX
-                             state).
+                             state, or a link without libgcc: the check
+                             reads libgcc's __cpu_model, the only symbol
+                             besides memcpy, memset and strlen that an
+                             x86-64 object of heartbeat.h needs).
    HEARTBEAT_NO_SIGN         only where the implementation is: hb_signed_beats
                              returns NULL and hb_init refuses cfg.signing
                              with HB_ERR_ARG. Not needed for size: a build
