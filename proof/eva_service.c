@@ -17,9 +17,9 @@
    Entries 3..6 (the beat path) run in the HEARTBEAT_COMPACT build,
    with run.sh's option set "beat" (svc-poll, svc-now, svc-stop,
    svc-offline), buffer size 1..PV_N (400): the message built, published
-   or failed at every step. Entry 3 also runs in the default build
-   (svc-poll-fast, option set "beatfast", by hand: see run.sh; 0 alarms), the same
-   inputs but one: the default build's timestamp formatter
+   or failed at every step. They also run in the default build
+   (svc-poll-fast, svc-now-fast, svc-stop-fast, svc-offline-fast,
+   option set "beatfast"), the same inputs but one: the default build's timestamp formatter
    (hbi_time_fmt_dc, the pair table and the day cache) is taken by its
    contract below (-eva-use-spec), its body is not analysed. The buffer is the array buf (wbuf for entry
    6) of PV_N bytes whatever buf_size says: Eva flags a write outside the
@@ -57,7 +57,7 @@
 
 #ifndef HEARTBEAT_COMPACT
 /* The default build's timestamp formatter, by its contract (run.sh:
-   -eva-use-spec for svc-poll-fast): it writes at most HB_TIME_MAX bytes
+   -eva-use-spec for the svc-*-fast drivers): it writes at most HB_TIME_MAX bytes
    at o and answers their count. Its body is not analysed here (see the
    header above). */
 /*@ requires \valid(o + (0 .. HB_TIME_MAX - 1)) && \valid_read(t) && \valid(dc);

@@ -12,7 +12,7 @@
 # mutant caught by a driver's assertion runs to the end), a failed
 # precondition of a libc function (memcpy's valid_src) included
 # (-eva-warn-key alarm=abort: -eva-stop-at-nth-alarm does not count
-# those, and svc-poll-fast's mutant would run its 10 minutes).
+# those: svc-poll-fast's mutant went on past 100 s).
 # Prints "RESULT: K passed, S failed": K mutants flagged, S that survived
 # (or whose pattern no longer matches heartbeat.h).
 set -u
