@@ -538,10 +538,10 @@
 
               core alone                +options all API  sizeof: hb_service   hb_poll
    target      text    ro data  bss     text   text  copy by ref hb_config  stack
-   Cortex-M0   3604    650    0    0   5913   8423    232    128       120    248
+   Cortex-M0   3604    650    0    0   5909   8419    232    128       120    248
    Cortex-M4   3354    650    0    0   5673   8103    232    128       120    228
    Cortex-M33  3350    650    0    0   5661   8091    232    128       120    228
-   rv32imac    3838    700    0    0   6303   9063    232    128       120    256
+   rv32imac    3838    700    0    0   6299   9059    232    128       120    256
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
@@ -552,10 +552,10 @@
 
               signed beats (tests/embedded/ref_sign.c)
    target      text added  stack
-   Cortex-M0   8494  2581    256
+   Cortex-M0   8490  2581    256
    Cortex-M4   8150  2477    228
    Cortex-M33  8136  2475    228
-   rv32imac    9205  2902    256
+   rv32imac    9201  2902    256
 
    text includes ro (read-only data: strings, tables). core alone: a
    program calling hb_init, hb_start, hb_poll, hb_stop, built with
