@@ -2450,7 +2450,8 @@ static size_t hbi_ndigits(uint64_t v)
 static size_t hbi_u64(char *out, uint64_t v)
 {
     size_t n = 0, i, k;
-    /*@ split v > 0xFFFFFFFFu; */   /* for Frama-C's Eva: each branch's digit count kept apart */
+    /* for Frama-C's Eva: the two branches' digit counts kept apart */
+    /*@ split v > 0xFFFFFFFFu; */
     if (v > 0xFFFFFFFFu) {
         for (i = 0; i < 11; i++) {
             char d = '0';

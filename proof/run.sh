@@ -151,7 +151,7 @@ EVA_service="-eva-slevel 10 -eva-auto-loop-unroll 24 \
 # svc-poll took 123 s alone with 200, 69 s with 2; and one state in
 # hbi_write_tail (its flags' branches joined: 51 s)
 EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string:100,hbi_build:30,hbi_write_tail:1/;s/hbi_u64:200/hbi_u64:2/')
-# "beatfast": the beat path of the default build (svc-poll-fast): the
+# "beatfast": the beat path of the default build (svc-*-fast): the
 # beat set, more states for the fast path's functions (hbi_head_fast, the
 # scan hbi_skip / hbi_skip8, hbi_clean_copy, hbi_str_fast, the escape runs
 # hbi_esc_run), whose loops walk a string with an exact length; one state
