@@ -1956,7 +1956,10 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
             if (m != 0xFFFFFFFFu) return i + (size_t)__builtin_ctz(~m);
             m = (unsigned)_mm_movemask_epi8(b2) |
                 (unsigned)_mm_movemask_epi8(c2) << 16;
-            return i + 32u + (size_t)__builtin_ctz(~m);
+            /* always true here; the check keeps the bit count's argument
+               nonzero without the relation between the masks (for
+               Frama-C, proof/eva_simd.c) */
+            if (m != 0xFFFFFFFFu) return i + 32u + (size_t)__builtin_ctz(~m);
         }
     }
     if (n - i >= 32u) {
@@ -1969,7 +1972,8 @@ static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
         if (_mm_movemask_epi8(_mm_and_si128(b, c)) != 0xFFFF) {
             m = (unsigned)_mm_movemask_epi8(b) |
                 (unsigned)_mm_movemask_epi8(c) << 16;
-            return i + (size_t)__builtin_ctz(~m);
+            if (m != 0xFFFFFFFFu)           /* always (as above) */
+                return i + (size_t)__builtin_ctz(~m);
         }
         i += 32u;
     }
@@ -2022,7 +2026,9 @@ hbi_copy_scan_avx2(char *o, const unsigned char *s, size_t n)
     __m256i x, y, b, c;
     uint32_t m;
     const __m256i *k = hbi_k32;
+#ifndef __FRAMAC__   /* (no effect on any value: Frama-C needs not see it) */
     __asm__("" : "+r"(k));   /* the constants read from memory, not rebuilt */
+#endif
     for (; n - i >= 64u; i += 64u) {
         x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
         y = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 32u));
@@ -2033,7 +2039,9 @@ hbi_copy_scan_avx2(char *o, const unsigned char *s, size_t n)
         if ((uint32_t)_mm256_movemask_epi8(_mm256_and_si256(b, c)) != 0xFFFFFFFFu) {
             m = ~(uint32_t)_mm256_movemask_epi8(b);
             if (m != 0) return i + (size_t)__builtin_ctz(m);
-            return i + 32u + (size_t)__builtin_ctz(~(uint32_t)_mm256_movemask_epi8(c));
+            m = ~(uint32_t)_mm256_movemask_epi8(c);
+            if (m != 0)         /* always (see hbi_copy_scan) */
+                return i + 32u + (size_t)__builtin_ctz(m);
         }
     }
     if (n - i >= 32u) {
@@ -2081,9 +2089,10 @@ static HBI_NOINLINE size_t hbi_skip8(const unsigned char *s, size_t i,
         if (m != 0) {
             /* byte k of the input is bits 8k..8k+7 on every host: the
                lowest marked byte is the first. Its high bit, moved to bit
-               0 of the byte and multiplied, leaves k in the top byte. */
+               0 of the byte and multiplied, leaves k in the top byte
+               (& 7: no change to k, a bound Frama-C can see) */
             m = ((m & (0u - m)) >> 7) * 0x0001020304050607ull;
-            return i + (size_t)(m >> 56);
+            return i + (size_t)(m >> 56 & 7u);
         }
         i += 8u;
         if (n - i < 8u && i != n) i = n - 8u;   /* the tail, overlapping */
@@ -2097,12 +2106,11 @@ static size_t hbi_skip(const unsigned char *s, size_t i, size_t n)
 {
 #if HBI_SSE2
     if (n - i >= 16u) {
-        unsigned b, c;
+        unsigned b;
         for (; n - i >= 32u; i += 32u) {    /* two steps per check */
-            b = hbi_care16(hbi_load16(s + i));
-            c = hbi_care16(hbi_load16(s + i + 16u));
-            if ((b | c) != 0)
-                return i + (size_t)__builtin_ctz(b != 0 ? b : c << 16);
+            b = hbi_care16(hbi_load16(s + i)) |
+                hbi_care16(hbi_load16(s + i + 16u)) << 16;
+            if (b != 0) return i + (size_t)__builtin_ctz(b);
         }
         if (n - i >= 16u) {
             b = hbi_care16(hbi_load16(s + i));
@@ -7154,6 +7162,7 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_SEC_SHIFT
 #undef HBI_FAST
 #undef HBI_SSE2
+#undef HBI_AVX2
 #undef HBI_ONES
 #undef HBI_HIGHS
 #ifdef HBI_OWN_MEM_HOOKS

@@ -115,6 +115,23 @@ MUTANTS = [
     ("mon-ftime-short", "eva:mon-time:monitor:monitor:-DPV_CASE=2",
      "    if (e - s < 32) return NULL;",
      "    if (e - s < 30) return NULL;"),
+    # the SIMD scans (proof/eva_simd.c): the SSE2 copy-scan's overlapping
+    # tail loaded one byte late, reading s[n]
+    ("sse2-tail-past-end", "eva:simd:simd:simd:-D__SSE2__",
+     "        x = hbi_load16(s + n - 16u);\n        _mm_storeu_si128",
+     "        x = hbi_load16(s + n - 15u);\n        _mm_storeu_si128"),
+    # the SSE2 scan's two-vector step taken with 31 bytes left
+    ("sse2-skip-step-short", "eva:simd:simd:simd:-D__SSE2__",
+     "for (; n - i >= 32u; i += 32u) {    /* two steps per check */",
+     "for (; n - i >= 31u; i += 32u) {    /* two steps per check */"),
+    # the AVX2 copy-scan's 32-byte step taken with 31 bytes left
+    ("avx2-step-short", "eva:simd:simd:simd:-D__SSE2__",
+     "    if (n - i >= 32u) {\n        x = _mm256_loadu_si256",
+     "    if (n - i >= 31u) {\n        x = _mm256_loadu_si256"),
+    # the monitor's SSE2 id reader takes a 16-byte step with 15 left
+    ("mon-fid-sse2-short", "eva:simd:simd:simd:-D__SSE2__",
+     "    while (e - p >= 16) {\n        __m128i x = _mm_loadu_si128",
+     "    while (e - p >= 15) {\n        __m128i x = _mm_loadu_si128"),
 ]
 
 def main():

@@ -1,18 +1,34 @@
 /* proof/pv_builtins.h - contracts for the compiler builtins heartbeat.h
    uses, which Frama-C does not know. An assumption of the proof: GCC and
    Clang implement them as documented (count trailing or leading zero
-   bits, the argument never 0 where heartbeat.h calls them; a prefetch
+   bits, the argument never 0 where heartbeat.h calls them; a CPU feature
+   check may answer anything; a prefetch
    hint reads and writes nothing). */
 #ifndef PV_BUILTINS_H
 #define PV_BUILTINS_H
+/* (the trailing zero counts: a mask of 16 bits, one bit per byte of an
+   SSE2 vector, has its lowest set bit among those 16; one behavior for
+   it, so that Eva keeps an index from it inside the vector) */
 /*@ requires x != 0;
     assigns \result \from x;
     ensures 0 <= \result <= 63;
+    behavior low16: assumes x <= 0xFFFFu;
+      ensures \result <= 15;
+    behavior high: assumes x > 0xFFFFu;
+      ensures \result <= 63;
+    complete behaviors;
+    disjoint behaviors;
 */
 int __builtin_ctzll(unsigned long long x);
 /*@ requires x != 0;
     assigns \result \from x;
     ensures 0 <= \result <= 31;
+    behavior low16: assumes x <= 0xFFFFu;
+      ensures \result <= 15;
+    behavior high: assumes x > 0xFFFFu;
+      ensures \result <= 31;
+    complete behaviors;
+    disjoint behaviors;
 */
 int __builtin_ctz(unsigned int x);
 /* exact: one behavior per bit length, so that Eva knows which leading
@@ -88,6 +104,10 @@ int __builtin_ctz(unsigned int x);
     disjoint behaviors;
 */
 int __builtin_clz(unsigned int x);
+/* the CPU feature check of the AVX2 scan: any answer (both paths are
+   analysed) */
+/*@ assigns \result \from \nothing; */
+int __builtin_cpu_supports(const char *feature);
 /*@ assigns \nothing; */
 void __builtin_prefetch(const void *p, int rw);
 #endif

@@ -12,6 +12,7 @@
 #   proof/run.sh               all three, RESULT lines for make test
 #   proof/run.sh --no-mutate   steps 1 and 2 only (mutate.sh calls this)
 #   PV_HEADER=path/heartbeat.h use that header instead of ./heartbeat.h
+#   PV_PROVERS=cvc4,z3         WP's provers (default: every one detected)
 #
 # Output under $BUILD/prove (default build/prove): why3.conf written by
 # `why3 config detect` (nothing is read from $HOME), one log per tool.
@@ -64,11 +65,21 @@ for p in Z3 CVC4 CVC5; do
         provers="$provers,$(echo $p | tr '[:upper:]' '[:lower:]')"
 done
 provers=${provers#,}
+# PV_PROVERS: a list of our own (mutate.sh), if each of them is detected
+if [ -n "${PV_PROVERS:-}" ]; then
+    ok=1
+    for p in $(echo "$PV_PROVERS" | tr , ' '); do
+        case ",$provers," in *",$p,"*) ;; *) ok=0 ;; esac
+    done
+    [ $ok = 1 ] && provers=$PV_PROVERS
+fi
 say "why3 config detect: provers $provers (Why3 $(why3 --version 2>/dev/null | sed 's/.*version //'))"
 
-# -U__SSE2__: Frama-C has no model of the SSE2 intrinsics; the portable
-# 8-byte scan is analysed instead (see docs/robustness.md).
-cpp="-I$hdir -I$here -U__SSE2__"
+# -U__SSE2__: Frama-C has no model of the SSE2 and AVX2 intrinsics; the
+# portable 8-byte scan is analysed instead (see docs/robustness.md), but
+# for the driver "simd", which adds -D__SSE2__ and includes proof/simd's
+# model of them (on the path for every driver, read by none of the others).
+cpp="-I$hdir -I$here -I$here/simd -U__SSE2__"
 # Frama-C's preprocessor puts -I. first: run from $out, where no other
 # heartbeat.h can be found before the one under test.
 cd "$out" || exit 1
@@ -193,6 +204,10 @@ EVA_montable=$(echo "$EVA_monitor" | sed 's/-eva-slevel-function /-eva-slevel-fu
 # which keeps differences such as a seq gap above 0 after the comparison
 # of the two seqs (proof/eva_monitor.c case 4, a table in any state)
 EVA_monany="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-function hbi_mon_find:50,hb_mon_beat:100,/') -eva-partition-value pv_op"
+# "simd": the SIMD scans (proof/eva_simd.c) on any bytes, one state per
+# length (pv_n: up to 144 values), their 16- and 32-byte loops unrolled
+EVA_simd="-eva-slevel 200 -eva-auto-loop-unroll 70 -eva-split-return full \
+ -eva-partition-value pv_n -eva-split-limit 200"
 eva_alarms=0
 eva_logs=""
 rm -f "$out"/eva-*.log
@@ -205,13 +220,14 @@ eva_bad=0
 # running service; svc-offline, hb_offline_message into a buffer of any
 # size; svc-now, hb_beat_now; svc-stop, hb_stop with the offline beat.
 # The same four in the default build, option set "beatfast": svc-*-fast.
+# simd: the default build's SSE2 and AVX2 scans (proof/eva_simd.c).
 EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-poll-fast:service:beatfast:-DPV_ENTRY=3 \
  json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
  svc-now-fast:service:beatfast:-DPV_ENTRY=4 \
  svc-offline-fast:service:beatfast:-DPV_ENTRY=6 \
  svc-stop-fast:service:beatfast:-DPV_ENTRY=5 \
- time:time:writer:-DHEARTBEAT_COMPACT \
+ time:time:writer:-DHEARTBEAT_COMPACT simd:simd:simd:-D__SSE2__ \
  svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT \
  svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT \
  svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT \
@@ -220,7 +236,7 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
  mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3 \
  mon-any:monitor:monany:-DPV_CASE=4"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_monitor EVA_montable EVA_monany EVA_COMMON
+export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_simd EVA_monitor EVA_montable EVA_monany EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
