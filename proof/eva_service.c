@@ -55,17 +55,7 @@
 #define HEARTBEAT_IMPLEMENTATION
 #include "heartbeat.h"
 
-#ifndef HEARTBEAT_COMPACT
-/* The default build's timestamp formatter, by its contract (run.sh:
-   -eva-use-spec for the svc-*-fast drivers): it writes at most HB_TIME_MAX bytes
-   at o and answers their count. Its body is not analysed here (see the
-   header above). */
-/*@ requires \valid(o + (0 .. HB_TIME_MAX - 1)) && \valid_read(t) && \valid(dc);
-    assigns o[0 .. HB_TIME_MAX - 1], *dc \from *t, *dc;
-    assigns \result \from *t;
-    ensures 20 <= \result <= HB_TIME_MAX; */
-static int hbi_time_fmt_dc(char *o, const hb_time *t, struct hbi_day *dc);
-#endif
+#include "pv_time_spec.h"    /* the default build's formatter, by contract */
 
 #ifndef PV_N
 #define PV_N 400

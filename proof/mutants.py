@@ -128,6 +128,20 @@ MUTANTS = [
     ("avx2-step-short", "eva:simd:simd:simd:-D__SSE2__",
      "    if (n - i >= 32u) {\n        x = _mm256_loadu_si256",
      "    if (n - i >= 31u) {\n        x = _mm256_loadu_si256"),
+    # the in-place writers at the buffer's edge (proof/eva_room.c): a
+    # counter's room checked for its low 32 bits only (up to 10 digits
+    # written past the check; the 400-byte array of svc-poll hid it)
+    ("uint-room-low-32", "eva:room:room:room:-DHEARTBEAT_COMPACT",
+     "    k = hbi_ndigits(v);\n    if (w->internal_.buf == NULL)",
+     "    k = hbi_ndigits((uint32_t)v);\n    if (w->internal_.buf == NULL)"),
+    # the timestamp's room one byte short: no byte left for the NUL
+    ("time-room-short", "eva:room:room:room:-DHEARTBEAT_COMPACT",
+     "w->internal_.len < HB_TIME_MAX + 3u",
+     "w->internal_.len < HB_TIME_MAX + 2u"),
+    # the default build's head estimated one byte short
+    ("head-room-short", "eva:room-fast:room:roomfast:-",
+     "+ HB_TIME_MAX + 32u + 3u;",
+     "+ HB_TIME_MAX + 32u + 2u;"),
     # the monitor's SSE2 id reader takes a 16-byte step with 15 left
     ("mon-fid-sse2-short", "eva:simd:simd:simd:-D__SSE2__",
      "    while (e - p >= 16) {\n        __m128i x = _mm_loadu_si128",

@@ -204,6 +204,15 @@ EVA_montable=$(echo "$EVA_monitor" | sed 's/-eva-slevel-function /-eva-slevel-fu
 # which keeps differences such as a seq gap above 0 after the comparison
 # of the two seqs (proof/eva_monitor.c case 4, a table in any state)
 EVA_monany="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-function hbi_mon_find:50,hb_mon_beat:100,/') -eva-partition-value pv_op"
+# "room": the in-place writers at the buffer's edge (proof/eva_room.c):
+# more states for the digit writers, one per size, writer and digit count
+# (and in the default build its head, hbi_head_fast: its string writers'
+# states as in beatfast, the timestamp formatter by its contract)
+EVA_room="-eva-slevel 10 -eva-auto-loop-unroll 24 -eva-split-return full \
+ -eva-slevel-function main:200,hbi_u64:200,hbi_digits:50,hbi_ndigits:50 \
+ -eva-partition-value pv_size -eva-partition-value pv_what -eva-partition-value pv_digits"
+EVA_roomfast="$(echo "$EVA_room" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_head_fast:100,hbi_str_fast:20,hbi_esc_run:60,hbi_skip8:40,hbi_skip:20/') \
+ -eva-use-spec hbi_time_fmt_dc"
 # "simd": the SIMD scans (proof/eva_simd.c) on any bytes, one state per
 # length (pv_n: up to 144 values), their 16- and 32-byte loops unrolled
 EVA_simd="-eva-slevel 200 -eva-auto-loop-unroll 70 -eva-split-return full \
@@ -221,6 +230,8 @@ eva_bad=0
 # size; svc-now, hb_beat_now; svc-stop, hb_stop with the offline beat.
 # The same four in the default build, option set "beatfast": svc-*-fast.
 # simd: the default build's SSE2 and AVX2 scans (proof/eva_simd.c).
+# room, room-fast: the in-place writers at the buffer's edge
+# (proof/eva_room.c), in the compact and the default build.
 EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-poll-fast:service:beatfast:-DPV_ENTRY=3 \
  json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
@@ -228,6 +239,7 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-offline-fast:service:beatfast:-DPV_ENTRY=6 \
  svc-stop-fast:service:beatfast:-DPV_ENTRY=5 \
  time:time:writer:-DHEARTBEAT_COMPACT simd:simd:simd:-D__SSE2__ \
+ room:room:room:-DHEARTBEAT_COMPACT room-fast:room:roomfast:- \
  svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT \
  svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT \
  svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT \
@@ -236,7 +248,7 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
  mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3 \
  mon-any:monitor:monany:-DPV_CASE=4"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_simd EVA_monitor EVA_montable EVA_monany EVA_COMMON
+export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
