@@ -923,8 +923,7 @@ typedef struct hb_stats {
    changed offset can make it stale). */
 struct hbi_day {
     uint32_t day;   /* days since -0400-03-01 (0 = none: never a valid one) */
-    uint32_t ymd;   /* its date: century, year % 100, month, day; one byte
-                       each, from the low */
+    unsigned char ymd[4];   /* its date: century, year % 100, month, day */
 };
 struct hb_service_internal {
 #ifdef HEARTBEAT_CONFIG_BY_REF
@@ -2612,7 +2611,7 @@ static int hbi_time_fmt(char *o, const hb_time *t)
     s = (uint64_t)(t->sec + (int64_t)off * 60 + HBI_SEC_SHIFT);
     q = (uint32_t)(s >> 7);
     days = q / 675u;
-    sod = (q - days * 675u) * 128u + (uint32_t)(s & 127u);
+    sod = q % 675u * 128u + (uint32_t)(s & 127u);
 #if HBI_FAST
     if (days != dc->day) {
 #endif
@@ -2626,13 +2625,22 @@ static int hbi_time_fmt(char *o, const hb_time *t)
         uint32_t z = n2 / 1461u;
         uint32_t ny = n2 % 1461u / 4u;      /* day of the March-based year */
         uint32_t n3 = 2141u * ny + 197913u;
-        uint32_t j = ny >= 306u;            /* January or February */
+        uint32_t j;
+        /*@ split ny >= 306u; */    /* Eva: the month's two cases apart */
+        j = ny >= 306u;                     /* January or February */
         y = 100u * c + z + j - 400u;
         mo = (n3 >> 16) - 12u * j;
         d = (n3 & 0xFFFFu) / 2141u + 1u;
     }
 #if HBI_FAST
-        dc->ymd = y / 100u | (y % 100u) << 8 | mo << 16 | d << 24;
+        /* the years hbi_time_check lets through are 0..9999: the clamp
+           changes none of them, and states for Frama-C's intervals that
+           the century stays a two-digit index (once a day, not per beat) */
+        if (y > 9999u) y = 9999u;
+        dc->ymd[0] = (unsigned char)(y / 100u);
+        dc->ymd[1] = (unsigned char)(y % 100u);
+        dc->ymd[2] = (unsigned char)mo;
+        dc->ymd[3] = (unsigned char)d;
         dc->day = days;
     }
 #endif
@@ -2640,18 +2648,16 @@ static int hbi_time_fmt(char *o, const hb_time *t)
 #if HBI_FAST
     /* "YYYY-MM-DDThh:mm:ss", two digits per table lookup; the date from
        the day cache */
-    y = dc->ymd;
-    hbi_2(o, y & 0xFFu);
-    hbi_2(o + 2, y >> 8 & 0xFFu);
+    hbi_2(o, dc->ymd[0]);
+    hbi_2(o + 2, dc->ymd[1]);
     o[4] = '-';
-    hbi_2(o + 5, y >> 16 & 0xFFu);
+    hbi_2(o + 5, dc->ymd[2]);
     o[7] = '-';
-    hbi_2(o + 8, y >> 24);
+    hbi_2(o + 8, dc->ymd[3]);
     o[10] = 'T';
-    q = sod / 3600u;
-    hbi_2(o + 11, q);
+    hbi_2(o + 11, sod / 3600u);
     o[13] = ':';
-    sod -= q * 3600u;
+    sod %= 3600u;                   /* (one division with the line above) */
     hbi_2(o + 14, sod / 60u);
     o[16] = ':';
     hbi_2(o + 17, sod % 60u);
@@ -2707,7 +2713,7 @@ static HBI_NOINLINE int hbi_time_fmt(char *o, const hb_time *t)
 {
     struct hbi_day dc;
     dc.day = 0;                         /* empty: never a valid day */
-    dc.ymd = 0;
+    HB_MEMSET(dc.ymd, 0, sizeof dc.ymd);
     return hbi_time_fmt_dc(o, t, &dc);
 }
 #endif

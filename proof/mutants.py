@@ -142,6 +142,12 @@ MUTANTS = [
     ("head-room-short", "eva:room-fast:room:roomfast:-",
      "+ HB_TIME_MAX + 32u + 3u;",
      "+ HB_TIME_MAX + 32u + 2u;"),
+    # the default build's timestamp (proof/eva_time.c, time-fast): the
+    # nanoseconds split 5 + 4 instead of 4 + 5, so the first pair's index
+    # goes up to 999, past the pair table
+    ("time-fast-ns-split", "eva:time-fast:time:writer:-",
+     "uint32_t hi = ns / 100000u, lo = ns % 100000u;",
+     "uint32_t hi = ns / 10000u, lo = ns % 100000u;"),
     # the monitor's SSE2 id reader takes a 16-byte step with 15 left
     ("mon-fid-sse2-short", "eva:simd:simd:simd:-D__SSE2__",
      "    while (e - p >= 16) {\n        __m128i x = _mm_loadu_si128",

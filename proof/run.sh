@@ -229,6 +229,8 @@ eva_bad=0
 # running service; svc-offline, hb_offline_message into a buffer of any
 # size; svc-now, hb_beat_now; svc-stop, hb_stop with the offline beat.
 # The same four in the default build, option set "beatfast": svc-*-fast.
+# time-fast: the time driver in the default build (the formatter with its
+# day cache, the contract the svc-*-fast drivers take it by).
 # simd: the default build's SSE2 and AVX2 scans (proof/eva_simd.c).
 # room, room-fast: the in-place writers at the buffer's edge
 # (proof/eva_room.c), in the compact and the default build.
@@ -238,7 +240,7 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-now-fast:service:beatfast:-DPV_ENTRY=4 \
  svc-offline-fast:service:beatfast:-DPV_ENTRY=6 \
  svc-stop-fast:service:beatfast:-DPV_ENTRY=5 \
- time:time:writer:-DHEARTBEAT_COMPACT simd:simd:simd:-D__SSE2__ \
+ time:time:writer:-DHEARTBEAT_COMPACT time-fast:time:writer:- simd:simd:simd:-D__SSE2__ \
  room:room:room:-DHEARTBEAT_COMPACT room-fast:room:roomfast:- \
  svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT \
  svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT \
