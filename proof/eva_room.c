@@ -75,7 +75,7 @@ int main(void)
         t.utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
         if (hbi_time_check(&t) != HB_OK) return 0;
         dc.day = 0;
-        dc.ymd = 0;
+        dc.ymd[0] = dc.ymd[1] = dc.ymd[2] = dc.ymd[3] = 0;
         pv_size = fixed + 5u + toklen - 1u + Frama_C_size_t_interval(0, 3);
         size = pv_size;
         r = hbi_head_fast(arr + (PV_R - size), size, "dev-1", &t, &dc, st,
