@@ -3,7 +3,7 @@
    whatever buf_size says, so a write past buf_size inside the array is
    no alarm there. Here the writer's buffer is the last `size` bytes of
    an array: a write one byte past the buffer is one past the array, an
-   alarm. The two writers that check their room themselves instead of
+   alarm. The writers that check their room themselves instead of
    through hbi_put, each at the sizes around its room check (one state
    per size):
    - hbi_put_uint (a counter's key and digits in place): any 64-bit
@@ -13,7 +13,9 @@
    - hbi_put_time (the timestamp in place, quoted): any time that passes
      hbi_time_check (the beat checks it first), in a buffer of 36..39
      bytes (its check asks for HB_TIME_MAX + 3 = 38, the widest time,
-     its quotes and the NUL).
+     its quotes and the NUL);
+   - in the default build (room-fast), hbi_head_fast (the beat's first
+     four members, one room check on the whole), below.
    After each, Eva proves that the NUL still has its byte: the writer's
    length stays below its size unless it failed. Sizes away from the
    edge take the same paths as those next to it (a refusal, or room to
@@ -34,6 +36,15 @@ static char arr[PV_R];
 size_t pv_size;     /* one state per size ... */
 int pv_what;        /* ... per writer ... */
 int pv_digits;      /* ... and per digit count of the counter */
+
+/* any time that passes hbi_time_check (the beat checks it first) */
+static int pv_checked_time(hb_time *t)
+{
+    t->sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
+    t->nsec = Frama_C_unsigned_int_interval(0, UINT32_MAX);
+    t->utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
+    return hbi_time_check(t) == HB_OK;
+}
 
 int main(void)
 {
@@ -66,14 +77,14 @@ int main(void)
            by its contract, any length 20..35), in a buffer of the check's
            estimate - 1 .. + 2 bytes */
         struct hbi_day dc;
+        /* hbi_head_fast's own estimate (its four keys' 14 + 15 + 12 + 15
+           bytes, whose macros end with it): should the two drift apart,
+           the mutant head-room-short would survive and fail the step */
         size_t r, toklen, fixed = 14u + 15u + 12u + 15u + HB_TIME_MAX + 32u + 3u;
         const char *st = Frama_C_nondet(0, 1) ? "ok-0123456789-0123456789-0123456"
                                               : "ok-0123456789-0123456789-012345\n";
         toklen = Frama_C_nondet(0, 1) ? 0u : sizeof pv_tok - 1u;
-        t.sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
-        t.nsec = Frama_C_unsigned_int_interval(0, UINT32_MAX);
-        t.utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
-        if (hbi_time_check(&t) != HB_OK) return 0;
+        if (!pv_checked_time(&t)) return 0;
         dc.day = 0;
         dc.ymd[0] = dc.ymd[1] = dc.ymd[2] = dc.ymd[3] = 0;
         pv_size = fixed + 5u + toklen - 1u + Frama_C_size_t_interval(0, 3);
@@ -84,10 +95,7 @@ int main(void)
         return 0;
 #endif
     } else {
-        t.sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
-        t.nsec = Frama_C_unsigned_int_interval(0, UINT32_MAX);
-        t.utc_offset_min = Frama_C_short_interval(INT16_MIN, INT16_MAX);
-        if (hbi_time_check(&t) != HB_OK) return 0;
+        if (!pv_checked_time(&t)) return 0;
         pv_size = Frama_C_size_t_interval(HB_TIME_MAX + 1, HB_TIME_MAX + 4);
         size = pv_size;
         hb_json_init(&w, arr + (PV_R - size), size);

@@ -21,7 +21,8 @@
    (svc-poll-fast, svc-now-fast, svc-stop-fast, svc-offline-fast,
    option set "beatfast"), the same inputs but one: the default build's timestamp formatter
    (hbi_time_fmt_dc, the pair table and the day cache) is taken by its
-   contract below (-eva-use-spec), its body is not analysed. The buffer is the array buf (wbuf for entry
+   contract (proof/pv_time_spec.h, -eva-use-spec; time-fast proves the
+   body against it). The buffer is the array buf (wbuf for entry
    6) of PV_N bytes whatever buf_size says: Eva flags a write outside the
    array, not one past buf_size inside it (docs/robustness.md, "The
    buffer's bound"). One by hand:

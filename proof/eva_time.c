@@ -28,28 +28,26 @@ static void pv_time(hb_time *t)
    reduction of t would be joined away) */
 static void pv_fast(void)
 {
+    /* the default build's formatter with its day cache, as the beat calls
+       it (hbi_head_fast): any time that passes hbi_time_check, a cache
+       that is empty or holds any date the formatter could have written
+       (it is the only writer of it), and the output the last HB_TIME_MAX
+       bytes of an array, so a byte written past them is an alarm; its
+       contract for the svc-*-fast drivers (proof/pv_time_spec.h): it
+       answers 20..HB_TIME_MAX */
     hb_time t;
-    {   /* the default build's formatter with its day cache, as the beat
-           calls it (hbi_head_fast): any time that passes hbi_time_check,
-           a cache that is empty or holds any date the formatter could have
-           written (it is the only writer of it), and the output the last
-           HB_TIME_MAX bytes of an array, so a byte written past them is an
-           alarm; its contract for the svc-*-fast drivers
-           (proof/pv_time_spec.h): it answers 20..HB_TIME_MAX */
-        struct hbi_day dc;
-        int k;
-        pv_time(&t);
-        if (hbi_time_check(&t) == HB_OK) {
-            dc.day = Frama_C_unsigned_int_interval(0, UINT32_MAX);
-            dc.ymd[0] = (unsigned char)Frama_C_interval(0, 99);
-            dc.ymd[1] = (unsigned char)Frama_C_interval(0, 99);
-            dc.ymd[2] = (unsigned char)Frama_C_interval(1, 12);
-            dc.ymd[3] = (unsigned char)Frama_C_interval(1, 31);
-            k = hbi_time_fmt_dc(out + (PV_N - HB_TIME_MAX), &t, &dc);
-            /*@ assert fast_len: 20 <= k <= HB_TIME_MAX; */
-            /*@ assert fast_cache: dc.ymd[0] <= 99 && dc.ymd[1] <= 99 && 1 <= dc.ymd[2] <= 12 && 1 <= dc.ymd[3] <= 31; */
-        }
-    }
+    struct hbi_day dc;
+    int k;
+    pv_time(&t);
+    if (hbi_time_check(&t) != HB_OK) return;
+    dc.day = Frama_C_unsigned_int_interval(0, UINT32_MAX);
+    dc.ymd[0] = (unsigned char)Frama_C_interval(0, 99);
+    dc.ymd[1] = (unsigned char)Frama_C_interval(0, 99);
+    dc.ymd[2] = (unsigned char)Frama_C_interval(1, 12);
+    dc.ymd[3] = (unsigned char)Frama_C_interval(1, 31);
+    k = hbi_time_fmt_dc(out + (PV_N - HB_TIME_MAX), &t, &dc);
+    /*@ assert fast_len: 20 <= k <= HB_TIME_MAX; */
+    /*@ assert fast_cache: dc.ymd[0] <= 99 && dc.ymd[1] <= 99 && 1 <= dc.ymd[2] <= 12 && 1 <= dc.ymd[3] <= 31; */
 }
 #endif
 

@@ -2,8 +2,9 @@
    contract, for the Eva drivers that run with -eva-use-spec
    hbi_time_fmt_dc (proof/run.sh: option sets beatfast and roomfast): it
    writes at most HB_TIME_MAX bytes at o and answers their count. Its body
-   is not analysed there: the index of its pair table is not provable with
-   intervals (docs/robustness.md). Included after heartbeat.h. */
+   is not analysed there: the driver time-fast (proof/eva_time.c) proves
+   it alone against this contract, and analysing it again inside the whole
+   beat would cost minutes. Included after heartbeat.h. */
 #ifndef PV_TIME_SPEC_H
 #define PV_TIME_SPEC_H
 #ifndef HEARTBEAT_COMPACT

@@ -171,8 +171,9 @@ EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string
 # the token's length in hbi_head_fast and hbi_write (heartbeat.h) keep one
 # state per length through the scan; the return of hbi_head_fast and
 # hbi_str_fast split on 0 (NULL) only, not on every length; the timestamp
-# formatter by its contract (-eva-use-spec, proof/eva_service.c: the
-# pair table's index is not provable by intervals, see docs/robustness.md);
+# formatter by its contract (-eva-use-spec, proof/pv_time_spec.h; its
+# body is proved alone by the driver time-fast, and analysing it again
+# inside the whole beat would cost minutes);
 # one state in hbi_build (the contract needs no range of sec), hbi_write
 # and hbi_write_tail, so that the token's states split for the scan are
 # joined before the tail (the merge annotation in hbi_write): 384 states

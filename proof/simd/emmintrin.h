@@ -16,17 +16,27 @@
 
 typedef union { long long q[2]; unsigned char b[16]; } __m128i;
 
-static __m128i _mm_loadu_si128(const __m128i *p)
-{
-    __m128i r;
-    memcpy(r.b, (const void *)p, 16);
-    return r;
-}
+/* The shapes both widths share (proof/simd/immintrin.h uses them too):
+   a load and a store of the vector's N bytes, and an operation of two
+   vectors byte by byte. */
+#define PV_MM_LOADSTORE(T, N, load, store)                    \
+    static T load(const T *p)                                 \
+    {                                                         \
+        T r;                                                  \
+        memcpy(r.b, (const void *)p, N);                      \
+        return r;                                             \
+    }                                                         \
+    static void store(T *p, T x) { memcpy((void *)p, x.b, N); }
+#define PV_MM_OP(T, N, name, expr)                            \
+    static T name(T a, T b)                                   \
+    {                                                         \
+        T r;                                                  \
+        int i;                                                \
+        for (i = 0; i < N; i++) r.b[i] = (unsigned char)(expr); \
+        return r;                                             \
+    }
 
-static void _mm_storeu_si128(__m128i *p, __m128i x)
-{
-    memcpy((void *)p, x.b, 16);
-}
+PV_MM_LOADSTORE(__m128i, 16, _mm_loadu_si128, _mm_storeu_si128)
 
 static __m128i _mm_set1_epi8(char c)
 {
@@ -36,21 +46,12 @@ static __m128i _mm_set1_epi8(char c)
     return r;
 }
 
-#define PV_MM_OP(name, expr)                                  \
-    static __m128i name(__m128i a, __m128i b)                 \
-    {                                                         \
-        __m128i r;                                            \
-        int i;                                                \
-        for (i = 0; i < 16; i++) r.b[i] = (unsigned char)(expr); \
-        return r;                                             \
-    }
-PV_MM_OP(_mm_and_si128, a.b[i] & b.b[i])
-PV_MM_OP(_mm_or_si128, a.b[i] | b.b[i])
-PV_MM_OP(_mm_andnot_si128, ~a.b[i] & b.b[i])
-PV_MM_OP(_mm_cmpeq_epi8, a.b[i] == b.b[i] ? 0xFF : 0)
-PV_MM_OP(_mm_cmpgt_epi8, (signed char)a.b[i] > (signed char)b.b[i] ? 0xFF : 0)
-PV_MM_OP(_mm_min_epu8, a.b[i] < b.b[i] ? a.b[i] : b.b[i])
-#undef PV_MM_OP
+PV_MM_OP(__m128i, 16, _mm_and_si128, a.b[i] & b.b[i])
+PV_MM_OP(__m128i, 16, _mm_or_si128, a.b[i] | b.b[i])
+PV_MM_OP(__m128i, 16, _mm_andnot_si128, ~a.b[i] & b.b[i])
+PV_MM_OP(__m128i, 16, _mm_cmpeq_epi8, a.b[i] == b.b[i] ? 0xFF : 0)
+PV_MM_OP(__m128i, 16, _mm_cmpgt_epi8, (signed char)a.b[i] > (signed char)b.b[i] ? 0xFF : 0)
+PV_MM_OP(__m128i, 16, _mm_min_epu8, a.b[i] < b.b[i] ? a.b[i] : b.b[i])
 
 /* bit i: the top bit of byte i */
 static int _mm_movemask_epi8(__m128i a)
