@@ -117,6 +117,27 @@ static int pv_clock(void *user, hb_time *now)
 
 static uint32_t pv_rand(void *user) { (void)user; return pv_u32(); }
 
+#ifdef PV_SIGN
+/* Signed beats (PV_SIGN): the signer answers anything - done (it writes
+   the signature's 64 or 32 bytes, any bytes), pending for any number of
+   ms, or failed - on the first call of a beat and on every call after a
+   pending answer. It checks that the signing input it is given lies in
+   the buffer and that its signature fits there too. */
+static int pv_sign(void *user, int alg, const char *input, size_t len,
+                   unsigned char *sig, int again)
+{
+    int r = Frama_C_int_interval(INT32_MIN, INT32_MAX);
+    size_t sl = alg == HB_SIGN_ES256 ? 64u : 32u;
+    (void)user; (void)again;
+    /*@ assert \valid_read(input + (0 .. len - 1)); */
+    /*@ assert \valid(sig + (0 .. sl - 1)); */
+    if (r == 0) Frama_C_make_unknown((char *)sig, sl);
+    return r;
+}
+
+hb_signing pv_sg;
+#endif
+
 static void pv_log(void *user, int level, const char *msg, int err,
                    const char *detail)
 {
@@ -147,6 +168,8 @@ int pv_status, pv_topic;
    never joined with those of a refused one (whose hb stays zeroed) */
 int pv_ok;
 int pv_svc;     /* entry 7: which service (partitioned) */
+int pv_boot;    /* PV_SIGN: the boot_id's kind (partitioned) */
+int pv_sgbad;   /* PV_SIGN: a refused signing setting, or 0 (partitioned) */
 
 /* An abstract config. all = 1: every value of every field (entry 1, where
    hb_init refuses most); all = 0: the same without the values hb_init
@@ -184,8 +207,17 @@ static void pv_config(hb_config *cfg, int all)
     cfg->retry_max_ms = pv_u32();
     cfg->jitter_ms = pv_u32();
     cfg->rand = Frama_C_nondet(0, 1) ? pv_rand : NULL;
+#ifdef PV_SIGN
+    /* signed beats generate a boot_id when there is none (boot_id_str
+       NULL, boot_id 0): one state per case (pv_boot, partitioned), so
+       the generated one's 16 bytes are never joined with "b\\1" */
+    pv_boot = Frama_C_interval(0, 2);
+    cfg->boot_id = pv_boot == 1 ? 0u : Frama_C_unsigned_int_interval(pv_boot == 2, UINT32_MAX);
+    cfg->boot_id_str = pv_boot == 0 ? "b\\1" : NULL;
+#else
     cfg->boot_id = pv_u32();
     cfg->boot_id_str = Frama_C_nondet(0, 1) ? NULL : "b\\1";
+#endif
     cfg->fields = Frama_C_nondet(0, 1) ? pv_fields : NULL;
     cfg->min_valid_sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
     cfg->expiry_s = pv_u32();
@@ -193,7 +225,33 @@ static void pv_config(hb_config *cfg, int all)
     cfg->content_type = Frama_C_nondet(0, 1) ? NULL : "text/plain";
     cfg->user_props = Frama_C_nondet(0, 1) ? NULL : pv_props;
     cfg->n_user_props = Frama_C_size_t_interval(0, 2);
+#ifdef PV_SIGN
+    /* every signing setting: both algorithms, either carrier, the
+       signer's own user pointer or none; and (entry 1) each refused
+       setting: ops NULL, any other algorithm, kid NULL, a kid with a
+       quote, signer NULL, any other carrier */
+    memset(&pv_sg, 0, sizeof pv_sg);
+    /* pv_sgbad (partitioned): 0 a setting hb_init accepts, 1..9 one that
+       it refuses (entry 1 only: the other entries need hb_init to accept),
+       each kept apart from the accepted ones. The fields that are not
+       the signing's take only values hb_init accepts field by field
+       (all = 0): svc-init refuses the others, signed or not. */
+    pv_sgbad = PV_ENTRY == 1 ? Frama_C_interval(0, 9) : 0;
+    pv_sg.ops = pv_sgbad == 1 ? NULL : hb_signed_beats;
+    pv_sg.sign_alg = pv_sgbad == 2 ? Frama_C_int_interval(INT32_MIN, HB_SIGN_HS256 - 1)
+                   : pv_sgbad == 7 ? HB_SIGN_HS256 + 1
+                   : pv_sgbad == 8 ? Frama_C_int_interval(HB_SIGN_ES256 + 1, INT32_MAX)
+                   : Frama_C_nondet(HB_SIGN_ES256, HB_SIGN_HS256);
+    pv_sg.sign_kid = pv_sgbad == 3 ? NULL : pv_sgbad == 4 ? "k\"1" : "key-2026";
+    pv_sg.sign = pv_sgbad == 5 ? NULL : pv_sign;
+    pv_sg.sign_user = Frama_C_nondet(0, 1) ? NULL : (void *)&pv_sg;
+    pv_sg.sign_carrier = pv_sgbad == 6 ? Frama_C_int_interval(INT32_MIN, HB_CARRIER_A - 1)
+                       : pv_sgbad == 9 ? Frama_C_int_interval(HB_CARRIER_B + 1, INT32_MAX)
+                       : Frama_C_nondet(HB_CARRIER_A, HB_CARRIER_B);
+    cfg->signing = &pv_sg;
+#else
     cfg->signing = NULL;
+#endif
 }
 
 /* Any state a running service can be in between two calls (see above). */
@@ -257,12 +315,41 @@ int main(void)
 #endif
 #if PV_ENTRY == 1
     hb_config cfg;
+#ifndef PV_SIGN
     pv_config(&cfg, 1);
+#else
+    pv_config(&cfg, 0);
+#endif
+#ifndef PV_SIGN
     r = hb_init(Frama_C_nondet(0, 1) ? &hb : NULL, Frama_C_nondet(0, 1) ? &cfg : NULL);
+#else
+    /* the answer partitioned (pv_ok): a refused config's state is not
+       joined with an accepted one's */
+    r = pv_ok = hb_init(Frama_C_nondet(0, 1) ? &hb : NULL, Frama_C_nondet(0, 1) ? &cfg : NULL);
+    /* none of the refused signing settings is accepted, and an accepted
+       one has its table */
+    if (r == HB_OK) {
+        /*@ assert pv_sgbad == 0; */
+        /*@ assert pv_sg.internal_.t != \null; */
+    }
+#endif
     len = hb_buf_size(Frama_C_nondet(0, 1) ? &cfg : NULL, Frama_C_size_t_interval(0, SIZE_MAX));
     r += (int)(len & 1u);
 #elif PV_ENTRY == 2
+#ifndef PV_SIGN
     if (pv_init()) r = hb_start(&hb, pv_u32());
+#else
+    /* a boot_id generated by hb_start: 16 lowercase hex digits */
+    if (pv_init() && (r = hb_start(&hb, pv_u32())) == HB_OK && pv_boot == 1) {
+        int i;
+        for (i = 0; i < 16; i++) {
+            char ch = pv_sg.internal_.boot_hex[i];
+            /*@ assert ('0' <= ch <= '9') || ('a' <= ch <= 'f'); */
+            r += ch & 1;
+        }
+        /*@ assert pv_sg.internal_.boot_hex[16] == 0; */
+    }
+#endif
 #elif PV_ENTRY == 3
     if (pv_running()) r = (int)hb_poll(&hb, pv_u32());
 #elif PV_ENTRY == 4

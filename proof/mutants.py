@@ -152,6 +152,16 @@ MUTANTS = [
     ("mon-fid-sse2-short", "eva:simd:simd:simd:-D__SSE2__",
      "    while (e - p >= 16) {\n        __m128i x = _mm_loadu_si128",
      "    while (e - p >= 15) {\n        __m128i x = _mm_loadu_si128"),
+    # signed beats: a kid with a quote accepted (it would break the JWS
+    # header, written without escaping): svc-sign-init's assertion that
+    # hb_init accepts no refused signing setting
+    ("sign-kid-quote-accepted", "eva:svc-sign-init:service:sign:-DPV_ENTRY=1,-DPV_SIGN",
+     "        if (ch < 0x21u || ch > 0x7Eu || ch == '\"' || ch == '\\\\')\n            return \"sign_kid",
+     "        if (ch < 0x21u || ch > 0x7Eu || ch == '\\\\')\n            return \"sign_kid"),
+    # the generated boot_id's digit indexed by 5 bits: past the 16 digits
+    ("boot-hex-past-end", "eva:svc-sign-start:service:signstart:-DPV_ENTRY=2,-DPV_SIGN",
+     "hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];",
+     "hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 31u];"),
 ]
 
 def main():

@@ -179,6 +179,13 @@ EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string
 # joined before the tail (the merge annotation in hbi_write): 384 states
 # had reached hbi_write_tail, and the run took 726 s instead of 49 s
 EVA_beatfast=$(echo "$EVA_beat" | sed 's/hbi_build:30,hbi_write_tail:1/hbi_build:1,hbi_write:1,hbi_write_tail:1,hbi_head_fast:100,hbi_str_fast:20,hbi_esc_run:60,hbi_skip8:40,hbi_skip:20,hbi_clean_copy:20/')
+# "sign": the service's set for signed beats (PV_SIGN, svc-sign-*): one
+# state per kind of boot_id (pv_boot) and per refused signing setting
+# (pv_sgbad) as well, and more states in hb_init and its checks
+EVA_sign="$(echo "$EVA_service" | sed "s/hbi_check:100/hbi_check:400/;s/hb_init:100/hb_init:400/") -eva-partition-value pv_boot -eva-partition-value pv_sgbad"
+# (sgn-start: 17 values per byte, so that the generated boot_id's 16 hex
+# digits are kept apart from the bytes between them)
+EVA_signstart="$EVA_sign -eva-ilevel 17"
 EVA_beatfast="$EVA_beatfast -eva-split-return-function hbi_head_fast:0,hbi_str_fast:0 \
  -eva-partition-value pv_tokc -eva-use-spec hbi_time_fmt_dc"
 # "monitor": the beat parser (proof/eva_monitor.c) on any bytes, one
@@ -235,8 +242,12 @@ eva_bad=0
 # simd: the default build's SSE2 and AVX2 scans (proof/eva_simd.c).
 # room, room-fast: the in-place writers at the buffer's edge
 # (proof/eva_room.c), in the compact and the default build.
+# svc-sign-init, svc-sign-start, svc-sign-status: hb_init (with
+# hb_buf_size), hb_start and the entry points of entry 7 with signed
+# beats configured (PV_SIGN, option sets "sign" and "signstart").
 EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-poll-fast:service:beatfast:-DPV_ENTRY=3 \
+ svc-sign-init:service:sign:-DPV_ENTRY=1,-DPV_SIGN \
  json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
  svc-now-fast:service:beatfast:-DPV_ENTRY=4 \
  svc-offline-fast:service:beatfast:-DPV_ENTRY=6 \
@@ -248,10 +259,12 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT \
  svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
  svc-status:service:service:-DPV_ENTRY=7 \
+ svc-sign-start:service:signstart:-DPV_ENTRY=2,-DPV_SIGN \
+ svc-sign-status:service:sign:-DPV_ENTRY=7,-DPV_SIGN \
  mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
  mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3 \
  mon-any:monitor:monany:-DPV_CASE=4"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_COMMON
+export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_sign EVA_signstart EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
