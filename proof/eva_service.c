@@ -49,8 +49,11 @@
      stats.last_error stays one of the HB_* codes, as every attempt sets.
    The strings (topic, id, status, token) are fixed short ones with each
    kind of escape: their bytes are the escaper's, analysed on every byte in
-   eva_json.c. Not here: re-entry from a callback (Eva does not follow the
-   recursion: the unit tests cover it) and signed beats (cfg.signing). */
+   eva_json.c. With PV_SIGN (svc-sign-init, -start, -status: entries 1,
+   2 and 7) cfg.signing is set as well (see pv_config). Not here:
+   re-entry from a callback (Eva does not follow the recursion: the unit
+   tests cover it) and the signed beat itself (entries 3..6 with
+   PV_SIGN: docs/robustness.md says why). */
 #include "__fc_builtin.h"
 #include "pv_builtins.h"
 #define HEARTBEAT_IMPLEMENTATION
