@@ -1924,10 +1924,10 @@ static __m128i hbi_load16(const unsigned char *p)
     return _mm_loadu_si128((const __m128i *)(const void *)p);
 }
 
-/* Copies s[0..n) (n >= 16) to o while it scans, 32 bytes a step, and
-   returns the index of the first byte that may need care (or n); the
-   bytes before it are in o. Writes o[0..n) at most (the last step
-   overlaps bytes already found clean). */
+/* Copies s[0..n) (n >= 16) to o while it scans, 64 bytes a step (then 32,
+   16 and an overlapping tail), and returns the index of the first byte
+   that may need care (or n); the bytes before it are in o. Writes o[0..n)
+   at most (the last step overlaps bytes already found clean). */
 static HBI_INLINE size_t hbi_copy_scan(char *o, const unsigned char *s,
                                         size_t n)
 {
