@@ -125,7 +125,9 @@ static uint32_t pv_rand(void *user) { (void)user; return pv_u32(); }
    the signature's 64 or 32 bytes, any bytes), pending for any number of
    ms, or failed - on the first call of a beat and on every call after a
    pending answer. It checks that the signing input it is given lies in
-   the buffer and that its signature fits there too. */
+   the buffer and that its signature fits there too. Only a beat calls
+   it (entries 3..6 with PV_SIGN, not among run.sh's drivers: see the
+   header); svc-sign-* need it as a signer hb_init accepts. */
 static int pv_sign(void *user, int alg, const char *input, size_t len,
                    unsigned char *sig, int again)
 {
@@ -320,12 +322,9 @@ int main(void)
     hb_config cfg;
 #ifndef PV_SIGN
     pv_config(&cfg, 1);
-#else
-    pv_config(&cfg, 0);
-#endif
-#ifndef PV_SIGN
     r = hb_init(Frama_C_nondet(0, 1) ? &hb : NULL, Frama_C_nondet(0, 1) ? &cfg : NULL);
 #else
+    pv_config(&cfg, 0);
     /* the answer partitioned (pv_ok): a refused config's state is not
        joined with an accepted one's */
     r = pv_ok = hb_init(Frama_C_nondet(0, 1) ? &hb : NULL, Frama_C_nondet(0, 1) ? &cfg : NULL);
@@ -346,9 +345,8 @@ int main(void)
     if (pv_init() && (r = hb_start(&hb, pv_u32())) == HB_OK && pv_boot == 1) {
         int i;
         for (i = 0; i < 16; i++) {
-            char ch = pv_sg.internal_.boot_hex[i];
-            /*@ assert ('0' <= ch <= '9') || ('a' <= ch <= 'f'); */
-            r += ch & 1;
+            /*@ assert ('0' <= pv_sg.internal_.boot_hex[i] <= '9') ||
+                       ('a' <= pv_sg.internal_.boot_hex[i] <= 'f'); */
         }
         /*@ assert pv_sg.internal_.boot_hex[16] == 0; */
     }

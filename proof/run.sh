@@ -179,15 +179,15 @@ EVA_beat=$(echo "$EVA_service" | sed 's/hbi_ndigits:50/hbi_ndigits:50,hbi_string
 # joined before the tail (the merge annotation in hbi_write): 384 states
 # had reached hbi_write_tail, and the run took 726 s instead of 49 s
 EVA_beatfast=$(echo "$EVA_beat" | sed 's/hbi_build:30,hbi_write_tail:1/hbi_build:1,hbi_write:1,hbi_write_tail:1,hbi_head_fast:100,hbi_str_fast:20,hbi_esc_run:60,hbi_skip8:40,hbi_skip:20,hbi_clean_copy:20/')
+EVA_beatfast="$EVA_beatfast -eva-split-return-function hbi_head_fast:0,hbi_str_fast:0 \
+ -eva-partition-value pv_tokc -eva-use-spec hbi_time_fmt_dc"
 # "sign": the service's set for signed beats (PV_SIGN, svc-sign-*): one
 # state per kind of boot_id (pv_boot) and per refused signing setting
 # (pv_sgbad) as well, and more states in hb_init and its checks
 EVA_sign="$(echo "$EVA_service" | sed "s/hbi_check:100/hbi_check:400/;s/hb_init:100/hb_init:400/") -eva-partition-value pv_boot -eva-partition-value pv_sgbad"
-# (sgn-start: 17 values per byte, so that the generated boot_id's 16 hex
-# digits are kept apart from the bytes between them)
+# "signstart" (svc-sign-start): 17 values per byte, so that the generated
+# boot_id's 16 hex digits are kept apart from the bytes between them
 EVA_signstart="$EVA_sign -eva-ilevel 17"
-EVA_beatfast="$EVA_beatfast -eva-split-return-function hbi_head_fast:0,hbi_str_fast:0 \
- -eva-partition-value pv_tokc -eva-use-spec hbi_time_fmt_dc"
 # "monitor": the beat parser (proof/eva_monitor.c) on any bytes, one
 # state per payload length (pv_len) and per prefix (pv_key); the reader's
 # recursion (hbi_mon_skip, at most HBI_MON_DEPTH deep) unrolled; the
