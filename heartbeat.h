@@ -545,9 +545,9 @@
 
               monitor (hb_mon_*, tests/embedded/ref_mon.c)
    target      text    ro data  bss
-   Cortex-M0  13318  1374    0    0
-   Cortex-M4  12744  1374    0    0
-   Cortex-M33 12756  1374    0    0
+   Cortex-M0  13322  1374    0    0
+   Cortex-M4  12748  1374    0    0
+   Cortex-M33 12760  1374    0    0
    rv32imac   14123  1561    0    0
 
               signed beats (tests/embedded/ref_sign.c)
@@ -3913,7 +3913,7 @@ HBI_MON_HOT uint64_t hbi_mon_fmix(uint64_t h)
 }
 static void hbi_mon_hbyte(hbi_mon_hs *s, unsigned char b)
 {
-    s->w |= (uint64_t)b << (8u * s->n);
+    s->w |= (uint64_t)b << (8u * (s->n & 7u));     /* (n < 8 always) */
     s->len++;
     if (++s->n == 8u) { hbi_mon_mix(s, s->w); s->w = 0; s->n = 0; }
 }
@@ -4047,7 +4047,7 @@ typedef struct hbi_mon_buf { char *b; size_t size, len; } hbi_mon_buf;
 static void hbi_mon_bsink(void *ctx, unsigned char c)
 {
     hbi_mon_buf *o = (hbi_mon_buf *)ctx;
-    if (o->b != NULL && o->len + 1u < o->size) o->b[o->len] = (char)c;
+    if (o->b != NULL && o->len < o->size - 1u) o->b[o->len] = (char)c; /* size >= 1 */
     o->len++;
 }
 
@@ -4065,7 +4065,8 @@ HEARTBEAT_DEF int hb_mon_unescape(const char *raw, size_t len, int escaped,
         }
     } else {
         o.len = len;
-        if (len < size) HB_MEMCPY(buf, raw, len);
+        /* (no memcpy from NULL, not even of 0 bytes: C leaves it undefined) */
+        if (len != 0 && len < size) HB_MEMCPY(buf, raw, len);
     }
     if (o.len >= size) { buf[0] = '\0'; return HB_ERR_NOSPACE; }
     buf[o.len] = '\0';

@@ -3,7 +3,7 @@
    Each scenario starts from a fresh writer: one abstract value (any int64,
    any uint64, any bool, null, a string with each kind of escape; times are
    eva_time.c's), or every combination of the
-   structural calls, or a NULL writer. */
+   structural calls, or each call a writer refuses, or a NULL writer. */
 #include "__fc_builtin.h"
 #include "pv_builtins.h"
 #define HEARTBEAT_IMPLEMENTATION
@@ -67,6 +67,27 @@ static void pv_structure(void)
     pv_close(&w);
 }
 
+/* The calls a writer refuses: a NULL string or key with a length, a time
+   where no value may go (a key expected), and nesting one level deeper
+   than the writer's limit */
+static void pv_refused(void)
+{
+    hb_json w;
+    hb_time t = { 0, 0, 0 };
+    int i;
+    pv_open(&w);
+    switch (Frama_C_interval(0, 3)) {
+    case 0: hb_json_string(&w, NULL, 1); break;
+    case 1: hb_json_begin_object(&w); hb_json_key(&w, NULL, 1); break;
+    case 2: hb_json_begin_object(&w); hb_json_time(&w, &t); break;
+    default:
+        /*@ loop unroll 33; */
+        for (i = 0; i <= 32; i++) hb_json_begin_array(&w);   /* its limit: 32 */
+        break;
+    }
+    pv_close(&w);
+}
+
 static void pv_null_writer(void)
 {
     hb_time t = { 0, 0, 0 };
@@ -89,6 +110,7 @@ int main(void)
 {
     pv_value();
     pv_structure();
+    pv_refused();
     pv_null_writer();
     return 0;
 }

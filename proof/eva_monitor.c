@@ -48,8 +48,9 @@
      hb_mon_link, hb_mon_set_wall (any int64), hb_mon_forget (any slot),
      or hb_mon_get_slot, hb_mon_get and hb_mon_get_stats, each at any
      tick. The event callback reads the event and the device, and
-     checks that hb_mon_arrival, hb_mon_beat, hb_mon_link and
-     hb_mon_forget answer HB_ERR_STATE from inside it and hb_mon_poll 0.
+     checks that hb_mon_arrival, hb_mon_beat, hb_mon_beat_batch,
+     hb_mon_link and hb_mon_forget answer HB_ERR_STATE from inside it and
+     hb_mon_poll 0.
      A second call on a table with devices in it is case 4 (a tried
      prefix of concrete calls left 3 to 10 alarms: their slot, seq and
      interval would have to stay related to the input's, which Eva's
@@ -208,6 +209,8 @@ static void pv_log(void *user, int level, const char *msg, int err,
    (hb_mon_get_slot is allowed here); the calls that are not allowed
    from inside must answer HB_ERR_STATE (checked) */
 static const char pv_x[] = "{\"device_id\":\"x\"}";
+static const char *const pv_xp = pv_x;
+static const size_t pv_xl = sizeof pv_x - 1;
 static void pv_event(void *user, const hb_mon_event *ev)
 {
     hb_mon_device d;
@@ -229,6 +232,8 @@ static void pv_event(void *user, const hb_mon_event *ev)
     r = hb_mon_link(m, 0, 0);
     //@ assert r == HB_ERR_STATE;
     r = hb_mon_forget(m, 0);
+    //@ assert r == HB_ERR_STATE;
+    r = hb_mon_beat_batch(m, &pv_xp, &pv_xl, 1, 0);
     //@ assert r == HB_ERR_STATE;
     r = (int)hb_mon_poll(m, 0);
     //@ assert r == 0;

@@ -4,6 +4,7 @@
      PV_ENTRY=1  hb_init (every config, accepted or refused) and hb_buf_size
      PV_ENTRY=2  hb_start on an initialised service, any tick
      PV_ENTRY=7  hb_set_status, hb_running, hb_get_stats, hb_beat_props_get,
+                 hb_boot_id, hb_beat_jws,
                  and every entry point on a service that is stopped, not
                  initialised or NULL
      PV_ENTRY=3  hb_poll on a running service
@@ -33,6 +34,10 @@
      retry base and cap, jitter, boot_id, min_valid_sec, expiry, poll gap),
      status (NULL, "up", or "\xff" which is refused)/boot_id_str/content_type NULL or a string, 0..2 user
      properties, token/log/rand/fields present or NULL, buf_size 0..PV_N;
+     entry 1 also each string hb_init refuses: a topic NULL, empty, not
+     UTF-8 or of 65536 bytes, a NULL device_id, a status empty or of 33
+     bytes, a content_type empty or not UTF-8, each kind of bad user
+     property, and 256 of them;
      hb_init refuses most of them and accepts every config it accepts;
    - the callbacks fail or succeed: publish returns any int; the clock any
      answer, any sec, any nsec (also >= 10^9), any UTC offset; the token
@@ -76,13 +81,18 @@ size_t pv_size;
 
 static uint32_t pv_u32(void) { return Frama_C_unsigned_int_interval(0, UINT32_MAX); }
 
+static hb_service hb;
+
 static int pv_publish(void *user, const char *topic, const char *payload,
                       size_t len, int qos)
 {
+    const hb_beat_props *props = hb_beat_props_get(&hb);
     (void)user; (void)topic; (void)qos;
     /* the payload and its NUL lie inside cfg.buf (that the NUL is there:
        WP's contract of hb_json_finish, proof/contracts.h) */
     /*@ assert \valid_read(payload + (0 .. len)); */
+    /* the beat's MQTT 5 properties are readable while it is published */
+    /*@ assert props != \null; */
     return Frama_C_int_interval(INT32_MIN, INT32_MAX);
 }
 
@@ -165,6 +175,31 @@ static hb_user_prop pv_props[2] = {
     { "region", "eu\xc3\xa9", 4 },
     { "k", NULL, 0 },
 };
+/* entry 1: user properties hb_init refuses, one per entry (it stops at
+   the first): a NULL key, a NULL value with a length, an empty key, a key
+   that is not UTF-8, a value that is not UTF-8, a value holding a NUL */
+static hb_user_prop pv_badprops[6] = {
+    { NULL, "v", 1 },
+    { "k", NULL, 1 },
+    { "", "v", 1 },
+    { "k\xff", "v", 1 },
+    { "k", "\xc3", 1 },
+    { "k", "a\0b", 3 },
+};
+/* PV_SIGN: three valid user properties, one more than carrier B allows */
+static hb_user_prop pv_props3[3] = {
+    { "a", "1", 1 }, { "b", "2", 1 }, { "c", "3", 1 },
+};
+/* entry 1: a topic of 65536 bytes, one over MQTT's limit (filled by
+   pv_long_topic) */
+static char pv_long[65537];
+
+static const char *pv_long_topic(void)
+{
+    memset(pv_long, 'a', sizeof pv_long - 1);
+    pv_long[sizeof pv_long - 1] = '\0';
+    return pv_long;
+}
 
 /* The status' choice: run.sh keeps one Eva state per value
    (-eva-partition-value), so that strnlen sees one string at a time. */
@@ -185,14 +220,21 @@ int pv_sgbad;   /* PV_SIGN: a refused signing setting, or 0 (partitioned) */
 static void pv_config(hb_config *cfg, int all)
 {
     memset(cfg, 0, sizeof *cfg);
-    pv_status = Frama_C_interval(0, all ? 2 : 1);
-    pv_topic = all ? Frama_C_interval(0, 1) : 0;
-    cfg->topic = pv_topic == 0 ? "devices/dev-7/heartbeat" : "a/+";
+    pv_status = Frama_C_interval(0, all ? 4 : 1);
+    /* pv_topic (partitioned): 0, or one string setting hb_init refuses,
+       each kept apart: 1..5 the topic (a wildcard, NULL, empty, not
+       UTF-8, 65536 bytes), 6 a NULL device_id, 7 and 8 the content_type
+       (empty, not UTF-8), 9 a bad user property, 10 256 of them */
+    pv_topic = all ? Frama_C_interval(0, 10) : 0;
+    cfg->topic = pv_topic == 1 ? "a/+" : pv_topic == 2 ? NULL : pv_topic == 3 ? ""
+               : pv_topic == 4 ? "a\xff" : pv_topic == 5 ? pv_long_topic()
+               : "devices/dev-7/heartbeat";
     cfg->interval_ms = all ? pv_u32() : Frama_C_unsigned_int_interval(1, 0x7FFFFFFFu);
     cfg->qos = Frama_C_int_interval(INT32_MIN, INT32_MAX);
     /* a clean run, a quote, U+2028 and an invalid byte: each kind of escape */
-    cfg->device_id = "dev-7\"\xe2\x80\xa8\xff";
-    cfg->status = pv_status == 0 ? NULL : pv_status == 1 ? "up" : "\xff";
+    cfg->device_id = pv_topic == 6 ? NULL : "dev-7\"\xe2\x80\xa8\xff";
+    cfg->status = pv_status == 0 ? NULL : pv_status == 1 ? "up" : pv_status == 2 ? "\xff"
+                : pv_status == 3 ? "" : "123456789012345678901234567890123";
     cfg->publish = !all || Frama_C_nondet(0, 1) ? pv_publish : NULL;
     cfg->token = Frama_C_nondet(0, 1) ? pv_token : NULL;
     cfg->token_user = NULL;
@@ -227,32 +269,49 @@ static void pv_config(hb_config *cfg, int all)
     cfg->min_valid_sec = Frama_C_long_long_interval(INT64_MIN, INT64_MAX);
     cfg->expiry_s = pv_u32();
     cfg->poll_gap_ms = pv_u32();
-    cfg->content_type = Frama_C_nondet(0, 1) ? NULL : "text/plain";
-    cfg->user_props = Frama_C_nondet(0, 1) ? NULL : pv_props;
-    cfg->n_user_props = Frama_C_size_t_interval(0, 2);
+    cfg->content_type = pv_topic == 7 ? "" : pv_topic == 8 ? "t\xff"
+                      : Frama_C_nondet(0, 1) ? NULL : "text/plain";
+    if (pv_topic == 9) {
+        cfg->user_props = pv_badprops + Frama_C_interval(0, 5);
+        cfg->n_user_props = 1;
+    } else if (pv_topic == 10) {
+        cfg->user_props = pv_props;
+        cfg->n_user_props = 256;
+    } else {
+        cfg->user_props = Frama_C_nondet(0, 1) ? NULL : pv_props;
+        cfg->n_user_props = Frama_C_size_t_interval(0, 2);
+    }
 #ifdef PV_SIGN
     /* every signing setting: both algorithms, either carrier, the
        signer's own user pointer or none; and (entry 1) each refused
        setting: ops NULL, any other algorithm, kid NULL, a kid with a
-       quote, signer NULL, any other carrier */
+       quote, signer NULL, any other carrier, an empty kid, a kid of 65
+       bytes, carrier B with 3 user properties */
     memset(&pv_sg, 0, sizeof pv_sg);
-    /* pv_sgbad (partitioned): 0 a setting hb_init accepts, 1..9 one that
+    /* pv_sgbad (partitioned): 0 a setting hb_init accepts, 1..12 one that
        it refuses (entry 1 only: the other entries need hb_init to accept),
        each kept apart from the accepted ones. The fields that are not
        the signing's take only values hb_init accepts field by field
        (all = 0): svc-init refuses the others, signed or not. */
-    pv_sgbad = PV_ENTRY == 1 ? Frama_C_interval(0, 9) : 0;
+    pv_sgbad = PV_ENTRY == 1 ? Frama_C_interval(0, 12) : 0;
     pv_sg.ops = pv_sgbad == 1 ? NULL : hb_signed_beats;
     pv_sg.sign_alg = pv_sgbad == 2 ? Frama_C_int_interval(INT32_MIN, HB_SIGN_HS256 - 1)
                    : pv_sgbad == 7 ? HB_SIGN_HS256 + 1
                    : pv_sgbad == 8 ? Frama_C_int_interval(HB_SIGN_ES256 + 1, INT32_MAX)
                    : Frama_C_nondet(HB_SIGN_ES256, HB_SIGN_HS256);
-    pv_sg.sign_kid = pv_sgbad == 3 ? NULL : pv_sgbad == 4 ? "k\"1" : "key-2026";
+    pv_sg.sign_kid = pv_sgbad == 3 ? NULL : pv_sgbad == 4 ? "k\"1" : pv_sgbad == 10 ? ""
+                   : pv_sgbad == 11 ? "k1234567890123456789012345678901234567890123456789012345678901234"
+                   : "key-2026";
     pv_sg.sign = pv_sgbad == 5 ? NULL : pv_sign;
     pv_sg.sign_user = Frama_C_nondet(0, 1) ? NULL : (void *)&pv_sg;
     pv_sg.sign_carrier = pv_sgbad == 6 ? Frama_C_int_interval(INT32_MIN, HB_CARRIER_A - 1)
                        : pv_sgbad == 9 ? Frama_C_int_interval(HB_CARRIER_B + 1, INT32_MAX)
+                       : pv_sgbad == 12 ? HB_CARRIER_B
                        : Frama_C_nondet(HB_CARRIER_A, HB_CARRIER_B);
+    if (pv_sgbad == 12) {       /* carrier B takes one user property */
+        cfg->user_props = pv_props3;
+        cfg->n_user_props = 3;
+    }
     cfg->signing = &pv_sg;
 #else
     cfg->signing = NULL;
@@ -289,8 +348,6 @@ static void pv_any_schedule(hb_service *hb)
     pv_size = s->cfg.buf_size;
     s->cfg.buf_size = pv_size;
 }
-
-static hb_service hb;
 
 /* hb initialised from an abstract config; 0 when hb_init refused it */
 static int pv_init(void)
@@ -388,6 +445,8 @@ int main(void)
     r += hb_running(h);
     r += hb_get_stats(h, Frama_C_nondet(0, 1) ? &st : NULL);
     r += hb_beat_props_get(h) != NULL;
+    r += hb_boot_id(h) != NULL;
+    r += hb_beat_jws(h, Frama_C_nondet(0, 1) ? &len : NULL) != NULL;
     if (pv_svc < 3) {
         /* the entry points on a service that is not running */
         r += (int)hb_poll(h, pv_u32());

@@ -162,6 +162,16 @@ MUTANTS = [
     ("boot-hex-past-end", "eva:svc-sign-start:service:signstart:-DPV_ENTRY=2,-DPV_SIGN",
      "hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 15u];",
      "hex[(r[i >> 3] >> (28 - 4 * (i & 7))) & 31u];"),
+    # the backoff's first delay drawn with 5 bits for the table step: its
+    # 17-entry table of 2^(i/16) read up to index 32
+    ("backoff-step-past-table", "eva:misc-backoff:misc:misc:-DPV_CASE=0",
+     "uint32_t r = hbi_bo_rand(b), i = r >> 28, f = (r >> 16) & 0xFFFu;",
+     "uint32_t r = hbi_bo_rand(b), i = r >> 27, f = (r >> 16) & 0xFFFu;"),
+    # hb_mon_unescape's sink keeps no byte for the NUL: a decoded id as
+    # long as the buffer is written one past it
+    ("unescape-no-room-for-nul", "eva:misc-unescape:misc:misc:-DPV_CASE=1",
+     "if (o->b != NULL && o->len < o->size - 1u) o->b[o->len] = (char)c;",
+     "if (o->b != NULL && o->len < o->size + 1u) o->b[o->len] = (char)c;"),
 ]
 
 def main():

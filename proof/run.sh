@@ -3,7 +3,10 @@
 #
 #   1. Eva, the abstract interpreter, on each driver proof/eva_*.c: every
 #      input abstract (see each driver's header); the step needs 0 alarms
-#      and prints Eva's summary (coverage, alarms, properties).
+#      and prints Eva's summary (coverage, alarms, properties). Together
+#      (proof/cover.ml, proof/cover.py) the drivers reach every statement
+#      of heartbeat.h but those proof/unreached.txt lists, each under the
+#      reason no driver reaches it.
 #   2. WP on proof/wp_core.c: the contracts of proof/contracts.h, each goal
 #      proved by z3, cvc4 or cvc5 (PV_TIMEOUT s per goal, default 10).
 #   3. proof/mutate.sh: known bugs injected into a copy of heartbeat.h; each
@@ -212,6 +215,13 @@ EVA_montable=$(echo "$EVA_monitor" | sed 's/-eva-slevel-function /-eva-slevel-fu
 # which keeps differences such as a seq gap above 0 after the comparison
 # of the two seqs (proof/eva_monitor.c case 4, a table in any state)
 EVA_monany="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-function hbi_mon_find:50,hb_mon_beat:100,/') -eva-partition-value pv_op"
+# "misc": the montable set and one state per operation (pv_op) and per
+# batch size (pv_n: the batch's loops then run a known count), for the
+# public functions no other driver calls (proof/eva_misc.c: the backoff,
+# the monitor's id helpers on any bytes, its entry points on bad
+# arguments, the batch, signed beats; more states for their loops over
+# a whole string: the base64url decoder and encoder, the byte compare)
+EVA_misc="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-function hb_mon_unescape:200,hb_mon_id_equal:200,hb_mon_beat_batch:400,hb_mon_beat_signed:1000,hbi_b64dec:3000,hbi_b64url:3000,/;s/hbi_mon_eq:20,/hbi_mon_eq:300,/') -eva-partition-value pv_op -eva-partition-value pv_n"
 # "room": the in-place writers at the buffer's edge (proof/eva_room.c):
 # more states for the digit writers, one per size, writer and digit count
 # (and in the default build its head, hbi_head_fast: its string writers'
@@ -227,7 +237,7 @@ EVA_simd="-eva-slevel 200 -eva-auto-loop-unroll 70 -eva-split-return full \
  -eva-partition-value pv_n -eva-split-limit 200"
 eva_alarms=0
 eva_logs=""
-rm -f "$out"/eva-*.log
+rm -f "$out"/eva-*.log "$out"/cover-*.txt
 eva_ok=0
 eva_bad=0
 # tag:driver:option-set:extra-cpp-flags (comma-separated, - for none), one frama-c
@@ -245,6 +255,12 @@ eva_bad=0
 # svc-sign-init, svc-sign-start, svc-sign-status: hb_init (with
 # hb_buf_size), hb_start and the entry points of entry 7 with signed
 # beats configured (PV_SIGN, option sets "sign" and "signstart").
+# misc-*: proof/eva_misc.c (the backoff, the monitor's id helpers, its
+# entry points on bad arguments, the batch, signed beats up to their
+# verification). *-core: the
+# HEARTBEAT_NO_OPTIONS build (the core of a device build: hb_init,
+# hb_start and the beat), and hb_init's refusal of signed beats there and
+# with HEARTBEAT_NO_SIGN.
 EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-poll-fast:service:beatfast:-DPV_ENTRY=3 \
  svc-sign-init:service:sign:-DPV_ENTRY=1,-DPV_SIGN \
@@ -263,8 +279,19 @@ EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-sign-status:service:sign:-DPV_ENTRY=7,-DPV_SIGN \
  mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
  mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3 \
- mon-any:monitor:monany:-DPV_CASE=4"
-export PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_sign EVA_signstart EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_COMMON
+ mon-any:monitor:monany:-DPV_CASE=4 \
+ misc-backoff:misc:misc:-DPV_CASE=0 misc-unescape:misc:misc:-DPV_CASE=1 \
+ misc-monargs:misc:misc:-DPV_CASE=2 misc-monsigned:misc:misc:-DPV_CASE=3 \
+ svc-init-core:service:service:-DPV_ENTRY=1,-DHEARTBEAT_NO_OPTIONS \
+ svc-start-core:service:service:-DPV_ENTRY=2,-DHEARTBEAT_NO_OPTIONS \
+ svc-poll-core:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT,-DHEARTBEAT_NO_OPTIONS \
+ svc-sign-init-core:service:sign:-DPV_ENTRY=1,-DPV_SIGN,-DHEARTBEAT_NO_OPTIONS \
+ svc-sign-init-nosign:service:sign:-DPV_ENTRY=1,-DPV_SIGN,-DHEARTBEAT_NO_SIGN"
+# the joint statement coverage (proof/cover.ml, proof/cover.py): on a run
+# of every driver only
+PV_COVER=0
+[ -z "${PV_EVA:-}" ] && PV_COVER=1
+export PV_COVER PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_sign EVA_signstart EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_misc EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
@@ -298,6 +325,12 @@ for log in $eva_logs; do
             grep -E "^ +[0-9].*(coverage|alarms? generated)|statements reached|^ +(Assertions|Preconditions) |proven" | sed 's/^ */  /'; }
 done
 say "RESULT: $eva_ok passed, $eva_bad failed (Eva drivers with 0 alarms; $eva_alarms alarms in all)"
+# every statement of heartbeat.h that no driver reaches, and every function
+# that none calls, is listed in proof/unreached.txt with the reason why
+if [ "$PV_COVER" = 1 ]; then
+    python3 "$here/cover.py" "$out" "$header" "$here/unreached.txt" > "$out/cover.log" 2>&1 || fail=1
+    if [ "$quiet" = 1 ]; then grep "^RESULT" "$out/cover.log"; else cat "$out/cover.log"; fi
+fi
 
 # ---- 2. WP: its output and verdict, started above ----------------------
 if [ -n "$wp_pid" ]; then

@@ -51,6 +51,8 @@
 #   z3           z3 — z3
 #   cvc4         cvc4 — cvc4
 #   cvc5         cvc5 — cvc5
+#   ocamlfind    ocamlfind, for Frama-C's -load-script (proof/cover.ml) —
+#                ocaml-findlib
 #
 # Tools can be overridden as elsewhere in the build: CC, CLANG, CLANGXX,
 # ARM_CC, RV_CC, PPC_CC, QEMU_ARM, GO, CPPCHECK, CLANG_TIDY, FANALYZER_CC.
@@ -127,6 +129,7 @@ check() {
     z3)           pkgs=z3;                  have_cmd z3 ;;
     cvc4)         pkgs=cvc4;                have_cmd cvc4 ;;
     cvc5)         pkgs=cvc5;                have_cmd cvc5 ;;
+    ocamlfind)    pkgs=ocaml-findlib;       have_cmd ocamlfind ;;
     *)            echo "tests/need.sh: unknown part '$1' (see the list in tests/need.sh)"
                   exit 2 ;;
     esac

@@ -1382,6 +1382,57 @@ TEST ordinary_beat_path_matches_the_general_one(void)
     PASS();
 }
 
+/* hb_mon_unescape and hb_mon_id_equal at their edges: empty and NULL
+   input (no memcpy from a NULL pointer, which C leaves undefined even for
+   0 bytes: UBSan's nonnull-attribute check), the output's exact room, every
+   refused escape, a surrogate pair and a lone surrogate */
+TEST id_helpers_edges(void)
+{
+    char b[8];
+    size_t n = 99;
+    ASSERT_ERR(HB_OK, hb_mon_unescape(NULL, 0, 0, b, sizeof b, &n));
+    ASSERT_EQ(0u, n);
+    ASSERT_EQ('\0', b[0]);
+    ASSERT_ERR(HB_OK, hb_mon_unescape(NULL, 0, 1, b, sizeof b, &n));
+    ASSERT_EQ(0u, n);
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape(NULL, 1, 0, b, sizeof b, &n));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape("a", 1, 0, NULL, 8, &n));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape("a", 1, 0, b, 0, &n));
+    /* room: 7 bytes and the NUL fit in 8, 8 do not (escaped or not) */
+    ASSERT_ERR(HB_OK, hb_mon_unescape("abcdefg", 7, 0, b, sizeof b, &n));
+    ASSERT_EQ(7u, n);
+    ASSERT_STR_EQ("abcdefg", b);
+    ASSERT_ERR(HB_ERR_NOSPACE, hb_mon_unescape("abcdefgh", 8, 0, b, sizeof b, &n));
+    ASSERT_EQ(0u, n);
+    ASSERT_EQ('\0', b[0]);
+    ASSERT_ERR(HB_OK, hb_mon_unescape("ab\\ncdef", 8, 1, b, sizeof b, &n));
+    ASSERT_EQ(7u, n);
+    ASSERT_ERR(HB_ERR_NOSPACE, hb_mon_unescape("ab\\ncdefg", 9, 1, b, sizeof b, &n));
+    /* refused escapes */
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape("a\\", 2, 1, b, sizeof b, &n));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape("\\x", 2, 1, b, sizeof b, &n));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape("\\u12", 4, 1, b, sizeof b, &n));
+    ASSERT_ERR(HB_ERR_ARG, hb_mon_unescape("\\u12G4", 6, 1, b, sizeof b, &n));
+    ASSERT_EQ('\0', b[0]);
+    /* U+1F600 as a pair; a lone high and a lone low surrogate: U+FFFD */
+    ASSERT_ERR(HB_OK, hb_mon_unescape("\\ud83D\\uDE00", 12, 1, b, sizeof b, &n));
+    ASSERT_MEM_EQ("\xf0\x9f\x98\x80", b, 4);
+    ASSERT_EQ(4u, n);
+    ASSERT_ERR(HB_OK, hb_mon_unescape("\\ud83dx\\udc00", 13, 1, b, sizeof b, &n));
+    ASSERT_MEM_EQ("\xef\xbf\xbdx\xef\xbf\xbd", b, 7);
+    /* id_equal: raw or escaped against plain, and the NULL cases */
+    ASSERT_EQ(1, hb_mon_id_equal(NULL, 0, 0, NULL, 0));
+    ASSERT_EQ(1, hb_mon_id_equal(NULL, 0, 1, "", 0));
+    ASSERT_EQ(0, hb_mon_id_equal(NULL, 1, 0, "a", 1));
+    ASSERT_EQ(0, hb_mon_id_equal("a", 1, 0, NULL, 1));
+    ASSERT_EQ(1, hb_mon_id_equal("a\\\"b", 4, 1, "a\"b", 3));
+    ASSERT_EQ(0, hb_mon_id_equal("a\\\"b", 4, 1, "a\"", 2));
+    ASSERT_EQ(0, hb_mon_id_equal("a\\\"b", 4, 1, "a\"bc", 4));
+    ASSERT_EQ(0, hb_mon_id_equal("a\\\"b", 4, 0, "a\"b", 3));
+    ASSERT_EQ(0, hb_mon_id_equal("a\\q", 3, 1, "aq", 2));
+    PASS();
+}
+
 SUITE(monitor)
 {
     SET_SETUP(setup, NULL);
@@ -1427,4 +1478,5 @@ SUITE(monitor)
     RUN_TEST(fast_integers_read_as_the_general_reader);
     RUN_TEST(fast_times_read_as_the_general_reader);
     RUN_TEST(ordinary_beat_path_matches_the_general_one);
+    RUN_TEST(id_helpers_edges);
 }
