@@ -261,32 +261,38 @@ eva_bad=0
 # HEARTBEAT_NO_OPTIONS build (the core of a device build: hb_init,
 # hb_start and the beat), and hb_init's refusal of signed beats there and
 # with HEARTBEAT_NO_SIGN.
-EVA_DRIVERS="svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
+EVA_DRIVERS="svc-sign-init:service:sign:-DPV_ENTRY=1,-DPV_SIGN \
+ svc-poll:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT \
  svc-poll-fast:service:beatfast:-DPV_ENTRY=3 \
- svc-sign-init:service:sign:-DPV_ENTRY=1,-DPV_SIGN \
- json:json:writer:- json-compact:json:writer:-DHEARTBEAT_COMPACT \
+ mon-any:monitor:monany:-DPV_CASE=4 \
  svc-now-fast:service:beatfast:-DPV_ENTRY=4 \
  svc-offline-fast:service:beatfast:-DPV_ENTRY=6 \
  svc-stop-fast:service:beatfast:-DPV_ENTRY=5 \
- time:time:writer:-DHEARTBEAT_COMPACT time-fast:time:writer:- simd:simd:simd:-D__SSE2__ \
- room:room:room:-DHEARTBEAT_COMPACT room-fast:room:roomfast:- \
- svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT \
- svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT \
- svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT \
- svc-init:service:service:-DPV_ENTRY=1 svc-start:service:service:-DPV_ENTRY=2 \
- svc-status:service:service:-DPV_ENTRY=7 \
- svc-sign-start:service:signstart:-DPV_ENTRY=2,-DPV_SIGN \
  svc-sign-status:service:sign:-DPV_ENTRY=7,-DPV_SIGN \
- mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT mon-keys:monitor:monitor:-DPV_CASE=1 \
- mon-time:monitor:monitor:-DPV_CASE=2 mon-table:monitor:montable:-DPV_CASE=3 \
- mon-any:monitor:monany:-DPV_CASE=4 \
- misc-backoff:misc:misc:-DPV_CASE=0 misc-unescape:misc:misc:-DPV_CASE=1 \
- misc-monargs:misc:misc:-DPV_CASE=2 misc-monsigned:misc:misc:-DPV_CASE=3 \
- svc-init-core:service:service:-DPV_ENTRY=1,-DHEARTBEAT_NO_OPTIONS \
- svc-start-core:service:service:-DPV_ENTRY=2,-DHEARTBEAT_NO_OPTIONS \
+ svc-sign-start:service:signstart:-DPV_ENTRY=2,-DPV_SIGN \
+ json:json:writer:- \
+ svc-offline:service:beat:-DPV_ENTRY=6,-DHEARTBEAT_COMPACT \
+ simd:simd:simd:-D__SSE2__ json-compact:json:writer:-DHEARTBEAT_COMPACT \
+ svc-now:service:beat:-DPV_ENTRY=4,-DHEARTBEAT_COMPACT \
+ misc-unescape:misc:misc:-DPV_CASE=1 \
+ svc-stop:service:beat:-DPV_ENTRY=5,-DHEARTBEAT_COMPACT \
+ svc-init:service:service:-DPV_ENTRY=1 \
+ svc-sign-init-nosign:service:sign:-DPV_ENTRY=1,-DPV_SIGN,-DHEARTBEAT_NO_SIGN \
+ time-fast:time:writer:- room:room:room:-DHEARTBEAT_COMPACT \
+ time:time:writer:-DHEARTBEAT_COMPACT \
+ mon-parse:monitor:monitor:-DHEARTBEAT_COMPACT \
+ misc-monsigned:misc:misc:-DPV_CASE=3 \
+ mon-time:monitor:monitor:-DPV_CASE=2 \
+ mon-table:monitor:montable:-DPV_CASE=3 room-fast:room:roomfast:- \
+ misc-monargs:misc:misc:-DPV_CASE=2 \
  svc-poll-core:service:beat:-DPV_ENTRY=3,-DHEARTBEAT_COMPACT,-DHEARTBEAT_NO_OPTIONS \
+ svc-start:service:service:-DPV_ENTRY=2 \
+ svc-init-core:service:service:-DPV_ENTRY=1,-DHEARTBEAT_NO_OPTIONS \
+ mon-keys:monitor:monitor:-DPV_CASE=1 \
+ svc-status:service:service:-DPV_ENTRY=7 \
+ svc-start-core:service:service:-DPV_ENTRY=2,-DHEARTBEAT_NO_OPTIONS \
  svc-sign-init-core:service:sign:-DPV_ENTRY=1,-DPV_SIGN,-DHEARTBEAT_NO_OPTIONS \
- svc-sign-init-nosign:service:sign:-DPV_ENTRY=1,-DPV_SIGN,-DHEARTBEAT_NO_SIGN"
+ misc-backoff:misc:misc:-DPV_CASE=0"
 # the joint statement coverage (proof/cover.ml, proof/cover.py): on a run
 # of every driver only
 PV_COVER=0
