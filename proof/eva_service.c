@@ -258,7 +258,12 @@ static void pv_config(hb_config *cfg, int all)
     /* signed beats generate a boot_id when there is none (boot_id_str
        NULL, boot_id 0): one state per case (pv_boot, partitioned), so
        the generated one's 16 bytes are never joined with "b\\1" */
-    pv_boot = Frama_C_interval(0, 2);
+    /* pv_sgbad (partitioned): 0 a setting hb_init accepts, 1..12 one that
+       it refuses (entry 1 only: the other entries need hb_init to accept),
+       each kept apart from the accepted ones; a refused one with one kind
+       of boot_id only (hb_init refuses it before it looks at the boot_id) */
+    pv_sgbad = PV_ENTRY == 1 ? Frama_C_interval(0, 12) : 0;
+    pv_boot = pv_sgbad == 0 ? Frama_C_interval(0, 2) : 0;
     cfg->boot_id = pv_boot == 1 ? 0u : Frama_C_unsigned_int_interval(pv_boot == 2, UINT32_MAX);
     cfg->boot_id_str = pv_boot == 0 ? "b\\1" : NULL;
 #else
@@ -288,12 +293,9 @@ static void pv_config(hb_config *cfg, int all)
        quote, signer NULL, any other carrier, an empty kid, a kid of 65
        bytes, carrier B with 3 user properties */
     memset(&pv_sg, 0, sizeof pv_sg);
-    /* pv_sgbad (partitioned): 0 a setting hb_init accepts, 1..12 one that
-       it refuses (entry 1 only: the other entries need hb_init to accept),
-       each kept apart from the accepted ones. The fields that are not
-       the signing's take only values hb_init accepts field by field
-       (all = 0): svc-init refuses the others, signed or not. */
-    pv_sgbad = PV_ENTRY == 1 ? Frama_C_interval(0, 12) : 0;
+    /* (pv_sgbad: drawn above.) The fields that are not the signing's
+       take only values hb_init accepts field by field (all = 0):
+       svc-init refuses the others, signed or not. */
     pv_sg.ops = pv_sgbad == 1 ? NULL : hb_signed_beats;
     pv_sg.sign_alg = pv_sgbad == 2 ? Frama_C_int_interval(INT32_MIN, HB_SIGN_HS256 - 1)
                    : pv_sgbad == 7 ? HB_SIGN_HS256 + 1
