@@ -1,9 +1,10 @@
 #!/bin/sh
 # proof/eva_one.sh TAG DRIVER OPTION-SET CPP-FLAGS - one Eva run of
 # proof/run.sh (which exports PV_CPP, PV_DIR, PV_LOGS and the option sets
-# EVA_writer, EVA_service, EVA_beat, EVA_beatfast, EVA_sign, EVA_signstart, EVA_simd, EVA_room,
-# EVA_roomfast, EVA_monitor, EVA_montable, EVA_monany, EVA_COMMON): proof/eva_DRIVER.c preprocessed with
-# CPP-FLAGS (comma-separated, - for none), log in $PV_LOGS/eva-TAG.log, ending with a
+# EVA_writer, EVA_service, EVA_beat, EVA_beatfast, EVA_sign, EVA_signstart,
+# EVA_simd, EVA_room, EVA_roomfast, EVA_monitor, EVA_montable, EVA_monany,
+# EVA_misc, EVA_COMMON): proof/eva_DRIVER.c preprocessed with CPP-FLAGS
+# (comma-separated, - for none), log in $PV_LOGS/eva-TAG.log, ending with a
 # line "rc=R seconds=S". Run by xargs, PV_JOBS at a time.
 t0=$(date +%s)
 flags=$(echo "$4" | tr , ' ')
