@@ -3,7 +3,7 @@
 # proof/run.sh (which exports PV_CPP, PV_DIR, PV_LOGS and the option sets
 # EVA_writer, EVA_service, EVA_beat, EVA_beatfast, EVA_sign, EVA_signstart,
 # EVA_simd, EVA_room, EVA_roomfast, EVA_monitor, EVA_montable, EVA_monany,
-# EVA_misc, EVA_COMMON): proof/eva_DRIVER.c preprocessed with CPP-FLAGS
+# EVA_misc, EVA_whole, EVA_COMMON): proof/eva_DRIVER.c preprocessed with CPP-FLAGS
 # (comma-separated, - for none), log in $PV_LOGS/eva-TAG.log, ending with a
 # line "rc=R seconds=S". Run by xargs, PV_JOBS at a time.
 t0=$(date +%s)

@@ -8,7 +8,9 @@
 #define PV_BUILTINS_H
 /* (the trailing zero counts: a mask of 16 bits, one bit per byte of an
    SSE2 vector, has its lowest set bit among those 16; one behavior for
-   it, so that Eva keeps an index from it inside the vector) */
+   it, so that Eva keeps an index from it inside the vector; and one per
+   byte of a 64-bit word, the byte of its lowest set bit, so that the
+   byte index of the monitor's 8-byte scans is exact on known bytes) */
 /*@ requires x != 0;
     assigns \result \from x;
     ensures 0 <= \result <= 63;
@@ -16,8 +18,26 @@
       ensures \result <= 15;
     behavior high: assumes x > 0xFFFFu;
       ensures \result <= 63;
-    complete behaviors;
-    disjoint behaviors;
+    behavior byte0: assumes (x & 0xFFull) != 0;
+      ensures 0 <= \result <= 7;
+    behavior byte1: assumes (x & 0xFFull) == 0 && (x & 0xFF00ull) != 0;
+      ensures 8 <= \result <= 15;
+    behavior byte2: assumes (x & 0xFFFFull) == 0 && (x & 0xFF0000ull) != 0;
+      ensures 16 <= \result <= 23;
+    behavior byte3: assumes (x & 0xFFFFFFull) == 0 && (x & 0xFF000000ull) != 0;
+      ensures 24 <= \result <= 31;
+    behavior byte4: assumes (x & 0xFFFFFFFFull) == 0 && (x & 0xFF00000000ull) != 0;
+      ensures 32 <= \result <= 39;
+    behavior byte5: assumes (x & 0xFFFFFFFFFFull) == 0 && (x & 0xFF0000000000ull) != 0;
+      ensures 40 <= \result <= 47;
+    behavior byte6: assumes (x & 0xFFFFFFFFFFFFull) == 0 && (x & 0xFF000000000000ull) != 0;
+      ensures 48 <= \result <= 55;
+    behavior byte7: assumes (x & 0xFFFFFFFFFFFFFFull) == 0 && (x & 0xFF00000000000000ull) != 0;
+      ensures 56 <= \result <= 63;
+    complete behaviors low16, high;
+    disjoint behaviors low16, high;
+    complete behaviors byte0, byte1, byte2, byte3, byte4, byte5, byte6, byte7;
+    disjoint behaviors byte0, byte1, byte2, byte3, byte4, byte5, byte6, byte7;
 */
 int __builtin_ctzll(unsigned long long x);
 /*@ requires x != 0;

@@ -222,6 +222,12 @@ EVA_monany="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-fu
 # arguments, the batch, signed beats; more states for their loops over
 # a whole string: the base64url decoder and encoder, the byte compare)
 EVA_misc="$(echo "$EVA_montable" | sed 's/-eva-slevel-function /-eva-slevel-function hb_mon_unescape:200,hb_mon_id_equal:200,hb_mon_beat_batch:400,hb_mon_beat_signed:1000,hbi_b64dec:3000,hbi_b64url:3000,/;s/hbi_mon_eq:20,/hbi_mon_eq:300,/') -eva-partition-value pv_op -eva-partition-value pv_n"
+# "whole": concrete inputs (proof/eva_monitor.c case 5, proof/eva_misc.c
+# cases 4 to 6): one state per input (pv_key) and per path, as many as
+# the input's loops take (a concrete run: no join, so no precision lost);
+# the recursion of a callback that calls back in unrolled
+EVA_whole="-eva-slevel 20000 -eva-split-return full -eva-unroll-recursive-calls 20 \
+ -eva-partition-value pv_key"
 # "room": the in-place writers at the buffer's edge (proof/eva_room.c):
 # more states for the digit writers, one per size, writer and digit count
 # (and in the default build its head, hbi_head_fast: its string writers'
@@ -257,7 +263,11 @@ eva_bad=0
 # beats configured (PV_SIGN, option sets "sign" and "signstart").
 # misc-*: proof/eva_misc.c (the backoff, the monitor's id helpers, its
 # entry points on bad arguments, the batch, signed beats up to their
-# verification). *-core: the
+# verification; and, option set "whole", concrete histories: UTF-8 of
+# each kind through the escaper, signed beats in the monitor past their
+# verification, the services' signed beats, callbacks that call back in,
+# the core's fast head). mon-whole: whole beats, concrete (proof/
+# eva_monitor.c case 5). *-core: the
 # HEARTBEAT_NO_OPTIONS build (the core of a device build: hb_init,
 # hb_start and the beat), and hb_init's refusal of signed beats there and
 # with HEARTBEAT_NO_SIGN.
@@ -292,12 +302,19 @@ EVA_DRIVERS="svc-sign-init:service:sign:-DPV_ENTRY=1,-DPV_SIGN \
  svc-status:service:service:-DPV_ENTRY=7 \
  svc-start-core:service:service:-DPV_ENTRY=2,-DHEARTBEAT_NO_OPTIONS \
  svc-sign-init-core:service:sign:-DPV_ENTRY=1,-DPV_SIGN,-DHEARTBEAT_NO_OPTIONS \
- misc-backoff:misc:misc:-DPV_CASE=0"
+ misc-backoff:misc:misc:-DPV_CASE=0 \
+ misc-services-compact:misc:whole:-DPV_CASE=6,-DHEARTBEAT_COMPACT \
+ misc-services:misc:whole:-DPV_CASE=6 \
+ misc-signed:misc:whole:-DPV_CASE=5 \
+ misc-utf8:misc:whole:-DPV_CASE=4 \
+ mon-whole:monitor:whole:-DPV_CASE=5 \
+ misc-utf8-compact:misc:whole:-DPV_CASE=4,-DHEARTBEAT_COMPACT \
+ misc-core:misc:whole:-DPV_CASE=6,-DHEARTBEAT_NO_OPTIONS"
 # the joint statement coverage (proof/cover.ml, proof/cover.py): on a run
 # of every driver only
 PV_COVER=0
 [ -z "${PV_EVA:-}" ] && PV_COVER=1
-export PV_COVER PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_sign EVA_signstart EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_misc EVA_COMMON
+export PV_COVER PV_CPP="$cpp" PV_DIR="$here" PV_LOGS="$out" EVA_writer EVA_service EVA_beat EVA_beatfast EVA_sign EVA_signstart EVA_simd EVA_room EVA_roomfast EVA_monitor EVA_montable EVA_monany EVA_misc EVA_whole EVA_COMMON
 tags=""
 for d in ${PV_EVA:-$EVA_DRIVERS}; do
     [ "$d" = none ] || echo "$d" | tr : ' '
