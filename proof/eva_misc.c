@@ -427,22 +427,67 @@ int main(void)
 /* signed beats in the monitor past their verification: one concrete
    history (proof/gen_signed.py printed the strings; the signatures are
    not real, the verify callback accepts them) */
-static const char pv_a1[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6MSwiYm9vdF9pZCI6ImIxIiwiZXhwIjo5OTk5OTk5OTk5OX0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_a2[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6MiwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_a3[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6MywiYm9vdF9pZCI6ImIxIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_aexp[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6NCwiYm9vdF9pZCI6ImIyIiwiZXhwIjoxMDAwfQ.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_alg[] = "eyJhbGciOiJSUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_kid[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsgMSJ9.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_sig[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJQ";
-static const char pv_sig65[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4_QEFCQ0RFRkc";
-static const char pv_nob64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.e30*.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_noseq[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsImJvb3RfaWQiOiJiMiJ9.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_a4[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6NiwiYm9vdF9pZCI6ImIyIiwiZXhwIjotNX0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_a5[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsIlx1MDA2NXhwIjoxLCJzZXEiOjcsImJvb3RfaWQiOiJiMiIsImV4cCI6MS41fQ.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_a6[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZpY2VfaWQiOiJkZXYtMSIsInNlcSI6OCwiYm9vdF9pZCI6ImIyIiwiZXhwIjo5MjIzMzcyMDM2ODU0Nzc1ODA4fQ.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
-static const char pv_bclaims[] = "{\"device_id\":\"dev-2\",\"seq\":1,\"boot_id\":\"c123\"}";
-static const char pv_bjws[] = "eyJhbGciOiJFUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0..BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4_QEFCQ0RFRg";
-static const char pv_bbad[] = "{\"device_id\":";
+static const char pv_a1[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6MSwiYm9vdF9pZCI6ImIxIiwiZXhwIjo5OTk5"
+    "OTk5OTk5OX0.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_a2[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6MiwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4P"
+    "EBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_a3[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6MywiYm9vdF9pZCI6ImIxIn0.BwgJCgsMDQ4P"
+    "EBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_aexp[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6NCwiYm9vdF9pZCI6ImIyIiwiZXhwIjoxMDAw"
+    "fQ.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_alg[] =
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4P"
+    "EBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_kid[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsgMSJ9.eyJkZXZ"
+    "pY2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4"
+    "PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_sig[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4P"
+    "EBESExQVFhcYGRobHB0eHyAhIiMkJQ";
+static const char pv_sig65[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6NSwiYm9vdF9pZCI6ImIyIn0.BwgJCgsMDQ4P"
+    "EBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4_"
+    "QEFCQ0RFRkc";
+static const char pv_nob64[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.e30*.Bwg"
+    "JCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_noseq[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsImJvb3RfaWQiOiJiMiJ9.BwgJCgsMDQ4PEBESExQVFhc"
+    "YGRobHB0eHyAhIiMkJSY";
+static const char pv_a4[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6NiwiYm9vdF9pZCI6ImIyIiwiZXhwIjotNX0."
+    "BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_a5[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsIlx1MDA2NXhwIjoxLCJzZXEiOjcsImJvb3RfaWQiOiJi"
+    "MiIsImV4cCI6MS41fQ.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY";
+static const char pv_a6[] =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0.eyJkZXZp"
+    "Y2VfaWQiOiJkZXYtMSIsInNlcSI6OCwiYm9vdF9pZCI6ImIyIiwiZXhwIjo5MjIz"
+    "MzcyMDM2ODU0Nzc1ODA4fQ.BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJ"
+    "SY";
+static const char pv_bclaims[] =
+    "{\"device_id\":\"dev-2\",\"seq\":1,\"boot_id\":\"c123\"}";
+static const char pv_bjws[] =
+    "eyJhbGciOiJFUzI1NiIsInR5cCI6ImhiK2p3dCIsImtpZCI6ImsxIn0..BwgJCgs"
+    "MDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs"
+    "8PT4_QEFCQ0RFRg";
+static const char pv_bbad[] =
+    "{\"device_id\":";
 
 /* a call that does not answer what it must: an alarm */
 static void pv_wrong(int line)

@@ -32,4 +32,6 @@ assert len(out['bclaims']) % 3 == 1, len(out['bclaims'])
 out['bjws'] = B('ES256')
 out['bbad'] = '{"device_id":'
 for k, v in out.items():
-    print('static const char pv_%s[] = %s;' % (k, json.dumps(v)))
+    # C string literals of at most 64 characters of text per line
+    parts = [json.dumps(v[i:i + 64]) for i in range(0, len(v), 64)] or ['""']
+    print('static const char pv_%s[] =\n    %s;' % (k, '\n    '.join(parts)))
