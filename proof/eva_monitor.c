@@ -122,21 +122,28 @@
 
 /* one object of exactly n bytes per length n (length 0: one past the
    end of a 1-byte array, a valid pointer that may not be read) */
-static char b1[1], b2[2], b3[3], b4[4], b5[5], b6[6], b7[7], b8[8], b9[9],
-    b10[10], b11[11], b12[12], b13[13], b14[14], b15[15], b16[16], b17[17],
-    b18[18], b19[19], b20[20], b21[21], b22[22], b23[23], b24[24], b25[25],
-    b26[26], b27[27], b28[28], b29[29], b30[30], b31[31], b32[32], b33[33],
-    b34[34], b35[35], b36[36], b37[37], b38[38], b39[39], b40[40];
-static char *const pv_buf[41] = { b1 + 1, b1, b2, b3, b4, b5, b6, b7, b8,
-    b9, b10, b11, b12, b13, b14, b15, b16, b17, b18, b19, b20, b21, b22,
-    b23, b24, b25, b26, b27, b28, b29, b30, b31, b32, b33, b34, b35, b36,
-    b37, b38, b39, b40 };
+#define PV_W(n) static char b##n[n];
+#define PV_W10(t) PV_W(t##0) PV_W(t##1) PV_W(t##2) PV_W(t##3) PV_W(t##4) \
+    PV_W(t##5) PV_W(t##6) PV_W(t##7) PV_W(t##8) PV_W(t##9)
+PV_W(1) PV_W(2) PV_W(3) PV_W(4) PV_W(5) PV_W(6) PV_W(7) PV_W(8) PV_W(9)
+PV_W10(1) PV_W10(2) PV_W10(3) PV_W10(4) PV_W10(5) PV_W10(6) PV_W10(7)
+PV_W10(8) PV_W10(9) PV_W10(10) PV_W10(11) PV_W10(12) PV_W10(13)
+PV_W10(14) PV_W10(15) PV_W10(16) PV_W10(17) PV_W10(18) PV_W10(19)
+#define PV_P10(t) b##t##0, b##t##1, b##t##2, b##t##3, b##t##4, b##t##5, \
+    b##t##6, b##t##7, b##t##8, b##t##9,
+#define PV_BUFS 200
+static char *const pv_buf[PV_BUFS] = { b1 + 1, b1, b2, b3, b4, b5, b6, b7,
+    b8, b9, PV_P10(1) PV_P10(2) PV_P10(3) PV_P10(4) PV_P10(5) PV_P10(6)
+    PV_P10(7) PV_P10(8) PV_P10(9) PV_P10(10) PV_P10(11) PV_P10(12)
+    PV_P10(13) PV_P10(14) PV_P10(15) PV_P10(16) PV_P10(17) PV_P10(18)
+    PV_P10(19) };
 size_t pv_len;   /* partitioned: one Eva state per length */
-int pv_key;      /* partitioned: one per prefix (case 1), per reader (2) */
+int pv_key;      /* partitioned: one per prefix (case 1), per reader (2),
+                    per beat (5) */
 
 #if PV_CASE == 0
-#if PV_MN > 40
-#error "PV_MN: at most 40"
+#if PV_MN > PV_BUFS - 1
+#error "PV_MN: at most 199"
 #endif
 int main(void)
 {
@@ -155,8 +162,8 @@ static const char *const pv_pre[] = {
     "{\"timestamp\":", "{\"x\":"
 };
 #define PV_NPRE ((int)(sizeof pv_pre / sizeof pv_pre[0]))
-#if PV_MH > 40 - 17
-#error "PV_MH: at most 23 (the longest prefix is 17 bytes)"
+#if PV_MH > PV_BUFS - 1 - 17
+#error "PV_MH: at most 182 (the longest prefix is 17 bytes)"
 #endif
 int main(void)
 {
@@ -173,8 +180,8 @@ int main(void)
     return hb_mon_parse(p, pv_len, &info);
 }
 #elif PV_CASE == 2
-#if PV_TN > 40
-#error "PV_TN: at most 40"
+#if PV_TN > PV_BUFS - 1
+#error "PV_TN: at most 199"
 #endif
 int main(void)
 {
@@ -442,22 +449,7 @@ int main(void)
     return 0;
 }
 #elif PV_CASE == 5
-/* whole beats (see the top): one object of exactly n bytes per length n
-   up to 199 */
-#define PV_W(n) static char w##n[n];
-#define PV_W10(t) PV_W(t##0) PV_W(t##1) PV_W(t##2) PV_W(t##3) PV_W(t##4) \
-    PV_W(t##5) PV_W(t##6) PV_W(t##7) PV_W(t##8) PV_W(t##9)
-PV_W(1) PV_W(2) PV_W(3) PV_W(4) PV_W(5) PV_W(6) PV_W(7) PV_W(8) PV_W(9)
-PV_W10(1) PV_W10(2) PV_W10(3) PV_W10(4) PV_W10(5) PV_W10(6) PV_W10(7)
-PV_W10(8) PV_W10(9) PV_W10(10) PV_W10(11) PV_W10(12) PV_W10(13)
-PV_W10(14) PV_W10(15) PV_W10(16) PV_W10(17) PV_W10(18) PV_W10(19)
-#define PV_P10(t) w##t##0, w##t##1, w##t##2, w##t##3, w##t##4, w##t##5, \
-    w##t##6, w##t##7, w##t##8, w##t##9,
-static char *const pv_whole[200] = { w1 + 1, w1, w2, w3, w4, w5, w6, w7,
-    w8, w9, PV_P10(1) PV_P10(2) PV_P10(3) PV_P10(4) PV_P10(5) PV_P10(6)
-    PV_P10(7) PV_P10(8) PV_P10(9) PV_P10(10) PV_P10(11) PV_P10(12)
-    PV_P10(13) PV_P10(14) PV_P10(15) PV_P10(16) PV_P10(17) PV_P10(18)
-    PV_P10(19) };
+/* whole beats (see the top) */
 static const char *const pv_beats[] = {
     /* the writer's beat with every extra member */
     "{\"device_id\":\"dev-0001\",\"timestamp\":\"2026-12-01T16:54:01.123456789Z\","
@@ -514,11 +506,9 @@ int main(void)
 {
     hb_mon_info info;
     char *p;
-    size_t n;
     pv_key = Frama_C_interval(0, PV_NBEATS - 1);
-    n = strlen(pv_beats[pv_key]);
-    pv_len = n;
-    p = pv_whole[pv_len];
+    pv_len = strlen(pv_beats[pv_key]);
+    p = pv_buf[pv_len];
     memcpy(p, pv_beats[pv_key], pv_len);
     if (pv_key == 0) {
         int r = hb_mon_parse(pv_big, sizeof pv_big, &info);
