@@ -4,7 +4,7 @@
 
      bench [--quick] [--reps R] [--ms M] [--go FILE] [--gateway-max N]
            [--gateway-seconds S] [--gateway-reps R] [--gateway-only]
-           [--instr]
+           [--instr] [--gateway-lines N]
 
    Every time is process CPU time (CLOCK_PROCESS_CPUTIME_ID), so a shared,
    busy machine slows the numbers less than wall time would; the columns of
@@ -886,6 +886,36 @@ static int row_gateway(uint32_t max_n, uint32_t seconds, uint32_t reps)
     return 0;
 }
 
+/* ---- --gateway-lines N: cache lines per beat, for callgrind --cache-sim ----- */
+
+/* The gateway row's loop for N instances alone, between callgrind client
+   requests, for bench/lines.sh: run under callgrind's cache simulation, the
+   dumps count the data cache misses of `seconds` simulated seconds (the
+   stub harness, then the real services), so misses per beat say how many
+   cache lines one beat brings from memory, with no noise. valgrind does no
+   prefetching and ignores prefetch instructions, so these are the lines the
+   gateway's prefetch has to hide. As in the gateway row, the stub runs
+   first and the services start from their state after gw_setup. */
+static int run_gateway_lines(uint32_t n, uint32_t seconds)
+{
+    static gw g;
+    unsigned long b0;
+    if (gw_setup(&g, n) != 0) {
+        gw_free(&g);
+        return -1;
+    }
+    CALLGRIND_ZERO_STATS;
+    (void)gw_run(&g, gw_stub, seconds, 0);
+    CALLGRIND_DUMP_STATS_AT("gateway-harness");
+    b0 = g.c.beats;
+    (void)gw_run(&g, gw_real, seconds, 0);
+    CALLGRIND_DUMP_STATS_AT("gateway-total");
+    printf("instances %lu\nbeats %lu\nsizeof(hb_service) %lu\n",
+           (unsigned long)n, g.c.beats - b0, (unsigned long)sizeof(hb_service));
+    gw_free(&g);
+    return 0;
+}
+
 /* ---- --instr: fixed counts for callgrind ----------------------------------- */
 
 static void instr_one(const char *name, op_fn op, void *arg, uint32_t n)
@@ -958,6 +988,7 @@ int main(int argc, char **argv)
     const char *gofile = NULL;
     uint32_t gmax = 1000000u, seconds = 60, greps = 1;
     int i, instr = 0, bad = 0, gw_only = 0;
+    uint32_t lines_n = 0;
     char cpu[128];
     gores g;
     for (i = 1; i < argc; i++) {
@@ -981,16 +1012,21 @@ int main(int argc, char **argv)
             gw_only = 1;        /* row 3 alone, e.g. to repeat it */
         } else if (strcmp(argv[i], "--instr") == 0) {
             instr = 1;
+        } else if (strcmp(argv[i], "--gateway-lines") == 0 && i + 1 < argc) {
+            lines_n = (uint32_t)strtoul(argv[++i], NULL, 10);
         } else {
             fprintf(stderr, "usage: %s [--quick] [--reps R] [--ms M] "
                     "[--go FILE] [--gateway-max N] [--gateway-seconds S] "
-                    "[--gateway-reps R] [--gateway-only] [--instr]\n", argv[0]);
+                    "[--gateway-reps R] [--gateway-only] [--instr] "
+                    "[--gateway-lines N]\n", argv[0]);
             return 2;
         }
     }
     if (g_reps < 1) g_reps = 1;
     if (g_reps > MAX_REPS) g_reps = MAX_REPS;
     if (instr) return run_instr(g_quick ? 1000 : 10000) == 0 ? 0 : 1;
+    if (lines_n != 0)
+        return lines_n <= 10000000u && run_gateway_lines(lines_n, seconds) == 0 ? 0 : 1;
 
     read_go(gofile, &g);
     cpu_model(cpu, sizeof cpu);

@@ -6,6 +6,7 @@
 #                      (bench/go, when Go is installed), hb_poll idle and due,
 #                      a gateway of 10^3..10^6 instances
 #   make bench-instr   callgrind instruction counts of rows 1 and 2
+#   make bench-lines   callgrind cache lines per gateway beat (bench/lines.sh)
 #
 # Variables: BENCH_HB (the directory of the heartbeat.h to measure, default
 # the repository's; e.g. BENCH_HB=build/perf for a patched copy), BENCH_OUT
@@ -25,7 +26,7 @@ BENCH_CJSON   = $(shell CC='$(CC)' tests/need.sh cjson >/dev/null && echo -lcjso
 BENCH_CG      = $(shell tests/need.sh valgrind >/dev/null && echo -DBENCH_CALLGRIND)
 BENCH_DEFS    = $(if $(BENCH_CJSON),,-DBENCH_NO_CJSON) $(BENCH_CG)
 
-.PHONY: bench bench-instr bench-flags-force
+.PHONY: bench bench-instr bench-lines bench-flags-force
 
 # The optional columns are decided when make runs (a WITHOUT=all run builds
 # without cJSON): the binary depends on a file holding that decision, which
@@ -47,10 +48,14 @@ bench: $(BENCH_OUT)/bench
 bench-instr: $(BENCH_OUT)/bench
 	@tests/need.sh valgrind && BENCH_OUT="$(BENCH_OUT)" bench/instr.sh
 
+bench-lines: $(BENCH_OUT)/bench
+	@tests/need.sh valgrind && BENCH_OUT="$(BENCH_OUT)" bench/lines.sh
+
 TEST_STEPS += bench-smoke
 check-bench-smoke:
 	@tests/step.sh bench-smoke '$(MAKE) -s $(BENCH_OUT)/bench && \
-	  $(BENCH_OUT)/bench --quick'
+	  $(BENCH_OUT)/bench --quick && \
+	  $(BENCH_OUT)/bench --gateway-lines 1000 --gateway-seconds 2 | grep -qx "beats 2000"'
 
 # The string-escaping paths of the header (SIMD where the target has it,
 # with AVX2 where the CPU has it; SSE2 alone; the portable 64-bit scan; the
