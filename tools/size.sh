@@ -275,5 +275,19 @@ if [ -f "$out/m4/ref_min.map" ]; then
             for (i = 1; i <= k; i++) printf "  %5d %s\n", sum[order[i]], order[i]
             printf "  %5d total\n", all
         }' | sort -rn -k1,1 | awk '/ total$/ { t = $0; next } { print } END { print t }'
+    # What compiling the options in adds, piece by piece (gcc's clone
+    # suffixes such as .constprop.0 and the numbers of local tables taken
+    # off, so that a piece has one name in both builds).
+    echo
+    echo "Cortex-M4 +options minus core, by piece (bytes, section):"
+    { pieces "$out/m4/ref_core.map" "$out/m4/core_min.o" | sed 's/^/core /'
+      pieces "$out/m4/ref_min.map" "$out/m4/core.o" | sed 's/^/opts /'; } | awk '
+        $3 !~ /^\.(text|rodata)/ { next }
+        { n = $3; sub(/\.str1\.1$/, " strings", n)
+          gsub(/\.(constprop|isra|part)\.[0-9]+/, "", n); sub(/\.[0-9]+$/, "", n)
+          d[n] += ($1 == "opts" ? $2 : -$2) }
+        END { for (n in d) if (d[n] != 0) { printf "  %5d %s\n", d[n], n; t += d[n] }
+              printf "  %5d total\n", t }' |
+        sort -rn -k1,1 | awk '/ total$/ { t = $0; next } { print } END { print t }'
 fi
 exit 0
