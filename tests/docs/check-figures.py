@@ -17,7 +17,9 @@ hb_buf_size and sizeof for the rows asked on stdin).
   4. The README's Cortex-M4 size figures against the FOOTPRINT table of
      heartbeat.h (`make size`; the footprint-fresh step keeps that table
      current); the signed beats' text and hb_poll stack quoted in README,
-     performance.md and security.md against its "signed beats" rows.
+     performance.md and security.md against its "signed beats" rows;
+     performance.md's round 6 size breakdowns (core by part, what the
+     options add) add up, and their totals are the table's.
   5. No file names a document the repository does not contain: every
      relative markdown link, and every markdown file name or docs/ path
      mentioned in any source or text file, exists.
@@ -315,6 +317,44 @@ if check("heartbeat.h's FOOTPRINT table has all four rows", None not in rows.val
                   % (what, m.group(1), val), int(m.group(1)) == val)
     check("performance.md: the M4 and M33 stack are the same figure",
           rows["Cortex-M4"][3] == rows["Cortex-M33"][3])
+
+# ---- 4d. round 6's size breakdowns: their rows add up, their totals and the
+# code-alone figure are the FOOTPRINT table's (make size prints the rows)
+def num(text):
+    return int(text.replace("\u2009", "").replace(" ", "").replace("\u2212", "-"))
+
+
+def table_after(title):
+    """The rows (label, bytes cell) of the first table after a heading."""
+    m = re.search(r"^### " + re.escape(title), PERF, re.M)
+    if not m:
+        return None
+    m = re.search(r"^\|[^\n]*\|\n\|[-|: ]+\|\n((?:\|[^\n]*\|\n)+)", PERF[m.end():], re.M)
+    if not m:
+        return None
+    return [[c.strip() for c in line.strip("|").split("|")]
+            for line in m.group(1).splitlines()]
+
+
+fp4 = re.search(r"^   Cortex-M4\s+(\d+)\s+(\d+)\s+\d+\s+\d+\s+(\d+)", HEADER, re.M)
+core_rows = table_after("The Cortex-M4 core: ")
+opt_rows = table_after("Every option: ")
+if check("performance.md has round 6's two size tables",
+         core_rows is not None and opt_rows is not None and fp4 is not None):
+    core, ro, opts = (int(x) for x in fp4.groups())
+    for what, rows6, want in (("core by part", core_rows, core),
+                              ("options piece by piece", opt_rows, opts - core)):
+        parts = [sum(num(x) for x in re.findall(r"[\u2212\d][\d ]*", r[1].replace("**", "")))
+                 for r in rows6 if "total" not in r[0]]
+        total = [num(r[1].replace("*", "")) for r in rows6 if "total" in r[0]]
+        check("performance.md round 6 %s: the rows add up to the total (%d, %s)"
+              % (what, sum(parts), total), total == [sum(parts)])
+        check("performance.md round 6 %s: total %s is the FOOTPRINT table's %d"
+              % (what, total, want), total == [want])
+    m = find(r"the code alone is \*\*([\d ]+) bytes", PERF, "performance.md: the code alone")
+    if m:
+        check("performance.md: the core's code alone %s is FOOTPRINT's text - ro (%d)"
+              % (m.group(1), core - ro), num(m.group(1)) == core - ro)
 
 # ---- 4c. the signed beats' rows of the FOOTPRINT table ----------------------
 SECURITY = read("docs/security.md")
