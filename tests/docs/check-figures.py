@@ -205,8 +205,8 @@ gw6 = re.search(r"\| 10\^6 \| [\d ]+ \| ([\d.]+) \|", PERF)
 if check("performance.md has its tables (beat, idle poll, gateway)",
          None not in (hb, snp, cj, go, memcpy, idle, gw, gw3, gw6)):
     load = float(gw.group(1)) * 1e6 / 1e9 * 100  # ns per instance-second x 10^6
-    # The README quotes round 2's table (instructions and same-run ratios)
-    # and round 1's Go ratio (the last run with Go installed).
+    # The README quotes the newest instruction counts, the same-run ratios
+    # of the newest whole `make bench` run and round 1's Go ratio.
     def r2(label, col=2):
         mm = re.search(r"^\| %s \| ([^|]*) \| ([^|]*) \| ([^|]*) \|" % re.escape(label), PERF, re.M)
         return mm.group(col).strip().strip("*").replace(" ", "").rstrip("×") if mm else None
@@ -218,14 +218,25 @@ if check("performance.md has its tables (beat, idle poll, gateway)",
     for pat, label, what in (
             (r"\*\*([\d.]+) instructions\*\* on x86-64", "instructions, ASCII beat", "ASCII beat"),
             (r"([\d.]+) when the id needs\s+every kind of escape", "instructions, hostile beat", "hostile beat"),
-            (r"idle `hb_poll` is (\d+) instructions", "instructions, idle `hb_poll` (with the loop)", "idle hb_poll"),
-            (r"\*\*([\d.]+)x faster than hand-written `snprintf`\*\*", "ASCII beat vs snprintf, same run", "snprintf ratio"),
-            (r"\*\*([\d.]+)x faster than cJSON\*\*", "ASCII beat vs cJSON, same run", "cJSON ratio")):
+            (r"idle `hb_poll` is (\d+) instructions", "instructions, idle `hb_poll` (with the loop)", "idle hb_poll")):
         m = find(pat, README, "README: " + what)
         src = r2(label)
         if m and check("performance.md's round 2 table has %r" % label, src is not None):
             check("README: %s %s (performance.md: %s)" % (what, m.group(1), src),
                   quotes(m.group(1), float(src)))
+    # the same-run ratios: the newest whole `make bench` run (round 6's
+    # "measured again" table)
+    for pat, label, what in (
+            (r"\*\*([\d.]+)x faster than hand-written\s+`snprintf`\*\*", "snprintf", "snprintf ratio"),
+            (r"\*\*([\d.]+)x faster than cJSON\*\*", "cJSON", "cJSON ratio"),
+            (r"\*\*([\d.]+)x faster than the original Go service's `json.Marshal`\*\*",
+             "Go `json.Marshal`", "Go ratio")):
+        m = find(pat, README, "README: " + what)
+        mm = re.search(r"^\| %s against the ASCII beat \| \*\*([\d.]+)×\*\*" % re.escape(label),
+                       PERF, re.M)
+        if m and check("performance.md has the newest %s ratio" % label, mm is not None):
+            check("README: %s %s (performance.md: %s)" % (what, m.group(1), mm.group(1)),
+                  quotes(m.group(1), float(mm.group(1))))
     m = find(r"measured ([\d.]+)x\s+faster than the original Go", README, "README: ratio to Go")
     if m:
         check("README: %sx faster than Go (performance.md round 1, gcc: %.2f)" % (m.group(1), go[1]),
@@ -355,6 +366,23 @@ if check("performance.md has round 6's two size tables",
     if m:
         check("performance.md: the core's code alone %s is FOOTPRINT's text - ro (%d)"
               % (m.group(1), core - ro), num(m.group(1)) == core - ro)
+
+# ---- 4e. round 6's gateway table: each ratio and each line cost follow from
+# its two times and the lines per beat of the bench-lines table
+lines6 = re.search(r"^\| 10\^6 \| harness alone \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|\n"
+                   r"\| 10\^6 \| beats \| [\d.]+ \| [\d.]+ \| \*\*([\d.]+)\*\* \|", PERF, re.M)
+gw6 = re.findall(r"^\| [^|]+ \| ([\d.]+) \| ([\d.]+) \| ([\d.]+)× \| ([\d.]+) \|$",
+                 PERF[PERF.find("ns per line from DRAM"):][:2000], re.M)
+if check("performance.md round 6: the bench-lines rows at 10^6 and the gateway runs",
+         lines6 is not None and len(gw6) >= 6, "%d runs" % len(gw6)):
+    per_beat = float(lines6.group(2)) - float(lines6.group(1))
+    check("performance.md round 6: %.2f lines per beat beyond the harness is the "
+          "table's 6.65" % per_beat, abs(per_beat - 6.65) < 1e-9)
+    for a, b, ratio, line in gw6:
+        a, b = float(a), float(b)
+        check("performance.md round 6 gateway run %s -> %s: ratio %s×, %s ns per line"
+              % (a, b, ratio, line),
+              quotes(ratio, b / a) and quotes(line, (b - a) / per_beat))
 
 # ---- 4c. the signed beats' rows of the FOOTPRINT table ----------------------
 SECURITY = read("docs/security.md")
