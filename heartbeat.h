@@ -932,7 +932,8 @@ struct hb_service_internal {
     uint32_t      jitter_ms;
 #else
     hb_config     cfg;      /* hb_init's copy (signed beats: flags and
-                               boot_id_str resolved) */
+                               boot_id_str resolved; flags' top byte
+                               holds the HBI_P_* bits) */
 #endif
     const char   *status;   /* current status (hb_set_status) */
     uint32_t      grid;     /* next grid point (ms tick) */
@@ -949,14 +950,17 @@ struct hb_service_internal {
                                the re-entry guard */
     uint8_t       sg_state; /* SIGNED BEATS: 0, HBI_SG_PENDING or _SYNC */
 #ifdef HEARTBEAT_CONFIG_BY_REF
-    uint8_t       gap;      /* cfgp->poll_gap_ms != 0 */
+    uint8_t       priv;     /* HBI_P_* bits (the copy keeps them in
+                               cfg.flags' top byte) */
 #endif
     hb_stats      stats;    /* stats.attempts is also the next "seq" */
-    hb_beat_props props;    /* what hb_beat_props_get hands out; its
-                               payload_format is 1 while it is valid (in
-                               publish, after hb_offline_message), else 0.
-                               The retry delay is not kept: it follows
-                               from stats.consecutive_failures */
+    hb_beat_props props;    /* what hb_beat_props_get hands out while
+                               they are valid (in publish, after
+                               hb_offline_message): the fast code keeps
+                               payload_format 1 and a private bit, the
+                               compact code payload_format 1 or 0. The
+                               retry delay is not kept: it follows from
+                               stats.consecutive_failures */
 };
 
 /* The service. All members are private: storage is yours (static, stack or
@@ -2826,12 +2830,43 @@ typedef struct hb_service_internal hbi_state;
 #  define HBI_C(s)        ((s)->cfgp)
 #  define HBI_IVL(s)      ((s)->interval_ms)
 #  define HBI_JIT(s)      ((s)->jitter_ms)
-#  define HBI_GAP_ON(s)   ((s)->gap != 0)
+#  define HBI_PRIV(s)     ((s)->priv)
+#  define HBI_PB(b)       ((uint8_t)(b))
+#  define HBI_PNOT(b)     ((uint8_t)~(unsigned)(b))
 #else
 #  define HBI_C(s)        (&(s)->cfg)
 #  define HBI_IVL(s)      ((s)->cfg.interval_ms)
 #  define HBI_JIT(s)      ((s)->cfg.jitter_ms)
-#  define HBI_GAP_ON(s)   ((s)->cfg.poll_gap_ms != 0)
+#  define HBI_PRIV(s)     ((s)->cfg.flags)
+#  define HBI_PB(b)       ((uint32_t)(b) << 24)
+#  define HBI_PNOT(b)     (~(uint32_t)(b))
+#endif
+/* The service's private bits, next to what a beat reads anyway (the
+   copy's flags, whose top byte no HB_OPT_* uses; with
+   HEARTBEAT_CONFIG_BY_REF a byte of the service). The fast code uses
+   them so that a beat touches neither the config's rarely set fields nor
+   the MQTT 5 properties: most of a cache line less per beat in a gateway
+   (docs/performance.md, round 6). The compact code reads those fields
+   and writes payload_format as they are (fewer bytes of code). */
+#define HBI_P_GAP       HBI_PB(1u)  /* cfg.poll_gap_ms != 0 */
+#define HBI_P_COLD      HBI_PB(2u)  /* fields, min_valid_sec, poll_gap_ms or
+                                       signing is set */
+#define HBI_P_PROPS     HBI_PB(4u)  /* hb_beat_props_get answers */
+#if HBI_FAST
+#  define HBI_COLD(s)       ((HBI_PRIV(s) & HBI_P_COLD) != 0)
+#  define HBI_PROPS_ON(s)   ((HBI_PRIV(s) & HBI_P_PROPS) != 0)
+#  define HBI_PROPS_SET(s)  (HBI_PRIV(s) |= HBI_P_PROPS)
+#  define HBI_PROPS_CLR(s)  (HBI_PRIV(s) &= HBI_PNOT(HBI_P_PROPS))
+#else
+#  define HBI_COLD(s)       1
+#  define HBI_PROPS_ON(s)   ((s)->props.payload_format != 0)
+#  define HBI_PROPS_SET(s)  ((s)->props.payload_format = 1)
+#  define HBI_PROPS_CLR(s)  ((s)->props.payload_format = 0)
+#endif
+#if HBI_FAST || defined(HEARTBEAT_CONFIG_BY_REF)
+#  define HBI_GAP_ON(s)     ((HBI_PRIV(s) & HBI_P_GAP) != 0)
+#else
+#  define HBI_GAP_ON(s)     ((s)->cfg.poll_gap_ms != 0)
 #endif
 #define HBI_TOKEN_USER(c) ((c)->token_user != NULL ? (c)->token_user : (c)->user)
 
@@ -2859,6 +2894,9 @@ static uint32_t hbi_retry_max(const hb_config *c)
 #  define HBI_SIGN_ON   HBI_OPTIONS
 #endif
 #define HBI_SIGNING(c)  (HBI_SIGN_ON && (c)->signing != NULL)
+/* the same on the beat's path: the config's signing field only when one
+   of the rarely set fields is */
+#define HBI_SIGNING_S(s) (HBI_SIGN_ON && HBI_COLD(s) && HBI_C(s)->signing != NULL)
 #define HBI_SG(s)       (&HBI_C(s)->signing->internal_)
 #define HBI_SGT(c)      ((c)->signing->internal_.t)
 /* the options signed beats switch on, and the boot_id they send: hb_init
@@ -2867,9 +2905,9 @@ static uint32_t hbi_retry_max(const hb_config *c)
 #define HBI_SIGN_OPTS   (HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL)
 #ifdef HEARTBEAT_CONFIG_BY_REF
 #  define HBI_FLAGS(s)  (HBI_C(s)->flags | \
-                         (HBI_SIGNING(HBI_C(s)) ? (uint32_t)HBI_SIGN_OPTS : 0u))
+                         (HBI_SIGNING_S(s) ? (uint32_t)HBI_SIGN_OPTS : 0u))
 #  define HBI_BOOT_STR(s) \
-    (HBI_C(s)->boot_id_str != NULL || !HBI_SIGNING(HBI_C(s)) || \
+    (HBI_C(s)->boot_id_str != NULL || !HBI_SIGNING_S(s) || \
      HBI_C(s)->boot_id != 0 ? HBI_C(s)->boot_id_str : HBI_SG(s)->boot_hex)
 #else
 #  define HBI_FLAGS(s)    ((s)->cfg.flags)
@@ -3013,9 +3051,16 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     s->cfgp = cfg;              /* used in place: must stay valid, unchanged */
     s->interval_ms = cfg->interval_ms;
     s->jitter_ms = cfg->jitter_ms;
-    s->gap = (uint8_t)(HBI_OPTIONS && cfg->poll_gap_ms != 0);
 #else
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
+#endif
+#if HBI_FAST || defined(HEARTBEAT_CONFIG_BY_REF)
+    if (HBI_OPTIONS && cfg->poll_gap_ms != 0) HBI_PRIV(s) |= HBI_P_GAP;
+#endif
+#if HBI_FAST
+    if (HBI_OPTIONS && (cfg->fields != NULL || cfg->min_valid_sec != 0 ||
+                        cfg->poll_gap_ms != 0 || cfg->signing != NULL))
+        HBI_PRIV(s) |= HBI_P_COLD;
 #endif
     s->status = hbi_status0(cfg);
     /* MQTT 5: the properties every beat carries. The default expiry is
@@ -3029,7 +3074,8 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
     }
     s->props.content_type = cfg->content_type != NULL ? cfg->content_type
                                                       : "application/json";
-    s->props.payload_format = 0;   /* 1 (UTF-8) while the props are valid */
+    /* UTF-8; the fast code keeps it 1 and tells validity by HBI_P_PROPS */
+    s->props.payload_format = (uint8_t)HBI_FAST;
     s->props.user_props = cfg->n_user_props != 0 ? cfg->user_props : NULL;
     s->props.n_user_props = cfg->n_user_props;
     s->sg_state = 0;
@@ -3081,7 +3127,7 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s->up_hi = 0;
     s->pending = 0;
     s->last_poll = now_ms;
-    s->props.payload_format = 0;
+    HBI_PROPS_CLR(s);
     s->grid = now_ms + HBI_IVL(s);
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
@@ -3157,9 +3203,9 @@ static HBI_INLINE void hbi_write_tail(const hbi_state *s, hb_json *w,
                                               ? -st->last_error
                                               : st->last_error));
         }
-        if (HBI_SIGNING(c) && t != NULL)    /* SIGNED BEATS: iat, exp */
+        if (HBI_SIGNING_S(s) && t != NULL)  /* SIGNED BEATS: iat, exp */
             HBI_SGT(c)->claims(w, t, HBI_IVL(s));
-        if (c->fields != NULL) {
+        if (HBI_COLD(s) && c->fields != NULL) {
             /* hand the user an open object with one member written */
             w->internal_.depth = 1;
             w->internal_.kinds = 1;
@@ -3194,7 +3240,7 @@ static HBI_INLINE void hbi_write(const hbi_state *s, hb_json *w,
     }
     hbi_put(w, ",\"status\":", 10);
     hbi_string(w, status, HB_STRLEN(status));
-    if (!HBI_SIGNING(c)) {      /* SIGNED BEATS: no bearer token */
+    if (!HBI_SIGNING_S(s)) {    /* SIGNED BEATS: no bearer token */
         hbi_put(w, ",\"jwt_token\":", 13);
 #if HBI_FAST    /* Eva: one state per length through the 8-byte scan */
         /*@ split toklen; */
@@ -3309,7 +3355,8 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
 
     HB_MEMSET(&t, 0, sizeof t);
     if (c->clock(c->user, &t) != 0 || t.nsec > 999999999u ||
-        (HBI_OPTIONS && c->min_valid_sec != 0 && t.sec < c->min_valid_sec)) {
+        (HBI_OPTIONS && HBI_COLD(s) && c->min_valid_sec != 0 &&
+         t.sec < c->min_valid_sec)) {
         if (!HBI_OPTIONS || !(c->flags & HB_OPT_SEND_UNSYNCED))
             return HB_ERR_CLOCK;
         tp = NULL;
@@ -3324,14 +3371,14 @@ static int hbi_build(hbi_state *s, uint32_t now, char *buf, size_t size,
             return HB_ERR_TOKEN;
         if (tok == NULL) tok = "";
     }
-    if (HBI_SIGNING(c)) off = HBI_SGT(c)->offset(s, size); /* SIGNED BEATS */
+    if (HBI_SIGNING_S(s)) off = HBI_SGT(c)->offset(s, size); /* SIGNED BEATS */
 #if HBI_FAST
-    if (tp != NULL && !HBI_SIGNING(c)) {
+    if (tp != NULL && !HBI_SIGNING_S(s)) {
         size_t n = hbi_head_fast(buf, size, c->device_id, tp, &s->dc,
                                  status, tok, toklen);
         if (n != 0) {
             if (!HBI_OPTIONS || ((c->flags & HBI_OPT_FIELDS) == 0 &&
-                                 c->fields == NULL)) {
+                                 (!HBI_COLD(s) || c->fields == NULL))) {
                 buf[n] = '}';           /* the room was in the estimate */
                 buf[n + 1u] = '\0';
                 *len = n + 1u;
@@ -3364,7 +3411,7 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
     } else {
         rc = hbi_build(s, now, c->buf, c->buf_size,
                        status != NULL ? status : s->status, &len);
-        if (rc == HB_OK && HBI_SIGNING(c))
+        if (rc == HB_OK && HBI_SIGNING_S(s))
             rc = HBI_SGT(c)->build(s, c->buf, c->buf_size, &len, now);
     }
     if (HBI_SIGN_ON && rc == HBI_SIGN_WAIT) {  /* SIGNED BEATS: a later poll ends it */
@@ -3384,11 +3431,11 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         rc = HB_ERR_STATE;
     } else if (rc == HB_OK) {
         sent_fail = 1;
-        s->props.payload_format = 1;    /* hb_beat_props_get: during publish */
+        HBI_PROPS_SET(s);               /* hb_beat_props_get: during publish */
         if (c->publish(c->user, c->topic, c->buf, len, c->qos) != 0)
             rc = HB_ERR_PUBLISH;
     }
-    s->props.payload_format = 0;
+    HBI_PROPS_CLR(s);
     s->stats.last_error = rc;
     switch (rc == HB_OK || !sent_fail ? rc : HB_ERR_PUBLISH) {
     case HB_OK:
@@ -3661,13 +3708,18 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     /* its properties (for the Will) stay readable until the next beat */
+#if HBI_FAST
+    if (rc == HB_OK) HBI_PROPS_SET(&hb->internal_);
+    else HBI_PROPS_CLR(&hb->internal_);
+#else
     hb->internal_.props.payload_format = (uint8_t)(rc == HB_OK);
+#endif
     return rc;
 }
 
 HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb)
 {
-    if (!hbi_inited(hb) || !hb->internal_.props.payload_format) return NULL;
+    if (!hbi_inited(hb) || !HBI_PROPS_ON(&hb->internal_)) return NULL;
     return &hb->internal_.props;
 }
 
@@ -6472,7 +6524,7 @@ HEARTBEAT_DEF const char *hb_beat_jws(const hb_service *hb, size_t *len)
     if (hb == NULL || !hbi_inited(hb)) return NULL;
     s = &hb->internal_;
     if (!HBI_SIGNING(HBI_C(s)) || HBI_C(s)->signing->sign_carrier != HB_CARRIER_B ||
-        !s->props.payload_format || HBI_SG(s)->sg_jws_len == 0)
+        !HBI_PROPS_ON(s) || HBI_SG(s)->sg_jws_len == 0)
         return NULL;
     if (len != NULL) *len = HBI_SG(s)->sg_jws_len;
     return HBI_SG(s)->sg_jws;
@@ -7152,6 +7204,18 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_SG_SYNC
 #undef HBI_SIGN_WAIT
 #undef HBI_SIGNING
+#undef HBI_SIGNING_S
+#undef HBI_PRIV
+#undef HBI_PB
+#undef HBI_PNOT
+#undef HBI_P_GAP
+#undef HBI_P_COLD
+#undef HBI_P_PROPS
+#undef HBI_GAP_ON
+#undef HBI_COLD
+#undef HBI_PROPS_ON
+#undef HBI_PROPS_SET
+#undef HBI_PROPS_CLR
 #undef HBI_SIGN_ON
 #undef HBI_SIGN_HDR_FIXED
 #undef HBI_SIGN_USER

@@ -226,6 +226,75 @@ TEST props_for_offline_message_until_next_beat(void)
     PASS();
 }
 
+/* hb_stop without an offline beat attempts nothing: the properties of
+   hb_offline_message stay; hb_init on the used service forgets them. */
+TEST props_survive_stop_and_init_forgets_them(void)
+{
+    char will[512];
+    size_t len = 0;
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    ASSERT_ERR(HB_OK, hb_start(&hb, 0));
+    ASSERT_ERR(HB_OK, hb_offline_message(&hb, 0, will, sizeof will, &len));
+    ASSERT(hb_beat_props_get(&hb) != NULL);
+    hb_stop(&hb, 10);
+    ASSERT_EQ(0, seen.calls);
+    ASSERT(hb_beat_props_get(&hb) != NULL);
+    ASSERT_EQ(1, hb_beat_props_get(&hb)->payload_format);
+    ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+    ASSERT_EQ(NULL, hb_beat_props_get(&hb));
+    PASS();
+}
+
+/* The rarely set fields (custom fields, min_valid_sec, poll_gap_ms), each
+   set alone, take effect; hb_init of the same service with none of them
+   forgets them all. */
+static int rare_fields_calls;
+static void rare_fields(void *user, hb_json *w)
+{
+    (void)user;
+    rare_fields_calls++;
+    (void)hb_json_key(w, "rare", 4);
+    (void)hb_json_uint(w, 7);
+}
+
+TEST rare_fields_each_alone_then_forgotten(void)
+{
+    hb_stats st;
+    int which;
+    for (which = 0; which < 3; which++) {
+        setup(NULL);
+        rare_fields_calls = 0;
+        f.clock_follows_now = 1;
+        f.t.sec = 1700000000;
+        if (which == 0) cfg.fields = rare_fields;
+        if (which == 1) cfg.min_valid_sec = 1800000000;    /* the clock is below */
+        if (which == 2) cfg.poll_gap_ms = 100;
+        ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+        ASSERT_ERR(HB_OK, hb_start(&hb, 0));
+        (void)poll_at(1000);
+        ASSERT_ERR(HB_OK, hb_get_stats(&hb, &st));
+        ASSERT_EQ(1u, st.attempts);
+        ASSERT_EQ(which == 0 ? 1 : 0, rare_fields_calls);
+        ASSERT(which != 0 || strstr(f.last, ",\"rare\":7}") != NULL);
+        ASSERT_EQ(which == 1 ? 1u : 0u, st.fail_clock);
+        ASSERT_EQ(which == 2 ? 1u : 0u, st.poll_gaps);
+        /* the same service, a config without them */
+        cfg.fields = NULL;
+        cfg.min_valid_sec = 0;
+        cfg.poll_gap_ms = 0;
+        ASSERT_ERR(HB_OK, hb_init(&hb, &cfg));
+        ASSERT_ERR(HB_OK, hb_start(&hb, 1000));
+        (void)poll_at(2000);
+        ASSERT_ERR(HB_OK, hb_get_stats(&hb, &st));
+        ASSERT_EQ(1u, st.attempts);
+        ASSERT_EQ(1u, st.sent);
+        ASSERT_EQ(0u, st.poll_gaps);
+        ASSERT_EQ(which == 0 ? 1 : 0, rare_fields_calls);
+        ASSERT(strstr(f.last, "\"rare\"") == NULL);
+    }
+    PASS();
+}
+
 TEST props_on_offline_beat_from_stop(void)
 {
     cfg.flags = HB_OPT_OFFLINE_ON_STOP;
@@ -535,6 +604,8 @@ SUITE(mqtt5)
     RUN_TEST(props_bad_config_refused);
     RUN_TEST(props_for_offline_message_until_next_beat);
     RUN_TEST(props_on_offline_beat_from_stop);
+    RUN_TEST(props_survive_stop_and_init_forgets_them);
+    RUN_TEST(rare_fields_each_alone_then_forgotten);
     RUN_TEST(poll_gap_twice_the_limit_counts_and_warns);
     RUN_TEST(poll_gap_first_poll_counts_from_start_and_wraps);
     RUN_TEST(poll_gap_off_by_default);
