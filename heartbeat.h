@@ -3749,6 +3749,7 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     s.interval_ms = cfg->interval_ms;
     s.jitter_ms = cfg->jitter_ms;
 #endif
+    HBI_PRIV(&s) |= HBI_P_COLD;          /* the rarely set fields are read */
     if (HBI_SIGNING(cfg)) {              /* SIGNED BEATS: the claims' fields */
         if (HBI_SGT(cfg) == NULL && cfg->signing->ops != NULL)
             HBI_SGT(cfg) = cfg->signing->ops();

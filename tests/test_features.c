@@ -486,7 +486,11 @@ TEST buf_size_query(void)
     cfg.flags = HB_OPT_SEQ | HB_OPT_BOOT_ID | HB_OPT_UPTIME | HB_OPT_INTERVAL |
                 HB_OPT_HEALTH;
     cfg.device_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    need = hb_buf_size(&cfg, sizeof tok);
     cfg.fields = add_fields;
+    /* the custom fields count, byte for byte */
+    ASSERT_EQ(need + strlen(",\"battery\":87,\"rssi\":-61"),
+              hb_buf_size(&cfg, sizeof tok));
     need = hb_buf_size(&cfg, sizeof tok);
     ASSERT(need > 0);
     cfg.buf_size = need;
@@ -500,6 +504,7 @@ TEST buf_size_query(void)
     poll_at(1000);
     ASSERT_EQ(1, f.pub_calls);
     ASSERT(f.last_len + 1 <= need);
+    ASSERT(strstr(f.last, ",\"battery\":87,\"rssi\":-61}") != NULL);
     ASSERT_EQ(0u, hb_buf_size(NULL, 10));
     PASS();
 }
