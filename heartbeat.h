@@ -2854,12 +2854,12 @@ typedef struct hb_service_internal hbi_state;
 #define HBI_P_PROPS     HBI_PB(4u)  /* hb_beat_props_get answers */
 #if HBI_FAST
 #  define HBI_COLD(s)       ((HBI_PRIV(s) & HBI_P_COLD) != 0)
-#  define HBI_PROPS_ON(s)   ((HBI_PRIV(s) & HBI_P_PROPS) != 0)
+#  define HBI_PROPS_ON(s)   (HBI_PRIV(s) & HBI_P_PROPS)
 #  define HBI_PROPS_SET(s)  (HBI_PRIV(s) |= HBI_P_PROPS)
 #  define HBI_PROPS_CLR(s)  (HBI_PRIV(s) &= HBI_PNOT(HBI_P_PROPS))
 #else
 #  define HBI_COLD(s)       1
-#  define HBI_PROPS_ON(s)   ((s)->props.payload_format != 0)
+#  define HBI_PROPS_ON(s)   ((s)->props.payload_format)
 #  define HBI_PROPS_SET(s)  ((s)->props.payload_format = 1)
 #  define HBI_PROPS_CLR(s)  ((s)->props.payload_format = 0)
 #endif
@@ -3719,7 +3719,8 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
 
 HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb)
 {
-    if (!hbi_inited(hb) || !HBI_PROPS_ON(&hb->internal_)) return NULL;
+    if (!hbi_inited(hb)) return NULL;
+    if (!HBI_PROPS_ON(&hb->internal_)) return NULL;
     return &hb->internal_.props;
 }
 

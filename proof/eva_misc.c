@@ -723,6 +723,7 @@ static int pv_services(void)
     pv_sfail = 0;
     /* the offline beat, signed at once; in a buffer too small for it */
     PV_EXPECT(hb_offline_message(&pv_s1, 4100, pv_tmp, sizeof pv_tmp, &n), HB_OK);
+    PV_EXPECT(hb_beat_props_get(&pv_s1) != NULL, 1);    /* for the Will */
     PV_EXPECT(hb_offline_message(&pv_s1, 4100, pv_tmp, 250, &n), HB_ERR_NOSPACE);
     PV_EXPECT(hb_offline_message(&pv_s1, 4100, pv_tmp, 276, &n), HB_ERR_NOSPACE);
     /* a clock out of range: not signed, not sent */
@@ -764,6 +765,7 @@ static int pv_services(void)
     PV_EXPECT(hb_poll(&pv_s2, 1000), 1000u);
     PV_EXPECT(pv_jws_seen, 1);
     PV_EXPECT(hb_beat_jws(&pv_s2, &n) == NULL, 1);
+    PV_EXPECT(hb_beat_props_get(&pv_s2) == NULL, 1);    /* after the publish */
     /* 3: not signed; callbacks that call back in */
     pv_base(&c, &pv_s3, pv_b3, sizeof pv_b3);
     c.flags = HB_OPT_IMMEDIATE;
