@@ -3719,8 +3719,7 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
 
 HEARTBEAT_DEF const hb_beat_props *hb_beat_props_get(const hb_service *hb)
 {
-    if (!hbi_inited(hb)) return NULL;
-    if (!HBI_PROPS_ON(&hb->internal_)) return NULL;
+    if (!hbi_inited(hb) || !HBI_PROPS_ON(&hb->internal_)) return NULL;
     return &hb->internal_.props;
 }
 
@@ -3750,7 +3749,9 @@ HEARTBEAT_DEF size_t hb_buf_size(const hb_config *cfg, size_t token_len)
     s.interval_ms = cfg->interval_ms;
     s.jitter_ms = cfg->jitter_ms;
 #endif
+#if HBI_FAST
     HBI_PRIV(&s) |= HBI_P_COLD;          /* the rarely set fields are read */
+#endif
     if (HBI_SIGNING(cfg)) {              /* SIGNED BEATS: the claims' fields */
         if (HBI_SGT(cfg) == NULL && cfg->signing->ops != NULL)
             HBI_SGT(cfg) = cfg->signing->ops();
