@@ -2852,20 +2852,23 @@ typedef struct hb_service_internal hbi_state;
 #define HBI_P_COLD      HBI_PB(2u)  /* fields, min_valid_sec, poll_gap_ms or
                                        signing is set */
 #define HBI_P_PROPS     HBI_PB(4u)  /* hb_beat_props_get answers */
+/* HBI_PROPS_PUT(s, on): the properties become valid (on = 1) or not */
 #if HBI_FAST
 #  define HBI_COLD(s)       ((HBI_PRIV(s) & HBI_P_COLD) != 0)
 #  define HBI_PROPS_ON(s)   (HBI_PRIV(s) & HBI_P_PROPS)
-#  define HBI_PROPS_SET(s)  (HBI_PRIV(s) |= HBI_P_PROPS)
-#  define HBI_PROPS_CLR(s)  (HBI_PRIV(s) &= HBI_PNOT(HBI_P_PROPS))
+#  define HBI_PROPS_PUT(s, on) \
+    (HBI_PRIV(s) = (HBI_PRIV(s) & HBI_PNOT(HBI_P_PROPS)) | HBI_PB(4u * (unsigned)(on)))
 #else
 #  define HBI_COLD(s)       1
 #  define HBI_PROPS_ON(s)   ((s)->props.payload_format)
-#  define HBI_PROPS_SET(s)  ((s)->props.payload_format = 1)
-#  define HBI_PROPS_CLR(s)  ((s)->props.payload_format = 0)
+#  define HBI_PROPS_PUT(s, on) ((s)->props.payload_format = (uint8_t)(on))
 #endif
+/* "poll gap on" as a bit (fast code, by-ref), else the field itself */
 #if HBI_FAST || defined(HEARTBEAT_CONFIG_BY_REF)
+#  define HBI_GAP_BIT       1
 #  define HBI_GAP_ON(s)     ((HBI_PRIV(s) & HBI_P_GAP) != 0)
 #else
+#  define HBI_GAP_BIT       0
 #  define HBI_GAP_ON(s)     ((s)->cfg.poll_gap_ms != 0)
 #endif
 #define HBI_TOKEN_USER(c) ((c)->token_user != NULL ? (c)->token_user : (c)->user)
@@ -3054,7 +3057,7 @@ HEARTBEAT_DEF int hb_init(hb_service *hb, const hb_config *cfg)
 #else
     HB_MEMCPY(&s->cfg, cfg, sizeof *cfg);
 #endif
-#if HBI_FAST || defined(HEARTBEAT_CONFIG_BY_REF)
+#if HBI_GAP_BIT
     if (HBI_OPTIONS && cfg->poll_gap_ms != 0) HBI_PRIV(s) |= HBI_P_GAP;
 #endif
 #if HBI_FAST
@@ -3127,7 +3130,7 @@ HEARTBEAT_DEF int hb_start(hb_service *hb, uint32_t now_ms)
     s->up_hi = 0;
     s->pending = 0;
     s->last_poll = now_ms;
-    HBI_PROPS_CLR(s);
+    HBI_PROPS_PUT(s, 0);
     s->grid = now_ms + HBI_IVL(s);
     s->due = s->grid;
     s->state = HBI_ST_RUNNING;
@@ -3431,11 +3434,11 @@ static int hbi_attempt(hbi_state *s, uint32_t now, const char *status)
         rc = HB_ERR_STATE;
     } else if (rc == HB_OK) {
         sent_fail = 1;
-        HBI_PROPS_SET(s);               /* hb_beat_props_get: during publish */
+        HBI_PROPS_PUT(s, 1);            /* hb_beat_props_get: during publish */
         if (c->publish(c->user, c->topic, c->buf, len, c->qos) != 0)
             rc = HB_ERR_PUBLISH;
     }
-    HBI_PROPS_CLR(s);
+    HBI_PROPS_PUT(s, 0);
     s->stats.last_error = rc;
     switch (rc == HB_OK || !sent_fail ? rc : HB_ERR_PUBLISH) {
     case HB_OK:
@@ -3708,12 +3711,7 @@ HEARTBEAT_DEF int hb_offline_message(hb_service *hb, uint32_t now_ms,
     hb->internal_.busy = 0;
     if (rc == HB_OK && len != NULL) *len = n;
     /* its properties (for the Will) stay readable until the next beat */
-#if HBI_FAST
-    if (rc == HB_OK) HBI_PROPS_SET(&hb->internal_);
-    else HBI_PROPS_CLR(&hb->internal_);
-#else
-    hb->internal_.props.payload_format = (uint8_t)(rc == HB_OK);
-#endif
+    HBI_PROPS_PUT(&hb->internal_, rc == HB_OK);
     return rc;
 }
 
@@ -7217,8 +7215,8 @@ HEARTBEAT_DEF size_t hb_jwt_buf_size(const hb_jwt_config *cfg)
 #undef HBI_GAP_ON
 #undef HBI_COLD
 #undef HBI_PROPS_ON
-#undef HBI_PROPS_SET
-#undef HBI_PROPS_CLR
+#undef HBI_PROPS_PUT
+#undef HBI_GAP_BIT
 #undef HBI_SIGN_ON
 #undef HBI_SIGN_HDR_FIXED
 #undef HBI_SIGN_USER
